@@ -1,0 +1,235 @@
+// Package config parses the service's configuration from the environment,
+// once, into one struct that is passed down to everything that needs it.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sports-data/sports-data/internal/league"
+)
+
+// Config is every setting the service reads. Field tags name the variables;
+// README.md documents each of them.
+type Config struct {
+	Port           int    `env:"PORT" default:"8005"`
+	DataDir        string `env:"DATA_DIR" default:"./data"`
+	LeaguesRaw     string `env:"LEAGUES" default:"nfl,nhl"`
+	ESPNBaseURL    string `env:"ESPN_BASE_URL" default:"https://site.api.espn.com/apis/site/v2/sports"`
+	LogLevel       string `env:"LOG_LEVEL" default:"info"`
+	APIKey         string `env:"API_KEY"`
+	CORSOriginsRaw string `env:"CORS_ORIGINS" default:"http://localhost:3000,http://localhost"`
+
+	PollLiveInterval time.Duration `env:"POLL_LIVE_INTERVAL" default:"15s"`
+	PollIdleInterval time.Duration `env:"POLL_IDLE_INTERVAL" default:"5m"`
+
+	Store                 string        `env:"STORE" default:"auto"`
+	InfluxEnabled         bool          `env:"INFLUXDB_ENABLED" default:"true"`
+	InfluxURL             string        `env:"INFLUXDB_URL"`
+	InfluxToken           string        `env:"INFLUXDB_TOKEN"`
+	InfluxOrg             string        `env:"INFLUXDB_ORG"`
+	InfluxDatabase        string        `env:"INFLUXDB_DATABASE"`
+	InfluxBucket          string        `env:"INFLUXDB_BUCKET"`
+	InfluxQueryLanguage   string        `env:"INFLUXDB_QUERY_LANGUAGE" default:"auto"`
+	RetentionDays         int           `env:"INFLUXDB_RETENTION_DAYS" default:"730"`
+	BatchSize             int           `env:"INFLUXDB_BATCH_SIZE" default:"100"`
+	FlushInterval         time.Duration `env:"INFLUXDB_FLUSH_INTERVAL" default:"10s"`
+	BreakerFailures       int           `env:"CIRCUIT_BREAKER_FAILURE_THRESHOLD" default:"3"`
+	BreakerTimeoutSeconds int           `env:"CIRCUIT_BREAKER_TIMEOUT_SECONDS" default:"60"`
+
+	HistoryRatePerMinute int           `env:"HISTORY_RATE_LIMIT_PER_MINUTE" default:"100"`
+	HAUpcomingWindow     time.Duration `env:"HA_UPCOMING_WINDOW" default:"24h"`
+	HARecentWindow       time.Duration `env:"HA_RECENT_WINDOW" default:"4h"`
+
+	// Derived by Load; not read from the environment.
+	Leagues     []league.League
+	CORSOrigins []string
+	StoreKind   string // "sqlite", "influxdb" or "none"
+}
+
+// Store kinds.
+const (
+	StoreSQLite   = "sqlite"
+	StoreInfluxDB = "influxdb"
+	StoreNone     = "none"
+)
+
+// Database is the InfluxDB database (or bucket) name.
+func (c *Config) Database() string {
+	if c.InfluxDatabase != "" {
+		return c.InfluxDatabase
+	}
+	if c.InfluxBucket != "" {
+		return c.InfluxBucket
+	}
+	return "sports_data"
+}
+
+// Load reads the configuration from getenv. The error, when there is one, is
+// a single line naming the variable and what it allows.
+func Load(getenv func(string) string) (*Config, error) {
+	var c Config
+	if err := process(&c, getenv); err != nil {
+		return nil, err
+	}
+	if err := c.derive(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// process fills c from getenv using the struct tags: `env` names the
+// variable, `default` is used when it is unset or empty. The service reads
+// its environment through getenv only, so tests run it in-process with any
+// environment they like.
+func process(c *Config, getenv func(string) string) error {
+	v := reflect.ValueOf(c).Elem()
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name := f.Tag.Get("env")
+		if name == "" {
+			continue
+		}
+		raw := strings.TrimSpace(getenv(name))
+		if raw == "" {
+			raw = f.Tag.Get("default")
+		}
+		if raw == "" {
+			continue
+		}
+		fv := v.Field(i)
+		switch {
+		case f.Type == reflect.TypeOf(time.Duration(0)):
+			d, err := time.ParseDuration(raw)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not a duration (allowed: a number with a unit, such as 15s, 5m or 1h)", name, raw)
+			}
+			fv.SetInt(int64(d))
+		case f.Type.Kind() == reflect.Int:
+			n, err := strconv.Atoi(raw)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not a whole number", name, raw)
+			}
+			fv.SetInt(int64(n))
+		case f.Type.Kind() == reflect.Bool:
+			b, err := strconv.ParseBool(raw)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not allowed (allowed: true or false)", name, raw)
+			}
+			fv.SetBool(b)
+		default:
+			fv.SetString(raw)
+		}
+	}
+	return nil
+}
+
+// Variables lists every environment variable the service reads, for the
+// documentation checks.
+func Variables() []string {
+	t := reflect.TypeOf(Config{})
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		if name := t.Field(i).Tag.Get("env"); name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func (c *Config) derive() error {
+	if c.Port < 1 || c.Port > 65535 {
+		return fmt.Errorf("PORT: %d is out of range (allowed: 1..65535)", c.Port)
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		return errors.New("DATA_DIR: must not be empty")
+	}
+	ls, err := league.ParseList(c.LeaguesRaw)
+	if err != nil {
+		return fmt.Errorf("LEAGUES: %v", err)
+	}
+	c.Leagues = ls
+	if u, err := url.Parse(c.ESPNBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("ESPN_BASE_URL: %q is not an http(s) URL", c.ESPNBaseURL)
+	}
+	c.ESPNBaseURL = strings.TrimRight(c.ESPNBaseURL, "/")
+	switch strings.ToLower(c.LogLevel) {
+	case "debug", "info", "warn", "warning", "error":
+		c.LogLevel = strings.ToLower(c.LogLevel)
+	default:
+		return fmt.Errorf("LOG_LEVEL: %q is not allowed (allowed: debug, info, warn, error)", c.LogLevel)
+	}
+	if c.PollLiveInterval < time.Second {
+		return fmt.Errorf("POLL_LIVE_INTERVAL: %s is too short (allowed: 1s or more)", c.PollLiveInterval)
+	}
+	if c.PollIdleInterval < c.PollLiveInterval {
+		return fmt.Errorf("POLL_IDLE_INTERVAL: %s is shorter than POLL_LIVE_INTERVAL (%s)", c.PollIdleInterval, c.PollLiveInterval)
+	}
+	switch strings.ToLower(c.Store) {
+	case "auto", "":
+		switch {
+		case !c.InfluxEnabled:
+			c.StoreKind = StoreNone
+		case c.InfluxURL != "":
+			c.StoreKind = StoreInfluxDB
+		default:
+			c.StoreKind = StoreSQLite
+		}
+	case StoreSQLite, StoreInfluxDB, StoreNone:
+		c.StoreKind = strings.ToLower(c.Store)
+		if !c.InfluxEnabled {
+			c.StoreKind = StoreNone
+		}
+	default:
+		return fmt.Errorf("STORE: %q is not allowed (allowed: auto, sqlite, influxdb, none)", c.Store)
+	}
+	if c.StoreKind == StoreInfluxDB {
+		u, err := url.Parse(c.InfluxURL)
+		if c.InfluxURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("INFLUXDB_URL: %q is not an http(s) URL (required when STORE=influxdb)", c.InfluxURL)
+		}
+	}
+	switch strings.ToLower(c.InfluxQueryLanguage) {
+	case "auto", "sql", "influxql":
+		c.InfluxQueryLanguage = strings.ToLower(c.InfluxQueryLanguage)
+	default:
+		return fmt.Errorf("INFLUXDB_QUERY_LANGUAGE: %q is not allowed (allowed: auto, sql, influxql)", c.InfluxQueryLanguage)
+	}
+	if c.RetentionDays < 1 {
+		return fmt.Errorf("INFLUXDB_RETENTION_DAYS: %d is not allowed (allowed: 1 or more)", c.RetentionDays)
+	}
+	if c.BatchSize < 1 || c.BatchSize > 100000 {
+		return fmt.Errorf("INFLUXDB_BATCH_SIZE: %d is not allowed (allowed: 1..100000)", c.BatchSize)
+	}
+	if c.FlushInterval < 10*time.Millisecond {
+		return fmt.Errorf("INFLUXDB_FLUSH_INTERVAL: %s is too short (allowed: 10ms or more)", c.FlushInterval)
+	}
+	if c.BreakerFailures < 1 {
+		return fmt.Errorf("CIRCUIT_BREAKER_FAILURE_THRESHOLD: %d is not allowed (allowed: 1 or more)", c.BreakerFailures)
+	}
+	if c.BreakerTimeoutSeconds < 1 {
+		return fmt.Errorf("CIRCUIT_BREAKER_TIMEOUT_SECONDS: %d is not allowed (allowed: 1 or more)", c.BreakerTimeoutSeconds)
+	}
+	if c.HistoryRatePerMinute < 1 {
+		return fmt.Errorf("HISTORY_RATE_LIMIT_PER_MINUTE: %d is not allowed (allowed: 1 or more)", c.HistoryRatePerMinute)
+	}
+	if c.HAUpcomingWindow <= 0 {
+		return fmt.Errorf("HA_UPCOMING_WINDOW: %s is not allowed (allowed: a positive duration such as 24h)", c.HAUpcomingWindow)
+	}
+	if c.HARecentWindow <= 0 {
+		return fmt.Errorf("HA_RECENT_WINDOW: %s is not allowed (allowed: a positive duration such as 4h)", c.HARecentWindow)
+	}
+	c.CORSOrigins = nil
+	for _, o := range strings.Split(c.CORSOriginsRaw, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+	}
+	return nil
+}

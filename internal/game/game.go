@@ -1,0 +1,173 @@
+// Package game holds the domain model shared by every part of the service:
+// games, teams, scores and statuses as the HTTP contract presents them.
+// It does no I/O.
+package game
+
+import (
+	"strings"
+	"time"
+)
+
+// Status is the API vocabulary for where a game stands.
+type Status string
+
+const (
+	StatusScheduled Status = "scheduled"
+	StatusLive      Status = "live"
+	StatusFinal     Status = "final"
+	StatusPostponed Status = "postponed"
+	StatusSuspended Status = "suspended"
+	StatusCanceled  Status = "canceled"
+)
+
+// Over reports whether no further play is expected under the current
+// schedule: final, postponed, suspended or canceled.
+func (s Status) Over() bool {
+	switch s {
+	case StatusFinal, StatusPostponed, StatusSuspended, StatusCanceled:
+		return true
+	}
+	return false
+}
+
+// StorageWord is the status as written to the time series. Storage says
+// "finished" where the API says "final", as the earlier service's schema did.
+func (s Status) StorageWord() string {
+	if s == StatusFinal {
+		return "finished"
+	}
+	return string(s)
+}
+
+// ParseStatus accepts the API and the storage vocabulary, case-insensitively.
+func ParseStatus(s string) (Status, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "scheduled":
+		return StatusScheduled, true
+	case "live":
+		return StatusLive, true
+	case "final", "finished":
+		return StatusFinal, true
+	case "postponed":
+		return StatusPostponed, true
+	case "suspended":
+		return StatusSuspended, true
+	case "canceled", "cancelled":
+		return StatusCanceled, true
+	}
+	return "", false
+}
+
+// Colors are always encoded with both keys: the dashboard's Sports tab
+// crashes on a team without them.
+type Colors struct {
+	Primary   string `json:"primary"`
+	Secondary string `json:"secondary"`
+}
+
+// DefaultColors are used when ESPN has no colour for a team.
+var DefaultColors = Colors{Primary: "#000000", Secondary: "#FFFFFF"}
+
+// Record is a season record parsed from ESPN's summary string. NFL and most
+// leagues carry ties; the NHL carries overtime losses instead.
+type Record struct {
+	Wins     int  `json:"wins"`
+	Losses   int  `json:"losses"`
+	Ties     *int `json:"ties,omitempty"`
+	OTLosses *int `json:"ot_losses,omitempty"`
+}
+
+// Team is a team as it appears inside a Game and in /api/v1/teams.
+type Team struct {
+	// ID is the league-prefixed, lower-case ESPN abbreviation: "nfl-ne".
+	ID           string  `json:"id"`
+	Name         string  `json:"name"`
+	Abbreviation string  `json:"abbreviation"`
+	Logo         string  `json:"logo"`
+	Colors       Colors  `json:"colors"`
+	Record       *Record `json:"record"`
+
+	// ESPNID is ESPN's numeric team id, a string scoped to the league.
+	ESPNID    string `json:"espn_id,omitempty"`
+	ShortName string `json:"short_name,omitempty"`
+	Location  string `json:"location,omitempty"`
+	// Conference and Division are known only where ESPN says them.
+	Conference string `json:"-"`
+	Division   string `json:"-"`
+}
+
+// TeamID builds the league-prefixed id used across the API.
+func TeamID(leagueKey, abbreviation string) string {
+	return strings.ToLower(leagueKey) + "-" + strings.ToLower(abbreviation)
+}
+
+// Score is the points of both sides.
+type Score struct {
+	Home int `json:"home"`
+	Away int `json:"away"`
+}
+
+// Period is where in the game the clock stands. Total is the number of
+// regulation periods; Current above Total means overtime.
+type Period struct {
+	Current       int    `json:"current"`
+	Total         int    `json:"total"`
+	TimeRemaining string `json:"time_remaining"`
+}
+
+// Game is one game as the API presents it. The first block of fields is the
+// contract kept from the earlier service; the rest are additive.
+type Game struct {
+	ID         string `json:"id"`
+	League     string `json:"league"` // upper case: "NFL"
+	Status     Status `json:"status"`
+	StartTime  string `json:"start_time"` // ESPN's date string as received
+	HomeTeam   Team   `json:"home_team"`
+	AwayTeam   Team   `json:"away_team"`
+	Score      Score  `json:"score"`
+	Period     Period `json:"period"`
+	IsFavorite bool   `json:"is_favorite"`
+
+	StatusDetail string   `json:"status_detail,omitempty"`
+	Season       int      `json:"season,omitempty"`
+	SeasonType   int      `json:"season_type,omitempty"`
+	Week         int      `json:"week,omitempty"`
+	Venue        string   `json:"venue,omitempty"`
+	Broadcasts   []string `json:"broadcasts,omitempty"`
+
+	// Start is StartTime parsed; zero when ESPN's date could not be read.
+	Start time.Time `json:"-"`
+	// TimeValid is false when ESPN marks the start time as a placeholder (TBD).
+	TimeValid bool `json:"-"`
+	// Details holds what Home Assistant context shows; nil when ESPN had none.
+	Details *Details `json:"-"`
+}
+
+// LeagueKey is the registry key of the game's league: "nfl".
+func (g *Game) LeagueKey() string { return strings.ToLower(g.League) }
+
+// Overtime reports whether the game is (or ended) past regulation.
+func (g *Game) Overtime() bool {
+	return g.Period.Total > 0 && g.Period.Current > g.Period.Total
+}
+
+// Details are the in-game extras ESPN sends on some states only.
+type Details struct {
+	// Possession is the abbreviation of the team with the ball (NFL, live only).
+	Possession       string   `json:"possession,omitempty"`
+	LastPlay         string   `json:"last_play,omitempty"`
+	DownDistanceText string   `json:"down_distance_text,omitempty"`
+	HomeWinPct       *float64 `json:"home_win_percentage,omitempty"`
+	AwayWinPct       *float64 `json:"away_win_percentage,omitempty"`
+	Odds             *Odds    `json:"odds,omitempty"`
+	VenueCity        string   `json:"venue_city,omitempty"`
+	Headline         string   `json:"headline,omitempty"`
+}
+
+// Odds are the pre-game betting line ESPN shows.
+type Odds struct {
+	Provider  string   `json:"provider,omitempty"`
+	Details   string   `json:"details,omitempty"`
+	OverUnder *float64 `json:"over_under,omitempty"`
+	Spread    *float64 `json:"spread,omitempty"`
+}

@@ -1,0 +1,123 @@
+// Package store defines what the service persists and the interface every
+// store kind (embedded SQLite, InfluxDB 3, InfluxDB 1.8+/2.x) implements.
+// Consumers declare the smaller interfaces they need where they use them.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Series names. The measurement (or table) of a point is
+// "{league}_{series}": "nfl_scores", "nhl_games".
+const (
+	SeriesScores = "scores" // one point per observed change of a game
+	SeriesGames  = "games"  // one row per game at its scheduled start
+)
+
+// Point is one row of either series. Status uses the storage vocabulary
+// (scheduled, live, finished, postponed, suspended, canceled).
+//
+// For SeriesScores, Time is the observation time and the tags are GameID,
+// Season, SeasonType, Week, HomeTeam, AwayTeam, Status and the four
+// conference/division fields; the fields are HomeScore, AwayScore, Period
+// (written as "quarter" for NFL and "period" otherwise), TimeRemaining and
+// StatusDetail.
+//
+// For SeriesGames, Time is the scheduled start and the tags are GameID,
+// Season, SeasonType, Week, HomeTeam, AwayTeam; every other value is a field.
+// A games row is a rewrite: the store keeps one row per (league, game id),
+// the one written last (InfluxDB does this by itself when the time and tags
+// are equal; when a game is rescheduled the old row stays and readers take
+// the latest written, see ObservedAt).
+type Point struct {
+	Series string    `json:"series"`
+	League string    `json:"league"` // registry key, lower case: "nfl"
+	Time   time.Time `json:"time"`
+
+	GameID     string `json:"game_id"`
+	Season     int    `json:"season"`
+	SeasonType int    `json:"season_type"`
+	Week       int    `json:"week"`
+	HomeTeam   string `json:"home_team"` // ESPN abbreviation, upper case: "NE"
+	AwayTeam   string `json:"away_team"`
+	Status     string `json:"status"`
+
+	HomeConference string `json:"home_conference,omitempty"`
+	AwayConference string `json:"away_conference,omitempty"`
+	HomeDivision   string `json:"home_division,omitempty"`
+	AwayDivision   string `json:"away_division,omitempty"`
+
+	HomeScore     int    `json:"home_score"`
+	AwayScore     int    `json:"away_score"`
+	Period        int    `json:"period"`
+	TimeRemaining string `json:"time_remaining,omitempty"`
+	StatusDetail  string `json:"status_detail,omitempty"`
+
+	// Games series only.
+	HomeTeamID   string `json:"home_team_id,omitempty"` // ESPN numeric id
+	AwayTeamID   string `json:"away_team_id,omitempty"`
+	HomeTeamName string `json:"home_team_name,omitempty"`
+	AwayTeamName string `json:"away_team_name,omitempty"`
+	Venue        string `json:"venue,omitempty"`
+	// ObservedAt is when this version of a games row was written. Stores
+	// keep it as a field ("observed_at", unix nanoseconds) so that readers can
+	// pick the newest row of a game whose start time moved.
+	ObservedAt time.Time `json:"observed_at,omitempty"`
+}
+
+// Measurement is the table or measurement name of the point.
+func (p *Point) Measurement() string { return p.League + "_" + p.Series }
+
+// GameQuery selects rows of {league}_games. Zero values mean "any". Team is
+// an ESPN abbreviation that callers have already checked against the team
+// registry; stores still pass it as a parameter, never as query text.
+type GameQuery struct {
+	League string // required
+	Team   string // home or away
+	Season int
+	Status string // storage vocabulary
+	From   time.Time
+	To     time.Time // exclusive
+}
+
+// Reader answers the questions later features ask. Every store kind gives
+// the same answers for the same writes.
+type Reader interface {
+	// Games returns the latest row of each game matching q, ordered by
+	// start time then game id.
+	Games(ctx context.Context, q GameQuery) ([]Point, error)
+	// Timeline returns every score point of one game in time order.
+	Timeline(ctx context.Context, league, gameID string) ([]Point, error)
+	// Unfinished returns, for every game whose latest score point since
+	// `since` has status scheduled or live, that latest point.
+	Unfinished(ctx context.Context, league string, since time.Time) ([]Point, error)
+}
+
+// Store is one store kind.
+type Store interface {
+	Reader
+	// Write stores points. It is safe to call again with the same points:
+	// a score point with the same league, game id and time, or a games row
+	// with the same league and game id, replaces the earlier one.
+	Write(ctx context.Context, points []Point) error
+	// Prune deletes points older than before (SQLite only; InfluxDB uses
+	// its retention policy and returns nil).
+	Prune(ctx context.Context, before time.Time) error
+	// Info describes the store for /health.
+	Info(ctx context.Context) Info
+	Close() error
+}
+
+// Info describes a store.
+type Info struct {
+	Kind    string `json:"kind"`    // sqlite, influxdb
+	Version string `json:"version"` // server version, or the SQLite library version
+	// Bytes is the SQLite file size, or for InfluxDB the bytes of line
+	// protocol written since start.
+	Bytes int64 `json:"storage_bytes"`
+}
+
+// ErrUnavailable is returned (wrapped) when the store cannot be reached.
+var ErrUnavailable = errors.New("store unavailable")
