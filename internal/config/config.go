@@ -144,8 +144,9 @@ func Variables() []string {
 }
 
 func (c *Config) derive() error {
-	if c.Port < 1 || c.Port > 65535 {
-		return fmt.Errorf("PORT: %d is out of range (allowed: 1..65535)", c.Port)
+	// 0 asks the system for a free port; the log says which (tests use it).
+	if c.Port < 0 || c.Port > 65535 {
+		return fmt.Errorf("PORT: %d is out of range (allowed: 1..65535, or 0 for any free port)", c.Port)
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		return errors.New("DATA_DIR: must not be empty")

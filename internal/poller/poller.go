@@ -1,0 +1,433 @@
+// Package poller follows each enabled league on ESPN: one loop per league,
+// at the live cadence while a game is live or about to start and at the idle
+// cadence otherwise. Each poll publishes the league's games to the in-memory
+// state and hands them to the observers (the change recorder and the webhook
+// detector). When ESPN fails, the last good games stay published.
+package poller
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/state"
+)
+
+// Fetcher is the part of the ESPN client the poller uses. Every call is a
+// single day, a whole month or the team list: ESPN refuses date ranges.
+type Fetcher interface {
+	ScoreboardDay(ctx context.Context, l league.League, day time.Time) ([]game.Game, error)
+	ScoreboardMonth(ctx context.Context, l league.League, year int, month time.Month) ([]game.Game, error)
+	Teams(ctx context.Context, l league.League) ([]game.Team, error)
+}
+
+// Observer receives every game of every successful poll.
+type Observer interface {
+	Observe(leagueKey string, games []game.Game)
+}
+
+// TeamDirectory keeps the teams of each league.
+type TeamDirectory interface {
+	Set(l league.League, teams []game.Team) error
+	Teams(leagueKey string) []game.Team
+	Lookup(leagueKey, abbreviation string) (game.Team, bool)
+}
+
+// Options tune the loops. Zero values take the defaults in brackets.
+type Options struct {
+	LiveInterval  time.Duration // [15s] while a game is live or starts within LiveLead
+	IdleInterval  time.Duration // [5m]
+	LiveLead      time.Duration // [20m]
+	UpcomingEvery time.Duration // [1h] refresh of the next Horizon of games
+	Horizon       time.Duration // [7 days]
+	TeamsEvery    time.Duration // [24h]
+	FetchTimeout  time.Duration // [45s] bound of one poll's ESPN calls
+	Now           func() time.Time
+	Logger        *slog.Logger
+	// OnPoll, when set, is called after every poll attempt (metrics).
+	OnPoll func(leagueKey string, lag time.Duration, err error)
+}
+
+func (o *Options) defaults() {
+	if o.LiveInterval <= 0 {
+		o.LiveInterval = 15 * time.Second
+	}
+	if o.IdleInterval <= 0 {
+		o.IdleInterval = 5 * time.Minute
+	}
+	if o.LiveLead <= 0 {
+		o.LiveLead = 20 * time.Minute
+	}
+	if o.UpcomingEvery <= 0 {
+		o.UpcomingEvery = time.Hour
+	}
+	if o.Horizon <= 0 {
+		o.Horizon = 7 * 24 * time.Hour
+	}
+	if o.TeamsEvery <= 0 {
+		o.TeamsEvery = 24 * time.Hour
+	}
+	if o.FetchTimeout <= 0 {
+		o.FetchTimeout = 45 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// LeagueStatus is what /health says about one league's polling.
+type LeagueStatus struct {
+	League              string    `json:"league"`
+	LastAttempt         time.Time `json:"last_attempt"`
+	LastSuccess         time.Time `json:"last_success"`
+	LastError           string    `json:"last_error"`
+	ConsecutiveFailures int       `json:"consecutive_failures"`
+	StaleSeconds        float64   `json:"stale_seconds"`
+	Games               int       `json:"games"`
+	IntervalSeconds     float64   `json:"interval_seconds"`
+	TeamsLoadedAt       time.Time `json:"teams_loaded_at"`
+	Polls               int64     `json:"polls"`
+}
+
+// OK reports whether the league's last poll succeeded.
+func (s LeagueStatus) OK() bool { return !s.LastSuccess.IsZero() && s.ConsecutiveFailures == 0 }
+
+// Poller owns one loop per league.
+type Poller struct {
+	f       Fetcher
+	st      *state.State
+	dir     TeamDirectory
+	obs     []Observer
+	leagues []league.League
+	o       Options
+	eastern *time.Location
+
+	mu     sync.Mutex
+	status map[string]*LeagueStatus
+	wake   map[string]chan struct{}
+}
+
+// New builds a poller; Run starts it.
+func New(f Fetcher, st *state.State, dir TeamDirectory, obs []Observer, leagues []league.League, o Options) *Poller {
+	o.defaults()
+	loc, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		// ESPN's scoreboard days are US Eastern; without tzdata, UTC-5 is
+		// right outside daylight saving and an hour off inside it, which the
+		// yesterday/today pair covers.
+		loc = time.FixedZone("ET", -5*3600)
+	}
+	p := &Poller{f: f, st: st, dir: dir, obs: obs, leagues: leagues, o: o, eastern: loc,
+		status: map[string]*LeagueStatus{}, wake: map[string]chan struct{}{}}
+	for _, l := range leagues {
+		p.status[l.Key] = &LeagueStatus{League: l.Key}
+		p.wake[l.Key] = make(chan struct{}, 1)
+	}
+	return p
+}
+
+// Run polls every league until ctx is cancelled, then returns once every
+// loop has stopped.
+func (p *Poller) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	for _, l := range p.leagues {
+		wg.Add(1)
+		go func(l league.League) {
+			defer wg.Done()
+			p.loop(ctx, l)
+		}(l)
+	}
+	wg.Wait()
+}
+
+// Wake makes a league poll now instead of at its next tick.
+func (p *Poller) Wake(leagueKey string) {
+	if ch, ok := p.wake[leagueKey]; ok {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// Status reports every league's polling health.
+func (p *Poller) Status() []LeagueStatus {
+	now := p.o.Now()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]LeagueStatus, 0, len(p.leagues))
+	for _, l := range p.leagues {
+		s := *p.status[l.Key]
+		if !s.LastSuccess.IsZero() {
+			s.StaleSeconds = now.Sub(s.LastSuccess).Seconds()
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// loop is one league's polling loop. games holds the merged view of the
+// upcoming horizon (refreshed hourly by month) and the days polled at the
+// current cadence.
+func (p *Poller) loop(ctx context.Context, l league.League) {
+	games := map[string]game.Game{}
+	var upcomingAt, teamsAt time.Time
+	first := true
+	for {
+		now := p.o.Now()
+		if now.Sub(teamsAt) >= p.o.TeamsEvery || teamsAt.IsZero() {
+			if p.refreshTeams(ctx, l) {
+				teamsAt = now
+			} else {
+				// Try again in an hour rather than at every poll.
+				teamsAt = now.Add(time.Hour - p.o.TeamsEvery)
+			}
+		}
+		err := p.poll(ctx, l, games, now, &upcomingAt, first)
+		if ctx.Err() != nil {
+			return
+		}
+		first = false
+		interval := p.interval(games, p.o.Now())
+		p.mu.Lock()
+		st := p.status[l.Key]
+		st.LastAttempt = now
+		st.Polls++
+		st.IntervalSeconds = interval.Seconds()
+		st.Games = len(games)
+		if err != nil {
+			st.LastError = err.Error()
+			st.ConsecutiveFailures++
+		} else {
+			st.LastSuccess = now
+			st.ConsecutiveFailures = 0
+			st.LastError = ""
+		}
+		p.mu.Unlock()
+		if p.o.OnPoll != nil {
+			p.o.OnPoll(l.Key, p.o.Now().Sub(now), err)
+		}
+		if err != nil {
+			p.o.Logger.Warn("poll failed; serving the last good data", "league", l.Key, "err", err)
+		}
+		t := time.NewTimer(interval)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-p.wake[l.Key]:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+func (p *Poller) refreshTeams(ctx context.Context, l league.League) bool {
+	if p.dir == nil {
+		return true
+	}
+	fctx, cancel := context.WithTimeout(ctx, p.o.FetchTimeout)
+	defer cancel()
+	teams, err := p.f.Teams(fctx, l)
+	if err == nil && len(teams) == 0 {
+		return false
+	}
+	if err != nil {
+		if ctx.Err() == nil {
+			p.o.Logger.Warn("team list refresh failed; keeping the cached teams", "league", l.Key, "err", err)
+		}
+		return false
+	}
+	if err := p.dir.Set(l, teams); err != nil {
+		p.o.Logger.Warn("team cache not written", "league", l.Key, "err", err)
+	}
+	p.mu.Lock()
+	p.status[l.Key].TeamsLoadedAt = p.o.Now()
+	p.mu.Unlock()
+	return true
+}
+
+// poll fetches what is due, merges it into games, publishes and notifies.
+// It returns the first fetch error; whatever was fetched is still used.
+func (p *Poller) poll(ctx context.Context, l league.League, games map[string]game.Game, now time.Time, upcomingAt *time.Time, first bool) error {
+	fctx, cancel := context.WithTimeout(ctx, p.o.FetchTimeout)
+	defer cancel()
+	var firstErr error
+	var seen []game.Game
+	fresh := map[string]bool{}
+	keep := func(gs []game.Game, err error) {
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			return
+		}
+		for _, g := range gs {
+			games[g.ID] = g
+		}
+		seen = append(seen, gs...)
+	}
+
+	keepDay := func(gs []game.Game, err error) {
+		for _, g := range gs {
+			fresh[g.ID] = true
+		}
+		keep(gs, err)
+	}
+	if upcomingAt.IsZero() || now.Sub(*upcomingAt) >= p.o.UpcomingEvery {
+		ok := true
+		for _, m := range p.months(now) {
+			gs, err := p.f.ScoreboardMonth(fctx, l, m.year, m.month)
+			keep(gs, err)
+			if err != nil {
+				ok = false
+			}
+		}
+		if ok {
+			*upcomingAt = now
+		}
+	}
+	today := now.In(p.eastern)
+	yesterday := today.AddDate(0, 0, -1)
+	if first || p.unfinishedOn(games, yesterday, now) {
+		keepDay(p.f.ScoreboardDay(fctx, l, yesterday))
+	}
+	keepDay(p.f.ScoreboardDay(fctx, l, today))
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+
+	p.prune(games, fresh, now)
+	published := make([]game.Game, 0, len(games))
+	for _, g := range games {
+		published = append(published, p.withTeamFallback(l, g))
+	}
+	if len(seen) > 0 || firstErr == nil {
+		p.st.Replace(l.Key, published, now)
+	}
+	if len(seen) > 0 {
+		dedup := make(map[string]int, len(seen))
+		var latest []game.Game
+		for _, g := range seen {
+			if i, ok := dedup[g.ID]; ok {
+				latest[i] = games[g.ID]
+				continue
+			}
+			dedup[g.ID] = len(latest)
+			latest = append(latest, games[g.ID])
+		}
+		for _, o := range p.obs {
+			o.Observe(l.Key, latest)
+		}
+	}
+	return firstErr
+}
+
+type yearMonth struct {
+	year  int
+	month time.Month
+}
+
+// months lists the calendar months (US Eastern) that the next Horizon spans.
+func (p *Poller) months(now time.Time) []yearMonth {
+	start := now.In(p.eastern)
+	end := now.Add(p.o.Horizon).In(p.eastern)
+	var out []yearMonth
+	for y, m := start.Year(), start.Month(); ; {
+		out = append(out, yearMonth{y, m})
+		if y == end.Year() && m == end.Month() || len(out) > 12 {
+			return out
+		}
+		m++
+		if m > 12 {
+			m, y = 1, y+1
+		}
+	}
+}
+
+// unfinishedOn reports whether a game of the given Eastern day is not over:
+// late games cross midnight and must be followed until they end.
+func (p *Poller) unfinishedOn(games map[string]game.Game, day time.Time, now time.Time) bool {
+	y, m, d := day.Date()
+	for _, g := range games {
+		if g.Start.IsZero() || g.Status.Over() {
+			continue
+		}
+		gy, gm, gd := g.Start.In(p.eastern).Date()
+		if gy == y && gm == m && gd == d {
+			return true
+		}
+	}
+	return false
+}
+
+// prune forgets games that are long over or beyond the horizon. Games on
+// the scoreboard just fetched stay: ESPN showing them makes them current.
+func (p *Poller) prune(games map[string]game.Game, fresh map[string]bool, now time.Time) {
+	for id, g := range games {
+		if g.Start.IsZero() || fresh[id] {
+			continue
+		}
+		if g.Status.Over() && now.Sub(g.Start) > 48*time.Hour {
+			delete(games, id)
+		} else if g.Start.Sub(now) > p.o.Horizon+48*time.Hour {
+			delete(games, id)
+		} else if !g.Status.Over() && now.Sub(g.Start) > 14*24*time.Hour {
+			// A game ESPN never finished (data error) must not pin the
+			// live cadence forever.
+			delete(games, id)
+		}
+	}
+}
+
+// interval picks the cadence: live while a game is live, starts within
+// LiveLead, or should have started within the last three hours.
+func (p *Poller) interval(games map[string]game.Game, now time.Time) time.Duration {
+	for _, g := range games {
+		switch g.Status {
+		case game.StatusLive:
+			return p.o.LiveInterval
+		case game.StatusScheduled:
+			if g.Start.IsZero() || !g.TimeValid {
+				continue
+			}
+			until := g.Start.Sub(now)
+			if until <= p.o.LiveLead && until > -3*time.Hour {
+				return p.o.LiveInterval
+			}
+		}
+	}
+	return p.o.IdleInterval
+}
+
+// withTeamFallback fills logo and colours from the team directory where the
+// scoreboard had none.
+func (p *Poller) withTeamFallback(l league.League, g game.Game) game.Game {
+	if p.dir == nil {
+		return g
+	}
+	fill := func(t *game.Team) {
+		if t.Logo != "" && t.Colors != game.DefaultColors {
+			return
+		}
+		dt, ok := p.dir.Lookup(l.Key, t.Abbreviation)
+		if !ok {
+			return
+		}
+		if t.Logo == "" {
+			t.Logo = dt.Logo
+		}
+		if t.Colors == game.DefaultColors {
+			t.Colors = dt.Colors
+		}
+	}
+	fill(&g.HomeTeam)
+	fill(&g.AwayTeam)
+	return g
+}
