@@ -1,0 +1,438 @@
+// Package history answers the history, timeline and schedule questions from
+// a store: it validates the parameters, resolves teams through the team
+// directory, computes records (see TeamStatistics for the rules) and keeps
+// answers in a small cache for a few minutes.
+//
+// Parameters never reach a store as text: leagues are checked against the
+// enabled ones, statuses against the status vocabulary, seasons against a
+// range, and a team reaches the store only as the abbreviation the
+// directory resolved it to.
+package history
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/store"
+)
+
+// Reader is the part of a store history reads.
+type Reader interface {
+	Games(ctx context.Context, q store.GameQuery) ([]store.Point, error)
+	Timeline(ctx context.Context, league, gameID string) ([]store.Point, error)
+}
+
+// Resolver turns what a user typed into one team of one league. Its errors
+// (ambiguous, not found) are passed through unchanged.
+type Resolver interface {
+	Resolve(input, leagueKey string) (Match, error)
+}
+
+// Options configure a Service. Zero values take the defaults.
+type Options struct {
+	CacheTTL     time.Duration // 5m; negative disables the cache
+	CacheSize    int           // 1000 entries
+	QueryTimeout time.Duration // 5s per store read
+	Leagues      []league.League
+	Now          func() time.Time
+	Logger       *slog.Logger
+}
+
+// Service answers history questions. It is safe for concurrent use.
+type Service struct {
+	r       Reader
+	res     Resolver
+	o       Options
+	leagues []league.League
+	log     *slog.Logger
+	cache   *resultCache
+	fl      flight
+}
+
+// New builds a Service over a store reader and a team resolver.
+func New(r Reader, res Resolver, o Options) *Service {
+	if o.CacheTTL == 0 {
+		o.CacheTTL = 5 * time.Minute
+	}
+	if o.CacheSize <= 0 {
+		o.CacheSize = 1000
+	}
+	if o.QueryTimeout <= 0 {
+		o.QueryTimeout = 5 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	leagues := o.Leagues
+	if len(leagues) == 0 {
+		for _, k := range league.Keys() {
+			l, _ := league.Lookup(k)
+			leagues = append(leagues, l)
+		}
+	}
+	return &Service{
+		r: r, res: res, o: o, leagues: leagues, log: o.Logger,
+		cache: newResultCache(o.CacheSize, o.CacheTTL, o.Now),
+	}
+}
+
+// Errors the HTTP layer maps to status codes.
+var (
+	// ErrInvalid is matched by every *InvalidError (400).
+	ErrInvalid = errors.New("invalid parameter")
+	// ErrNotFound: no stored game has that id (404).
+	ErrNotFound = errors.New("game not found")
+	// ErrTimeout: the store did not answer within the query timeout (504).
+	ErrTimeout = errors.New("query took too long")
+)
+
+// InvalidError names the parameter that was refused; Message is a sentence
+// fit for the response's detail.
+type InvalidError struct {
+	Param   string
+	Message string
+}
+
+func (e *InvalidError) Error() string        { return e.Message }
+func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
+
+func invalid(param, msg string) error { return &InvalidError{Param: param, Message: msg} }
+
+type timeoutError struct{ limit time.Duration }
+
+func (e *timeoutError) Error() string {
+	return "query took longer than " + strings.TrimSuffix(strconv.FormatFloat(e.limit.Seconds(), 'f', 3, 64), ".000") + " s"
+}
+func (e *timeoutError) Is(target error) bool { return target == ErrTimeout }
+
+type notFoundError struct{ id string }
+
+func (e *notFoundError) Error() string        { return "game " + e.id + " not found" }
+func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// History lists stored games, newest first, one page at a time. With a
+// team, the page carries the team's statistics over the same selection
+// (all statuses and pages; only final games count).
+func (s *Service) History(ctx context.Context, q HistoryQuery) (*HistoryPage, error) {
+	n, err := s.normalize(q)
+	if err != nil {
+		return nil, err
+	}
+	var list []HistoricalGame
+	var stats *Statistics
+	if team := strings.TrimSpace(q.Team); team != "" {
+		l, t, err := s.resolve(team, q.League)
+		if err != nil {
+			return nil, err
+		}
+		all, err := s.games(ctx, l, store.GameQuery{League: l.Key, Team: t.Abbreviation, Season: n.season})
+		if err != nil {
+			return nil, err
+		}
+		var season *int
+		if n.season != 0 {
+			season = &n.season
+		}
+		st := TeamStatistics(l, t.Abbreviation, season, all)
+		stats = &st
+		for _, g := range all {
+			if n.status == "" || g.Status == n.status {
+				list = append(list, g)
+			}
+		}
+	} else {
+		status := ""
+		if n.status != "" {
+			status = n.status.StorageWord()
+		}
+		for _, l := range n.leagues {
+			games, err := s.games(ctx, l, store.GameQuery{League: l.Key, Season: n.season, Status: status})
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, games...)
+		}
+	}
+	// A copy, newest first, so cached slices stay as they are.
+	sorted := make([]HistoricalGame, len(list))
+	copy(sorted, list)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		a, b := sorted[i], sorted[j]
+		if !a.start.Equal(b.start) {
+			return a.start.After(b.start)
+		}
+		if a.leagueKey != b.leagueKey {
+			return a.leagueKey < b.leagueKey
+		}
+		return a.GameID < b.GameID
+	})
+	return paginate(sorted, n.page, n.pageSize, stats), nil
+}
+
+func paginate(list []HistoricalGame, page, size int, stats *Statistics) *HistoryPage {
+	total := len(list)
+	pages := (total + size - 1) / size
+	p := &HistoryPage{Games: []HistoricalGame{}, Total: total, Page: page, PageSize: size, TotalPages: pages, Statistics: stats}
+	if page <= pages {
+		start := (page - 1) * size
+		end := min(start+size, total)
+		p.Games = list[start:end]
+	}
+	return p
+}
+
+// Schedule lists every stored game of a team's season, played and upcoming,
+// in start order, with the team's statistics. Season 0 is the league's
+// current season.
+func (s *Service) Schedule(ctx context.Context, team, leagueKey string, season int) (*ScheduleResult, error) {
+	team = strings.TrimSpace(team)
+	if team == "" {
+		return nil, invalid("team", "team is required")
+	}
+	if season != 0 && (season < MinSeason || season > MaxSeason) {
+		return nil, seasonError()
+	}
+	l, t, err := s.resolve(team, leagueKey)
+	if err != nil {
+		return nil, err
+	}
+	if season == 0 {
+		now := s.o.Now()
+		season = l.SeasonFor(now.Year(), int(now.Month()))
+	}
+	games, err := s.games(ctx, l, store.GameQuery{League: l.Key, Team: t.Abbreviation, Season: season})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]HistoricalGame, len(games))
+	copy(out, games)
+	return &ScheduleResult{
+		Team:       t.Abbreviation,
+		TeamName:   t.Name,
+		League:     l.Name,
+		Season:     season,
+		Games:      out,
+		Statistics: TeamStatistics(l, t.Abbreviation, &season, games),
+	}, nil
+}
+
+// Timeline returns every stored observation of one game. With leagueKey ""
+// the enabled leagues are searched in order.
+func (s *Service) Timeline(ctx context.Context, gameID, leagueKey string) (*Timeline, error) {
+	gameID = strings.TrimSpace(gameID)
+	if !gameIDForm.MatchString(gameID) {
+		return nil, invalid("game_id", "game_id must be ESPN's game id (letters, digits, - or _)")
+	}
+	leagues := s.leagues
+	if strings.TrimSpace(leagueKey) != "" {
+		l, err := s.enabledLeague(leagueKey, "league")
+		if err != nil {
+			return nil, err
+		}
+		leagues = []league.League{l}
+	}
+	for _, l := range leagues {
+		tl, err := s.timeline(ctx, l, gameID)
+		if err != nil {
+			return nil, err
+		}
+		if tl != nil {
+			cp := *tl
+			cp.Timeline = append([]TimelineEntry(nil), tl.Timeline...)
+			return &cp, nil
+		}
+	}
+	return nil, &notFoundError{id: gameID}
+}
+
+// Invalidate drops cached answers that a write for these teams of the
+// league makes stale: the teams' own answers, timelines of their games and
+// the league's team-less answers. Without teams the whole league goes.
+func (s *Service) Invalidate(leagueKey string, teamAbbrs ...string) {
+	teams := make([]string, 0, len(teamAbbrs))
+	for _, t := range teamAbbrs {
+		if t = strings.ToUpper(strings.TrimSpace(t)); t != "" {
+			teams = append(teams, t)
+		}
+	}
+	s.cache.invalidate(strings.ToLower(strings.TrimSpace(leagueKey)), teams)
+}
+
+// resolve asks the directory for the team and checks that the answer is
+// one the stores may be given.
+func (s *Service) resolve(team, leagueName string) (league.League, game.Team, error) {
+	if err := validTeamInput(team); err != nil {
+		return league.League{}, game.Team{}, err
+	}
+	leagueKey := ""
+	if strings.TrimSpace(leagueName) != "" {
+		l, err := s.enabledLeague(leagueName, "league")
+		if err != nil {
+			return league.League{}, game.Team{}, err
+		}
+		leagueKey = l.Key
+	}
+	m, err := s.res.Resolve(team, leagueKey)
+	if err != nil {
+		return league.League{}, game.Team{}, err
+	}
+	l, err := s.enabledLeague(m.League.Key, "team")
+	if err != nil {
+		return league.League{}, game.Team{}, err
+	}
+	t := m.Team
+	t.Abbreviation = strings.ToUpper(t.Abbreviation)
+	if !abbreviation.MatchString(t.Abbreviation) {
+		return league.League{}, game.Team{}, fmt.Errorf("history: team directory gave an unusable abbreviation %q", t.Abbreviation)
+	}
+	return l, t, nil
+}
+
+// games reads the latest rows of the games q selects, in start order,
+// through the cache.
+func (s *Service) games(ctx context.Context, l league.League, q store.GameQuery) ([]HistoricalGame, error) {
+	key := fmt.Sprintf("g|%s|%s|%d|%s", q.League, q.Team, q.Season, q.Status)
+	if v, ok := s.cache.get(key); ok {
+		return v.([]HistoricalGame), nil
+	}
+	epoch := s.cache.currentEpoch()
+	v, err := s.read(ctx, key, func(qctx context.Context) (any, error) {
+		points, err := s.r.Games(qctx, q)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]HistoricalGame, 0, len(points))
+		seen := make(map[string]int, len(points))
+		for _, p := range points {
+			g := fromPoint(l, p)
+			// One row per game: when a store hands back two (a
+			// rescheduled game), the later in its order wins.
+			if i, ok := seen[p.GameID]; ok {
+				out[i] = g
+				continue
+			}
+			seen[p.GameID] = len(out)
+			out = append(out, g)
+		}
+		sort.SliceStable(out, func(i, j int) bool { return out[i].start.Before(out[j].start) })
+		var teams []string
+		if q.Team != "" {
+			teams = []string{q.Team}
+		}
+		s.cache.put(epoch, key, l.Key, teams, out)
+		return out, nil
+	})
+	if err != nil {
+		return nil, s.readError(err, "games", l.Key)
+	}
+	return v.([]HistoricalGame), nil
+}
+
+func (s *Service) timeline(ctx context.Context, l league.League, gameID string) (*Timeline, error) {
+	key := "t|" + l.Key + "|" + gameID
+	if v, ok := s.cache.get(key); ok {
+		return v.(*Timeline), nil
+	}
+	epoch := s.cache.currentEpoch()
+	v, err := s.read(ctx, key, func(qctx context.Context) (any, error) {
+		points, err := s.r.Timeline(qctx, l.Key, gameID)
+		if err != nil {
+			return nil, err
+		}
+		if len(points) == 0 {
+			return (*Timeline)(nil), nil
+		}
+		tl := buildTimeline(l, gameID, points)
+		s.cache.put(epoch, key, l.Key, []string{tl.HomeTeam, tl.AwayTeam}, tl)
+		return tl, nil
+	})
+	if err != nil {
+		return nil, s.readError(err, "timeline", l.Key)
+	}
+	return v.(*Timeline), nil
+}
+
+func buildTimeline(l league.League, gameID string, points []store.Point) *Timeline {
+	sort.SliceStable(points, func(i, j int) bool { return points[i].Time.Before(points[j].Time) })
+	last := points[len(points)-1]
+	tl := &Timeline{
+		GameID:   gameID,
+		League:   l.Name,
+		HomeTeam: last.HomeTeam,
+		AwayTeam: last.AwayTeam,
+		Timeline: make([]TimelineEntry, 0, len(points)),
+	}
+	var firstLive, firstFinal time.Time
+	for _, p := range points {
+		st := apiStatus(p.Status)
+		tl.Timeline = append(tl.Timeline, TimelineEntry{
+			Time:          p.Time.UTC(),
+			HomeScore:     p.HomeScore,
+			AwayScore:     p.AwayScore,
+			Period:        p.Period,
+			TimeRemaining: p.TimeRemaining,
+			Status:        st,
+		})
+		switch st {
+		case game.StatusLive:
+			if firstLive.IsZero() {
+				firstLive = p.Time
+			}
+		case game.StatusFinal:
+			if firstFinal.IsZero() {
+				firstFinal = p.Time
+			}
+		}
+	}
+	// The score of the last final observation: a correction after the
+	// final whistle is the one that stands.
+	for i := len(points) - 1; i >= 0; i-- {
+		if apiStatus(points[i].Status) == game.StatusFinal {
+			tl.FinalScore = &game.Score{Home: points[i].HomeScore, Away: points[i].AwayScore}
+			break
+		}
+	}
+	if !firstLive.IsZero() && firstFinal.After(firstLive) {
+		m := int(firstFinal.Sub(firstLive).Round(time.Minute) / time.Minute)
+		tl.DurationMinutes = &m
+	}
+	return tl
+}
+
+// read runs one store read for key, shared by concurrent callers and
+// bounded by the query timeout.
+func (s *Service) read(ctx context.Context, key string, fn func(context.Context) (any, error)) (any, error) {
+	detached := context.WithoutCancel(ctx)
+	return s.fl.do(ctx, key, func() (any, error) {
+		qctx, cancel := context.WithTimeout(detached, s.o.QueryTimeout)
+		defer cancel()
+		v, err := fn(qctx)
+		if err != nil && errors.Is(qctx.Err(), context.DeadlineExceeded) {
+			return nil, &timeoutError{limit: s.o.QueryTimeout}
+		}
+		return v, err
+	})
+}
+
+func (s *Service) readError(err error, what, leagueKey string) error {
+	switch {
+	case errors.Is(err, ErrTimeout):
+		s.log.Warn("history query timed out", "read", what, "league", leagueKey, "limit", s.o.QueryTimeout)
+		return err
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return err
+	}
+	s.log.Error("history query failed", "read", what, "league", leagueKey, "err", err)
+	return fmt.Errorf("history: reading %s %s: %w", leagueKey, what, err)
+}

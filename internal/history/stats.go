@@ -1,0 +1,130 @@
+package history
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/league"
+)
+
+type outcome int
+
+const (
+	win outcome = iota
+	loss
+	tie
+	otLoss
+)
+
+var streakLetters = map[outcome]string{win: "W", loss: "L", tie: "T", otLoss: "OT"}
+
+type tally struct{ w, l, t, otl int }
+
+func (t *tally) add(o outcome) {
+	switch o {
+	case win:
+		t.w++
+	case loss:
+		t.l++
+	case tie:
+		t.t++
+	case otLoss:
+		t.otl++
+	}
+}
+
+// TeamStatistics computes a team's record from games of one league.
+//
+// Only final games count: scheduled, live, postponed, suspended and canceled
+// games never do, and a game id seen twice counts once (a postponed game
+// replayed under the same id is one game, its latest row). A loss after
+// regulation (period above the league's regulation periods) is an overtime
+// loss in leagues whose records carry them (NHL), and a plain loss
+// elsewhere. Equal final scores are a tie.
+//
+// Records read "W-L" ("W-L-T" once the team has a tie) and "W-L-OTL" in
+// overtime-loss leagues. Streak is the current run of one result: "W3",
+// "L1", "T1", "OT2" (overtime losses), "" before the first final game.
+// WinPercentage is (W + T/2) / GP to three places, the NFL's definition.
+func TeamStatistics(l league.League, team string, season *int, games []HistoricalGame) Statistics {
+	team = strings.ToUpper(team)
+	st := Statistics{Team: team, Season: season}
+
+	sorted := make([]HistoricalGame, 0, len(games))
+	seen := make(map[string]bool, len(games))
+	for _, g := range games {
+		if g.Status != game.StatusFinal || seen[g.GameID] {
+			continue
+		}
+		if g.HomeTeam != team && g.AwayTeam != team {
+			continue
+		}
+		seen[g.GameID] = true
+		sorted = append(sorted, g)
+	}
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].start.Before(sorted[j].start) })
+
+	var home, away, all tally
+	var results []outcome
+	for _, g := range sorted {
+		us, them := g.HomeScore, g.AwayScore
+		rec := &home
+		if g.HomeTeam != team {
+			us, them = them, us
+			rec = &away
+		}
+		var o outcome
+		switch {
+		case us > them:
+			o = win
+		case us == them:
+			o = tie
+		case l.OTLosses && l.Periods > 0 && g.Period > l.Periods:
+			o = otLoss
+		default:
+			o = loss
+		}
+		rec.add(o)
+		all.add(o)
+		results = append(results, o)
+		st.PointsFor += us
+		st.PointsAgainst += them
+	}
+
+	st.Wins, st.Losses, st.Ties, st.OTLosses = all.w, all.l, all.t, all.otl
+	st.GamesPlayed = len(sorted)
+	st.PointDifferential = st.PointsFor - st.PointsAgainst
+	if st.GamesPlayed > 0 {
+		pct := (float64(st.Wins) + float64(st.Ties)/2) / float64(st.GamesPlayed)
+		st.WinPercentage = math.Round(pct*1000) / 1000
+	}
+	st.HomeRecord = formatRecord(l, home, all.t > 0)
+	st.AwayRecord = formatRecord(l, away, all.t > 0)
+	st.Streak = streak(results)
+	return st
+}
+
+func formatRecord(l league.League, t tally, withTies bool) string {
+	switch {
+	case l.OTLosses:
+		return fmt.Sprintf("%d-%d-%d", t.w, t.l, t.otl)
+	case withTies:
+		return fmt.Sprintf("%d-%d-%d", t.w, t.l, t.t)
+	}
+	return fmt.Sprintf("%d-%d", t.w, t.l)
+}
+
+func streak(results []outcome) string {
+	if len(results) == 0 {
+		return ""
+	}
+	last := results[len(results)-1]
+	n := 0
+	for i := len(results) - 1; i >= 0 && results[i] == last; i-- {
+		n++
+	}
+	return fmt.Sprintf("%s%d", streakLetters[last], n)
+}
