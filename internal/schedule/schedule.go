@@ -1,0 +1,213 @@
+// Package schedule keeps every followed team's season schedule in the store
+// from ESPN's team schedule endpoint, so that a season is complete (played
+// and upcoming games) before the poller has watched any of it.
+//
+// ESPN publishes no rate limit and asks for politeness, so a refresh cycle
+// does not fetch every team at once: the teams' requests are spread evenly
+// over Options.Spread, and cycles start Options.Every apart.
+package schedule
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/league"
+)
+
+// ScheduleFetcher loads one team's schedule of one season.
+type ScheduleFetcher interface {
+	TeamSchedule(ctx context.Context, l league.League, espnTeamID string, season int) ([]game.Game, error)
+}
+
+// Observer takes game snapshots and stores what changed.
+type Observer interface {
+	Observe(leagueKey string, games []game.Game)
+}
+
+// Options configure a Refresher. Zero values take the defaults.
+type Options struct {
+	Every  time.Duration // 24h between the starts of two cycles
+	Spread time.Duration // 6h over which one cycle's requests are spread
+	// Retry is the pause before teams that failed (or leagues whose team
+	// list was still empty) are tried again within a cycle; 1m.
+	Retry time.Duration
+	// Season is the season to load for a league; the league's current
+	// season by the calendar when nil.
+	Season func(l league.League) int
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// retryPasses is how often a cycle goes back to the teams that failed.
+const retryPasses = 2
+
+// Refresher runs the schedule refresh cycles.
+type Refresher struct {
+	f       ScheduleFetcher
+	teamsOf func(leagueKey string) []game.Team
+	obs     Observer
+	leagues []league.League
+	o       Options
+	log     *slog.Logger
+}
+
+// NewRefresher builds a Refresher over the enabled leagues. teamsOf lists
+// a league's teams as the team directory knows them (it may be empty until
+// the directory has loaded).
+func NewRefresher(f ScheduleFetcher, teamsOf func(leagueKey string) []game.Team, obs Observer, leagues []league.League, o Options) *Refresher {
+	if o.Every <= 0 {
+		o.Every = 24 * time.Hour
+	}
+	if o.Spread <= 0 {
+		o.Spread = 6 * time.Hour
+	}
+	o.Spread = min(o.Spread, o.Every)
+	if o.Retry <= 0 {
+		o.Retry = time.Minute
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Season == nil {
+		now := o.Now
+		o.Season = func(l league.League) int {
+			t := now()
+			return l.SeasonFor(t.Year(), int(t.Month()))
+		}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Refresher{f: f, teamsOf: teamsOf, obs: obs, leagues: leagues, o: o, log: o.Logger}
+}
+
+type job struct {
+	l    league.League
+	team game.Team
+}
+
+// Run refreshes every team's schedule now and then every Options.Every,
+// until ctx is done.
+func (r *Refresher) Run(ctx context.Context) {
+	for {
+		started := r.o.Now()
+		r.cycle(ctx)
+		wait := r.o.Every - r.o.Now().Sub(started)
+		if !sleep(ctx, max(wait, 0)) {
+			return
+		}
+	}
+}
+
+// cycle is one pass over every team, then up to retryPasses passes over
+// the teams that failed and the leagues that had no teams yet.
+func (r *Refresher) cycle(ctx context.Context) {
+	seasons := make(map[string]int, len(r.leagues))
+	for _, l := range r.leagues {
+		seasons[l.Key] = r.o.Season(l)
+	}
+	jobs, empty := r.jobs(r.leagues)
+	spread := r.o.Spread
+	var games, failed int
+	for pass := 0; pass <= retryPasses; pass++ {
+		if pass > 0 {
+			more, stillEmpty := r.jobs(empty)
+			jobs, empty = append(jobs, more...), stillEmpty
+			if len(jobs) == 0 {
+				break
+			}
+			if !sleep(ctx, r.o.Retry) {
+				return
+			}
+			// Retries are few; spread them over the retry pause only.
+			spread = r.o.Retry
+		}
+		var again []job
+		for i, j := range jobs {
+			if i > 0 && !sleep(ctx, spread/time.Duration(len(jobs))) {
+				return
+			}
+			n, err := r.RefreshTeam(ctx, j.l, j.team, seasons[j.l.Key])
+			if err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				r.log.Warn("team schedule refresh failed", "league", j.l.Key, "team", j.team.Abbreviation, "err", err)
+				again = append(again, j)
+				continue
+			}
+			games += n
+		}
+		jobs, failed = again, len(again)
+	}
+	for _, l := range empty {
+		r.log.Warn("no teams known for league; its schedules were not refreshed", "league", l.Key)
+	}
+	r.log.Info("team schedules refreshed", "games", games, "failed_teams", failed)
+}
+
+func (r *Refresher) jobs(leagues []league.League) (jobs []job, empty []league.League) {
+	for _, l := range leagues {
+		teams := r.teamsOf(l.Key)
+		if len(teams) == 0 {
+			empty = append(empty, l)
+			continue
+		}
+		for _, t := range teams {
+			jobs = append(jobs, job{l: l, team: t})
+		}
+	}
+	return jobs, empty
+}
+
+// RefreshTeam loads one team's season schedule now and hands it to the
+// observer. It returns how many games were handed over.
+//
+// Games in progress, and scheduled games whose start has passed, are left
+// out: the scoreboard poller follows those, and a schedule answer (cached
+// longer by ESPN) must not put an older state after a newer one.
+func (r *Refresher) RefreshTeam(ctx context.Context, l league.League, team game.Team, season int) (int, error) {
+	if team.ESPNID == "" {
+		return 0, fmt.Errorf("schedule %s %s: the team has no ESPN id", l.Key, team.Abbreviation)
+	}
+	games, err := r.f.TeamSchedule(ctx, l, team.ESPNID, season)
+	if err != nil {
+		return 0, fmt.Errorf("schedule %s %s %d: %w", l.Key, team.Abbreviation, season, err)
+	}
+	now := r.o.Now()
+	keep := games[:0:0]
+	for _, g := range games {
+		if g.Season != 0 && g.Season != season {
+			continue
+		}
+		if g.Status == game.StatusLive {
+			continue
+		}
+		if g.Status == game.StatusScheduled && !g.Start.IsZero() && g.Start.Before(now) {
+			continue
+		}
+		keep = append(keep, g)
+	}
+	if len(keep) > 0 {
+		r.obs.Observe(l.Key, keep)
+	}
+	return len(keep), nil
+}
+
+// sleep waits d or until ctx is done; it reports whether ctx is still live.
+func sleep(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
