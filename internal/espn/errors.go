@@ -1,0 +1,48 @@
+package espn
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// HTTPError is a non-2xx answer from ESPN, after any retries.
+type HTTPError struct {
+	Status int
+	URL    string
+	// RetryAfter is what ESPN asked for in a Retry-After header, if anything.
+	RetryAfter time.Duration
+	// Body is the start of ESPN's answer, for logs.
+	Body string
+}
+
+func (e *HTTPError) Error() string {
+	if e.Body != "" {
+		return fmt.Sprintf("espn: GET %s: HTTP %d: %s", e.URL, e.Status, e.Body)
+	}
+	return fmt.Sprintf("espn: GET %s: HTTP %d", e.URL, e.Status)
+}
+
+// Temporary reports whether the status is one ESPN may answer differently
+// later (rate limit or server trouble).
+func (e *HTTPError) Temporary() bool {
+	return e.Status == 429 || e.Status >= 500
+}
+
+var (
+	// ErrEmptyBody is returned for an answer without a body.
+	ErrEmptyBody = errors.New("espn: empty response body")
+	// ErrInvalidJSON is returned for a body that is not a JSON object or
+	// whose shape is not the one the endpoint serves.
+	ErrInvalidJSON = errors.New("espn: invalid JSON")
+	// ErrTooLarge is returned when an answer exceeds the size the client reads.
+	ErrTooLarge = errors.New("espn: response too large")
+)
+
+// invalidJSON wraps the decoder's complaint so callers can match ErrInvalidJSON.
+func invalidJSON(what string, err error) error {
+	if err == nil {
+		return fmt.Errorf("%w: %s", ErrInvalidJSON, what)
+	}
+	return fmt.Errorf("%w: %s: %v", ErrInvalidJSON, what, err)
+}

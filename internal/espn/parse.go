@@ -1,0 +1,504 @@
+package espn
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/league"
+)
+
+// ParseScoreboard reads a scoreboard answer ({"leagues":…, "events":[…]}).
+//
+// Events that cannot be a game (no id, no competition, fewer than two
+// competitors marked home and away, a competitor without an abbreviation)
+// are skipped, as are fields whose JSON type is unexpected; only a body
+// that is not a JSON object, or whose "events" is not a list, is an error.
+func ParseScoreboard(data []byte, l league.League) ([]game.Game, error) {
+	doc, err := decodeEvents(data)
+	if err != nil {
+		return nil, err
+	}
+	var top topLevel
+	if doc.Season != nil {
+		top.season = *doc.Season
+	}
+	if doc.Week != nil {
+		top.week = doc.Week.Number
+	}
+	return parseEvents(doc.Events.items, l, top), nil
+}
+
+// ParseSchedule reads a team schedule answer (…/teams/{id}/schedule). Its
+// events differ from the scoreboard's in the places ESPN.md §9 lists: the
+// score is an object, records sit in record[], the season type in
+// seasonType. The season of events without one is the requested season,
+// never the top-level one (which is the season current at request time).
+func ParseSchedule(data []byte, l league.League) ([]game.Game, error) {
+	doc, err := decodeEvents(data)
+	if err != nil {
+		return nil, err
+	}
+	var top topLevel
+	if doc.RequestedSeason != nil {
+		top.season = *doc.RequestedSeason
+	}
+	return parseEvents(doc.Events.items, l, top), nil
+}
+
+// ParseTeams reads a teams answer: sports[0].leagues[0].teams[i].team.
+// Inactive and all-star teams are left out.
+func ParseTeams(data []byte, l league.League) ([]game.Team, error) {
+	data, err := objectBody(data)
+	if err != nil {
+		return nil, err
+	}
+	var doc teamsDoc
+	if err := json.Unmarshal(data, &doc); err != nil && !isTypeError(err) {
+		return nil, invalidJSON("teams", err)
+	}
+	if len(doc.Sports) == 0 || len(doc.Sports[0].Leagues) == 0 {
+		return nil, invalidJSON("teams: no sports[0].leagues[0]", nil)
+	}
+	var out []game.Team
+	seen := map[string]bool{}
+	for _, s := range doc.Sports {
+		for _, lg := range s.Leagues {
+			for _, entry := range lg.Teams {
+				rt := entry.Team
+				if rt.IsAllStar || (rt.IsActive != nil && !*rt.IsActive) {
+					continue
+				}
+				t, ok := buildTeam(l, rt, nil)
+				if !ok || seen[t.ID] {
+					continue
+				}
+				seen[t.ID] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out, nil
+}
+
+// objectBody rejects what cannot be an ESPN answer before decoding and
+// drops a leading byte-order mark, which the JSON decoder refuses.
+func objectBody(data []byte) ([]byte, error) {
+	trimmed := bytes.TrimPrefix(bytes.TrimSpace(data), []byte("\xef\xbb\xbf"))
+	trimmed = bytes.TrimSpace(trimmed)
+	if len(trimmed) == 0 {
+		return nil, ErrEmptyBody
+	}
+	if trimmed[0] != '{' {
+		return nil, invalidJSON("body is not a JSON object", nil)
+	}
+	return trimmed, nil
+}
+
+func isTypeError(err error) bool {
+	var te *json.UnmarshalTypeError
+	return errors.As(err, &te)
+}
+
+func decodeEvents(data []byte) (*eventsDoc, error) {
+	data, err := objectBody(data)
+	if err != nil {
+		return nil, err
+	}
+	var doc eventsDoc
+	if err := json.Unmarshal(data, &doc); err != nil && !isTypeError(err) {
+		return nil, invalidJSON("events document", err)
+	}
+	if doc.Events.bad {
+		return nil, invalidJSON(`"events" is not a list`, nil)
+	}
+	return &doc, nil
+}
+
+// topLevel holds the document-wide fallbacks for events that lack their own.
+type topLevel struct {
+	season rawSeason
+	week   flexNum
+}
+
+func parseEvents(items []json.RawMessage, l league.League, top topLevel) []game.Game {
+	games := make([]game.Game, 0, len(items))
+	for _, raw := range items {
+		var ev rawEvent
+		if err := json.Unmarshal(raw, &ev); err != nil && !isTypeError(err) {
+			continue
+		}
+		if g, ok := buildGame(l, &ev, top); ok {
+			games = append(games, g)
+		}
+	}
+	return games
+}
+
+func buildGame(l league.League, ev *rawEvent, top topLevel) (game.Game, bool) {
+	if len(ev.Competitions) == 0 {
+		return game.Game{}, false
+	}
+	comp := &ev.Competitions[0]
+	id := strings.TrimSpace(string(ev.ID))
+	if id == "" {
+		id = strings.TrimSpace(string(comp.ID))
+	}
+	if id == "" {
+		return game.Game{}, false
+	}
+	var home, away *rawCompetitor
+	for i := range comp.Competitors {
+		c := &comp.Competitors[i]
+		switch strings.ToLower(strings.TrimSpace(c.HomeAway)) {
+		case "home":
+			if home == nil {
+				home = c
+			}
+		case "away":
+			if away == nil {
+				away = c
+			}
+		}
+	}
+	if home == nil || away == nil {
+		return game.Game{}, false
+	}
+	homeTeam, ok := buildTeam(l, home.Team, competitorRecord(home, l))
+	if !ok {
+		return game.Game{}, false
+	}
+	awayTeam, ok := buildTeam(l, away.Team, competitorRecord(away, l))
+	if !ok {
+		return game.Game{}, false
+	}
+
+	st := comp.Status
+	if st == nil {
+		st = ev.Status
+	}
+	if st == nil {
+		st = &rawStatus{}
+	}
+	status := classify(st.Type.State, st.Type.Completed, st.Type.Name)
+
+	g := game.Game{
+		ID:           id,
+		League:       l.Name,
+		Status:       status,
+		HomeTeam:     homeTeam,
+		AwayTeam:     awayTeam,
+		Score:        game.Score{Home: home.Score.V, Away: away.Score.V},
+		StatusDetail: st.Type.ShortDetail,
+		Venue:        comp.Venue.FullName,
+		Broadcasts:   broadcasts(comp.Broadcasts),
+		TimeValid:    true,
+	}
+
+	g.StartTime = string(ev.Date)
+	if g.StartTime == "" {
+		g.StartTime = string(comp.Date)
+	}
+	g.Start = parseTime(g.StartTime)
+	switch {
+	case comp.TimeValid != nil:
+		g.TimeValid = *comp.TimeValid
+	case ev.TimeValid != nil:
+		g.TimeValid = *ev.TimeValid
+	}
+
+	g.Period = period(status, st, comp, l)
+
+	switch {
+	case ev.Season.Year.OK:
+		g.Season = ev.Season.Year.Int()
+	case top.season.Year.OK:
+		g.Season = top.season.Year.Int()
+	}
+	switch {
+	case ev.Season.Type.OK:
+		g.SeasonType = ev.Season.Type.Int()
+	case ev.SeasonType.Type.OK:
+		g.SeasonType = ev.SeasonType.Type.Int()
+	case top.season.Type.OK:
+		g.SeasonType = top.season.Type.Int()
+	}
+	switch {
+	case ev.Week.Number.OK:
+		g.Week = ev.Week.Number.Int()
+	case top.week.OK:
+		g.Week = top.week.Int()
+	}
+
+	g.Details = details(status, comp, home, away, homeTeam, awayTeam)
+	return g, true
+}
+
+// classify maps ESPN's status to the API's. The state decides first, then
+// completed; the name only tells apart the ways a game can end unplayed,
+// because ESPN marks postponed and suspended games "post" with completed
+// false (ESPN.md §3). Halftime, end of period, delays and every other name
+// of an "in" game are live.
+func classify(state string, completed bool, name string) game.Status {
+	name = strings.ToUpper(strings.TrimSpace(name))
+	switch strings.ToLower(strings.TrimSpace(state)) {
+	case "pre":
+		// A game called off before it started may stay "pre" at ESPN; it
+		// must not linger as upcoming.
+		switch unplayed(name) {
+		case game.StatusPostponed:
+			return game.StatusPostponed
+		case game.StatusCanceled:
+			return game.StatusCanceled
+		}
+		return game.StatusScheduled
+	case "in":
+		return game.StatusLive
+	case "post":
+		if completed {
+			return game.StatusFinal
+		}
+		if s := unplayed(name); s != "" {
+			return s
+		}
+		return game.StatusPostponed
+	}
+	// No usable state: fall back on completed, then on the name.
+	if completed || name == "STATUS_FINAL" {
+		return game.StatusFinal
+	}
+	if s := unplayed(name); s != "" {
+		return s
+	}
+	switch name {
+	case "STATUS_IN_PROGRESS", "STATUS_HALFTIME", "STATUS_END_PERIOD", "STATUS_OVERTIME",
+		"STATUS_SHOOTOUT", "STATUS_DELAYED", "STATUS_RAIN_DELAY":
+		return game.StatusLive
+	}
+	return game.StatusScheduled
+}
+
+func unplayed(name string) game.Status {
+	switch name {
+	case "STATUS_POSTPONED":
+		return game.StatusPostponed
+	case "STATUS_SUSPENDED":
+		return game.StatusSuspended
+	case "STATUS_CANCELED", "STATUS_CANCELLED":
+		return game.StatusCanceled
+	}
+	return ""
+}
+
+// period fills the clock fields. ESPN sends period 1 and "15:00" for some
+// games that have not started (ESPN.md §3), so scheduled, postponed and
+// canceled games get period 0 and no time; a final shows its last period
+// (4 for an NHL overtime final) and "0:00" whatever ESPN's clock says
+// (the NBA sends "0.0"). Live and suspended games show ESPN's clock.
+func period(status game.Status, st *rawStatus, comp *rawCompetition, l league.League) game.Period {
+	p := game.Period{Total: l.Periods}
+	if n := comp.Format.Regulation.Periods.Int(); n > 0 && n < 100 {
+		p.Total = n
+	}
+	current := st.Period.Int()
+	if current < 0 {
+		current = 0
+	}
+	switch status {
+	case game.StatusLive, game.StatusSuspended:
+		p.Current = current
+		p.TimeRemaining = string(st.DisplayClock)
+	case game.StatusFinal:
+		p.Current = current
+		if p.Current == 0 {
+			p.Current = p.Total
+		}
+		p.TimeRemaining = "0:00"
+	}
+	return p
+}
+
+func competitorRecord(c *rawCompetitor, l league.League) *game.Record {
+	for _, r := range c.Records {
+		if r.Type == "total" {
+			return parseRecord(firstNonEmpty(r.Summary, r.DisplayValue), l.OTLosses)
+		}
+	}
+	if len(c.Record) > 0 && c.Record[0] == '[' {
+		var recs []rawRecord
+		_ = json.Unmarshal(c.Record, &recs)
+		for _, r := range recs {
+			if r.Type == "total" {
+				return parseRecord(firstNonEmpty(r.DisplayValue, r.Summary), l.OTLosses)
+			}
+		}
+	}
+	return nil
+}
+
+// parseRecord reads "7-2", "7-2-1" or the NHL's "52-24-6". The third number
+// is overtime losses in leagues that count them and ties elsewhere; a
+// two-part record gets an explicit zero so the JSON shape stays the same
+// all season.
+func parseRecord(summary string, otLosses bool) *game.Record {
+	parts := strings.Split(strings.TrimSpace(summary), "-")
+	if len(parts) < 2 || len(parts) > 3 {
+		return nil
+	}
+	nums := make([]int, len(parts))
+	for i, p := range parts {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n < 0 || n > 10000 {
+			return nil
+		}
+		nums[i] = n
+	}
+	r := &game.Record{Wins: nums[0], Losses: nums[1]}
+	third := 0
+	if len(nums) == 3 {
+		third = nums[2]
+	}
+	if otLosses {
+		r.OTLosses = &third
+	} else {
+		r.Ties = &third
+	}
+	return r
+}
+
+// buildTeam turns ESPN's team object into the API's. A team without an
+// abbreviation cannot get an id and is rejected.
+func buildTeam(l league.League, t rawTeam, rec *game.Record) (game.Team, bool) {
+	abbr := strings.TrimSpace(t.Abbreviation)
+	if abbr == "" {
+		return game.Team{}, false
+	}
+	name := firstNonEmpty(t.DisplayName, strings.TrimSpace(t.Location+" "+t.Name), abbr)
+	logo := t.Logo
+	if logo == "" {
+		for _, lg := range t.Logos {
+			if lg.Href != "" {
+				logo = lg.Href
+				break
+			}
+		}
+	}
+	return game.Team{
+		ID:           game.TeamID(l.Key, abbr),
+		Name:         name,
+		Abbreviation: abbr,
+		Logo:         logo,
+		Colors: game.Colors{
+			Primary:   color(t.Color, game.DefaultColors.Primary),
+			Secondary: color(t.AlternateColor, game.DefaultColors.Secondary),
+		},
+		Record:    rec,
+		ESPNID:    strings.TrimSpace(string(t.ID)),
+		ShortName: firstNonEmpty(t.ShortDisplayName, t.Name),
+		Location:  t.Location,
+	}, true
+}
+
+// color accepts ESPN's hex without "#" (and, to be safe, with it); anything
+// that is not a 3- or 6-digit hex colour gets the default, since the value
+// goes straight into the dashboard's CSS.
+func color(s, fallback string) string {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "#")
+	if len(s) != 6 && len(s) != 3 {
+		return fallback
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return fallback
+		}
+	}
+	return "#" + s
+}
+
+func broadcasts(bs []rawBroadcast) []string {
+	var out []string
+	add := func(s string) {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return
+		}
+		for _, have := range out {
+			if have == s {
+				return
+			}
+		}
+		out = append(out, s)
+	}
+	for _, b := range bs {
+		for _, n := range b.Names {
+			add(string(n))
+		}
+		add(b.Media.ShortName)
+	}
+	return out
+}
+
+// details collects the extras ESPN sends on some states only; nil when
+// there are none. Win probabilities are ESPN's fractions (0.4336), as
+// TeamTracker shows them.
+func details(status game.Status, comp *rawCompetition, home, away *rawCompetitor, homeTeam, awayTeam game.Team) *game.Details {
+	d := game.Details{VenueCity: comp.Venue.Address.City}
+	if len(comp.Notes) > 0 {
+		d.Headline = comp.Notes[0].Headline
+	}
+	if s := comp.Situation; s != nil {
+		// ESPN names the team with the ball by its id, not its abbreviation.
+		switch pid := strings.TrimSpace(string(s.Possession)); {
+		case pid == "":
+		case pid == strings.TrimSpace(string(home.Team.ID)):
+			d.Possession = homeTeam.Abbreviation
+		case pid == strings.TrimSpace(string(away.Team.ID)):
+			d.Possession = awayTeam.Abbreviation
+		}
+		d.DownDistanceText = s.DownDistanceText
+		d.LastPlay = s.LastPlay.Text
+		d.HomeWinPct = s.LastPlay.Probability.HomeWinPercentage.Ptr()
+		d.AwayWinPct = s.LastPlay.Probability.AwayWinPercentage.Ptr()
+	}
+	if status == game.StatusScheduled && len(comp.Odds) > 0 {
+		o := comp.Odds[0]
+		odds := game.Odds{
+			Provider:  o.Provider.Name,
+			Details:   o.Details,
+			OverUnder: o.OverUnder.Ptr(),
+			Spread:    o.Spread.Ptr(),
+		}
+		if odds.Provider != "" || odds.Details != "" || odds.OverUnder != nil || odds.Spread != nil {
+			d.Odds = &odds
+		}
+	}
+	if d == (game.Details{}) {
+		return nil
+	}
+	return &d
+}
+
+// parseTime reads ESPN's "2022-11-20T18:00Z" and, in case ESPN adds
+// seconds or an offset, the longer forms. Zero when unreadable.
+func parseTime(s string) time.Time {
+	for _, layout := range []string{"2006-01-02T15:04Z07:00", "2006-01-02T15:04:05Z07:00", time.RFC3339Nano} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+	}
+	return ""
+}

@@ -1,0 +1,169 @@
+package espn
+
+import "encoding/json"
+
+// The raw* types mirror the parts of ESPN's JSON the service reads
+// (ESPN.md in the design notes describes the full shape). Scalars that ESPN
+// has sent in more than one JSON type use the flex* types.
+
+type eventsDoc struct {
+	Events eventList `json:"events"`
+	// Season and Week are only present on scoreboard requests without dates.
+	Season *rawSeason `json:"season"`
+	Week   *rawWeek   `json:"week"`
+	// RequestedSeason is the team schedule's season; its top-level season is
+	// the one current when the request was made, not the listed one.
+	RequestedSeason *rawSeason `json:"requestedSeason"`
+}
+
+// eventList accepts an array of events; anything else marks the document
+// as malformed instead of failing the decoder.
+type eventList struct {
+	items []json.RawMessage
+	bad   bool
+}
+
+func (e *eventList) UnmarshalJSON(b []byte) error {
+	switch {
+	case len(b) > 0 && b[0] == '[':
+		if err := json.Unmarshal(b, &e.items); err != nil {
+			e.bad = true
+		}
+	case string(b) == "null":
+	default:
+		e.bad = true
+	}
+	return nil
+}
+
+type rawSeason struct {
+	Year flexNum `json:"year"`
+	Type flexNum `json:"type"`
+}
+
+type rawWeek struct {
+	Number flexNum `json:"number"`
+}
+
+type rawEvent struct {
+	ID           flexString       `json:"id"`
+	Date         flexString       `json:"date"`
+	Season       rawSeason        `json:"season"`
+	SeasonType   rawSeason        `json:"seasonType"`
+	Week         rawWeek          `json:"week"`
+	TimeValid    *bool            `json:"timeValid"`
+	Status       *rawStatus       `json:"status"`
+	Competitions []rawCompetition `json:"competitions"`
+}
+
+type rawStatus struct {
+	DisplayClock flexString `json:"displayClock"`
+	Period       flexNum    `json:"period"`
+	Type         struct {
+		Name        string `json:"name"`
+		State       string `json:"state"`
+		Completed   bool   `json:"completed"`
+		ShortDetail string `json:"shortDetail"`
+	} `json:"type"`
+}
+
+type rawCompetition struct {
+	ID        flexString `json:"id"`
+	Date      flexString `json:"date"`
+	TimeValid *bool      `json:"timeValid"`
+	Status    *rawStatus `json:"status"`
+	Format    struct {
+		Regulation struct {
+			Periods flexNum `json:"periods"`
+		} `json:"regulation"`
+	} `json:"format"`
+	Venue struct {
+		FullName string `json:"fullName"`
+		Address  struct {
+			City string `json:"city"`
+		} `json:"address"`
+	} `json:"venue"`
+	Broadcasts  []rawBroadcast  `json:"broadcasts"`
+	Notes       []rawNote       `json:"notes"`
+	Odds        []rawOdds       `json:"odds"`
+	Situation   *rawSituation   `json:"situation"`
+	Competitors []rawCompetitor `json:"competitors"`
+}
+
+type rawBroadcast struct {
+	// Scoreboard form: {"market":"national","names":["CBS"]}.
+	Names []flexString `json:"names"`
+	// Team schedule form: {"media":{"shortName":"NBC"}, ...}.
+	Media struct {
+		ShortName string `json:"shortName"`
+	} `json:"media"`
+}
+
+type rawNote struct {
+	Headline string `json:"headline"`
+}
+
+type rawOdds struct {
+	Provider struct {
+		Name string `json:"name"`
+	} `json:"provider"`
+	Details   string  `json:"details"`
+	OverUnder flexNum `json:"overUnder"`
+	Spread    flexNum `json:"spread"`
+}
+
+type rawSituation struct {
+	Possession       flexString `json:"possession"`
+	DownDistanceText string     `json:"downDistanceText"`
+	LastPlay         struct {
+		Text        string `json:"text"`
+		Probability struct {
+			HomeWinPercentage flexNum `json:"homeWinPercentage"`
+			AwayWinPercentage flexNum `json:"awayWinPercentage"`
+		} `json:"probability"`
+	} `json:"lastPlay"`
+}
+
+type rawCompetitor struct {
+	HomeAway string      `json:"homeAway"`
+	Score    flexScore   `json:"score"`
+	Records  []rawRecord `json:"records"`
+	// Record is the schedule's list of records, or on NHL playoff
+	// scoreboards a string holding the series score, which is not a season
+	// record and is ignored.
+	Record json.RawMessage `json:"record"`
+	Team   rawTeam         `json:"team"`
+}
+
+type rawRecord struct {
+	Type         string `json:"type"`
+	Summary      string `json:"summary"`
+	DisplayValue string `json:"displayValue"`
+}
+
+type rawTeam struct {
+	ID               flexString `json:"id"`
+	Abbreviation     string     `json:"abbreviation"`
+	DisplayName      string     `json:"displayName"`
+	ShortDisplayName string     `json:"shortDisplayName"`
+	Name             string     `json:"name"`
+	Location         string     `json:"location"`
+	Color            string     `json:"color"`
+	AlternateColor   string     `json:"alternateColor"`
+	Logo             string     `json:"logo"`
+	Logos            []struct {
+		Href string `json:"href"`
+	} `json:"logos"`
+	IsActive  *bool `json:"isActive"`
+	IsAllStar bool  `json:"isAllStar"`
+}
+
+type teamsDoc struct {
+	Sports []struct {
+		Leagues []struct {
+			Teams []struct {
+				Team rawTeam `json:"team"`
+			} `json:"teams"`
+		} `json:"leagues"`
+	} `json:"sports"`
+}
