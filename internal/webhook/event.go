@@ -1,0 +1,172 @@
+package webhook
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/league"
+)
+
+// Event names as they appear in registrations, payloads and the
+// X-Webhook-Event header.
+const (
+	EventGameStart   = "game_start"
+	EventGameEnd     = "game_end"
+	EventScoreChange = "score_change"
+	// EventTest is only ever sent by Service.Test.
+	EventTest = "test"
+)
+
+// allEvents is the default subscription and the canonical order of events
+// in a registration.
+var allEvents = []string{EventGameStart, EventGameEnd, EventScoreChange}
+
+// Event is one happening in one game, before it is addressed to any webhook.
+type Event struct {
+	Type string
+	// ID is the same for the same happening however often it is detected
+	// (retries, restarts, a baseline that lags behind), and differs between
+	// happenings. It is the event_id of the payload and the webhook-id header.
+	ID string
+	// League is the registry key: "nfl".
+	League string
+	// Game is the game as observed when the event was detected.
+	Game game.Game
+	// PreviousStatus and Previous are the state before that observation.
+	PreviousStatus game.Status
+	Previous       game.Score
+}
+
+// snapshot is what detection needs to remember of a game between polls.
+type snapshot struct {
+	Status game.Status
+	Score  game.Score
+}
+
+// Detect compares two observations of one game and returns the events
+// between them, in the order game_start, score_change, game_end.
+//
+//   - game_start: scheduled (or postponed) → live.
+//   - score_change: a score differs while the game is live, or at the
+//     transition to final (including scheduled → final, when the whole game
+//     happened between two observations). Both teams scoring in one interval
+//     is one event carrying both diffs; a score going down is an event too.
+//     Overtime needs no special case: it is more periods.
+//   - game_end: live or scheduled → final (also postponed or suspended →
+//     final: a game resumed and finished between two observations).
+//
+// Transitions into postponed, suspended or canceled produce no event, nor do
+// changes between two observations that are both final (stat corrections).
+// A nil prev (a game seen for the first time) produces nothing: without a
+// previous state nothing can be said about what changed.
+//
+// Event ids from Detect assume the score has never gone down earlier in the
+// game. The Service counts such corrections per game (persisting the count)
+// so that 7-0 → 0-0 → 7-0 gives the second 0-0 → 7-0 an id of its own.
+func Detect(prev *game.Game, next game.Game) []Event {
+	if prev == nil {
+		return nil
+	}
+	evs, _ := detect(snapshot{Status: prev.Status, Score: prev.Score}, next, 0)
+	return evs
+}
+
+// detect is Detect with the game's count of score corrections so far; it
+// returns the count after next.
+func detect(prev snapshot, next game.Game, corrections int) ([]Event, int) {
+	if prev.Status == next.Status && prev.Score == next.Score {
+		return nil, corrections
+	}
+	lk := next.LeagueKey()
+	mk := func(typ, id string) Event {
+		return Event{Type: typ, ID: id, League: lk, Game: next, PreviousStatus: prev.Status, Previous: prev.Score}
+	}
+	var evs []Event
+	if next.Status == game.StatusLive && (prev.Status == game.StatusScheduled || prev.Status == game.StatusPostponed) {
+		evs = append(evs, mk(EventGameStart, eventID(lk, next.ID, EventGameStart)))
+	}
+	toFinal := next.Status == game.StatusFinal && prev.Status != game.StatusFinal
+	if prev.Score != next.Score && (next.Status == game.StatusLive || toFinal) {
+		if next.Score.Home < prev.Score.Home || next.Score.Away < prev.Score.Away {
+			corrections++
+		}
+		evs = append(evs, mk(EventScoreChange, eventID(lk, next.ID, EventScoreChange,
+			scoreKey(prev.Score), scoreKey(next.Score), fmt.Sprint(corrections))))
+	}
+	if toFinal {
+		// One game_end per final score: an ESPN flip back to live and to
+		// final again with the same score is the same ending.
+		evs = append(evs, mk(EventGameEnd, eventID(lk, next.ID, EventGameEnd, scoreKey(next.Score))))
+	}
+	return evs, corrections
+}
+
+func scoreKey(s game.Score) string { return fmt.Sprintf("%d-%d", s.Home, s.Away) }
+
+// eventID hashes what identifies a happening; 128 bits of SHA-256 in hex.
+func eventID(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "|")))
+	return hex.EncodeToString(sum[:16])
+}
+
+// typicalLength is how long a game of a sport usually lasts from its
+// scheduled start, used to estimate when a game that ended unobserved was
+// over. ESPN's scoreboard carries no end time.
+var typicalLength = map[string]time.Duration{
+	"football":   3*time.Hour + 30*time.Minute,
+	"hockey":     2*time.Hour + 40*time.Minute,
+	"basketball": 2*time.Hour + 30*time.Minute,
+	"baseball":   3*time.Hour + 10*time.Minute,
+	"soccer":     2 * time.Hour,
+}
+
+const defaultLength = 3 * time.Hour
+
+// estimatedEnd is the earliest the game can be taken to have ended: its start
+// plus the sport's typical length, and never before it was last seen
+// unfinished. Zero when the start time is unknown.
+func estimatedEnd(g game.Game, lastSeen time.Time) time.Time {
+	start := g.Start
+	if start.IsZero() {
+		for _, layout := range []string{"2006-01-02T15:04Z07:00", time.RFC3339} {
+			if t, err := time.Parse(layout, g.StartTime); err == nil {
+				start = t
+				break
+			}
+		}
+	}
+	if start.IsZero() {
+		return time.Time{}
+	}
+	length := defaultLength
+	if l, ok := league.Lookup(g.LeagueKey()); ok {
+		if d, ok := typicalLength[l.Sport]; ok {
+			length = d
+		}
+	}
+	end := start.Add(length)
+	if lastSeen.After(end) {
+		end = lastSeen
+	}
+	return end
+}
+
+// stale reports whether events for next describe a game that had been over
+// longer than staleAfter before anyone could observe it: the service was
+// down (lastSeen zero: the state came from Seed) or the game went unobserved
+// for long. A game last seen unfinished within staleAfter cannot have been
+// over longer than that, so it is never stale.
+func stale(next game.Game, lastSeen, now time.Time, staleAfter time.Duration) bool {
+	if next.Status != game.StatusFinal {
+		return false
+	}
+	if !lastSeen.IsZero() && now.Sub(lastSeen) <= staleAfter {
+		return false
+	}
+	end := estimatedEnd(next, lastSeen)
+	return !end.IsZero() && now.Sub(end) > staleAfter
+}

@@ -1,0 +1,175 @@
+package webhook
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/sports-data/sports-data/internal/game"
+)
+
+// Payload is the JSON body of every delivery. Team-relative fields (team,
+// opponent, team_score, score_change, …) are seen from the webhook's team;
+// a webhook without a team sees the game from the home team, except that its
+// score_change is the total of points added by both sides.
+type Payload struct {
+	Event         string     `json:"event"`
+	EventType     string     `json:"event_type"`
+	EventID       string     `json:"event_id"`
+	WebhookID     string     `json:"webhook_id"`
+	League        string     `json:"league"`
+	GameID        string     `json:"game_id"`
+	Team          string     `json:"team"`
+	Opponent      string     `json:"opponent"`
+	HomeTeam      string     `json:"home_team"`
+	AwayTeam      string     `json:"away_team"`
+	HomeTeamName  string     `json:"home_team_name"`
+	AwayTeamName  string     `json:"away_team_name"`
+	Score         game.Score `json:"score"`
+	PreviousScore game.Score `json:"previous_score"`
+	HomeDiff      int        `json:"home_diff"`
+	AwayDiff      int        `json:"away_diff"`
+	// ScoreChange is the points the webhook's team gained (negative when a
+	// score was taken back, 0 when only the opponent scored).
+	ScoreChange         int `json:"score_change"`
+	OpponentScoreChange int `json:"opponent_score_change"`
+	// ScoringTeam is the abbreviation of the side whose score went up,
+	// "both" when both did, null when neither did.
+	ScoringTeam   *string `json:"scoring_team"`
+	TeamScore     int     `json:"team_score"`
+	OpponentScore int     `json:"opponent_score"`
+	Status        string  `json:"status"`
+	Period        int     `json:"period"`
+	Clock         string  `json:"clock"`
+	StatusDetail  string  `json:"status_detail"`
+	Timestamp     string  `json:"timestamp"`
+	// Winner (abbreviation or "tie") and Result (win, loss, tie; team
+	// webhooks only) are set on game_end.
+	Winner string `json:"winner,omitempty"`
+	Result string `json:"result,omitempty"`
+}
+
+// payloadFor addresses an event to one webhook.
+func payloadFor(ev Event, webhookID, team string, observed time.Time) Payload {
+	g := ev.Game
+	home, away := strings.ToUpper(g.HomeTeam.Abbreviation), strings.ToUpper(g.AwayTeam.Abbreviation)
+	p := Payload{
+		Event:         ev.Type,
+		EventType:     ev.Type,
+		EventID:       ev.ID,
+		WebhookID:     webhookID,
+		League:        strings.ToUpper(ev.League),
+		GameID:        g.ID,
+		HomeTeam:      home,
+		AwayTeam:      away,
+		HomeTeamName:  g.HomeTeam.Name,
+		AwayTeamName:  g.AwayTeam.Name,
+		Score:         g.Score,
+		PreviousScore: ev.Previous,
+		HomeDiff:      g.Score.Home - ev.Previous.Home,
+		AwayDiff:      g.Score.Away - ev.Previous.Away,
+		Status:        string(g.Status),
+		Period:        g.Period.Current,
+		Clock:         g.Period.TimeRemaining,
+		StatusDetail:  g.StatusDetail,
+		Timestamp:     observed.UTC().Format(time.RFC3339),
+	}
+	switch {
+	case p.HomeDiff > 0 && p.AwayDiff > 0:
+		p.ScoringTeam = ptr("both")
+	case p.HomeDiff > 0:
+		p.ScoringTeam = ptr(home)
+	case p.AwayDiff > 0:
+		p.ScoringTeam = ptr(away)
+	}
+	teamIsAway := team != "" && strings.EqualFold(team, away)
+	if teamIsAway {
+		p.Team, p.Opponent = away, home
+		p.TeamScore, p.OpponentScore = g.Score.Away, g.Score.Home
+		p.ScoreChange, p.OpponentScoreChange = p.AwayDiff, p.HomeDiff
+	} else {
+		p.Team, p.Opponent = home, away
+		p.TeamScore, p.OpponentScore = g.Score.Home, g.Score.Away
+		p.ScoreChange, p.OpponentScoreChange = p.HomeDiff, p.AwayDiff
+	}
+	if team == "" {
+		p.ScoreChange = p.HomeDiff + p.AwayDiff
+	}
+	if ev.Type == EventGameEnd {
+		switch {
+		case g.Score.Home > g.Score.Away:
+			p.Winner = home
+		case g.Score.Away > g.Score.Home:
+			p.Winner = away
+		default:
+			p.Winner = "tie"
+		}
+		if team != "" {
+			switch {
+			case p.TeamScore > p.OpponentScore:
+				p.Result = "win"
+			case p.TeamScore < p.OpponentScore:
+				p.Result = "loss"
+			default:
+				p.Result = "tie"
+			}
+		}
+	}
+	return p
+}
+
+// testPayload has the shape of a real event with placeholder game values, so
+// that automations can be tried against it.
+func testPayload(eventID, webhookID, team, leagueKey string, now time.Time) Payload {
+	lg := strings.ToUpper(leagueKey)
+	if lg == "" {
+		lg = "TEST"
+	}
+	home := "HOME"
+	if team != "" {
+		home = team
+	}
+	return Payload{
+		Event:               EventTest,
+		EventType:           EventTest,
+		EventID:             eventID,
+		WebhookID:           webhookID,
+		League:              lg,
+		GameID:              "test",
+		Team:                home,
+		Opponent:            "AWAY",
+		HomeTeam:            home,
+		AwayTeam:            "AWAY",
+		HomeTeamName:        "Test Home Team",
+		AwayTeamName:        "Test Away Team",
+		Score:               game.Score{Home: 7, Away: 3},
+		PreviousScore:       game.Score{Home: 0, Away: 3},
+		HomeDiff:            7,
+		ScoreChange:         7,
+		OpponentScoreChange: 0,
+		ScoringTeam:         ptr(home),
+		TeamScore:           7,
+		OpponentScore:       3,
+		Status:              string(game.StatusLive),
+		Period:              1,
+		Clock:               "10:00",
+		StatusDetail:        "10:00 - 1st",
+		Timestamp:           now.UTC().Format(time.RFC3339),
+	}
+}
+
+// encode produces the exact bytes that are signed and sent. HTML escaping is
+// off so that "A&M" stays readable; the output is still valid JSON.
+func encode(p Payload) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(p); err != nil {
+		// Payload has only strings, ints and pointers to them.
+		panic("webhook: encoding payload: " + err.Error())
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,256 @@
+package webhook
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sports-data/sports-data/internal/game"
+)
+
+// Files in DATA_DIR. The registrations and the outbox are rewritten whole
+// (temp file, fsync, rename, fsync of the directory), so a crash leaves
+// either the old or the new version. The delivered log is appended to with
+// an fsync per line; a crash can at most tear its last line, which loading
+// skips (that one delivery may then be repeated, as if the crash had come a
+// moment earlier). The log is compacted by the same atomic rewrite.
+const (
+	registrationsFile = "webhooks.json"
+	outboxFile        = "webhook-outbox.json"
+	deliveredFile     = "webhook-delivered.log"
+)
+
+// record is a registration as stored.
+type record struct {
+	ID           string    `json:"id"`
+	URL          string    `json:"url"`
+	Events       []string  `json:"events"`
+	Secret       string    `json:"secret"`
+	Team         string    `json:"team,omitempty"`
+	League       string    `json:"league,omitempty"`
+	DelaySeconds int       `json:"delay_seconds"`
+	CreatedAt    time.Time `json:"created_at"`
+	Stats        Stats     `json:"stats"`
+}
+
+type registrationsDoc struct {
+	Version  int      `json:"version"`
+	Webhooks []record `json:"webhooks"`
+}
+
+// item is one delivery waiting in a webhook's queue. Body is kept as a
+// string so that the bytes signed are exactly the bytes reloaded.
+type item struct {
+	EventID   string    `json:"event_id"`
+	Event     string    `json:"event"`
+	Body      string    `json:"body"`
+	NotBefore time.Time `json:"not_before"`
+	Observed  time.Time `json:"observed_at"`
+}
+
+// gameRecord is what detection remembers of a game across restarts.
+type gameRecord struct {
+	Status      game.Status `json:"status"`
+	Home        int         `json:"home"`
+	Away        int         `json:"away"`
+	Corrections int         `json:"corrections,omitempty"`
+	SeenAt      time.Time   `json:"seen_at,omitzero"`
+	Touched     time.Time   `json:"touched"`
+}
+
+type outboxDoc struct {
+	Version int                   `json:"version"`
+	Queues  map[string][]item     `json:"queues"`
+	Games   map[string]gameRecord `json:"games"`
+}
+
+type deliveredLine struct {
+	Webhook string `json:"w"`
+	Event   string `json:"e"`
+	At      int64  `json:"t"` // unix seconds
+}
+
+// writeAtomic replaces path with data so that readers and crashes see either
+// the old or the new content.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			_ = os.Remove(tmp)
+		}
+	}()
+	if err := f.Chmod(0o600); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	ok = true
+	return syncDir(dir)
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, fs.ErrInvalid) {
+		return err
+	}
+	return nil
+}
+
+// removeTemps deletes temp files a crash left behind mid-write.
+func removeTemps(dir string) {
+	for _, base := range []string{registrationsFile, outboxFile, deliveredFile} {
+		matches, _ := filepath.Glob(filepath.Join(dir, "."+base+".tmp-*"))
+		for _, m := range matches {
+			_ = os.Remove(m)
+		}
+	}
+}
+
+func loadRegistrations(path string) ([]record, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var doc registrationsDoc
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("%s is not valid: %w", path, err)
+	}
+	for i, r := range doc.Webhooks {
+		if r.ID == "" || r.URL == "" || r.Secret == "" {
+			return nil, fmt.Errorf("%s: webhook %d lacks id, url or secret", path, i)
+		}
+	}
+	return doc.Webhooks, nil
+}
+
+// loadOutbox reads the outbox. A file that cannot be read as JSON is moved
+// aside (it is only a cache of pending work) and an empty outbox returned
+// together with the reason, for the log.
+func loadOutbox(path string, now time.Time) (outboxDoc, error) {
+	doc := outboxDoc{Queues: map[string][]item{}, Games: map[string]gameRecord{}}
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return doc, nil
+	}
+	if err != nil {
+		return doc, err
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		aside := fmt.Sprintf("%s.corrupt-%d", path, now.Unix())
+		_ = os.Rename(path, aside)
+		return outboxDoc{Queues: map[string][]item{}, Games: map[string]gameRecord{}},
+			fmt.Errorf("%s is not valid JSON (moved to %s): %w", path, aside, err)
+	}
+	if doc.Queues == nil {
+		doc.Queues = map[string][]item{}
+	}
+	if doc.Games == nil {
+		doc.Games = map[string]gameRecord{}
+	}
+	return doc, nil
+}
+
+// loadDelivered reads the delivered log into webhook → event id → unix
+// seconds, skipping lines older than since and lines that do not parse (a
+// torn last line). It also returns the number of lines read.
+func loadDelivered(path string, since time.Time) (map[string]map[string]int64, int, error) {
+	out := map[string]map[string]int64{}
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return out, 0, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	lines := 0
+	for sc.Scan() {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		lines++
+		var l deliveredLine
+		if json.Unmarshal(sc.Bytes(), &l) != nil || l.Webhook == "" || l.Event == "" {
+			continue
+		}
+		if l.At < since.Unix() {
+			continue
+		}
+		m := out[l.Webhook]
+		if m == nil {
+			m = map[string]int64{}
+			out[l.Webhook] = m
+		}
+		m[l.Event] = l.At
+	}
+	return out, lines, sc.Err()
+}
+
+func appendDelivered(path string, l deliveredLine) error {
+	b, _ := json.Marshal(l)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	// A torn line from an earlier crash has no newline; starting each line
+	// with one keeps this line whole and readable after it.
+	if _, err := f.Write(append(append([]byte("\n"), b...), '\n')); err != nil {
+		_ = f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func encodeDelivered(m map[string]map[string]int64) ([]byte, int) {
+	var buf bytes.Buffer
+	n := 0
+	for w, ids := range m {
+		for e, at := range ids {
+			b, _ := json.Marshal(deliveredLine{Webhook: w, Event: e, At: at})
+			buf.Write(b)
+			buf.WriteByte('\n')
+			n++
+		}
+	}
+	return buf.Bytes(), n
+}
+
+func gameKey(leagueKey, id string) string { return leagueKey + "|" + id }

@@ -1,0 +1,301 @@
+package webhook
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sports-data/sports-data/internal/league"
+)
+
+// ErrNotFound is returned for an unknown webhook id.
+var ErrNotFound = errors.New("webhook not found")
+
+// ValidationError is a registration that breaks a rule. Field names the
+// JSON field at fault ("body" when the JSON itself is unreadable).
+type ValidationError struct {
+	Field   string
+	Message string
+}
+
+func (e *ValidationError) Error() string {
+	if e.Field == "" {
+		return e.Message
+	}
+	return e.Field + ": " + e.Message
+}
+
+func invalid(field, format string, args ...any) error {
+	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Team is what a TeamResolver answers.
+type Team struct {
+	League       string // registry key: "nfl"
+	Abbreviation string // ESPN abbreviation: "NE"
+	Name         string
+}
+
+// TeamResolver turns user input ("NE", "Patriots", "nfl-ne") into a team,
+// using leagueKey (possibly "") to decide between leagues. Its errors are
+// returned by Register unchanged, so the HTTP layer can map them.
+type TeamResolver func(input, leagueKey string) (Team, error)
+
+// RegisterRequest is the body of a registration.
+type RegisterRequest struct {
+	URL          string   `json:"url"`
+	Events       []string `json:"events"`
+	Secret       string   `json:"secret"`
+	Team         string   `json:"team"`
+	League       string   `json:"league"`
+	DelaySeconds *int     `json:"delay_seconds"`
+}
+
+const (
+	minSecret   = 16
+	maxSecret   = 1024
+	maxURL      = 2048
+	maxDelay    = 300
+	maxBodySize = 64 << 10
+)
+
+// DecodeRegisterRequest reads a JSON registration body. Malformed JSON, a
+// value of the wrong type or trailing data is a *ValidationError; unknown
+// fields are ignored.
+func DecodeRegisterRequest(r io.Reader) (RegisterRequest, error) {
+	var req RegisterRequest
+	dec := json.NewDecoder(io.LimitReader(r, maxBodySize+1))
+	if err := dec.Decode(&req); err != nil {
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &te) && te.Field != "":
+			return RegisterRequest{}, invalid(te.Field, "must be %s", jsonKind(te.Field))
+		case errors.Is(err, io.EOF):
+			return RegisterRequest{}, invalid("body", "a JSON object is required")
+		default:
+			return RegisterRequest{}, invalid("body", "not a valid JSON object")
+		}
+	}
+	if dec.InputOffset() > maxBodySize {
+		return RegisterRequest{}, invalid("body", "larger than %d bytes", maxBodySize)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return RegisterRequest{}, invalid("body", "unexpected data after the JSON object")
+	}
+	return req, nil
+}
+
+func jsonKind(field string) string {
+	switch {
+	case field == "events":
+		return "a list of event names"
+	case strings.HasPrefix(field, "events"):
+		return "a list of strings"
+	case field == "delay_seconds":
+		return "a whole number of seconds"
+	}
+	return "a string"
+}
+
+// Registration is a webhook as the API shows it. Its JSON is the
+// registration answer ({"webhook_id","url","events","team","league",
+// "delay_seconds","created_at","message"}); in List it carries Stats as
+// well, flattened, and "secret":"***". The secret itself is never shown.
+type Registration struct {
+	ID           string
+	URL          string
+	Events       []string
+	Team         string // ESPN abbreviation, upper case; "" for none
+	League       string // registry key, lower case; "" for all leagues
+	DelaySeconds int
+	CreatedAt    time.Time
+	Message      string // set by Register
+	Stats        *Stats // set by List
+	Pending      int    // set by List: deliveries waiting in the queue
+}
+
+// Stats are the delivery counters of a webhook. A call is one HTTP attempt.
+type Stats struct {
+	TotalCalls     int64      `json:"total_calls"`
+	FailedCalls    int64      `json:"failed_calls"`
+	LastSuccess    *time.Time `json:"last_success"`
+	LastFailure    *time.Time `json:"last_failure"`
+	LastStatus     *int       `json:"last_status"`
+	LastError      *string    `json:"last_error"`
+	Disabled       bool       `json:"disabled"`
+	DisabledReason *string    `json:"disabled_reason"`
+	// Dropped counts events not queued because the queue was full.
+	Dropped int64 `json:"dropped_events"`
+}
+
+// MarshalJSON writes the API shape: upper-case league, null for no team or
+// league, RFC 3339 created_at.
+func (r Registration) MarshalJSON() ([]byte, error) {
+	type out struct {
+		ID           string   `json:"webhook_id"`
+		URL          string   `json:"url"`
+		Events       []string `json:"events"`
+		Secret       string   `json:"secret,omitempty"`
+		Team         *string  `json:"team"`
+		League       *string  `json:"league"`
+		DelaySeconds int      `json:"delay_seconds"`
+		CreatedAt    string   `json:"created_at"`
+		Message      string   `json:"message,omitempty"`
+		*Stats
+		Pending *int `json:"pending_events,omitempty"`
+	}
+	o := out{
+		ID:           r.ID,
+		URL:          r.URL,
+		Events:       r.Events,
+		DelaySeconds: r.DelaySeconds,
+		CreatedAt:    r.CreatedAt.UTC().Format(time.RFC3339),
+		Message:      r.Message,
+		Stats:        r.Stats,
+	}
+	if o.Events == nil {
+		o.Events = []string{}
+	}
+	if r.Stats != nil {
+		o.Secret = "***"
+		o.Pending = ptr(r.Pending)
+	}
+	if r.Team != "" {
+		o.Team = ptr(r.Team)
+	}
+	if r.League != "" {
+		o.League = ptr(strings.ToUpper(r.League))
+	}
+	return json.Marshal(o)
+}
+
+// eventAliases maps every accepted spelling to the event name. The earlier
+// service's names and the per-event route names are accepted.
+var eventAliases = map[string]string{
+	"game_start":    EventGameStart,
+	"game_started":  EventGameStart,
+	"game-start":    EventGameStart,
+	"game_end":      EventGameEnd,
+	"game_ended":    EventGameEnd,
+	"game-end":      EventGameEnd,
+	"score_change":  EventScoreChange,
+	"score_changed": EventScoreChange,
+	"score-update":  EventScoreChange,
+	"score_update":  EventScoreChange,
+}
+
+// NormalizeEvent returns the event name for an accepted spelling
+// ("game_started", "score-update", …).
+func NormalizeEvent(name string) (string, bool) {
+	e, ok := eventAliases[strings.ToLower(strings.TrimSpace(name))]
+	return e, ok
+}
+
+// normalizeEvents validates, de-duplicates and orders a subscription; an
+// empty one means every event.
+func normalizeEvents(in []string) ([]string, error) {
+	if len(in) == 0 {
+		return append([]string(nil), allEvents...), nil
+	}
+	want := map[string]bool{}
+	for _, name := range in {
+		e, ok := NormalizeEvent(name)
+		if !ok {
+			return nil, invalid("events", "unknown event %q (known: %s)", clip(name, 40), strings.Join(allEvents, ", "))
+		}
+		want[e] = true
+	}
+	var out []string
+	for _, e := range allEvents {
+		if want[e] {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// validate checks a request and resolves its team. The result has no id,
+// creation time or stats yet.
+func validate(req RegisterRequest, resolve TeamResolver) (record, error) {
+	var rec record
+	raw := strings.TrimSpace(req.URL)
+	if raw == "" {
+		return rec, invalid("url", "is required")
+	}
+	if len(raw) > maxURL {
+		return rec, invalid("url", "longer than %d characters", maxURL)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return rec, invalid("url", "is not a valid URL")
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return rec, invalid("url", "must start with http:// or https://")
+	}
+	if u.Hostname() == "" {
+		return rec, invalid("url", "must name a host")
+	}
+	rec.URL = u.String()
+
+	n := utf8.RuneCountInString(req.Secret)
+	if n < minSecret {
+		return rec, invalid("secret", "must be at least %d characters", minSecret)
+	}
+	if n > maxSecret {
+		return rec, invalid("secret", "must be at most %d characters", maxSecret)
+	}
+	rec.Secret = req.Secret
+
+	if rec.Events, err = normalizeEvents(req.Events); err != nil {
+		return rec, err
+	}
+
+	if req.DelaySeconds != nil {
+		d := *req.DelaySeconds
+		if d < 0 || d > maxDelay {
+			return rec, invalid("delay_seconds", "must be between 0 and %d", maxDelay)
+		}
+		rec.DelaySeconds = d
+	}
+
+	if lg := strings.TrimSpace(req.League); lg != "" {
+		l, ok := league.Lookup(lg)
+		if !ok {
+			return rec, invalid("league", "unknown league %q (known: %s)", clip(lg, 40), strings.Join(league.Keys(), ", "))
+		}
+		rec.League = l.Key
+	}
+
+	if t := strings.TrimSpace(req.Team); t != "" {
+		if resolve == nil {
+			return rec, invalid("team", "teams cannot be resolved here")
+		}
+		team, err := resolve(t, rec.League)
+		if err != nil {
+			return rec, err
+		}
+		lk := strings.ToLower(team.League)
+		if rec.League != "" && lk != rec.League {
+			return rec, invalid("team", "%s plays in %s, not %s", team.Abbreviation, strings.ToUpper(lk), strings.ToUpper(rec.League))
+		}
+		if lk == "" || team.Abbreviation == "" {
+			return rec, invalid("team", "could not be resolved to a team")
+		}
+		rec.League = lk
+		rec.Team = strings.ToUpper(team.Abbreviation)
+	}
+	return rec, nil
+}
+
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
