@@ -1,0 +1,608 @@
+// Package sqlite is the embedded store: one SQLite file (pure Go driver, no
+// cgo) holding the two series of every league in two tables, with the
+// league as a column. It needs no set-up and prunes itself to the retention.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/sports-data/sports-data/internal/store"
+)
+
+// Options configure the store.
+type Options struct {
+	// RetentionDays > 0 makes the store delete, once at open and then every
+	// PruneInterval, what is older than that many days. 0 keeps everything.
+	RetentionDays int
+	// PruneInterval is how often retention runs; 0 means every 6 hours.
+	PruneInterval time.Duration
+	Logger        *slog.Logger
+}
+
+// Store is the embedded store. It is safe for concurrent use: writes go
+// through one connection, reads through a small pool that WAL mode lets run
+// alongside the writer.
+type Store struct {
+	path    string
+	write   *sql.DB
+	read    *sql.DB
+	log     *slog.Logger
+	version string
+
+	closed    atomic.Bool
+	closeOnce sync.Once
+	closeErr  error
+	stop      context.CancelFunc
+	done      chan struct{}
+}
+
+var _ store.Store = (*Store)(nil)
+
+// OpenError says why the database file could not be opened or created.
+type OpenError struct {
+	Path string
+	Err  error
+}
+
+func (e *OpenError) Error() string {
+	return fmt.Sprintf("sqlite store: cannot open %s: %v", e.Path, e.Err)
+}
+
+func (e *OpenError) Unwrap() error { return e.Err }
+
+// InvalidPointError rejects a write batch: one point cannot be stored.
+// Retrying the batch cannot help, so it does not wrap store.ErrUnavailable.
+type InvalidPointError struct {
+	Index  int // position in the batch
+	Reason string
+}
+
+func (e *InvalidPointError) Error() string {
+	return fmt.Sprintf("sqlite store: point %d: %s", e.Index, e.Reason)
+}
+
+// InvalidQueryError rejects a read with arguments no store can answer.
+type InvalidQueryError struct{ Reason string }
+
+func (e *InvalidQueryError) Error() string { return "sqlite store: " + e.Reason }
+
+// Open opens (creating when needed) the database at path, its directory
+// included, and brings the schema up to date.
+func Open(path string, o Options) (*Store, error) {
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if strings.TrimSpace(path) == "" {
+		return nil, &OpenError{Path: `""`, Err: errors.New("no path given")}
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, &OpenError{Path: path, Err: err}
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
+		return nil, &OpenError{Path: abs, Err: fmt.Errorf("create directory: %w", err)}
+	}
+	if fi, err := os.Stat(abs); err == nil && fi.IsDir() {
+		return nil, &OpenError{Path: abs, Err: errors.New("is a directory")}
+	}
+
+	w, err := sql.Open("sqlite", dsn(abs, false))
+	if err != nil {
+		return nil, &OpenError{Path: abs, Err: err}
+	}
+	// One writer: SQLite serialises writers anyway, and one connection
+	// means no writer ever waits on the busy timeout for another.
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	w.SetConnMaxLifetime(0)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, &OpenError{Path: abs, Err: explain(abs, err)}
+	}
+	var version string
+	if err := w.QueryRowContext(ctx, "SELECT sqlite_version()").Scan(&version); err != nil {
+		w.Close()
+		return nil, &OpenError{Path: abs, Err: err}
+	}
+
+	r, err := sql.Open("sqlite", dsn(abs, true))
+	if err != nil {
+		w.Close()
+		return nil, &OpenError{Path: abs, Err: err}
+	}
+	readers := max(4, runtime.GOMAXPROCS(0))
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
+	if err := r.PingContext(ctx); err != nil {
+		w.Close()
+		r.Close()
+		return nil, &OpenError{Path: abs, Err: err}
+	}
+
+	s := &Store{path: abs, write: w, read: r, log: log, version: version, done: make(chan struct{})}
+	bg, stop := context.WithCancel(context.Background())
+	s.stop = stop
+	if o.RetentionDays > 0 {
+		every := o.PruneInterval
+		if every <= 0 {
+			every = 6 * time.Hour
+		}
+		go s.retain(bg, time.Duration(o.RetentionDays)*24*time.Hour, every)
+	} else {
+		close(s.done)
+	}
+	log.Info("sqlite store open", "path", abs, "sqlite_version", version, "retention_days", o.RetentionDays)
+	return s, nil
+}
+
+// dsn builds the driver's URI. The path is escaped so that '?', '#' and '%'
+// in directory names stay part of the path.
+func dsn(path string, readOnly bool) string {
+	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(path))
+	q := "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	if readOnly {
+		q += "&_pragma=query_only(1)"
+	} else {
+		// Take the write lock at BEGIN: a read-then-write transaction
+		// upgraded later could fail with SQLITE_BUSY despite the timeout.
+		q += "&_txlock=immediate"
+	}
+	return "file:" + esc + "?" + q
+}
+
+// explain turns SQLite's terse open failures into a sentence naming what to check.
+func explain(path string, err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "unable to open database file"), strings.Contains(msg, "SQLITE_CANTOPEN"):
+		return fmt.Errorf("the file cannot be created or opened (check that %s is writable): %w", filepath.Dir(path), err)
+	case strings.Contains(msg, "readonly"), strings.Contains(msg, "READONLY"):
+		return fmt.Errorf("the file or its directory is read-only: %w", err)
+	case strings.Contains(msg, "not a database"), strings.Contains(msg, "NOTADB"):
+		return fmt.Errorf("the file exists but is not an SQLite database: %w", err)
+	}
+	return err
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS scores (
+	league          TEXT    NOT NULL,
+	game_id         TEXT    NOT NULL,
+	time            INTEGER NOT NULL,
+	season          INTEGER NOT NULL,
+	season_type     INTEGER NOT NULL,
+	week            INTEGER NOT NULL,
+	home_team       TEXT    NOT NULL,
+	away_team       TEXT    NOT NULL,
+	status          TEXT    NOT NULL,
+	home_conference TEXT    NOT NULL,
+	away_conference TEXT    NOT NULL,
+	home_division   TEXT    NOT NULL,
+	away_division   TEXT    NOT NULL,
+	home_score      INTEGER NOT NULL,
+	away_score      INTEGER NOT NULL,
+	period          INTEGER NOT NULL,
+	time_remaining  TEXT    NOT NULL,
+	status_detail   TEXT    NOT NULL,
+	PRIMARY KEY (league, game_id, time)
+) WITHOUT ROWID;
+-- Unfinished and Prune read by time.
+CREATE INDEX IF NOT EXISTS scores_league_time ON scores (league, time);
+
+CREATE TABLE IF NOT EXISTS games (
+	league          TEXT    NOT NULL,
+	game_id         TEXT    NOT NULL,
+	start           INTEGER NOT NULL,
+	season          INTEGER NOT NULL,
+	season_type     INTEGER NOT NULL,
+	week            INTEGER NOT NULL,
+	home_team       TEXT    NOT NULL,
+	away_team       TEXT    NOT NULL,
+	status          TEXT    NOT NULL,
+	home_conference TEXT    NOT NULL,
+	away_conference TEXT    NOT NULL,
+	home_division   TEXT    NOT NULL,
+	away_division   TEXT    NOT NULL,
+	home_score      INTEGER NOT NULL,
+	away_score      INTEGER NOT NULL,
+	period          INTEGER NOT NULL,
+	time_remaining  TEXT    NOT NULL,
+	status_detail   TEXT    NOT NULL,
+	home_team_id    TEXT    NOT NULL,
+	away_team_id    TEXT    NOT NULL,
+	home_team_name  TEXT    NOT NULL,
+	away_team_name  TEXT    NOT NULL,
+	venue           TEXT    NOT NULL,
+	observed_at     INTEGER NOT NULL,
+	PRIMARY KEY (league, game_id)
+) WITHOUT ROWID;
+-- A team's games are the union of its home and away games; SQLite answers
+-- "home_team = ? OR away_team = ?" from these two indexes.
+CREATE INDEX IF NOT EXISTS games_home ON games (league, home_team, season, start);
+CREATE INDEX IF NOT EXISTS games_away ON games (league, away_team, season, start);
+CREATE INDEX IF NOT EXISTS games_start ON games (league, start);
+CREATE INDEX IF NOT EXISTS games_season ON games (league, season, start);
+`
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	var mode string
+	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return err
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return fmt.Errorf("journal mode is %q, WAL needed", mode)
+	}
+	_, err := db.ExecContext(ctx, schema)
+	return err
+}
+
+// unavailable wraps a database failure so callers can tell it from bad input.
+func unavailable(op string, err error) error {
+	return fmt.Errorf("sqlite store: %s: %w: %w", op, store.ErrUnavailable, err)
+}
+
+var errClosed = errors.New("store closed")
+
+func (s *Store) checkOpen(op string) error {
+	if s.closed.Load() {
+		return unavailable(op, errClosed)
+	}
+	return nil
+}
+
+// validLeague reports whether l can be a registry key ("nfl", "ncaaf"):
+// anything else is a caller bug that would otherwise vanish as "no rows".
+func validLeague(l string) bool {
+	if l == "" || len(l) > 32 {
+		return false
+	}
+	for _, c := range l {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func validate(points []store.Point) error {
+	for i := range points {
+		p := &points[i]
+		var reason string
+		switch {
+		case p.Series != store.SeriesScores && p.Series != store.SeriesGames:
+			reason = fmt.Sprintf("unknown series %q", p.Series)
+		case !validLeague(p.League):
+			reason = fmt.Sprintf("league %q is not a registry key (lower-case letters and digits)", p.League)
+		case p.GameID == "":
+			reason = "no game id"
+		case p.Time.IsZero():
+			reason = "no time"
+		}
+		if reason != "" {
+			return &InvalidPointError{Index: i, Reason: reason}
+		}
+	}
+	return nil
+}
+
+const insertScore = `INSERT INTO scores (league, game_id, time, season, season_type, week,
+	home_team, away_team, status, home_conference, away_conference, home_division, away_division,
+	home_score, away_score, period, time_remaining, status_detail)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (league, game_id, time) DO UPDATE SET
+	season = excluded.season, season_type = excluded.season_type, week = excluded.week,
+	home_team = excluded.home_team, away_team = excluded.away_team, status = excluded.status,
+	home_conference = excluded.home_conference, away_conference = excluded.away_conference,
+	home_division = excluded.home_division, away_division = excluded.away_division,
+	home_score = excluded.home_score, away_score = excluded.away_score, period = excluded.period,
+	time_remaining = excluded.time_remaining, status_detail = excluded.status_detail`
+
+// The row written last wins, as the contract says; a spool replays in
+// order, so this is also the newest observation.
+const upsertGame = `INSERT INTO games (league, game_id, start, season, season_type, week,
+	home_team, away_team, status, home_conference, away_conference, home_division, away_division,
+	home_score, away_score, period, time_remaining, status_detail,
+	home_team_id, away_team_id, home_team_name, away_team_name, venue, observed_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (league, game_id) DO UPDATE SET
+	start = excluded.start, season = excluded.season, season_type = excluded.season_type,
+	week = excluded.week, home_team = excluded.home_team, away_team = excluded.away_team,
+	status = excluded.status, home_conference = excluded.home_conference,
+	away_conference = excluded.away_conference, home_division = excluded.home_division,
+	away_division = excluded.away_division, home_score = excluded.home_score,
+	away_score = excluded.away_score, period = excluded.period,
+	time_remaining = excluded.time_remaining, status_detail = excluded.status_detail,
+	home_team_id = excluded.home_team_id, away_team_id = excluded.away_team_id,
+	home_team_name = excluded.home_team_name, away_team_name = excluded.away_team_name,
+	venue = excluded.venue, observed_at = excluded.observed_at`
+
+// Write stores a batch in one transaction: all of it or, on error, none.
+func (s *Store) Write(ctx context.Context, points []store.Point) error {
+	if err := s.checkOpen("write"); err != nil {
+		return err
+	}
+	if err := validate(points); err != nil {
+		return err
+	}
+	if len(points) == 0 {
+		return nil
+	}
+	now := time.Now()
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return unavailable("write", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	scores, err := tx.PrepareContext(ctx, insertScore)
+	if err != nil {
+		return unavailable("write", err)
+	}
+	defer scores.Close()
+	gamesStmt, err := tx.PrepareContext(ctx, upsertGame)
+	if err != nil {
+		return unavailable("write", err)
+	}
+	defer gamesStmt.Close()
+
+	for i := range points {
+		p := &points[i]
+		if p.Series == store.SeriesScores {
+			_, err = scores.ExecContext(ctx, p.League, p.GameID, p.Time.UnixNano(), p.Season, p.SeasonType, p.Week,
+				p.HomeTeam, p.AwayTeam, p.Status, p.HomeConference, p.AwayConference, p.HomeDivision, p.AwayDivision,
+				p.HomeScore, p.AwayScore, p.Period, p.TimeRemaining, p.StatusDetail)
+		} else {
+			observed := p.ObservedAt
+			if observed.IsZero() {
+				observed = now
+			}
+			_, err = gamesStmt.ExecContext(ctx, p.League, p.GameID, p.Time.UnixNano(), p.Season, p.SeasonType, p.Week,
+				p.HomeTeam, p.AwayTeam, p.Status, p.HomeConference, p.AwayConference, p.HomeDivision, p.AwayDivision,
+				p.HomeScore, p.AwayScore, p.Period, p.TimeRemaining, p.StatusDetail,
+				p.HomeTeamID, p.AwayTeamID, p.HomeTeamName, p.AwayTeamName, p.Venue, observed.UnixNano())
+		}
+		if err != nil {
+			return unavailable("write", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return unavailable("write", err)
+	}
+	return nil
+}
+
+const scoreColumns = `league, game_id, time, season, season_type, week, home_team, away_team, status,
+	home_conference, away_conference, home_division, away_division,
+	home_score, away_score, period, time_remaining, status_detail`
+
+const gameColumns = `league, game_id, start, season, season_type, week, home_team, away_team, status,
+	home_conference, away_conference, home_division, away_division,
+	home_score, away_score, period, time_remaining, status_detail,
+	home_team_id, away_team_id, home_team_name, away_team_name, venue, observed_at`
+
+// Games returns the row of each game matching q (the store keeps only the
+// latest), ordered by start time then game id.
+func (s *Store) Games(ctx context.Context, q store.GameQuery) ([]store.Point, error) {
+	if err := s.checkOpen("games"); err != nil {
+		return nil, err
+	}
+	if !validLeague(q.League) {
+		return nil, &InvalidQueryError{Reason: fmt.Sprintf("games: league %q is not a registry key", q.League)}
+	}
+	// Only fixed fragments are joined; every value is a bound parameter.
+	var where strings.Builder
+	where.WriteString("league = ?")
+	args := []any{q.League}
+	if q.Team != "" {
+		where.WriteString(" AND (home_team = ? OR away_team = ?)")
+		args = append(args, q.Team, q.Team)
+	}
+	if q.Season != 0 {
+		where.WriteString(" AND season = ?")
+		args = append(args, q.Season)
+	}
+	if q.Status != "" {
+		where.WriteString(" AND status = ?")
+		args = append(args, q.Status)
+	}
+	if !q.From.IsZero() {
+		where.WriteString(" AND start >= ?")
+		args = append(args, q.From.UnixNano())
+	}
+	if !q.To.IsZero() {
+		where.WriteString(" AND start < ?")
+		args = append(args, q.To.UnixNano())
+	}
+	query := "SELECT " + gameColumns + " FROM games WHERE " + where.String() + " ORDER BY start, game_id"
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, unavailable("games", err)
+	}
+	return collect(rows, "games", scanGame)
+}
+
+// Timeline returns every score point of one game in time order.
+func (s *Store) Timeline(ctx context.Context, league, gameID string) ([]store.Point, error) {
+	if err := s.checkOpen("timeline"); err != nil {
+		return nil, err
+	}
+	if !validLeague(league) {
+		return nil, &InvalidQueryError{Reason: fmt.Sprintf("timeline: league %q is not a registry key", league)}
+	}
+	rows, err := s.read.QueryContext(ctx,
+		"SELECT "+scoreColumns+" FROM scores WHERE league = ? AND game_id = ? ORDER BY time", league, gameID)
+	if err != nil {
+		return nil, unavailable("timeline", err)
+	}
+	return collect(rows, "timeline", scanScore)
+}
+
+// Unfinished returns the latest score point at or after since of every game
+// of league whose latest point is scheduled or live, ordered by time then
+// game id.
+func (s *Store) Unfinished(ctx context.Context, league string, since time.Time) ([]store.Point, error) {
+	if err := s.checkOpen("unfinished"); err != nil {
+		return nil, err
+	}
+	if !validLeague(league) {
+		return nil, &InvalidQueryError{Reason: fmt.Sprintf("unfinished: league %q is not a registry key", league)}
+	}
+	var from int64 = -1 << 63
+	if !since.IsZero() {
+		from = since.UnixNano()
+	}
+	// The inner query keeps, per game, the row holding MAX(time) (SQLite
+	// fills bare columns from that row); the outer one keeps the unfinished.
+	rows, err := s.read.QueryContext(ctx, `SELECT `+scoreColumns+` FROM (
+		SELECT `+scoreColumns+`, MAX(time) FROM scores
+		WHERE league = ? AND time >= ? GROUP BY game_id
+	) WHERE status IN ('scheduled', 'live') ORDER BY time, game_id`, league, from)
+	if err != nil {
+		return nil, unavailable("unfinished", err)
+	}
+	return collect(rows, "unfinished", scanScore)
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanScore(r scanner) (store.Point, error) {
+	p := store.Point{Series: store.SeriesScores}
+	var t int64
+	err := r.Scan(&p.League, &p.GameID, &t, &p.Season, &p.SeasonType, &p.Week, &p.HomeTeam, &p.AwayTeam, &p.Status,
+		&p.HomeConference, &p.AwayConference, &p.HomeDivision, &p.AwayDivision,
+		&p.HomeScore, &p.AwayScore, &p.Period, &p.TimeRemaining, &p.StatusDetail)
+	p.Time = time.Unix(0, t).UTC()
+	return p, err
+}
+
+func scanGame(r scanner) (store.Point, error) {
+	p := store.Point{Series: store.SeriesGames}
+	var t, observed int64
+	err := r.Scan(&p.League, &p.GameID, &t, &p.Season, &p.SeasonType, &p.Week, &p.HomeTeam, &p.AwayTeam, &p.Status,
+		&p.HomeConference, &p.AwayConference, &p.HomeDivision, &p.AwayDivision,
+		&p.HomeScore, &p.AwayScore, &p.Period, &p.TimeRemaining, &p.StatusDetail,
+		&p.HomeTeamID, &p.AwayTeamID, &p.HomeTeamName, &p.AwayTeamName, &p.Venue, &observed)
+	p.Time = time.Unix(0, t).UTC()
+	p.ObservedAt = time.Unix(0, observed).UTC()
+	return p, err
+}
+
+func collect(rows *sql.Rows, op string, scan func(scanner) (store.Point, error)) ([]store.Point, error) {
+	defer rows.Close()
+	out := []store.Point{}
+	for rows.Next() {
+		p, err := scan(rows)
+		if err != nil {
+			return nil, unavailable(op, err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, unavailable(op, err)
+	}
+	return out, nil
+}
+
+// Prune deletes score points observed before `before` and games that
+// started before it.
+func (s *Store) Prune(ctx context.Context, before time.Time) error {
+	_, _, err := s.prune(ctx, before)
+	return err
+}
+
+func (s *Store) prune(ctx context.Context, before time.Time) (scores, games int64, err error) {
+	if err := s.checkOpen("prune"); err != nil {
+		return 0, 0, err
+	}
+	cut := before.UnixNano()
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, 0, unavailable("prune", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	res, err := tx.ExecContext(ctx, "DELETE FROM scores WHERE time < ?", cut)
+	if err != nil {
+		return 0, 0, unavailable("prune", err)
+	}
+	scores, _ = res.RowsAffected()
+	res, err = tx.ExecContext(ctx, "DELETE FROM games WHERE start < ?", cut)
+	if err != nil {
+		return 0, 0, unavailable("prune", err)
+	}
+	games, _ = res.RowsAffected()
+	if err := tx.Commit(); err != nil {
+		return 0, 0, unavailable("prune", err)
+	}
+	return scores, games, nil
+}
+
+// retain prunes to the retention now and then every interval until Close.
+func (s *Store) retain(ctx context.Context, keep, every time.Duration) {
+	defer close(s.done)
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		cut := time.Now().Add(-keep)
+		scores, games, err := s.prune(ctx, cut)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.log.Warn("sqlite store: pruning failed", "err", err)
+		case scores+games > 0:
+			s.log.Info("sqlite store: pruned", "before", cut.Format(time.RFC3339), "score_points", scores, "games", games)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// Info describes the store; Bytes counts the database file and its WAL.
+func (s *Store) Info(context.Context) store.Info {
+	var n int64
+	for _, f := range []string{s.path, s.path + "-wal"} {
+		if fi, err := os.Stat(f); err == nil {
+			n += fi.Size()
+		}
+	}
+	return store.Info{Kind: "sqlite", Version: s.version, Bytes: n}
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close stops retention and closes the database, checkpointing the WAL
+// into the file. Calling it again returns the first result.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		s.closed.Store(true)
+		s.stop()
+		<-s.done
+		rerr := s.read.Close()
+		// The last connection to close checkpoints the WAL and removes it.
+		werr := s.write.Close()
+		if err := errors.Join(rerr, werr); err != nil {
+			s.closeErr = fmt.Errorf("sqlite store: close: %w", err)
+		}
+		s.log.Info("sqlite store closed", "path", s.path)
+	})
+	return s.closeErr
+}
