@@ -406,14 +406,21 @@ func (s *Store) Games(ctx context.Context, q store.GameQuery) ([]store.Point, er
 	if !validLeague(q.League) {
 		return nil, &InvalidQueryError{Reason: fmt.Sprintf("games: league %q is not a registry key", q.League)}
 	}
-	// Only fixed fragments are joined; every value is a bound parameter.
-	var where strings.Builder
-	where.WriteString("league = ?")
-	args := []any{q.League}
-	if q.Team != "" {
-		where.WriteString(" AND (home_team = ? OR away_team = ?)")
-		args = append(args, q.Team, q.Team)
+	query, args := gamesQuery(q)
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, unavailable("games", err)
 	}
+	return collect(rows, "games", scanGame)
+}
+
+// gamesQuery builds the SELECT for q from fixed fragments; every value is a
+// bound parameter. A team's games are its home games plus its away games,
+// each read from its own index: written as one OR, the planner without
+// statistics prefers scanning the whole season.
+func gamesQuery(q store.GameQuery) (string, []any) {
+	var where strings.Builder
+	var args []any
 	if q.Season != 0 {
 		where.WriteString(" AND season = ?")
 		args = append(args, q.Season)
@@ -430,12 +437,17 @@ func (s *Store) Games(ctx context.Context, q store.GameQuery) ([]store.Point, er
 		where.WriteString(" AND start < ?")
 		args = append(args, q.To.UnixNano())
 	}
-	query := "SELECT " + gameColumns + " FROM games WHERE " + where.String() + " ORDER BY start, game_id"
-	rows, err := s.read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, unavailable("games", err)
+	const order = " ORDER BY start, game_id"
+	if q.Team == "" {
+		return "SELECT " + gameColumns + " FROM games WHERE league = ?" + where.String() + order,
+			append([]any{q.League}, args...)
 	}
-	return collect(rows, "games", scanGame)
+	home := "SELECT " + gameColumns + " FROM games WHERE league = ? AND home_team = ?" + where.String()
+	away := "SELECT " + gameColumns + " FROM games WHERE league = ? AND away_team = ? AND home_team <> ?" + where.String()
+	all := append([]any{q.League, q.Team}, args...)
+	all = append(all, q.League, q.Team, q.Team)
+	all = append(all, args...)
+	return home + " UNION ALL " + away + order, all
 }
 
 // Timeline returns every score point of one game in time order.

@@ -118,7 +118,9 @@ func (s SeasonSpec) Schedule() []Game {
 			if a < 0 || b < 0 {
 				continue
 			}
-			if (i+r)%2 == 1 {
+			// The left side of the circle is home in even rounds: every
+			// team alternates, except when it crosses sides.
+			if r%2 == 1 {
 				a, b = b, a
 			}
 			round = append(round, [2]int{a, b})
@@ -256,7 +258,10 @@ func simulate(g Game, rng *rand.Rand, published time.Time) []store.Point {
 	}
 	at := func(period int, left time.Duration) time.Time {
 		plen := periodLength(g.League, period, periods, length, g.SeasonType)
-		elapsed := 1 - float64(left)/float64(plen)
+		elapsed := 1.0
+		if plen > 0 {
+			elapsed = 1 - float64(left)/float64(plen)
+		}
 		d := time.Duration(elapsed * float64(periodWall))
 		return periodStart[period].Add(d + time.Duration(rng.IntN(15))*time.Second).Truncate(time.Second)
 	}
@@ -314,6 +319,9 @@ func periodLength(leagueKey string, p, periods int, length time.Duration, season
 	case "nfl":
 		return 10 * time.Minute
 	case "nhl":
+		if p > periods+1 {
+			return 0 // the shootout has no clock
+		}
 		return 5 * time.Minute
 	}
 	return length / 2
