@@ -129,9 +129,10 @@ type flight struct {
 }
 
 type flightCall struct {
-	done chan struct{}
-	val  any
-	err  error
+	done   chan struct{}
+	val    any
+	err    error
+	joined int // callers that found the read under way
 }
 
 func (f *flight) do(ctx context.Context, key string, fn func() (any, error)) (any, error) {
@@ -140,7 +141,9 @@ func (f *flight) do(ctx context.Context, key string, fn func() (any, error)) (an
 		f.calls = map[string]*flightCall{}
 	}
 	c, ok := f.calls[key]
-	if !ok {
+	if ok {
+		c.joined++
+	} else {
 		c = &flightCall{done: make(chan struct{})}
 		f.calls[key] = c
 		go func() {
@@ -159,4 +162,15 @@ func (f *flight) do(ctx context.Context, key string, fn func() (any, error)) (an
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// joined counts the callers waiting on another caller's read.
+func (f *flight) joined() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.calls {
+		n += c.joined
+	}
+	return n
 }

@@ -112,7 +112,7 @@ func invalid(param, msg string) error { return &InvalidError{Param: param, Messa
 type timeoutError struct{ limit time.Duration }
 
 func (e *timeoutError) Error() string {
-	return "query took longer than " + strings.TrimSuffix(strconv.FormatFloat(e.limit.Seconds(), 'f', 3, 64), ".000") + " s"
+	return "query took longer than " + strconv.FormatFloat(e.limit.Seconds(), 'f', -1, 64) + " s"
 }
 func (e *timeoutError) Is(target error) bool { return target == ErrTimeout }
 
@@ -164,7 +164,8 @@ func (s *Service) History(ctx context.Context, q HistoryQuery) (*HistoryPage, er
 			list = append(list, games...)
 		}
 	}
-	// A copy, newest first, so cached slices stay as they are.
+	// A copy, newest first (the exact reverse of start, league, game id),
+	// so cached slices stay as they are.
 	sorted := make([]HistoricalGame, len(list))
 	copy(sorted, list)
 	sort.SliceStable(sorted, func(i, j int) bool {
@@ -173,9 +174,9 @@ func (s *Service) History(ctx context.Context, q HistoryQuery) (*HistoryPage, er
 			return a.start.After(b.start)
 		}
 		if a.leagueKey != b.leagueKey {
-			return a.leagueKey < b.leagueKey
+			return a.leagueKey > b.leagueKey
 		}
-		return a.GameID < b.GameID
+		return a.GameID > b.GameID
 	})
 	return paginate(sorted, n.page, n.pageSize, stats), nil
 }
