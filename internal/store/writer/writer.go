@@ -1,0 +1,611 @@
+// Package writer is the batch writer in front of every store: it queues
+// points in memory, writes them in batches through a circuit breaker, and
+// keeps them in a bounded on-disk spool while the store is down, replaying
+// them in order when it is back.
+//
+// Order is kept across the whole path: spooled points are older than
+// queued ones, so while the spool holds anything new points wait behind
+// it, and a batch that fails is spooled in front of anything spooled while
+// it was being written.
+package writer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sony/gobreaker/v2"
+
+	"github.com/sports-data/sports-data/internal/store"
+)
+
+// Sink is where batches go; every store.Store is one. Write must return
+// once ctx is done.
+type Sink interface {
+	Write(ctx context.Context, points []store.Point) error
+}
+
+// ErrPermanent marks (wrapped) a store error saying the points can never
+// be accepted: the batch is dropped instead of retried.
+var ErrPermanent = errors.New("points permanently rejected")
+
+// PermanentError is what a store error may implement instead of wrapping
+// ErrPermanent, e.g. an HTTP 400 from a server.
+type PermanentError interface {
+	Permanent() bool
+}
+
+// IsPermanent reports whether err says the points will never be accepted.
+func IsPermanent(err error) bool {
+	if errors.Is(err, ErrPermanent) {
+		return true
+	}
+	var p PermanentError
+	return errors.As(err, &p) && p.Permanent()
+}
+
+// ErrClosed is returned by Flush after Close.
+var ErrClosed = errors.New("writer closed")
+
+// errAborted wraps a write cut short by Close, so that the breaker does
+// not count the store as failing.
+var errAborted = errors.New("write aborted by shutdown")
+
+// Options configure a Writer. Zero values take the defaults in brackets.
+type Options struct {
+	BatchSize       int           // points per write [100]
+	FlushInterval   time.Duration // longest wait of a queued point [10s]
+	LiveFlush       time.Duration // longest wait of a point of a live game [1s]
+	QueueSize       int           // points in memory before they spill to the spool [10000]
+	SpoolDir        string        // required
+	SpoolMaxBytes   int64         // bound of the spool [64 MiB]
+	BreakerFailures int           // consecutive failures that open the breaker [3]
+	BreakerTimeout  time.Duration // open time before a probe [60s]
+	WriteTimeout    time.Duration // per store write [10s]
+	Logger          *slog.Logger
+	// OnWrite, when set, is called after every write that reached the
+	// store, from the writer's goroutine.
+	OnWrite func(n int, d time.Duration, err error)
+}
+
+func (o *Options) setDefaults() error {
+	if o.SpoolDir == "" {
+		return errors.New("writer: SpoolDir is required")
+	}
+	for _, f := range []struct {
+		name string
+		bad  bool
+	}{
+		{"BatchSize", o.BatchSize < 0},
+		{"FlushInterval", o.FlushInterval < 0},
+		{"LiveFlush", o.LiveFlush < 0},
+		{"QueueSize", o.QueueSize < 0},
+		{"SpoolMaxBytes", o.SpoolMaxBytes < 0},
+		{"BreakerFailures", o.BreakerFailures < 0},
+		{"BreakerTimeout", o.BreakerTimeout < 0},
+		{"WriteTimeout", o.WriteTimeout < 0},
+	} {
+		if f.bad {
+			return fmt.Errorf("writer: %s must not be negative", f.name)
+		}
+	}
+	def := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	defDur := func(v *time.Duration, d time.Duration) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&o.BatchSize, 100)
+	def(&o.QueueSize, 10000)
+	def(&o.BreakerFailures, 3)
+	defDur(&o.FlushInterval, 10*time.Second)
+	defDur(&o.LiveFlush, time.Second)
+	defDur(&o.BreakerTimeout, 60*time.Second)
+	defDur(&o.WriteTimeout, 10*time.Second)
+	if o.SpoolMaxBytes == 0 {
+		o.SpoolMaxBytes = 64 << 20
+	}
+	// A queue smaller than a batch would spill before a batch is full.
+	o.QueueSize = max(o.QueueSize, o.BatchSize)
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return nil
+}
+
+// Stats describe the writer for /health and metrics.
+type Stats struct {
+	WritesSuccess int64     `json:"writes_success"`
+	WritesFailed  int64     `json:"writes_failed"`
+	PointsWritten int64     `json:"points_written"`
+	Queued        int       `json:"queued"`  // in memory, including a batch being written
+	Spooled       int       `json:"spooled"` // on disk, waiting for replay
+	Dropped       int64     `json:"dropped"` // lost to the spool bound, rejected, or unreadable
+	Breaker       string    `json:"breaker"` // closed, open, half-open
+	LastError     string    `json:"last_error,omitempty"`
+	LastWriteAt   time.Time `json:"last_write_at"`
+	Connected     bool      `json:"connected"`
+}
+
+// liveMemory is how long a game counts as live after its last live point:
+// its next points (the final one above all) are flushed fast too.
+const liveMemory = 6 * time.Hour
+
+// Writer batches points for a Sink. New starts its one goroutine; Close
+// stops it.
+type Writer struct {
+	sink Sink
+	o    Options
+	log  *slog.Logger
+	cb   *gobreaker.CircuitBreaker[struct{}]
+	// openedAt is when the breaker last opened (unix ns); the breaker
+	// reports it through a callback that must not take w.mu.
+	openedAt atomic.Int64
+
+	runCtx    context.Context
+	cancelRun context.CancelFunc
+	kick      chan struct{}
+	flushReq  chan chan error
+	closeReq  chan struct{}
+	done      chan struct{}
+	closeOnce sync.Once
+	closeErr  error
+
+	mu         sync.Mutex
+	queue      []store.Point
+	queueSince time.Time // arrival of the oldest queued point
+	liveDue    time.Time // a live point is waiting: flush by then
+	liveGames  map[string]time.Time
+	sp         *spool
+	retryAt    time.Time // next replay attempt while the spool holds points
+	inflight   int       // points of a queue batch being written
+	gapSeq     uint64    // spool slot reserved for that batch, 0 if none
+	closed     bool
+	stats      Stats
+	lastFailed bool
+}
+
+// New opens (or creates) the spool in o.SpoolDir, picking up points a
+// previous run left there, and starts the writer's goroutine, which runs
+// until Close.
+func New(sink Sink, o Options) (*Writer, error) {
+	if sink == nil {
+		return nil, errors.New("writer: nil sink")
+	}
+	if err := o.setDefaults(); err != nil {
+		return nil, err
+	}
+	sp, err := openSpool(o.SpoolDir, o.SpoolMaxBytes, o.Logger)
+	if err != nil {
+		return nil, err
+	}
+	w := &Writer{
+		sink:      sink,
+		o:         o,
+		log:       o.Logger,
+		kick:      make(chan struct{}, 1),
+		flushReq:  make(chan chan error),
+		closeReq:  make(chan struct{}),
+		done:      make(chan struct{}),
+		liveGames: map[string]time.Time{},
+		sp:        sp,
+	}
+	w.runCtx, w.cancelRun = context.WithCancel(context.Background())
+	w.cb = gobreaker.NewCircuitBreaker[struct{}](gobreaker.Settings{
+		Name:        "store",
+		MaxRequests: 1,
+		Timeout:     o.BreakerTimeout,
+		ReadyToTrip: func(c gobreaker.Counts) bool {
+			return c.ConsecutiveFailures >= uint32(o.BreakerFailures)
+		},
+		// A store that rejects points is still up.
+		IsSuccessful: func(err error) bool { return err == nil || IsPermanent(err) },
+		IsExcluded:   func(err error) bool { return errors.Is(err, errAborted) },
+		OnStateChange: func(_ string, from, to gobreaker.State) {
+			if to == gobreaker.StateOpen {
+				w.openedAt.Store(time.Now().UnixNano())
+				w.log.Warn("store circuit breaker open", "retry_in", o.BreakerTimeout)
+			} else {
+				w.log.Info("store circuit breaker "+to.String(), "from", from.String())
+			}
+		},
+	})
+	if sp.points > 0 {
+		w.log.Info("replaying points spooled by an earlier run", "points", sp.points)
+	}
+	go w.run()
+	return w, nil
+}
+
+// Enqueue queues points for writing. It never waits for the store: when
+// the queue is full, the queue spills to the spool (a local append).
+// Points enqueued after Close are dropped and counted.
+func (w *Writer) Enqueue(points ...store.Point) {
+	if len(points) == 0 {
+		return
+	}
+	now := time.Now()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		w.stats.Dropped += int64(len(points))
+		w.log.Warn("points enqueued after close dropped", "points", len(points))
+		return
+	}
+	live := w.noteLive(points, now)
+	wake := live
+	if len(w.queue)+len(points) > w.o.QueueSize {
+		// One spool append for the whole queue keeps the cost of a
+		// stalled store to one fsync per QueueSize points.
+		batch := make([]store.Point, 0, len(w.queue)+len(points))
+		batch = append(append(batch, w.queue...), points...)
+		w.clearQueue()
+		w.spoolLocked(batch, false)
+		wake = true
+	} else {
+		if len(w.queue) == 0 {
+			// The goroutine sleeps until the first deadline it knows of;
+			// this point brings a new one.
+			w.queueSince = now
+			wake = true
+		}
+		w.queue = append(w.queue, points...)
+		if live && (w.liveDue.IsZero() || now.Add(w.o.LiveFlush).Before(w.liveDue)) {
+			w.liveDue = now.Add(w.o.LiveFlush)
+		}
+		wake = wake || len(w.queue) >= w.o.BatchSize
+	}
+	if wake {
+		select {
+		case w.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// noteLive reports whether points include one that must be flushed fast:
+// a point of a live game, or of a game that was live a moment ago.
+func (w *Writer) noteLive(points []store.Point, now time.Time) bool {
+	live := false
+	for i := range points {
+		p := &points[i]
+		key := p.League + "\x00" + p.GameID
+		if p.Status == "live" {
+			w.liveGames[key] = now
+			live = true
+		} else if _, ok := w.liveGames[key]; ok {
+			live = true
+		}
+	}
+	return live
+}
+
+func (w *Writer) clearQueue() {
+	w.queue = w.queue[:0]
+	w.queueSince = time.Time{}
+	w.liveDue = time.Time{}
+}
+
+// spoolLocked puts points behind everything spooled, or, for the batch
+// that was being written from the queue, into the slot reserved for it in
+// front of points spilled while it was in flight.
+func (w *Writer) spoolLocked(points []store.Point, inflight bool) {
+	if len(points) == 0 {
+		return
+	}
+	if !inflight && w.inflight > 0 && w.gapSeq == 0 {
+		w.gapSeq = w.sp.gap()
+	}
+	var n int
+	var err error
+	if inflight && w.gapSeq != 0 {
+		n, err = w.sp.appendAt(w.gapSeq, points)
+	} else {
+		n, err = w.sp.append(points)
+	}
+	if err != nil {
+		w.stats.Dropped += int64(len(points) - n)
+		w.log.Error("cannot spool points; they are lost", "points", len(points)-n, "err", err)
+	}
+	if d := w.sp.enforce(); d > 0 {
+		w.stats.Dropped += int64(d)
+		w.log.Warn("spool full: dropped the oldest points", "points", d, "bound_bytes", w.o.SpoolMaxBytes)
+	}
+	if w.retryAt.IsZero() {
+		w.retryAt = time.Now()
+	}
+}
+
+// Flush writes everything queued and spooled now. It returns nil when all
+// of it reached the store (or was rejected for good), and otherwise the
+// store's error; the points that could not be written are in the spool.
+func (w *Writer) Flush(ctx context.Context) error {
+	reply := make(chan error, 1)
+	select {
+	case w.flushReq <- reply:
+	case <-w.done:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-reply:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close stops the writer: it writes the queue (and the spool) to the
+// store while ctx lasts, and puts whatever could not be written into the
+// spool for the next start. It is safe to call more than once; it returns
+// an error only when points were lost.
+func (w *Writer) Close(ctx context.Context) error {
+	w.closeOnce.Do(func() {
+		w.mu.Lock()
+		w.closed = true
+		before := w.stats.Dropped
+		w.mu.Unlock()
+
+		// When ctx ends, cut the store writes short: the rest goes to the
+		// spool, which is local and quick.
+		stop := context.AfterFunc(ctx, w.cancelRun)
+		defer stop()
+		close(w.closeReq)
+		<-w.done
+		w.cancelRun()
+
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if err := w.sp.close(); err != nil {
+			w.closeErr = err
+		} else if lost := w.stats.Dropped - before; lost > 0 {
+			w.closeErr = fmt.Errorf("writer: %d points lost at close", lost)
+		}
+		if w.sp.points > 0 {
+			w.log.Warn("points left in the spool for the next start", "points", w.sp.points)
+		}
+	})
+	return w.closeErr
+}
+
+// Stats returns a snapshot of the counters.
+func (w *Writer) Stats() Stats {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s := w.stats
+	s.Queued = len(w.queue) + w.inflight
+	s.Spooled = w.sp.points
+	state := w.cb.State()
+	s.Breaker = state.String()
+	s.Connected = !w.lastFailed && state == gobreaker.StateClosed
+	return s
+}
+
+// run is the writer's goroutine: every store write happens here, one at a
+// time, which is what keeps the order.
+func (w *Writer) run() {
+	defer close(w.done)
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		timer.Reset(time.Until(w.nextWake()))
+		select {
+		case <-w.kick:
+			_ = w.drain(false)
+		case <-timer.C:
+			_ = w.drain(false)
+		case reply := <-w.flushReq:
+			reply <- w.drain(true)
+		case <-w.closeReq:
+			_ = w.drain(true)
+			w.mu.Lock()
+			// Whatever the last drain left in memory (it stops early when
+			// the store fails) goes to the spool.
+			w.spoolLocked(slices.Clone(w.queue), false)
+			w.clearQueue()
+			w.mu.Unlock()
+			return
+		}
+	}
+}
+
+// nextWake is when the goroutine has something to do without being asked.
+func (w *Writer) nextWake() time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	next := time.Now().Add(time.Hour)
+	if len(w.queue) > 0 {
+		if len(w.queue) >= w.o.BatchSize {
+			return time.Now()
+		}
+		next = earliest(next, w.queueSince.Add(w.o.FlushInterval))
+	}
+	if !w.liveDue.IsZero() {
+		next = earliest(next, w.liveDue)
+	}
+	if w.sp.points > 0 {
+		next = earliest(next, w.retryAt)
+	}
+	return next
+}
+
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// drain writes what is due, oldest first: the spool, then the queue. With
+// all set (Flush, Close) everything is due. It stops at the first failure,
+// spooling the queue behind what is already there.
+func (w *Writer) drain(all bool) error {
+	now := time.Now()
+	w.mu.Lock()
+	w.pruneLive(now)
+	timeDue := all ||
+		(len(w.queue) > 0 && !now.Before(w.queueSince.Add(w.o.FlushInterval))) ||
+		(!w.liveDue.IsZero() && !now.Before(w.liveDue))
+	sizeDue := len(w.queue) >= w.o.BatchSize
+	spoolDue := w.sp.points > 0 && (timeDue || sizeDue || !now.Before(w.retryAt))
+	w.mu.Unlock()
+	if !timeDue && !sizeDue && !spoolDue {
+		return nil
+	}
+
+	var rejected error
+	for {
+		w.mu.Lock()
+		if w.sp.points > 0 {
+			points, cur, bad, err := w.sp.peek(w.o.BatchSize)
+			if err != nil {
+				// An unreadable spool cannot be replayed; keep the
+				// queue in memory and try again later.
+				w.retryAt = time.Now().Add(w.o.FlushInterval)
+				w.mu.Unlock()
+				w.log.Error("cannot read the spool", "err", err)
+				return err
+			}
+			if bad > 0 {
+				w.stats.Dropped += int64(bad)
+				w.log.Warn("unreadable spool lines skipped", "lines", bad)
+			}
+			w.mu.Unlock()
+			err = nil
+			if len(points) > 0 {
+				err = w.write(points)
+			}
+			w.mu.Lock()
+			if err != nil && !IsPermanent(err) {
+				w.failedLocked(timeDue || sizeDue)
+				w.mu.Unlock()
+				return err
+			}
+			w.sp.ack(cur)
+			if err != nil {
+				rejected = w.rejectedLocked(len(points), err)
+			}
+			if w.sp.points == 0 {
+				w.retryAt = time.Time{}
+			}
+			w.mu.Unlock()
+			continue
+		}
+		if len(w.queue) == 0 || (!timeDue && len(w.queue) < w.o.BatchSize) {
+			w.mu.Unlock()
+			return rejected
+		}
+		n := min(w.o.BatchSize, len(w.queue))
+		batch := slices.Clone(w.queue[:n])
+		w.queue = append(w.queue[:0], w.queue[n:]...)
+		if len(w.queue) == 0 {
+			w.clearQueue()
+		}
+		w.inflight = n
+		w.mu.Unlock()
+
+		err := w.write(batch)
+
+		w.mu.Lock()
+		w.inflight = 0
+		switch {
+		case err == nil:
+		case IsPermanent(err):
+			rejected = w.rejectedLocked(len(batch), err)
+		default:
+			w.spoolLocked(batch, true)
+			w.failedLocked(true)
+		}
+		w.gapSeq = 0
+		w.mu.Unlock()
+		if err != nil && !IsPermanent(err) {
+			return err
+		}
+	}
+}
+
+// failedLocked records that the store failed: the queue goes to the
+// spool when it was due, and the next replay is scheduled.
+func (w *Writer) failedLocked(spillQueue bool) {
+	if spillQueue && len(w.queue) > 0 {
+		batch := slices.Clone(w.queue)
+		w.clearQueue()
+		w.spoolLocked(batch, false)
+	}
+	now := time.Now()
+	if w.cb.State() == gobreaker.StateOpen {
+		// The breaker lets one probe through once it turns half-open.
+		w.retryAt = time.Unix(0, w.openedAt.Load()).Add(w.o.BreakerTimeout)
+	} else {
+		w.retryAt = now.Add(min(w.o.FlushInterval, w.o.BreakerTimeout))
+	}
+}
+
+func (w *Writer) rejectedLocked(n int, err error) error {
+	w.stats.Dropped += int64(n)
+	w.log.Error("store rejected points for good; dropped", "points", n, "err", err)
+	return fmt.Errorf("writer: %d points dropped: %w", n, err)
+}
+
+// write sends one batch through the breaker.
+func (w *Writer) write(points []store.Point) error {
+	ctx, cancel := context.WithTimeout(w.runCtx, w.o.WriteTimeout)
+	defer cancel()
+	start := time.Now()
+	reached := false
+	_, err := w.cb.Execute(func() (struct{}, error) {
+		reached = true
+		err := w.sink.Write(ctx, points)
+		if err != nil && w.runCtx.Err() != nil {
+			err = fmt.Errorf("%w: %w", errAborted, err)
+		}
+		return struct{}{}, err
+	})
+	d := time.Since(start)
+
+	w.mu.Lock()
+	switch {
+	case !reached:
+		// The breaker refused: the store was not asked.
+	case err == nil:
+		w.stats.WritesSuccess++
+		w.stats.PointsWritten += int64(len(points))
+		w.stats.LastWriteAt = time.Now()
+		w.lastFailed = false
+	default:
+		w.stats.WritesFailed++
+		w.stats.LastError = err.Error()
+		w.lastFailed = !IsPermanent(err)
+	}
+	w.mu.Unlock()
+
+	if !reached {
+		w.log.Debug("store write skipped: circuit breaker open", "points", len(points))
+		return fmt.Errorf("writer: %w", err)
+	}
+	if err != nil && !IsPermanent(err) {
+		w.log.Warn("store write failed; points spooled", "points", len(points), "err", err)
+	}
+	if w.o.OnWrite != nil {
+		w.o.OnWrite(len(points), d, err)
+	}
+	return err
+}
+
+func (w *Writer) pruneLive(now time.Time) {
+	for k, t := range w.liveGames {
+		if now.Sub(t) > liveMemory {
+			delete(w.liveGames, k)
+		}
+	}
+}
