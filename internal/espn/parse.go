@@ -30,7 +30,7 @@ func ParseScoreboard(data []byte, l league.League) ([]game.Game, error) {
 	if doc.Week != nil {
 		top.week = doc.Week.Number
 	}
-	return parseEvents(doc.Events.items, l, top), nil
+	return parseEvents(doc.Events, l, top), nil
 }
 
 // ParseSchedule reads a team schedule answer (…/teams/{id}/schedule). Its
@@ -47,7 +47,7 @@ func ParseSchedule(data []byte, l league.League) ([]game.Game, error) {
 	if doc.RequestedSeason != nil {
 		top.season = *doc.RequestedSeason
 	}
-	return parseEvents(doc.Events.items, l, top), nil
+	return parseEvents(doc.Events, l, top), nil
 }
 
 // ParseTeams reads a teams answer: sports[0].leagues[0].teams[i].team.
@@ -109,11 +109,22 @@ func decodeEvents(data []byte) (*eventsDoc, error) {
 	if err != nil {
 		return nil, err
 	}
+	// One decode for the whole document: a field of an unexpected type is
+	// skipped by the decoder, which carries on and reports it at the end.
 	var doc eventsDoc
-	if err := json.Unmarshal(data, &doc); err != nil && !isTypeError(err) {
+	err = json.Unmarshal(data, &doc)
+	if err == nil {
+		return &doc, nil
+	}
+	if !isTypeError(err) {
 		return nil, invalidJSON("events document", err)
 	}
-	if doc.Events.bad {
+	// Only when something was off: is it "events" itself?
+	var shape struct {
+		Events json.RawMessage `json:"events"`
+	}
+	_ = json.Unmarshal(data, &shape)
+	if ev := shape.Events; len(ev) > 0 && ev[0] != '[' && string(ev) != "null" {
 		return nil, invalidJSON(`"events" is not a list`, nil)
 	}
 	return &doc, nil
@@ -125,14 +136,10 @@ type topLevel struct {
 	week   flexNum
 }
 
-func parseEvents(items []json.RawMessage, l league.League, top topLevel) []game.Game {
-	games := make([]game.Game, 0, len(items))
-	for _, raw := range items {
-		var ev rawEvent
-		if err := json.Unmarshal(raw, &ev); err != nil && !isTypeError(err) {
-			continue
-		}
-		if g, ok := buildGame(l, &ev, top); ok {
+func parseEvents(events []rawEvent, l league.League, top topLevel) []game.Game {
+	games := make([]game.Game, 0, len(events))
+	for i := range events {
+		if g, ok := buildGame(l, &events[i], top); ok {
 			games = append(games, g)
 		}
 	}

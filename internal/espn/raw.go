@@ -7,33 +7,13 @@ import "encoding/json"
 // has sent in more than one JSON type use the flex* types.
 
 type eventsDoc struct {
-	Events eventList `json:"events"`
+	Events []rawEvent `json:"events"`
 	// Season and Week are only present on scoreboard requests without dates.
 	Season *rawSeason `json:"season"`
 	Week   *rawWeek   `json:"week"`
 	// RequestedSeason is the team schedule's season; its top-level season is
 	// the one current when the request was made, not the listed one.
 	RequestedSeason *rawSeason `json:"requestedSeason"`
-}
-
-// eventList accepts an array of events; anything else marks the document
-// as malformed instead of failing the decoder.
-type eventList struct {
-	items []json.RawMessage
-	bad   bool
-}
-
-func (e *eventList) UnmarshalJSON(b []byte) error {
-	switch {
-	case len(b) > 0 && b[0] == '[':
-		if err := json.Unmarshal(b, &e.items); err != nil {
-			e.bad = true
-		}
-	case string(b) == "null":
-	default:
-		e.bad = true
-	}
-	return nil
 }
 
 type rawSeason struct {
