@@ -42,6 +42,9 @@ type Store struct {
 	log     *slog.Logger
 	version string
 
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // read statements, prepared once per shape
+
 	closed    atomic.Bool
 	closeOnce sync.Once
 	closeErr  error
@@ -137,7 +140,8 @@ func Open(path string, o Options) (*Store, error) {
 		return nil, &OpenError{Path: abs, Err: err}
 	}
 
-	s := &Store{path: abs, write: w, read: r, log: log, version: version, done: make(chan struct{})}
+	s := &Store{path: abs, write: w, read: r, log: log, version: version, done: make(chan struct{}),
+		stmts: map[string]*sql.Stmt{}}
 	bg, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	if o.RetentionDays > 0 {
@@ -407,7 +411,7 @@ func (s *Store) Games(ctx context.Context, q store.GameQuery) ([]store.Point, er
 		return nil, &InvalidQueryError{Reason: fmt.Sprintf("games: league %q is not a registry key", q.League)}
 	}
 	query, args := gamesQuery(q)
-	rows, err := s.read.QueryContext(ctx, query, args...)
+	rows, err := s.query(ctx, query, args...)
 	if err != nil {
 		return nil, unavailable("games", err)
 	}
@@ -458,7 +462,7 @@ func (s *Store) Timeline(ctx context.Context, league, gameID string) ([]store.Po
 	if !validLeague(league) {
 		return nil, &InvalidQueryError{Reason: fmt.Sprintf("timeline: league %q is not a registry key", league)}
 	}
-	rows, err := s.read.QueryContext(ctx,
+	rows, err := s.query(ctx,
 		"SELECT "+scoreColumns+" FROM scores WHERE league = ? AND game_id = ? ORDER BY time", league, gameID)
 	if err != nil {
 		return nil, unavailable("timeline", err)
@@ -482,7 +486,7 @@ func (s *Store) Unfinished(ctx context.Context, league string, since time.Time) 
 	}
 	// The inner query keeps, per game, the row holding MAX(time) (SQLite
 	// fills bare columns from that row); the outer one keeps the unfinished.
-	rows, err := s.read.QueryContext(ctx, `SELECT `+scoreColumns+` FROM (
+	rows, err := s.query(ctx, `SELECT `+scoreColumns+` FROM (
 		SELECT `+scoreColumns+`, MAX(time) FROM scores
 		WHERE league = ? AND time >= ? GROUP BY game_id
 	) WHERE status IN ('scheduled', 'live') ORDER BY time, game_id`, league, from)
@@ -490,6 +494,25 @@ func (s *Store) Unfinished(ctx context.Context, league string, since time.Time) 
 		return nil, unavailable("unfinished", err)
 	}
 	return collect(rows, "unfinished", scanScore)
+}
+
+// query runs a read through a statement prepared once: the query texts are
+// a small fixed set, and parsing them again on every request costs more
+// than reading a team's season.
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	s.stmtMu.Lock()
+	st, ok := s.stmts[query]
+	if !ok {
+		var err error
+		st, err = s.read.PrepareContext(ctx, query)
+		if err != nil {
+			s.stmtMu.Unlock()
+			return nil, err
+		}
+		s.stmts[query] = st
+	}
+	s.stmtMu.Unlock()
+	return st.QueryContext(ctx, args...)
 }
 
 type scanner interface{ Scan(dest ...any) error }
@@ -608,6 +631,12 @@ func (s *Store) Close() error {
 		s.closed.Store(true)
 		s.stop()
 		<-s.done
+		s.stmtMu.Lock()
+		for _, st := range s.stmts {
+			st.Close()
+		}
+		s.stmts = map[string]*sql.Stmt{}
+		s.stmtMu.Unlock()
 		rerr := s.read.Close()
 		// The last connection to close checkpoints the WAL and removes it.
 		werr := s.write.Close()
