@@ -126,10 +126,9 @@ var typicalLength = map[string]time.Duration{
 
 const defaultLength = 3 * time.Hour
 
-// estimatedEnd is the earliest the game can be taken to have ended: its start
-// plus the sport's typical length, and never before it was last seen
-// unfinished. Zero when the start time is unknown.
-func estimatedEnd(g game.Game, lastSeen time.Time) time.Time {
+// estimatedEnd is when the game is taken to have ended: its start plus the
+// sport's typical length. Zero when the start time is unknown.
+func estimatedEnd(g game.Game) time.Time {
 	start := g.Start
 	if start.IsZero() {
 		for _, layout := range []string{"2006-01-02T15:04Z07:00", time.RFC3339} {
@@ -148,11 +147,7 @@ func estimatedEnd(g game.Game, lastSeen time.Time) time.Time {
 			length = d
 		}
 	}
-	end := start.Add(length)
-	if lastSeen.After(end) {
-		end = lastSeen
-	}
-	return end
+	return start.Add(length)
 }
 
 // stale reports whether events for next describe a game that had been over
@@ -167,6 +162,6 @@ func stale(next game.Game, lastSeen, now time.Time, staleAfter time.Duration) bo
 	if !lastSeen.IsZero() && now.Sub(lastSeen) <= staleAfter {
 		return false
 	}
-	end := estimatedEnd(next, lastSeen)
+	end := estimatedEnd(next)
 	return !end.IsZero() && now.Sub(end) > staleAfter
 }
