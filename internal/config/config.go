@@ -52,6 +52,9 @@ type Config struct {
 	StoreKind   string // "sqlite", "influxdb" or "none"
 }
 
+// DefaultESPNBaseURL is ESPN's public site API.
+const DefaultESPNBaseURL = "https://site.api.espn.com/apis/site/v2/sports"
+
 // Store kinds.
 const (
 	StoreSQLite   = "sqlite"
@@ -160,14 +163,23 @@ func (c *Config) derive() error {
 		return fmt.Errorf("ESPN_BASE_URL: %q is not an http(s) URL", c.ESPNBaseURL)
 	}
 	c.ESPNBaseURL = strings.TrimRight(c.ESPNBaseURL, "/")
+	if c.ESPNBaseURL == strings.TrimRight(DefaultESPNBaseURL, "/") {
+		c.ESPNBaseURL = DefaultESPNBaseURL
+	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "warning", "error":
 		c.LogLevel = strings.ToLower(c.LogLevel)
 	default:
 		return fmt.Errorf("LOG_LEVEL: %q is not allowed (allowed: debug, info, warn, error)", c.LogLevel)
 	}
-	if c.PollLiveInterval < time.Second {
-		return fmt.Errorf("POLL_LIVE_INTERVAL: %s is too short (allowed: 1s or more)", c.PollLiveInterval)
+	// Sub-second polling is for the simulator and tests; ESPN itself is
+	// never polled faster than once a second.
+	minPoll := time.Second
+	if c.ESPNBaseURL != DefaultESPNBaseURL {
+		minPoll = 10 * time.Millisecond
+	}
+	if c.PollLiveInterval < minPoll {
+		return fmt.Errorf("POLL_LIVE_INTERVAL: %s is too short (allowed: %s or more)", c.PollLiveInterval, minPoll)
 	}
 	if c.PollIdleInterval < c.PollLiveInterval {
 		return fmt.Errorf("POLL_IDLE_INTERVAL: %s is shorter than POLL_LIVE_INTERVAL (%s)", c.PollIdleInterval, c.PollLiveInterval)

@@ -1,0 +1,107 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func env(kv ...string) func(string) string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return func(k string) string { return m[k] }
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(env())
+	require.NoError(t, err)
+	assert.Equal(t, 8005, c.Port)
+	assert.Equal(t, "./data", c.DataDir)
+	require.Len(t, c.Leagues, 2)
+	assert.Equal(t, "nfl", c.Leagues[0].Key)
+	assert.Equal(t, "nhl", c.Leagues[1].Key)
+	assert.Equal(t, 15*time.Second, c.PollLiveInterval)
+	assert.Equal(t, 5*time.Minute, c.PollIdleInterval)
+	assert.Equal(t, StoreSQLite, c.StoreKind)
+	assert.Equal(t, "sports_data", c.Database())
+	assert.Equal(t, 730, c.RetentionDays)
+	assert.Equal(t, 100, c.BatchSize)
+	assert.Equal(t, 10*time.Second, c.FlushInterval)
+	assert.Equal(t, []string{"http://localhost:3000", "http://localhost"}, c.CORSOrigins)
+	assert.Equal(t, 24*time.Hour, c.HAUpcomingWindow)
+	assert.Equal(t, 4*time.Hour, c.HARecentWindow)
+}
+
+func TestStoreSelection(t *testing.T) {
+	c, err := Load(env("INFLUXDB_URL", "http://127.0.0.1:8181"))
+	require.NoError(t, err)
+	assert.Equal(t, StoreInfluxDB, c.StoreKind)
+
+	c, err = Load(env("INFLUXDB_URL", "http://127.0.0.1:8181", "INFLUXDB_ENABLED", "false"))
+	require.NoError(t, err)
+	assert.Equal(t, StoreNone, c.StoreKind)
+
+	c, err = Load(env("STORE", "none"))
+	require.NoError(t, err)
+	assert.Equal(t, StoreNone, c.StoreKind)
+
+	c, err = Load(env("INFLUXDB_BUCKET", "games"))
+	require.NoError(t, err)
+	assert.Equal(t, "games", c.Database())
+}
+
+func TestBadValuesNameTheVariable(t *testing.T) {
+	cases := []struct {
+		env  []string
+		want string
+	}{
+		{[]string{"PORT", "abc"}, "PORT"},
+		{[]string{"PORT", "70000"}, "PORT"},
+		{[]string{"POLL_LIVE_INTERVAL", "fast"}, "POLL_LIVE_INTERVAL"},
+		{[]string{"POLL_IDLE_INTERVAL", "1s", "POLL_LIVE_INTERVAL", "10s"}, "POLL_IDLE_INTERVAL"},
+		{[]string{"LEAGUES", "nfl,xfl"}, "LEAGUES"},
+		{[]string{"LEAGUES", " , "}, "LEAGUES"},
+		{[]string{"STORE", "postgres"}, "STORE"},
+		{[]string{"STORE", "influxdb"}, "INFLUXDB_URL"},
+		{[]string{"INFLUXDB_URL", "localhost:8086"}, "INFLUXDB_URL"},
+		{[]string{"INFLUXDB_ENABLED", "maybe"}, "INFLUXDB_ENABLED"},
+		{[]string{"INFLUXDB_QUERY_LANGUAGE", "flux"}, "INFLUXDB_QUERY_LANGUAGE"},
+		{[]string{"INFLUXDB_RETENTION_DAYS", "0"}, "INFLUXDB_RETENTION_DAYS"},
+		{[]string{"INFLUXDB_BATCH_SIZE", "-5"}, "INFLUXDB_BATCH_SIZE"},
+		{[]string{"LOG_LEVEL", "loud"}, "LOG_LEVEL"},
+		{[]string{"ESPN_BASE_URL", "ftp://x"}, "ESPN_BASE_URL"},
+		{[]string{"HA_UPCOMING_WINDOW", "-1h"}, "HA_UPCOMING_WINDOW"},
+		{[]string{"HISTORY_RATE_LIMIT_PER_MINUTE", "0"}, "HISTORY_RATE_LIMIT_PER_MINUTE"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.env, "="), func(t *testing.T) {
+			_, err := Load(env(c.env...))
+			require.Error(t, err)
+			msg := err.Error()
+			assert.True(t, strings.HasPrefix(msg, c.want+":"), "error %q should start with %s", msg, c.want)
+			assert.NotContains(t, msg, "\n", "one line")
+		})
+	}
+}
+
+func TestLeaguesAreParsedInOrderWithoutDuplicates(t *testing.T) {
+	c, err := Load(env("LEAGUES", "NHL, nfl ,nhl,mlb"))
+	require.NoError(t, err)
+	var keys []string
+	for _, l := range c.Leagues {
+		keys = append(keys, l.Key)
+	}
+	assert.Equal(t, []string{"nhl", "nfl", "mlb"}, keys)
+}
+
+func TestVariablesListsEveryTag(t *testing.T) {
+	vars := Variables()
+	assert.Contains(t, vars, "PORT")
+	assert.Contains(t, vars, "INFLUXDB_BUCKET")
+	assert.Contains(t, vars, "HA_RECENT_WINDOW")
+}

@@ -1,0 +1,166 @@
+// Package metrics exposes the service's Prometheus metrics on /metrics. The
+// other packages report through the small hooks they offer (observers and
+// callbacks); this package turns those calls into collectors.
+package metrics
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics owns one registry, so tests can start several services in one
+// process.
+type Metrics struct {
+	reg *prometheus.Registry
+
+	espnCalls    *prometheus.CounterVec
+	espnErrors   *prometheus.CounterVec
+	espnDuration *prometheus.HistogramVec
+	pollLag      *prometheus.GaugeVec
+	polls        *prometheus.CounterVec
+	writes       *prometheus.CounterVec
+	deliveries   *prometheus.CounterVec
+	attempts     *prometheus.HistogramVec
+	httpDuration *prometheus.HistogramVec
+}
+
+// New registers every collector.
+func New() *Metrics {
+	m := &Metrics{reg: prometheus.NewRegistry()}
+	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.espnCalls = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sports_data_espn_requests_total", Help: "ESPN API calls by league.",
+	}, []string{"league"})
+	m.espnErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sports_data_espn_errors_total", Help: "ESPN API calls that failed after retries, by league.",
+	}, []string{"league"})
+	m.espnDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "sports_data_espn_request_duration_seconds", Help: "ESPN API call latency, retries included.",
+		Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+	}, []string{"league"})
+	m.pollLag = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "sports_data_poll_duration_seconds", Help: "How long the last poll of a league took.",
+	}, []string{"league"})
+	m.polls = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sports_data_polls_total", Help: "Polls by league and result (ok, error).",
+	}, []string{"league", "result"})
+	m.writes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sports_data_store_writes_total", Help: "Store writes by result (ok, error).",
+	}, []string{"result"})
+	m.deliveries = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sports_data_webhook_deliveries_total", Help: "Webhook deliveries by outcome (success, failed, retry, disabled).",
+	}, []string{"outcome"})
+	m.attempts = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "sports_data_webhook_attempts", Help: "HTTP attempts per finished webhook delivery.",
+		Buckets: []float64{1, 2, 3, 4},
+	}, []string{"outcome"})
+	m.httpDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "sports_data_http_request_duration_seconds", Help: "HTTP request duration by route, method and status.",
+		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .5, 1, 5},
+	}, []string{"route", "method", "code"})
+	m.reg.MustRegister(m.espnCalls, m.espnErrors, m.espnDuration, m.pollLag, m.polls, m.writes, m.deliveries, m.attempts, m.httpDuration)
+	return m
+}
+
+// Handler serves the registry in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// ESPNCall records one logical ESPN call.
+func (m *Metrics) ESPNCall(leagueKey string, d time.Duration, err error) {
+	m.espnCalls.WithLabelValues(leagueKey).Inc()
+	m.espnDuration.WithLabelValues(leagueKey).Observe(d.Seconds())
+	if err != nil {
+		m.espnErrors.WithLabelValues(leagueKey).Inc()
+	}
+}
+
+// Poll records one poll of a league.
+func (m *Metrics) Poll(leagueKey string, d time.Duration, err error) {
+	m.pollLag.WithLabelValues(leagueKey).Set(d.Seconds())
+	result := "ok"
+	if err != nil {
+		result = "error"
+	}
+	m.polls.WithLabelValues(leagueKey, result).Inc()
+}
+
+// StoreWrite records one batch write.
+func (m *Metrics) StoreWrite(n int, d time.Duration, err error) {
+	result := "ok"
+	if err != nil {
+		result = "error"
+	}
+	m.writes.WithLabelValues(result).Inc()
+}
+
+// Delivery records the outcome of one webhook delivery.
+func (m *Metrics) Delivery(outcome string, attempts int) {
+	m.deliveries.WithLabelValues(outcome).Inc()
+	if outcome != "retry" {
+		m.attempts.WithLabelValues(outcome).Observe(float64(attempts))
+	}
+}
+
+// WriterStats are the writer's gauges, read when /metrics is scraped.
+type WriterStats struct {
+	Queued, Spooled int
+	Dropped         int64
+	BreakerOpen     bool
+	BreakerState    string
+}
+
+// WatchWriter exports the writer's queue, spool, drops and breaker state.
+func (m *Metrics) WatchWriter(stats func() WriterStats) {
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "sports_data_writer_queued_points", Help: "Points waiting in memory for the store.",
+		}, func() float64 { return float64(stats().Queued) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "sports_data_writer_spooled_points", Help: "Points in the on-disk spool waiting for the store.",
+		}, func() float64 { return float64(stats().Spooled) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "sports_data_writer_dropped_points_total", Help: "Points lost to the spool bound or rejected by the store.",
+		}, func() float64 { return float64(stats().Dropped) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "sports_data_writer_breaker_state", Help: "Write circuit breaker: 0 closed, 1 half-open, 2 open.",
+		}, func() float64 {
+			switch stats().BreakerState {
+			case "open":
+				return 2
+			case "half-open":
+				return 1
+			}
+			return 0
+		}),
+	)
+}
+
+// Route wraps a handler to record its duration under the route pattern
+// (not the raw path, which would let clients create unbounded series).
+func (m *Metrics) Route(route string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		m.httpDuration.WithLabelValues(route, r.Method, strconv.Itoa(rec.status)).Observe(time.Since(start).Seconds())
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }

@@ -1,0 +1,69 @@
+package metrics
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func scrape(t *testing.T, m *Metrics) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	require.Equal(t, http.StatusOK, rec.Code)
+	b, err := io.ReadAll(rec.Body)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestEachMetricMovesWithItsEvent(t *testing.T) {
+	m := New()
+	stats := WriterStats{}
+	m.WatchWriter(func() WriterStats { return stats })
+
+	before := scrape(t, m)
+	assert.NotContains(t, before, `sports_data_espn_requests_total{league="nfl"}`)
+
+	m.ESPNCall("nfl", 20*time.Millisecond, nil)
+	m.ESPNCall("nfl", 30*time.Millisecond, errors.New("500"))
+	m.Poll("nhl", 2*time.Second, errors.New("timeout"))
+	m.StoreWrite(100, time.Millisecond, nil)
+	m.StoreWrite(100, time.Millisecond, errors.New("down"))
+	m.Delivery("retry", 1)
+	m.Delivery("success", 2)
+	m.Delivery("disabled", 1)
+	stats = WriterStats{Queued: 7, Spooled: 42, Dropped: 3, BreakerState: "open"}
+	h := m.Route("/api/v1/games/live", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusTeapot)
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/api/v1/games/live?league=nfl", nil))
+
+	after := scrape(t, m)
+	for _, want := range []string{
+		`sports_data_espn_requests_total{league="nfl"} 2`,
+		`sports_data_espn_errors_total{league="nfl"} 1`,
+		`sports_data_espn_request_duration_seconds_count{league="nfl"} 2`,
+		`sports_data_poll_duration_seconds{league="nhl"} 2`,
+		`sports_data_polls_total{league="nhl",result="error"} 1`,
+		`sports_data_store_writes_total{result="ok"} 1`,
+		`sports_data_store_writes_total{result="error"} 1`,
+		`sports_data_webhook_deliveries_total{outcome="retry"} 1`,
+		`sports_data_webhook_deliveries_total{outcome="success"} 1`,
+		`sports_data_webhook_deliveries_total{outcome="disabled"} 1`,
+		`sports_data_webhook_attempts_count{outcome="success"} 1`,
+		`sports_data_writer_queued_points 7`,
+		`sports_data_writer_spooled_points 42`,
+		`sports_data_writer_dropped_points_total 3`,
+		`sports_data_writer_breaker_state 2`,
+		`sports_data_http_request_duration_seconds_count{code="418",method="GET",route="/api/v1/games/live"} 1`,
+	} {
+		assert.True(t, strings.Contains(after, want), "missing %s", want)
+	}
+}
