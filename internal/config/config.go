@@ -3,8 +3,10 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -32,6 +34,7 @@ type Config struct {
 	InfluxEnabled         bool          `env:"INFLUXDB_ENABLED" default:"true"`
 	InfluxURL             string        `env:"INFLUXDB_URL"`
 	InfluxToken           string        `env:"INFLUXDB_TOKEN"`
+	InfluxTokenFile       string        `env:"INFLUXDB_TOKEN_FILE"`
 	InfluxOrg             string        `env:"INFLUXDB_ORG"`
 	InfluxDatabase        string        `env:"INFLUXDB_DATABASE"`
 	InfluxBucket          string        `env:"INFLUXDB_BUCKET"`
@@ -133,6 +136,29 @@ func process(c *Config, getenv func(string) string) error {
 	return nil
 }
 
+// readToken reads a token file: either the token itself, or a JSON object
+// with a "token" field (the offline admin token file InfluxDB 3 writes).
+func readToken(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	text := strings.TrimSpace(string(b))
+	if strings.HasPrefix(text, "{") {
+		var doc struct {
+			Token string `json:"token"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil || doc.Token == "" {
+			return "", fmt.Errorf("%s is JSON without a \"token\" field", path)
+		}
+		return doc.Token, nil
+	}
+	if text == "" {
+		return "", fmt.Errorf("%s is empty", path)
+	}
+	return text, nil
+}
+
 // Variables lists every environment variable the service reads, for the
 // documentation checks.
 func Variables() []string {
@@ -207,6 +233,13 @@ func (c *Config) derive() error {
 		if c.InfluxURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("INFLUXDB_URL: %q is not an http(s) URL (required when STORE=influxdb)", c.InfluxURL)
 		}
+	}
+	if c.InfluxToken == "" && c.InfluxTokenFile != "" {
+		tok, err := readToken(c.InfluxTokenFile)
+		if err != nil {
+			return fmt.Errorf("INFLUXDB_TOKEN_FILE: %v", err)
+		}
+		c.InfluxToken = tok
 	}
 	switch strings.ToLower(c.InfluxQueryLanguage) {
 	case "auto", "sql", "influxql":

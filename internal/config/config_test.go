@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -104,4 +105,27 @@ func TestVariablesListsEveryTag(t *testing.T) {
 	assert.Contains(t, vars, "PORT")
 	assert.Contains(t, vars, "INFLUXDB_BUCKET")
 	assert.Contains(t, vars, "HA_RECENT_WINDOW")
+}
+
+func TestTokenFile(t *testing.T) {
+	dir := t.TempDir()
+	jsonFile := dir + "/admin-token.json"
+	require.NoError(t, os.WriteFile(jsonFile, []byte(`{"token":"apiv3_abc","name":"_admin"}`), 0o600))
+	c, err := Load(env("INFLUXDB_URL", "http://influxdb:8181", "INFLUXDB_TOKEN_FILE", jsonFile))
+	require.NoError(t, err)
+	assert.Equal(t, "apiv3_abc", c.InfluxToken)
+
+	plain := dir + "/token"
+	require.NoError(t, os.WriteFile(plain, []byte("secret-token\n"), 0o600))
+	c, err = Load(env("INFLUXDB_URL", "http://influxdb:8181", "INFLUXDB_TOKEN_FILE", plain))
+	require.NoError(t, err)
+	assert.Equal(t, "secret-token", c.InfluxToken)
+
+	c, err = Load(env("INFLUXDB_TOKEN", "given", "INFLUXDB_TOKEN_FILE", dir+"/missing"))
+	require.NoError(t, err, "an explicit token wins and the file is not read")
+	assert.Equal(t, "given", c.InfluxToken)
+
+	_, err = Load(env("INFLUXDB_TOKEN_FILE", dir+"/missing"))
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), "INFLUXDB_TOKEN_FILE:"))
 }
