@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -299,12 +300,34 @@ func validate(points []store.Point) error {
 			reason = "no game id"
 		case p.Time.IsZero():
 			reason = "no time"
+		case !representable(p.Time), !p.ObservedAt.IsZero() && !representable(p.ObservedAt):
+			reason = fmt.Sprintf("time %s outside the years 1678 to 2262", p.Time.Format(time.RFC3339))
 		}
 		if reason != "" {
 			return &InvalidPointError{Index: i, Reason: reason}
 		}
 	}
 	return nil
+}
+
+// Times are stored as unix nanoseconds, which span the years 1678 to 2262.
+var (
+	minTime = time.Unix(0, math.MinInt64)
+	maxTime = time.Unix(0, math.MaxInt64)
+)
+
+func representable(t time.Time) bool { return !t.Before(minTime) && !t.After(maxTime) }
+
+// nanos converts a query bound, clamping it to what can be stored so that
+// "since the year 1" or "until 9999" mean everything.
+func nanos(t time.Time) int64 {
+	switch {
+	case t.Before(minTime):
+		return math.MinInt64
+	case t.After(maxTime):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
 }
 
 const insertScore = `INSERT INTO scores (league, game_id, time, season, season_type, week,
@@ -435,11 +458,11 @@ func gamesQuery(q store.GameQuery) (string, []any) {
 	}
 	if !q.From.IsZero() {
 		where.WriteString(" AND start >= ?")
-		args = append(args, q.From.UnixNano())
+		args = append(args, nanos(q.From))
 	}
 	if !q.To.IsZero() {
 		where.WriteString(" AND start < ?")
-		args = append(args, q.To.UnixNano())
+		args = append(args, nanos(q.To))
 	}
 	const order = " ORDER BY start, game_id"
 	if q.Team == "" {
@@ -480,9 +503,9 @@ func (s *Store) Unfinished(ctx context.Context, league string, since time.Time) 
 	if !validLeague(league) {
 		return nil, &InvalidQueryError{Reason: fmt.Sprintf("unfinished: league %q is not a registry key", league)}
 	}
-	var from int64 = -1 << 63
+	var from int64 = math.MinInt64
 	if !since.IsZero() {
-		from = since.UnixNano()
+		from = nanos(since)
 	}
 	// The inner query keeps, per game, the row holding MAX(time) (SQLite
 	// fills bare columns from that row); the outer one keeps the unfinished.
@@ -566,7 +589,7 @@ func (s *Store) prune(ctx context.Context, before time.Time) (scores, games int6
 	if err := s.checkOpen("prune"); err != nil {
 		return 0, 0, err
 	}
-	cut := before.UnixNano()
+	cut := nanos(before)
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, 0, unavailable("prune", err)

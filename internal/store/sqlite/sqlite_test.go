@@ -359,3 +359,35 @@ func TestQueriesUseIndexes(t *testing.T) {
 	rng := plan(query, args...)
 	require.Contains(t, rng, "USING INDEX", rng)
 }
+
+func TestExtremeTimes(t *testing.T) {
+	s := openTemp(t, Options{})
+	g := storetest.NewGame("nfl", "401000020", sunday, "NE", "BUF")
+	row := storetest.GamePoint(g, sunday, storetest.Scheduled, 0, 0)
+	live := storetest.ScorePoint(g, sunday, storetest.Live, 0, 0, 1)
+	mustWrite(t, s, []store.Point{row, live})
+
+	ever := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	never := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	got, err := s.Games(t.Context(), store.GameQuery{League: "nfl", From: ever, To: never})
+	require.NoError(t, err)
+	require.Equal(t, []store.Point{row}, got, "bounds beyond what can be stored mean everything")
+	un, err := s.Unfinished(t.Context(), "nfl", ever)
+	require.NoError(t, err)
+	require.Equal(t, []store.Point{live}, un)
+	un, err = s.Unfinished(t.Context(), "nfl", never)
+	require.NoError(t, err)
+	require.Empty(t, un)
+	require.NoError(t, s.Prune(t.Context(), ever))
+	got, err = s.Games(t.Context(), store.GameQuery{League: "nfl"})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+
+	far := live
+	far.Time = never
+	var ip *InvalidPointError
+	require.ErrorAs(t, s.Write(t.Context(), []store.Point{far}), &ip)
+	far = row
+	far.ObservedAt = time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC)
+	require.ErrorAs(t, s.Write(t.Context(), []store.Point{far}), &ip)
+}
