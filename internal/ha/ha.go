@@ -1,0 +1,399 @@
+// Package ha answers Home Assistant's questions about one team from the
+// in-memory state only: what is the team doing now (for REST sensors), and
+// the current, next and last game with TeamTracker-style attributes.
+package ha
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/state"
+	"github.com/sports-data/sports-data/internal/teams"
+)
+
+// Resolver turns user input into a team.
+type Resolver interface {
+	Resolve(input, leagueKey string) (teams.Match, error)
+}
+
+// Options are the windows of DESIGN §3.3.
+type Options struct {
+	UpcomingWindow time.Duration // HA_UPCOMING_WINDOW [24h]
+	RecentWindow   time.Duration // HA_RECENT_WINDOW [4h]
+	Now            func() time.Time
+}
+
+// Service is safe for concurrent use.
+type Service struct {
+	st  *state.State
+	res Resolver
+	o   Options
+
+	mu sync.RWMutex
+	// endedAt remembers when each game was first seen final, so "recently
+	// final" is measured from the end of the game, not its start.
+	endedAt map[string]time.Time
+}
+
+// New builds the service.
+func New(st *state.State, res Resolver, o Options) *Service {
+	if o.UpcomingWindow <= 0 {
+		o.UpcomingWindow = 24 * time.Hour
+	}
+	if o.RecentWindow <= 0 {
+		o.RecentWindow = 4 * time.Hour
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Service{st: st, res: res, o: o, endedAt: map[string]time.Time{}}
+}
+
+// Observe notes when games end; the poller calls it after every poll.
+func (s *Service) Observe(leagueKey string, games []game.Game) {
+	now := s.o.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range games {
+		g := &games[i]
+		if g.Status != game.StatusFinal {
+			continue
+		}
+		if _, ok := s.endedAt[g.ID]; !ok {
+			s.endedAt[g.ID] = now
+		}
+	}
+	// Forget endings long past every window.
+	for id, t := range s.endedAt {
+		if now.Sub(t) > 72*time.Hour {
+			delete(s.endedAt, id)
+		}
+	}
+}
+
+// ended estimates when a final game ended. A game already final when the
+// service started is taken to have ended three and a half hours after its
+// start, a typical length, and never later than now.
+func (s *Service) ended(g *game.Game, now time.Time) time.Time {
+	s.mu.RLock()
+	t, ok := s.endedAt[g.ID]
+	s.mu.RUnlock()
+	if ok {
+		if est := g.Start.Add(3*time.Hour + 30*time.Minute); !g.Start.IsZero() && est.Before(t) {
+			return est
+		}
+		return t
+	}
+	if g.Start.IsZero() {
+		return now
+	}
+	est := g.Start.Add(3*time.Hour + 30*time.Minute)
+	if est.After(now) {
+		return now
+	}
+	return est
+}
+
+// Status is the flat answer for REST sensors.
+type Status struct {
+	Team              string   `json:"team"`
+	League            string   `json:"league"`
+	Status            string   `json:"status"` // live, upcoming, final, none
+	State             string   `json:"state"`  // IN, PRE, POST, NOT_FOUND
+	IsLive            bool     `json:"is_live"`
+	GameID            *string  `json:"game_id"`
+	Opponent          *string  `json:"opponent"`
+	OpponentName      *string  `json:"opponent_name"`
+	HomeAway          *string  `json:"home_away"`
+	StartTime         *string  `json:"start_time"`
+	MinutesUntilStart *int     `json:"minutes_until_start"`
+	TeamScore         *int     `json:"team_score"`
+	OpponentScore     *int     `json:"opponent_score"`
+	Period            *int     `json:"period"`
+	Clock             *string  `json:"clock"`
+	UpdatedAt         string   `json:"updated_at"`
+	TeamName          string   `json:"team_name"`
+	StatusDetail      *string  `json:"status_detail"`
+	Result            *string  `json:"result"`
+	WinProbability    *float64 `json:"team_win_probability"`
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// pick chooses the game that matters now: live first, then the next within
+// the upcoming window, then one that ended within the recent window.
+func (s *Service) pick(gs []game.Game, now time.Time) (*game.Game, string) {
+	var next, last *game.Game
+	var lastEnd time.Time
+	for i := range gs {
+		g := &gs[i]
+		switch g.Status {
+		case game.StatusLive:
+			return g, "live"
+		case game.StatusScheduled:
+			if g.Start.IsZero() || g.Start.Sub(now) > s.o.UpcomingWindow {
+				continue
+			}
+			// A game past its start that ESPN has not started yet is still
+			// the upcoming one (a delayed start), for up to three hours.
+			if now.Sub(g.Start) > 3*time.Hour {
+				continue
+			}
+			if next == nil || g.Start.Before(next.Start) {
+				next = g
+			}
+		case game.StatusFinal:
+			end := s.ended(g, now)
+			if now.Sub(end) > s.o.RecentWindow {
+				continue
+			}
+			if last == nil || end.After(lastEnd) {
+				last, lastEnd = g, end
+			}
+		}
+	}
+	if next != nil {
+		return next, "upcoming"
+	}
+	if last != nil {
+		return last, "final"
+	}
+	return nil, "none"
+}
+
+// teamGames are the games in memory the team plays in.
+func (s *Service) teamGames(m teams.Match) []game.Game {
+	snap := s.st.League(m.League.Key)
+	if snap == nil {
+		return nil
+	}
+	var out []game.Game
+	for _, g := range snap.Games {
+		if g.HomeTeam.ID == m.Team.ID || g.AwayTeam.ID == m.Team.ID {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// GameStatus answers /api/v1/ha/game-status/{team}.
+func (s *Service) GameStatus(team, leagueKey string) (*Status, error) {
+	m, err := s.res.Resolve(team, leagueKey)
+	if err != nil {
+		return nil, err
+	}
+	now := s.o.Now()
+	out := &Status{
+		Team: m.Team.Abbreviation, TeamName: m.Team.Name, League: m.League.Name,
+		Status: "none", State: "NOT_FOUND",
+		UpdatedAt: now.UTC().Format(time.RFC3339),
+	}
+	if snap := s.st.League(m.League.Key); snap != nil && !snap.UpdatedAt.IsZero() {
+		out.UpdatedAt = snap.UpdatedAt.UTC().Format(time.RFC3339)
+	}
+	g, kind := s.pick(s.teamGames(m), now)
+	if g == nil {
+		return out, nil
+	}
+	out.Status = kind
+	switch kind {
+	case "live":
+		out.State, out.IsLive = "IN", true
+	case "upcoming":
+		out.State = "PRE"
+		mins := int(math.Ceil(g.Start.Sub(now).Minutes()))
+		if mins < 0 {
+			mins = 0
+		}
+		out.MinutesUntilStart = &mins
+	case "final":
+		out.State = "POST"
+	}
+	home := g.HomeTeam.ID == m.Team.ID
+	us, them := g.HomeTeam, g.AwayTeam
+	ourScore, theirScore := g.Score.Home, g.Score.Away
+	out.HomeAway = ptr("home")
+	if !home {
+		us, them = them, us
+		ourScore, theirScore = theirScore, ourScore
+		out.HomeAway = ptr("away")
+	}
+	_ = us
+	out.GameID = ptr(g.ID)
+	out.Opponent = ptr(them.Abbreviation)
+	out.OpponentName = ptr(them.Name)
+	out.StartTime = ptr(g.StartTime)
+	out.TeamScore = ptr(ourScore)
+	out.OpponentScore = ptr(theirScore)
+	out.Period = ptr(g.Period.Current)
+	out.Clock = ptr(g.Period.TimeRemaining)
+	if g.StatusDetail != "" {
+		out.StatusDetail = ptr(g.StatusDetail)
+	}
+	if kind == "final" {
+		out.Result = ptr(result(ourScore, theirScore))
+	}
+	out.WinProbability = winProbability(g, home)
+	return out, nil
+}
+
+func result(us, them int) string {
+	switch {
+	case us > them:
+		return "win"
+	case us < them:
+		return "loss"
+	}
+	return "tie"
+}
+
+func winProbability(g *game.Game, home bool) *float64 {
+	if g.Details == nil {
+		return nil
+	}
+	p := g.Details.AwayWinPct
+	if home {
+		p = g.Details.HomeWinPct
+	}
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// Context is the answer of /api/v1/ha/game-context/{team}.
+type Context struct {
+	Team        string     `json:"team"`
+	League      string     `json:"league"`
+	Status      string     `json:"status"`
+	State       string     `json:"state"`
+	CurrentGame *game.Game `json:"current_game"`
+	NextGame    *game.Game `json:"next_game"`
+	LastGame    *game.Game `json:"last_game"`
+
+	KickoffIn          *string      `json:"kickoff_in"`
+	Possession         *string      `json:"possession"`
+	LastPlay           *string      `json:"last_play"`
+	DownDistanceText   *string      `json:"down_distance_text"`
+	TeamWinProbability *float64     `json:"team_win_probability"`
+	TVNetwork          *string      `json:"tv_network"`
+	Venue              *string      `json:"venue"`
+	Odds               *game.Odds   `json:"odds"`
+	TeamColors         []string     `json:"team_colors"`
+	TeamLogo           string       `json:"team_logo"`
+	Result             *string      `json:"result"`
+	Opponent           *string      `json:"opponent"`
+	TeamRecord         *game.Record `json:"team_record"`
+}
+
+// GameContext answers /api/v1/ha/game-context/{team}.
+func (s *Service) GameContext(team, leagueKey string) (*Context, error) {
+	m, err := s.res.Resolve(team, leagueKey)
+	if err != nil {
+		return nil, err
+	}
+	now := s.o.Now()
+	gs := s.teamGames(m)
+	out := &Context{Team: m.Team.Abbreviation, League: m.League.Name, Status: "none", State: "NOT_FOUND",
+		TeamColors: []string{m.Team.Colors.Primary, m.Team.Colors.Secondary}, TeamLogo: m.Team.Logo}
+	var lastEnd time.Time
+	for i := range gs {
+		g := gs[i]
+		switch g.Status {
+		case game.StatusLive:
+			if out.CurrentGame == nil {
+				out.CurrentGame = &g
+			}
+		case game.StatusScheduled:
+			if !g.Start.IsZero() && now.Sub(g.Start) <= 3*time.Hour &&
+				(out.NextGame == nil || g.Start.Before(out.NextGame.Start)) {
+				out.NextGame = &g
+			}
+		case game.StatusFinal:
+			if end := s.ended(&g, now); out.LastGame == nil || end.After(lastEnd) {
+				out.LastGame, lastEnd = &g, end
+			}
+		}
+	}
+	if picked, kind := s.pick(gs, now); picked != nil {
+		out.Status = kind
+		out.State = map[string]string{"live": "IN", "upcoming": "PRE", "final": "POST"}[kind]
+	}
+	focus := out.CurrentGame
+	if focus == nil {
+		focus = out.NextGame
+	}
+	if focus == nil {
+		focus = out.LastGame
+	}
+	if focus != nil {
+		home := focus.HomeTeam.ID == m.Team.ID
+		them := focus.AwayTeam
+		us := focus.HomeTeam
+		if !home {
+			them, us = focus.HomeTeam, focus.AwayTeam
+		}
+		out.Opponent = ptr(them.Abbreviation)
+		out.TeamRecord = us.Record
+		if len(focus.Broadcasts) > 0 {
+			out.TVNetwork = ptr(strings.Join(focus.Broadcasts, "/"))
+		}
+		if focus.Venue != "" {
+			out.Venue = ptr(focus.Venue)
+		}
+		if d := focus.Details; d != nil {
+			if d.Possession != "" {
+				out.Possession = ptr(d.Possession)
+			}
+			if d.LastPlay != "" {
+				out.LastPlay = ptr(d.LastPlay)
+			}
+			if d.DownDistanceText != "" {
+				out.DownDistanceText = ptr(d.DownDistanceText)
+			}
+			if d.Odds != nil {
+				o := *d.Odds
+				out.Odds = &o
+			}
+		}
+		out.TeamWinProbability = winProbability(focus, home)
+	}
+	if out.NextGame != nil && out.CurrentGame == nil {
+		out.KickoffIn = ptr(humanDuration(out.NextGame.Start.Sub(now)))
+	}
+	if out.LastGame != nil {
+		home := out.LastGame.HomeTeam.ID == m.Team.ID
+		us, them := out.LastGame.Score.Home, out.LastGame.Score.Away
+		if !home {
+			us, them = them, us
+		}
+		out.Result = ptr(result(us, them))
+	}
+	return out, nil
+}
+
+// humanDuration says how far off a kick-off is the way TeamTracker does.
+func humanDuration(d time.Duration) string {
+	if d <= 0 {
+		return "now"
+	}
+	switch {
+	case d < time.Hour:
+		return plural(int(math.Ceil(d.Minutes())), "minute")
+	case d < 48*time.Hour:
+		return plural(int(math.Round(d.Hours())), "hour")
+	}
+	return plural(int(math.Round(d.Hours()/24)), "day")
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return fmt.Sprintf("in 1 %s", unit)
+	}
+	return fmt.Sprintf("in %d %ss", n, unit)
+}

@@ -1,0 +1,28 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/sports-data/sports-data/internal/history"
+	"github.com/sports-data/sports-data/internal/webhook"
+)
+
+// mapServiceError maps the errors of the service packages to statuses.
+func (s *Server) mapServiceError(err error) (*apiError, bool) {
+	var hv *history.InvalidError
+	var wv *webhook.ValidationError
+	switch {
+	case errors.As(err, &hv):
+		return &apiError{status: http.StatusBadRequest, msg: hv.Message}, true
+	case errors.Is(err, history.ErrNotFound):
+		return &apiError{status: http.StatusNotFound, msg: err.Error()}, true
+	case errors.Is(err, history.ErrTimeout):
+		return &apiError{status: http.StatusGatewayTimeout, msg: err.Error()}, true
+	case errors.As(err, &wv):
+		return &apiError{status: http.StatusUnprocessableEntity, msg: wv.Error()}, true
+	case errors.Is(err, webhook.ErrNotFound):
+		return &apiError{status: http.StatusNotFound, msg: "webhook not found"}, true
+	}
+	return nil, false
+}

@@ -1,0 +1,103 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/sports-data/sports-data/internal/history"
+)
+
+// HistoryService answers questions of the stored data; nil when the store
+// is off.
+type HistoryService interface {
+	History(ctx context.Context, q history.HistoryQuery) (*history.HistoryPage, error)
+	Timeline(ctx context.Context, gameID, leagueKey string) (*history.Timeline, error)
+	Schedule(ctx context.Context, team, leagueKey string, season int) (*history.ScheduleResult, error)
+}
+
+var errHistoryOff = unavailable("Historical queries not available")
+
+func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
+	if s.d.History == nil {
+		s.fail(w, r, errHistoryOff)
+		return
+	}
+	q, err := history.ParseHistoryQuery(r.URL.Query())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	page, err := s.d.History.History(r.Context(), q)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, page)
+}
+
+func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
+	if s.d.History == nil {
+		s.fail(w, r, errHistoryOff)
+		return
+	}
+	lk, err := s.leagueParam(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id := chi.URLParam(r, "game_id")
+	if !validGameID(id) {
+		s.fail(w, r, badRequest("game_id must be ESPN's numeric game id"))
+		return
+	}
+	tl, err := s.d.History.Timeline(r.Context(), id, lk)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, tl)
+}
+
+func (s *Server) handleSchedule(w http.ResponseWriter, r *http.Request) {
+	if s.d.History == nil {
+		s.fail(w, r, errHistoryOff)
+		return
+	}
+	lk, err := s.leagueParam(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	season := 0
+	if v := strings.TrimSpace(r.URL.Query().Get("season")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1900 || n > 2100 {
+			s.fail(w, r, badRequest("season must be a year such as 2024, not %q", clip(v)))
+			return
+		}
+		season = n
+	}
+	res, err := s.d.History.Schedule(r.Context(), chi.URLParam(r, "team"), lk, season)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// validGameID accepts ESPN's ids: digits, at most 20 of them.
+func validGameID(id string) bool {
+	if id == "" || len(id) > 20 {
+		return false
+	}
+	for _, c := range id {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

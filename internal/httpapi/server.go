@@ -1,0 +1,110 @@
+// Package httpapi is the HTTP surface of the service: routes.go lists every
+// route; handlers decode and validate, call one service method and encode;
+// errors.go maps every error to a status code in one place.
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/sports-data/sports-data/internal/config"
+	"github.com/sports-data/sports-data/internal/espn"
+	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/poller"
+	"github.com/sports-data/sports-data/internal/state"
+	"github.com/sports-data/sports-data/internal/store"
+	"github.com/sports-data/sports-data/internal/teams"
+)
+
+// TeamDirectory lists and resolves teams.
+type TeamDirectory interface {
+	Teams(leagueKey string) []game.Team
+	Resolve(input, leagueKey string) (teams.Match, error)
+}
+
+// Favorites are the saved team selections.
+type Favorites interface {
+	Get(userID string) map[string][]string
+	Save(userID string, teams map[string][]string) error
+	IsFavorite(teamID string) bool
+	HasFavorites() bool
+}
+
+// PollStatus reports how polling goes.
+type PollStatus interface {
+	Status() []poller.LeagueStatus
+}
+
+// UsageCounter counts ESPN calls.
+type UsageCounter interface {
+	Usage() espn.Usage
+}
+
+// StoreHealth describes the store and its writer for /health; nil when the
+// store is off.
+type StoreHealth interface {
+	Health() StoreStatus
+}
+
+// StoreStatus is the "influxdb" section of /health, whatever the store kind.
+type StoreStatus struct {
+	Enabled        bool       `json:"enabled"`
+	Kind           string     `json:"kind"`
+	Version        string     `json:"version,omitempty"`
+	Connected      bool       `json:"connected"`
+	CircuitBreaker string     `json:"circuit_breaker"`
+	WritesSuccess  int64      `json:"writes_success"`
+	WritesFailed   int64      `json:"writes_failed"`
+	PointsWritten  int64      `json:"points_written"`
+	Queued         int        `json:"queued"`
+	Spooled        int        `json:"spooled"`
+	Dropped        int64      `json:"dropped"`
+	LastError      string     `json:"last_error"`
+	LastWriteAt    *time.Time `json:"last_write_at"`
+	StorageBytes   int64      `json:"storage_bytes"`
+}
+
+// StoreInfo is implemented by every store kind.
+type StoreInfo = store.Info
+
+// Deps are everything the handlers call. Optional parts may be nil: the
+// routes that need them answer 503.
+type Deps struct {
+	Config    *config.Config
+	Version   string
+	Logger    *slog.Logger
+	State     *state.State
+	Teams     TeamDirectory
+	Favorites Favorites
+	Polling   PollStatus
+	Usage     UsageCounter
+	Store     StoreHealth
+	HA        HAService
+	History   HistoryService
+	Webhooks  WebhookService
+	Now       func() time.Time
+	// Metrics, when set, wraps every route to record its duration.
+	Metrics func(route string, next http.Handler) http.Handler
+	// Extra routes mounted as they are (/metrics, /docs, /openapi.json).
+	Extra map[string]http.Handler
+}
+
+// Server holds the dependencies of the handlers.
+type Server struct {
+	d       Deps
+	started time.Time
+	cache   *counters
+}
+
+// New builds the HTTP handler of the whole service.
+func New(d Deps) http.Handler {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	s := &Server{d: d, started: d.Now(), cache: &counters{}}
+	return s.routes()
+}
