@@ -247,6 +247,10 @@ CREATE INDEX IF NOT EXISTS games_start ON games (league, start);
 CREATE INDEX IF NOT EXISTS games_season ON games (league, season, start);
 `
 
+// schemaVersion is kept in PRAGMA user_version, so that a later release
+// can tell which tables it finds and an older one refuses a newer file.
+const schemaVersion = 1
+
 func migrate(ctx context.Context, db *sql.DB) error {
 	var mode string
 	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
@@ -255,7 +259,17 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if !strings.EqualFold(mode, "wal") {
 		return fmt.Errorf("journal mode is %q, WAL needed", mode)
 	}
-	_, err := db.ExecContext(ctx, schema)
+	var version int
+	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return err
+	}
+	if version > schemaVersion {
+		return fmt.Errorf("the file has schema version %d, newer than this release understands (%d)", version, schemaVersion)
+	}
+	if _, err := db.ExecContext(ctx, schema); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion))
 	return err
 }
 

@@ -182,6 +182,25 @@ func TestOpenErrors(t *testing.T) {
 		})
 	}
 
+	t.Run("name too long", func(t *testing.T) {
+		path := filepath.Join(dir, strings.Repeat("x", 300)+".db")
+		_, err := Open(path, Options{})
+		var oe *OpenError
+		require.ErrorAs(t, err, &oe)
+		require.Contains(t, err.Error(), "cannot open "+path)
+	})
+
+	t.Run("newer schema", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "newer.db")
+		s, err := Open(path, Options{})
+		require.NoError(t, err)
+		_, err = s.write.Exec("PRAGMA user_version = 99")
+		require.NoError(t, err)
+		require.NoError(t, s.Close())
+		_, err = Open(path, Options{})
+		require.ErrorContains(t, err, "schema version 99")
+	})
+
 	if os.Geteuid() != 0 { // root writes anywhere
 		ro := filepath.Join(dir, "read-only")
 		require.NoError(t, os.Mkdir(ro, 0o555))
