@@ -2,6 +2,7 @@ package flighttest
 
 import (
 	"database/sql"
+	"hash/fnv"
 	"errors"
 	"fmt"
 	"sort"
@@ -61,9 +62,9 @@ func (k columnKind) sqlType() string {
 }
 
 // database is one InfluxDB database: an in-memory SQLite database whose
-// measurement "m" is a view over the table "_lp_m". The table carries a
-// hidden series key so that a point replaces the one with the same tag set
-// and time; the view hides it from SELECT *.
+// measurement "m" is a view over the table "_lp_m". The table's key is a
+// hidden series key and the time in nanoseconds, so that a point replaces
+// the one with the same tag set and time; the view hides both.
 type database struct {
 	sql *sql.DB
 
@@ -165,8 +166,16 @@ func (d *database) ingest(body []byte, prec lineprotocol.Precision, now time.Tim
 		return nil, err
 	}
 	defer func() { _ = tx.Rollback() }()
+	// Rows of one measurement mostly share their columns: parse each
+	// statement once per request.
+	stmts := map[string]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			_ = st.Close()
+		}
+	}()
 	for _, p := range points {
-		msg, err := d.upsert(tx, p)
+		msg, err := d.upsert(tx, stmts, p)
 		if err != nil {
 			return nil, err
 		}
@@ -255,14 +264,14 @@ func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`)
 
 // upsert stores one point. It returns a message (and stores nothing) when the
 // point conflicts with the column types already in place.
-func (d *database) upsert(tx *sql.Tx, p point) (string, error) {
+func (d *database) upsert(tx *sql.Tx, stmts map[string]*sql.Stmt, p point) (string, error) {
 	cols, ok := d.tables[p.measurement]
 	if !ok {
 		if p.measurement == "" || strings.HasPrefix(p.measurement, "_lp_") || strings.HasPrefix(p.measurement, "sqlite_") {
 			return fmt.Sprintf("invalid measurement name %q", p.measurement), nil
 		}
 		if _, err := tx.Exec(`CREATE TABLE ` + quoteIdent("_lp_"+p.measurement) +
-			` ("_series" TEXT NOT NULL, "time" TEXT NOT NULL, UNIQUE("_series", "time"))`); err != nil {
+			` ("_series" INTEGER NOT NULL, "_ns" INTEGER NOT NULL, "time" TEXT NOT NULL, PRIMARY KEY ("_series", "_ns")) WITHOUT ROWID`); err != nil {
 			return "", err
 		}
 		cols = map[string]columnKind{"time": kindTime}
@@ -303,8 +312,8 @@ func (d *database) upsert(tx *sql.Tx, p point) (string, error) {
 		}
 	}
 
-	names := []string{`"_series"`, `"time"`}
-	args := []any{seriesKey(p.tags), p.time.Format(timeLayout)}
+	names := []string{`"_series"`, `"_ns"`, `"time"`}
+	args := []any{seriesKey(p.tags), p.time.UnixNano(), p.time.Format(timeLayout)}
 	for _, t := range p.tags {
 		names = append(names, quoteIdent(t[0]))
 		args = append(args, t[1])
@@ -334,23 +343,34 @@ func (d *database) upsert(tx *sql.Tx, p point) (string, error) {
 	}
 	placeholders := strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ")
 	stmt := `INSERT INTO ` + quoteIdent("_lp_"+p.measurement) + ` (` + strings.Join(names, ", ") + `) VALUES (` +
-		placeholders + `) ON CONFLICT ("_series", "time") DO UPDATE SET ` + strings.Join(updates, ", ")
-	if _, err := tx.Exec(stmt, args...); err != nil {
+		placeholders + `) ON CONFLICT ("_series", "_ns") DO UPDATE SET ` + strings.Join(updates, ", ")
+	st, ok := stmts[stmt]
+	if !ok {
+		var err error
+		if st, err = tx.Prepare(stmt); err != nil {
+			return "", err
+		}
+		stmts[stmt] = st
+	}
+	if _, err := st.Exec(args...); err != nil {
 		return "", err
 	}
 	return "", nil
 }
 
-func seriesKey(tags [][2]string) string {
-	var b strings.Builder
+// seriesKey hashes the tag set: a compact key keeps the SQLite index small.
+// A 64-bit collision among the few thousand series of a test is not a
+// practical concern.
+func seriesKey(tags [][2]string) int64 {
+	h := fnv.New64a()
 	for _, t := range tags {
 		// \x00 and \x01 cannot occur in line protocol keys or values.
-		b.WriteString(t[0])
-		b.WriteByte(0)
-		b.WriteString(t[1])
-		b.WriteByte(1)
+		h.Write([]byte(t[0]))
+		h.Write([]byte{0})
+		h.Write([]byte(t[1]))
+		h.Write([]byte{1})
 	}
-	return b.String()
+	return int64(h.Sum64())
 }
 
 func addColumn(tx *sql.Tx, measurement, name string, k columnKind) error {

@@ -1,0 +1,310 @@
+package influx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sports-data/sports-data/internal/store"
+)
+
+// The queries. Measurement names are built from league keys checked
+// against ^[a-z0-9]+$; every other value is a bound parameter. The SQL is
+// the plain subset InfluxDB 3 and the flighttest stand-in both run.
+//
+// Games reads every row of the league (narrowed by the tag filters season
+// and team, which a game keeps for life), keeps the newest row of each game
+// and filters status and time after that: filtering first would return the
+// old row of a game that was rescheduled or whose status moved on. The games
+// series has one row per game, so this reads little.
+//
+// InfluxQL cannot pick a row by the largest value of a field, so the newest
+// games row is chosen in Go; InfluxQL also orders by time only, so every
+// answer is sorted in Go.
+
+func measurement(key, series string) (string, error) {
+	if !leagueKeyRE.MatchString(key) {
+		return "", fmt.Errorf("influx: league %q must match %s", key, leagueKeyRE)
+	}
+	return `"` + key + "_" + series + `"`, nil
+}
+
+func isUnavailable(err error) bool { return errors.Is(err, store.ErrUnavailable) }
+
+// Games returns the newest row of each game matching q, ordered by start
+// time then game id.
+func (s *Store) Games(ctx context.Context, q store.GameQuery) ([]store.Point, error) {
+	m, err := measurement(q.League, store.SeriesGames)
+	if err != nil {
+		return nil, err
+	}
+	var where []string
+	params := map[string]any{}
+	if q.Season != 0 {
+		where = append(where, "season = $season")
+		params["season"] = strconv.Itoa(q.Season)
+	}
+	if q.Team != "" {
+		where = append(where, "(home_team = $team OR away_team = $team)")
+		params["team"] = q.Team
+	}
+	stmt := "SELECT * FROM " + m
+	if len(where) > 0 {
+		stmt += " WHERE " + strings.Join(where, " AND ")
+	}
+	rows, err := s.query(ctx, stmt, params)
+	if err != nil {
+		return nil, err
+	}
+
+	latest := map[string]store.Point{}
+	for _, r := range rows {
+		p, err := rowToPoint(r, store.SeriesGames, q.League)
+		if err != nil {
+			return nil, err
+		}
+		if cur, ok := latest[p.GameID]; !ok || newer(p, cur) {
+			latest[p.GameID] = p
+		}
+	}
+	out := []store.Point{}
+	for _, p := range latest {
+		if gameMatches(p, q) {
+			out = append(out, p)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Time.Equal(out[j].Time) {
+			return out[i].Time.Before(out[j].Time)
+		}
+		return out[i].GameID < out[j].GameID
+	})
+	return out, nil
+}
+
+// newer tells whether games row a was written after b.
+func newer(a, b store.Point) bool {
+	if !a.ObservedAt.Equal(b.ObservedAt) {
+		return a.ObservedAt.After(b.ObservedAt)
+	}
+	return a.Time.After(b.Time)
+}
+
+func gameMatches(p store.Point, q store.GameQuery) bool {
+	switch {
+	case q.Team != "" && p.HomeTeam != q.Team && p.AwayTeam != q.Team:
+		return false
+	case q.Season != 0 && p.Season != q.Season:
+		return false
+	case q.Status != "" && p.Status != q.Status:
+		return false
+	case !q.From.IsZero() && p.Time.Before(q.From):
+		return false
+	case !q.To.IsZero() && !p.Time.Before(q.To):
+		return false
+	}
+	return true
+}
+
+// Timeline returns every score point of one game in time order.
+func (s *Store) Timeline(ctx context.Context, leagueKey, gameID string) ([]store.Point, error) {
+	m, err := measurement(leagueKey, store.SeriesScores)
+	if err != nil {
+		return nil, err
+	}
+	if gameID == "" {
+		return []store.Point{}, nil
+	}
+	rows, err := s.query(ctx, "SELECT * FROM "+m+" WHERE game_id = $game_id ORDER BY time", map[string]any{"game_id": gameID})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.Point, 0, len(rows))
+	for _, r := range rows {
+		p, err := rowToPoint(r, store.SeriesScores, leagueKey)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
+	return out, nil
+}
+
+// Unfinished returns, for every game whose latest score point since `since`
+// is scheduled or live, that point, ordered by game id.
+func (s *Store) Unfinished(ctx context.Context, leagueKey string, since time.Time) ([]store.Point, error) {
+	m, err := measurement(leagueKey, store.SeriesScores)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// A zero (or pre-1677) since means since ever; InfluxDB cannot even
+	// parse times that old.
+	where, params := "", map[string]any{}
+	if since.After(minTime) {
+		where = " WHERE time >= $since"
+		params["since"] = since.UTC().Format(time.RFC3339Nano)
+	}
+	var rows []row
+	if c.language == LanguageInfluxQL {
+		// One series per game, newest point first, one point each.
+		rows, err = s.influxQLRows(ctx, "SELECT * FROM "+m+where+` GROUP BY "game_id" ORDER BY time DESC LIMIT 1`, params)
+	} else {
+		rows, err = s.sqlRows(ctx, c, "SELECT * FROM "+m+where, params)
+		if errors.Is(err, errNoRows) {
+			rows, err = nil, nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	latest := map[string]store.Point{}
+	for _, r := range rows {
+		p, err := rowToPoint(r, store.SeriesScores, leagueKey)
+		if err != nil {
+			return nil, err
+		}
+		if cur, ok := latest[p.GameID]; !ok || p.Time.After(cur.Time) {
+			latest[p.GameID] = p
+		}
+	}
+	out := []store.Point{}
+	for _, p := range latest {
+		if p.Status == "scheduled" || p.Status == "live" {
+			out = append(out, p)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].GameID < out[j].GameID })
+	return out, nil
+}
+
+// query runs stmt in the store's query language. The statements are written
+// so that the same text is valid InfluxQL and SQL.
+func (s *Store) query(ctx context.Context, stmt string, params map[string]any) ([]row, error) {
+	c, err := s.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if c.language == LanguageInfluxQL {
+		return s.influxQLRows(ctx, stmt, params)
+	}
+	rows, err := s.sqlRows(ctx, c, stmt, params)
+	if errors.Is(err, errNoRows) {
+		return nil, nil
+	}
+	return rows, err
+}
+
+func (s *Store) influxQLRows(ctx context.Context, stmt string, params map[string]any) ([]row, error) {
+	res, err := s.influxQL(ctx, http.MethodGet, stmt, params)
+	if err != nil {
+		if isUnavailable(err) {
+			s.markDown(err)
+		}
+		return nil, err
+	}
+	if res.err != "" {
+		// Nothing written yet: the database (or measurement) is not there.
+		if strings.Contains(res.err, "database not found") {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("influx: query: %s", res.err)
+	}
+	return res.rows, nil
+}
+
+// rowToPoint reads a row of either series. Columns missing from the row
+// (a tag never written, such as an empty conference) read as zero values.
+func rowToPoint(r row, series, leagueKey string) (store.Point, error) {
+	p := store.Point{Series: series, League: leagueKey}
+	ns, ok := r["time"].(int64)
+	if !ok {
+		return p, fmt.Errorf("influx: %s_%s row without a time: %v", leagueKey, series, r["time"])
+	}
+	p.Time = time.Unix(0, ns).UTC()
+	var err error
+	str := func(name string) string {
+		v, _ := r[name].(string)
+		return v
+	}
+	num := func(name string) int {
+		if err != nil {
+			return 0
+		}
+		var n int
+		n, err = intValue(r[name], name)
+		return n
+	}
+	p.GameID = str("game_id")
+	p.Season = num("season")
+	p.SeasonType = num("season_type")
+	p.Week = num("week")
+	p.HomeTeam = str("home_team")
+	p.AwayTeam = str("away_team")
+	p.Status = str("status")
+	p.HomeConference = str("home_conference")
+	p.AwayConference = str("away_conference")
+	p.HomeDivision = str("home_division")
+	p.AwayDivision = str("away_division")
+	p.HomeScore = num("home_score")
+	p.AwayScore = num("away_score")
+	p.TimeRemaining = str("time_remaining")
+	p.StatusDetail = str("status_detail")
+	if series == store.SeriesScores {
+		p.Period = num(periodField(leagueKey))
+	} else {
+		p.Period = num("period")
+		p.HomeTeamID = str("home_team_id")
+		p.AwayTeamID = str("away_team_id")
+		p.HomeTeamName = str("home_team_name")
+		p.AwayTeamName = str("away_team_name")
+		p.Venue = str("venue")
+		if v := r["observed_at"]; v != nil {
+			n, ok := v.(int64)
+			if !ok {
+				return p, fmt.Errorf("influx: game %s: observed_at is %T, not an integer", p.GameID, v)
+			}
+			p.ObservedAt = time.Unix(0, n).UTC()
+		}
+	}
+	if err != nil {
+		return p, fmt.Errorf("influx: %s_%s row of game %s: %w", leagueKey, series, p.GameID, err)
+	}
+	if p.GameID == "" {
+		return p, fmt.Errorf("influx: %s_%s row without a game id", leagueKey, series)
+	}
+	return p, nil
+}
+
+// intValue reads an integer column: tags and period fields are strings
+// holding a number, scores are integers; a missing column or empty string
+// is 0.
+func intValue(v any, name string) (int, error) {
+	switch x := v.(type) {
+	case nil:
+		return 0, nil
+	case int64:
+		return int(x), nil
+	case float64:
+		return int(x), nil
+	case string:
+		if x == "" {
+			return 0, nil
+		}
+		n, err := strconv.Atoi(x)
+		if err != nil {
+			return 0, fmt.Errorf("%s is %q, not a number", name, x)
+		}
+		return n, nil
+	}
+	return 0, fmt.Errorf("%s is a %T", name, v)
+}

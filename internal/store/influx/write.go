@@ -1,0 +1,216 @@
+package influx
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/InfluxCommunity/influxdb3-go/v2/influxdb3"
+
+	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/store"
+)
+
+// maxLinesPerRequest splits large batches: InfluxDB handles 5000-line
+// requests best and a smaller request fails less at once.
+const maxLinesPerRequest = 5000
+
+// InfluxDB's timestamps are int64 nanoseconds.
+var (
+	minTime = time.Unix(0, -1<<63+1)
+	maxTime = time.Unix(0, 1<<63-1)
+)
+
+// periodField is the field that holds the period in the scores series.
+func periodField(leagueKey string) string {
+	if l, ok := league.Lookup(leagueKey); ok && l.PeriodField != "" {
+		return l.PeriodField
+	}
+	return "period"
+}
+
+func validTime(t time.Time) bool { return !t.IsZero() && t.After(minTime) && t.Before(maxTime) }
+
+func checkPoint(p *store.Point) error {
+	switch {
+	case p.Series != store.SeriesScores && p.Series != store.SeriesGames:
+		return fmt.Errorf("%w: unknown series %q", ErrInvalidPoint, p.Series)
+	case !leagueKeyRE.MatchString(p.League):
+		return fmt.Errorf("%w: league %q must match %s", ErrInvalidPoint, p.League, leagueKeyRE)
+	case p.GameID == "":
+		return fmt.Errorf("%w: %s point without a game id", ErrInvalidPoint, p.Measurement())
+	case !validTime(p.Time):
+		// A zero time would make InfluxDB stamp the point with its own clock.
+		return fmt.Errorf("%w: %s point of game %s has no usable time (%s)", ErrInvalidPoint, p.Measurement(), p.GameID, p.Time)
+	case p.Series == store.SeriesGames && !p.ObservedAt.IsZero() && !validTime(p.ObservedAt):
+		return fmt.Errorf("%w: games row of game %s: observed_at %s out of range", ErrInvalidPoint, p.GameID, p.ObservedAt)
+	}
+	for _, v := range []string{p.GameID, p.HomeTeam, p.AwayTeam, p.Status, p.HomeConference, p.AwayConference, p.HomeDivision, p.AwayDivision} {
+		if strings.ContainsAny(v, "\r\n") {
+			return fmt.Errorf("%w: game %s: a tag value contains a line break", ErrInvalidPoint, p.GameID)
+		}
+	}
+	return nil
+}
+
+// encodePoint builds the line protocol of one point. Every integer is an
+// int64 (1.8 rejects unsigned integers) and every field is written even when
+// empty (InfluxDB merges a rewrite field by field).
+//
+// A games row without ObservedAt gets now: the store records when the row
+// was written, so that the later write of a rescheduled game wins.
+func encodePoint(p *store.Point, now time.Time) ([]byte, error) {
+	pt := influxdb3.NewPointWithMeasurement(p.Measurement()).
+		SetTag("game_id", p.GameID).
+		SetTag("season", strconv.Itoa(p.Season)).
+		SetTag("season_type", strconv.Itoa(p.SeasonType)).
+		SetTag("week", strconv.Itoa(p.Week)).
+		SetTag("home_team", p.HomeTeam).
+		SetTag("away_team", p.AwayTeam).
+		SetIntegerField("home_score", int64(p.HomeScore)).
+		SetIntegerField("away_score", int64(p.AwayScore)).
+		SetStringField("time_remaining", p.TimeRemaining).
+		SetStringField("status_detail", p.StatusDetail).
+		SetTimestamp(p.Time)
+	switch p.Series {
+	case store.SeriesScores:
+		pt.SetTag("status", p.Status).
+			SetTag("home_conference", p.HomeConference).
+			SetTag("away_conference", p.AwayConference).
+			SetTag("home_division", p.HomeDivision).
+			SetTag("away_division", p.AwayDivision).
+			SetStringField(periodField(p.League), strconv.Itoa(p.Period))
+	case store.SeriesGames:
+		pt.SetStringField("status", p.Status).
+			SetStringField("period", strconv.Itoa(p.Period)).
+			SetStringField("home_conference", p.HomeConference).
+			SetStringField("away_conference", p.AwayConference).
+			SetStringField("home_division", p.HomeDivision).
+			SetStringField("away_division", p.AwayDivision).
+			SetStringField("home_team_id", p.HomeTeamID).
+			SetStringField("away_team_id", p.AwayTeamID).
+			SetStringField("home_team_name", p.HomeTeamName).
+			SetStringField("away_team_name", p.AwayTeamName).
+			SetStringField("venue", p.Venue)
+		observed := p.ObservedAt
+		if observed.IsZero() {
+			observed = now
+		}
+		pt.SetIntegerField("observed_at", observed.UnixNano())
+	}
+	return pt.MarshalBinary(influxdb3.Nanosecond)
+}
+
+// Write sends the points, up to 5000 lines per request. Errors wrap
+// store.ErrUnavailable (server unreachable or refusing the credentials: try
+// again later), ErrRejected (the server refused points; a
+// *BeyondRetentionError when they are older than the retention policy) or
+// ErrInvalidPoint (nothing was sent).
+func (s *Store) Write(ctx context.Context, points []store.Point) error {
+	if len(points) == 0 {
+		return nil
+	}
+	var chunks [][]byte
+	var buf bytes.Buffer
+	lines := 0
+	now := time.Now()
+	for i := range points {
+		if err := checkPoint(&points[i]); err != nil {
+			return err
+		}
+		// A nanosecond apart, so rows of one batch keep their order.
+		b, err := encodePoint(&points[i], now.Add(time.Duration(i)))
+		if err != nil {
+			return fmt.Errorf("%w: game %s: %v", ErrInvalidPoint, points[i].GameID, err)
+		}
+		buf.Write(b)
+		lines++
+		if lines == maxLinesPerRequest {
+			chunks = append(chunks, bytes.Clone(buf.Bytes()))
+			buf.Reset()
+			lines = 0
+		}
+	}
+	if buf.Len() > 0 {
+		chunks = append(chunks, buf.Bytes())
+	}
+
+	for _, chunk := range chunks {
+		if err := s.writeChunk(ctx, chunk); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Store) writeChunk(ctx context.Context, body []byte) error {
+	c, err := s.connect(ctx)
+	if err != nil {
+		return err
+	}
+	err = s.send(ctx, c, body)
+	if errors.Is(err, errDatabaseNotFound) {
+		// The database went away (a server wiped and restarted): set up
+		// again, which creates it, and retry once.
+		s.markDown(err)
+		if c, err = s.connect(ctx); err != nil {
+			return err
+		}
+		err = s.send(ctx, c, body)
+		if errors.Is(err, errDatabaseNotFound) {
+			return unavailable("database %q does not exist and could not be created", s.opts.Database)
+		}
+	}
+	return err
+}
+
+var errDatabaseNotFound = errors.New("database not found")
+
+var droppedCount = regexp.MustCompile(`dropped=(\d+)`)
+
+func (s *Store) send(ctx context.Context, c conn, body []byte) error {
+	wctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	err := c.client.Write(wctx, body)
+	if err == nil {
+		s.bytes.Add(int64(len(body)))
+		return nil
+	}
+	var se *influxdb3.ServerError
+	if !errors.As(err, &se) {
+		if ctx.Err() != nil {
+			return fmt.Errorf("influx: write: %w", context.Cause(ctx))
+		}
+		err = unavailable("write: %v", err)
+		s.markDown(err)
+		return err
+	}
+	msg := se.Message
+	switch {
+	case se.StatusCode == http.StatusUnauthorized || se.StatusCode == http.StatusForbidden:
+		err := unauthorized(fmt.Sprintf("write: HTTP %d: %s", se.StatusCode, msg))
+		s.markDown(err)
+		return err
+	case se.StatusCode == http.StatusNotFound && strings.Contains(msg, "database not found"),
+		se.StatusCode == http.StatusNotFound && strings.Contains(msg, "bucket") && strings.Contains(msg, "not found"):
+		return fmt.Errorf("%w: %s", errDatabaseNotFound, msg)
+	case strings.Contains(msg, "beyond retention"):
+		e := &BeyondRetentionError{Database: s.opts.Database, Message: msg}
+		if m := droppedCount.FindStringSubmatch(msg); m != nil {
+			e.Dropped, _ = strconv.Atoi(m[1])
+		}
+		return e
+	case se.StatusCode == http.StatusBadRequest || se.StatusCode == http.StatusRequestEntityTooLarge ||
+		se.StatusCode == http.StatusUnprocessableEntity:
+		return fmt.Errorf("%w: HTTP %d: %s", ErrRejected, se.StatusCode, msg)
+	}
+	err = unavailable("write: HTTP %d: %s", se.StatusCode, msg)
+	s.markDown(err)
+	return err
+}
