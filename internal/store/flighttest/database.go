@@ -2,9 +2,9 @@ package flighttest
 
 import (
 	"database/sql"
-	"hash/fnv"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"sort"
 	"strings"
 	"sync"
