@@ -69,8 +69,13 @@ const (
 // fields are ignored.
 func DecodeRegisterRequest(r io.Reader) (RegisterRequest, error) {
 	var req RegisterRequest
-	dec := json.NewDecoder(io.LimitReader(r, maxBodySize+1))
-	if err := dec.Decode(&req); err != nil {
+	lr := &io.LimitedReader{R: r, N: maxBodySize + 1}
+	dec := json.NewDecoder(lr)
+	err := dec.Decode(&req)
+	if lr.N <= 0 {
+		return RegisterRequest{}, invalid("body", "larger than %d bytes", maxBodySize)
+	}
+	if err != nil {
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &te) && te.Field != "":
@@ -80,9 +85,6 @@ func DecodeRegisterRequest(r io.Reader) (RegisterRequest, error) {
 		default:
 			return RegisterRequest{}, invalid("body", "not a valid JSON object")
 		}
-	}
-	if dec.InputOffset() > maxBodySize {
-		return RegisterRequest{}, invalid("body", "larger than %d bytes", maxBodySize)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return RegisterRequest{}, invalid("body", "unexpected data after the JSON object")

@@ -456,7 +456,8 @@ func (s *Service) Observe(leagueKey string, games []game.Game) {
 		if g.ID == "" {
 			continue
 		}
-		if g.League == "" {
+		if lk != "" {
+			// The league the caller polled is the league of its games.
 			g.League = strings.ToUpper(lk)
 		}
 		k := gameKey(lk, g.ID)
@@ -574,7 +575,7 @@ func (s *Service) Register(ctx context.Context, req RegisterRequest) (Registrati
 	s.mu.Lock()
 	if len(s.hooks) >= maxWebhooks {
 		s.mu.Unlock()
-		return Registration{}, invalid("url", "at most %d webhooks can be registered; delete one first", maxWebhooks)
+		return Registration{}, invalid("", "at most %d webhooks can be registered; delete one first", maxWebhooks)
 	}
 	s.hooks[rec.ID] = h
 	s.regsDirty = true

@@ -1,0 +1,76 @@
+// Package webhook holds webhook registrations, turns observed games into
+// events (game_start, score_change, game_end) and delivers them, signed,
+// with retries, to every webhook that subscribed.
+//
+// # Events
+//
+// The poller calls Service.Observe after every poll of a league with every
+// game it saw; Detect compares each game with its previous observation (see
+// Detect for the rules). Postponed, suspended and canceled games produce no
+// event. A game seen for the first time produces none either: at start-up,
+// Service.Seed supplies the stored state of unfinished games so that what
+// happened while the service was down is still reported, once. An ending
+// first observed when the game had been over longer than Options.StaleAfter
+// (estimated from the start time and the sport's usual length, since ESPN
+// gives no end time) is not sent.
+//
+// Every event has an event_id derived from league, game, event type and the
+// scores before and after (and, for score changes, how often the score has
+// gone down before in that game), so the same happening always has the same
+// id: retries, restarts and re-detections reuse it, and an id once delivered
+// to a webhook is not delivered to it again.
+//
+// # Delivery
+//
+// Each webhook has its own FIFO queue and goroutine (started by Service.Run),
+// so events reach one webhook in the order they happened and a slow or dead
+// receiver delays nobody else. delay_seconds holds each event back from the
+// moment it was observed. An attempt times out after 5 s; any 2xx is
+// success; network errors, timeouts, 408, 429 and 5xx are retried up to 3
+// times after 1 s, 2 s and 4 s (±25 % jitter), or after the receiver's
+// Retry-After (capped at 60 s) on 429 and 503. Other 4xx and every 3xx
+// (redirects are not followed) fail at once. 410 Gone disables the webhook
+// for good and drops its queue. A queue holds at most 1000 events; more are
+// dropped and counted.
+//
+// Home Assistant answers 200 even to an unknown webhook id, so a 2xx proves
+// that the request arrived, not that an automation ran.
+//
+// # Verifying a delivery
+//
+// Each POST carries the JSON body and:
+//
+//	Content-Type: application/json
+//	User-Agent: sports-data/<version>
+//	X-Webhook-Event: score_change
+//	X-Webhook-ID: <event_id>            (also "event_id" in the body)
+//	X-Webhook-Timestamp: <unix seconds>
+//	X-Webhook-Signature: hex(HMAC-SHA256(secret, body))
+//	webhook-id: <event_id>
+//	webhook-timestamp: <unix seconds>
+//	webhook-signature: v1,base64(HMAC-SHA256(secret, "<id>.<timestamp>.<body>"))
+//
+// The HMAC key is the secret exactly as registered (its UTF-8 bytes). Libraries
+// for Standard Webhooks that expect a "whsec_<base64>" secret verify these
+// deliveries when given "whsec_" + base64(secret). The timestamp is that of
+// the attempt; the body and id are the same on every attempt.
+//
+// # Files in DATA_DIR
+//
+//   - webhooks.json: registrations (with their secrets; mode 0600) and
+//     delivery counters.
+//   - webhook-outbox.json: pending deliveries (the exact bodies) and the last
+//     observed state of each game. It is written before Observe returns
+//     whenever an event was detected, and otherwise at most once a second
+//     and when Run stops. Deliveries not sent when Run stops (including one
+//     interrupted mid-request) stay here and are sent after the next start,
+//     with the same id and body; a receiver that did get the interrupted one
+//     sees the same webhook-id twice.
+//   - webhook-delivered.log: one line per delivered (webhook, event id),
+//     kept 7 days, appended with an fsync after each delivery and compacted
+//     at start, at stop and when it has grown.
+//
+// The first two are replaced atomically (temp file, fsync, rename), so a
+// crash leaves the old or the new version. A crash can tear at most the last
+// line of the log, which is skipped when loading.
+package webhook
