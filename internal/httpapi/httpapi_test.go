@@ -1,0 +1,175 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sports-data/sports-data/internal/config"
+	"github.com/sports-data/sports-data/internal/espn"
+	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/ha"
+	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/state"
+	"github.com/sports-data/sports-data/internal/teams"
+	"github.com/sports-data/sports-data/internal/userteams"
+)
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func newServer(t *testing.T, env map[string]string, now *clock) http.Handler {
+	t.Helper()
+	cfg, err := config.Load(func(k string) string { return env[k] })
+	require.NoError(t, err)
+	dir := teams.NewDirectory(t.TempDir(), cfg.Leagues, nil)
+	for _, l := range cfg.Leagues {
+		ts, err := espn.ParseTeams(espntest.Load(t, l.Key+"/teams.json"), l)
+		require.NoError(t, err)
+		require.NoError(t, dir.Set(l, ts))
+	}
+	nfl, _ := league.Lookup("nfl")
+	games, err := espn.ParseScoreboard(espntest.Load(t, "nfl/scoreboard-2022-wk1-sun-live-mixed.json"), nfl)
+	require.NoError(t, err)
+	st := state.New("nfl", "nhl")
+	st.Replace("nfl", games, now.now())
+	fav, err := userteams.Open(t.TempDir())
+	require.NoError(t, err)
+	return New(Deps{
+		Config: cfg, Version: "test", State: st, Teams: dir, Favorites: fav,
+		HA:  ha.New(st, dir, ha.Options{Now: now.now}),
+		Now: now.now,
+	})
+}
+
+func call(h http.Handler, method, path string, header map[string]string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, nil)
+	req.RemoteAddr = "203.0.113.7:4321"
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestHistoryRateLimitPerClient(t *testing.T) {
+	c := &clock{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+	h := newServer(t, map[string]string{"STORE": "none"}, c)
+	paths := []string{"/api/v1/games/history", "/api/v1/games/timeline/401547417", "/api/v1/games/schedule/NE"}
+	for i := 0; i < 100; i++ {
+		rec := call(h, http.MethodGet, paths[i%3], nil)
+		require.Equal(t, http.StatusServiceUnavailable, rec.Code, "request %d", i+1)
+	}
+	rec := call(h, http.MethodGet, "/api/v1/games/history", nil)
+	require.Equal(t, http.StatusTooManyRequests, rec.Code)
+	retry, err := strconv.Atoi(rec.Header().Get("Retry-After"))
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, retry, 1)
+	var body map[string]string
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body))
+	assert.Contains(t, body["detail"], "rate limit")
+
+	// Another client is not affected; live routes are not limited.
+	other := httptest.NewRequest(http.MethodGet, "/api/v1/games/history", nil)
+	other.RemoteAddr = "198.51.100.1:1"
+	orec := httptest.NewRecorder()
+	h.ServeHTTP(orec, other)
+	assert.Equal(t, http.StatusServiceUnavailable, orec.Code)
+	assert.Equal(t, http.StatusOK, call(h, http.MethodGet, "/api/v1/games/live", nil).Code)
+
+	// A minute later the budget is back.
+	c.t = c.t.Add(time.Minute)
+	assert.Equal(t, http.StatusServiceUnavailable, call(h, http.MethodGet, "/api/v1/games/history", nil).Code)
+}
+
+func TestHistoryOffIs503(t *testing.T) {
+	c := &clock{t: time.Now()}
+	h := newServer(t, map[string]string{"STORE": "none"}, c)
+	rec := call(h, http.MethodGet, "/api/v1/games/history?team=NE", nil)
+	assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	assert.JSONEq(t, `{"detail":"Historical queries not available"}`, rec.Body.String())
+}
+
+func TestAPIKeyGuardsMutatingRoutes(t *testing.T) {
+	c := &clock{t: time.Now()}
+	h := newServer(t, map[string]string{"API_KEY": "s3cret-key"}, c)
+	post := func(header map[string]string) int {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/user/teams", nil)
+		req.Body = http.NoBody
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	assert.Equal(t, http.StatusUnauthorized, post(nil))
+	assert.Equal(t, http.StatusUnauthorized, post(map[string]string{"Authorization": "Bearer wrong"}))
+	assert.Equal(t, http.StatusUnauthorized, post(map[string]string{"X-API-Key": "s3cret-ke"}))
+	// With the key the request reaches the handler (and fails on its empty body).
+	assert.Equal(t, http.StatusUnprocessableEntity, post(map[string]string{"Authorization": "Bearer s3cret-key"}))
+	assert.Equal(t, http.StatusUnprocessableEntity, post(map[string]string{"X-API-Key": "s3cret-key"}))
+	// Reads stay open.
+	assert.Equal(t, http.StatusOK, call(h, http.MethodGet, "/api/v1/user/teams", nil).Code)
+}
+
+func TestCORS(t *testing.T) {
+	c := &clock{t: time.Now()}
+	h := newServer(t, nil, c)
+	rec := call(h, http.MethodGet, "/api/v1/games/live", map[string]string{"Origin": "http://localhost:3000"})
+	assert.Equal(t, "http://localhost:3000", rec.Header().Get("Access-Control-Allow-Origin"))
+	assert.Equal(t, "true", rec.Header().Get("Access-Control-Allow-Credentials"))
+	rec = call(h, http.MethodGet, "/api/v1/games/live", map[string]string{"Origin": "http://evil.example"})
+	assert.Empty(t, rec.Header().Get("Access-Control-Allow-Origin"))
+	rec = call(h, http.MethodOptions, "/api/v1/user/teams", map[string]string{
+		"Origin": "http://localhost", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type",
+	})
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.Contains(t, rec.Header().Get("Access-Control-Allow-Methods"), "POST")
+	assert.Equal(t, "content-type", rec.Header().Get("Access-Control-Allow-Headers"))
+}
+
+func TestTeamErrorsMapTo409And404(t *testing.T) {
+	c := &clock{t: time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC)}
+	h := newServer(t, nil, c)
+	rec := call(h, http.MethodGet, "/api/v1/ha/game-status/Jets", nil)
+	require.Equal(t, http.StatusConflict, rec.Code)
+	var body struct {
+		Detail     string `json:"detail"`
+		Candidates []struct{ ID, Name, League string }
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body))
+	var ids []string
+	for _, c := range body.Candidates {
+		ids = append(ids, c.ID)
+	}
+	assert.ElementsMatch(t, []string{"nfl-nyj", "nhl-wpg"}, ids)
+
+	rec = call(h, http.MethodGet, "/api/v1/ha/game-status/Jets?league=nfl", nil)
+	assert.Equal(t, http.StatusOK, rec.Code)
+
+	rec = call(h, http.MethodGet, "/api/v1/ha/game-status/Patriotz", nil)
+	require.Equal(t, http.StatusNotFound, rec.Code)
+	assert.Contains(t, rec.Body.String(), "nfl-ne")
+
+	rec = call(h, http.MethodGet, "/api/v1/nope", nil)
+	assert.Equal(t, http.StatusNotFound, rec.Code)
+	assert.JSONEq(t, `{"detail":"Not Found"}`, rec.Body.String())
+}
+
+func TestClientIPBehindAProxy(t *testing.T) {
+	r := httptest.NewRequest(http.MethodGet, "/", nil)
+	r.RemoteAddr = "127.0.0.1:5555"
+	r.Header.Set("X-Forwarded-For", "198.51.100.9")
+	assert.Equal(t, "198.51.100.9", clientIP(r))
+	r.RemoteAddr = "203.0.113.5:5555" // a public peer cannot choose its address
+	assert.Equal(t, "203.0.113.5", clientIP(r))
+}
