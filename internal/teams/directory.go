@@ -1,0 +1,311 @@
+// Package teams keeps the teams of every enabled league and turns what a
+// user types ("NE", "nfl-ne", "Patriots", "New England Patriots", an ESPN
+// id) into one team, or says why it cannot.
+//
+// The directory is filled from ESPN's teams endpoint and cached in
+// DATA_DIR/teams/{league}.json, so a restart without network still knows
+// every team. Reads take no lock: writers publish a new immutable snapshot.
+package teams
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/league"
+)
+
+var (
+	// ErrLeagueNotEnabled is wrapped by errors about a league the service
+	// does not follow (or does not know).
+	ErrLeagueNotEnabled = errors.New("league not enabled")
+	// ErrNoTeams refuses replacing a league's teams with nothing: an
+	// empty answer from ESPN must not wipe the directory.
+	ErrNoTeams = errors.New("no teams")
+)
+
+// Directory holds the teams of the enabled leagues. It is safe for
+// concurrent use.
+type Directory struct {
+	dir     string // DATA_DIR/teams; "" keeps everything in memory
+	enabled map[string]league.League
+	log     *slog.Logger
+
+	mu   sync.Mutex // serialises writers
+	snap atomic.Pointer[snapshot]
+}
+
+// snapshot is never modified once published.
+type snapshot struct {
+	leagues map[string]*leagueTeams
+	all     []game.Team // every enabled league, by league key then name
+}
+
+type leagueTeams struct {
+	league league.League
+	teams  []game.Team // by name
+	keys   []teamKeys  // parallel to teams
+	byAbbr map[string]int
+	byESPN map[string]int
+}
+
+// NewDirectory returns an empty directory for leagues. dataDir is the
+// service's DATA_DIR; the cache lives in its "teams" folder. An empty
+// dataDir disables the cache.
+func NewDirectory(dataDir string, leagues []league.League, logger *slog.Logger) *Directory {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	d := &Directory{enabled: map[string]league.League{}, log: logger}
+	if dataDir != "" {
+		d.dir = filepath.Join(dataDir, "teams")
+	}
+	for _, l := range leagues {
+		d.enabled[l.Key] = l
+	}
+	d.snap.Store(&snapshot{leagues: map[string]*leagueTeams{}})
+	return d
+}
+
+// cacheFile is the on-disk form of one league's teams.
+type cacheFile struct {
+	League    string      `json:"league"`
+	UpdatedAt time.Time   `json:"updated_at"`
+	Teams     []game.Team `json:"teams"`
+}
+
+// LoadCache reads the cached teams of every enabled league. A missing file
+// is not an error. Unreadable files are reported together in the returned
+// error; the leagues that could be read are loaded all the same.
+func (d *Directory) LoadCache() error {
+	if d.dir == "" {
+		return nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var errs []error
+	loaded := map[string][]game.Team{}
+	for key, l := range d.enabled {
+		path := d.path(key)
+		b, err := os.ReadFile(path)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("teams cache %s: %w", path, err))
+			continue
+		}
+		var cf cacheFile
+		if err := json.Unmarshal(b, &cf); err != nil {
+			errs = append(errs, fmt.Errorf("teams cache %s: %w", path, err))
+			continue
+		}
+		if cf.League != key {
+			errs = append(errs, fmt.Errorf("teams cache %s: holds league %q", path, cf.League))
+			continue
+		}
+		teams, err := clean(l, cf.Teams)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("teams cache %s: %w", path, err))
+			continue
+		}
+		loaded[key] = teams
+		d.log.Debug("teams cache loaded", "league", key, "teams", len(teams), "updated_at", cf.UpdatedAt)
+	}
+	if len(loaded) > 0 {
+		d.publish(loaded)
+	}
+	return errors.Join(errs...)
+}
+
+// Set replaces a league's teams and writes them to the cache (a temporary
+// file renamed into place, so a crash leaves the old or the new file,
+// never half of one). The new teams are in use even when the cache write
+// fails; that failure is returned.
+func (d *Directory) Set(l league.League, teams []game.Team) error {
+	enabled, ok := d.enabled[strings.ToLower(l.Key)]
+	if !ok {
+		return fmt.Errorf("teams: %w: %q", ErrLeagueNotEnabled, l.Key)
+	}
+	l = enabled
+	cleaned, err := clean(l, teams)
+	if err != nil {
+		return fmt.Errorf("teams: %s: %w", l.Key, err)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.publish(map[string][]game.Team{l.Key: cleaned})
+	if d.dir == "" {
+		return nil
+	}
+	if err := d.write(l.Key, cleaned); err != nil {
+		return fmt.Errorf("teams: caching %s: %w", l.Key, err)
+	}
+	return nil
+}
+
+// clean copies teams, dropping those without an abbreviation or repeating
+// one, and derives ids the way the API spells them.
+func clean(l league.League, teams []game.Team) ([]game.Team, error) {
+	out := make([]game.Team, 0, len(teams))
+	seen := map[string]bool{}
+	for _, t := range teams {
+		t.Abbreviation = strings.TrimSpace(t.Abbreviation)
+		if t.Abbreviation == "" {
+			continue
+		}
+		t.ID = game.TeamID(l.Key, t.Abbreviation)
+		if seen[t.ID] {
+			continue
+		}
+		seen[t.ID] = true
+		if t.Name == "" {
+			t.Name = t.Abbreviation
+		}
+		if t.Colors.Primary == "" {
+			t.Colors.Primary = game.DefaultColors.Primary
+		}
+		if t.Colors.Secondary == "" {
+			t.Colors.Secondary = game.DefaultColors.Secondary
+		}
+		out = append(out, t)
+	}
+	if len(out) == 0 {
+		return nil, ErrNoTeams
+	}
+	return out, nil
+}
+
+// publish builds a new snapshot with the given leagues replaced. Callers
+// hold d.mu.
+func (d *Directory) publish(replace map[string][]game.Team) {
+	old := d.snap.Load()
+	next := &snapshot{leagues: make(map[string]*leagueTeams, len(d.enabled))}
+	for k, lt := range old.leagues {
+		next.leagues[k] = lt
+	}
+	for k, teams := range replace {
+		next.leagues[k] = index(d.enabled[k], teams)
+	}
+	keys := make([]string, 0, len(next.leagues))
+	for k := range next.leagues {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		next.all = append(next.all, next.leagues[k].teams...)
+	}
+	d.snap.Store(next)
+}
+
+func index(l league.League, teams []game.Team) *leagueTeams {
+	sorted := append([]game.Team(nil), teams...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		a, b := strings.ToLower(sorted[i].Name), strings.ToLower(sorted[j].Name)
+		if a != b {
+			return a < b
+		}
+		return sorted[i].ID < sorted[j].ID
+	})
+	lt := &leagueTeams{
+		league: l,
+		teams:  sorted,
+		keys:   make([]teamKeys, len(sorted)),
+		byAbbr: make(map[string]int, len(sorted)),
+		byESPN: make(map[string]int, len(sorted)),
+	}
+	for i, t := range sorted {
+		lt.keys[i] = keysOf(t)
+		lt.byAbbr[strings.ToLower(t.Abbreviation)] = i
+		if t.ESPNID != "" {
+			lt.byESPN[t.ESPNID] = i
+		}
+	}
+	return lt
+}
+
+func (d *Directory) path(key string) string { return filepath.Join(d.dir, key+".json") }
+
+func (d *Directory) write(key string, teams []game.Team) error {
+	b, err := json.MarshalIndent(cacheFile{League: key, UpdatedAt: time.Now().UTC(), Teams: teams}, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(d.dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(d.dir, "."+key+".json.tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename this is a no-op
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), d.path(key)); err != nil {
+		return err
+	}
+	// Make the rename itself durable; not every platform can sync a folder.
+	if dir, err := os.Open(d.dir); err == nil {
+		_ = dir.Sync()
+		dir.Close()
+	}
+	return nil
+}
+
+// Teams lists a league's teams by name; "" lists every enabled league's,
+// by league key and then name. Unknown or disabled leagues give nil.
+func (d *Directory) Teams(leagueKey string) []game.Team {
+	s := d.snap.Load()
+	if strings.TrimSpace(leagueKey) == "" {
+		return append([]game.Team(nil), s.all...)
+	}
+	lt := s.leagues[strings.ToLower(strings.TrimSpace(leagueKey))]
+	if lt == nil {
+		return nil
+	}
+	return append([]game.Team(nil), lt.teams...)
+}
+
+// Lookup finds a team by abbreviation, case-insensitively.
+func (d *Directory) Lookup(leagueKey, abbreviation string) (game.Team, bool) {
+	lt := d.snap.Load().leagues[strings.ToLower(strings.TrimSpace(leagueKey))]
+	if lt == nil {
+		return game.Team{}, false
+	}
+	i, ok := lt.byAbbr[strings.ToLower(strings.TrimSpace(abbreviation))]
+	if !ok {
+		return game.Team{}, false
+	}
+	return lt.teams[i], true
+}
+
+// ByESPNID finds a team by ESPN's league-scoped team id.
+func (d *Directory) ByESPNID(leagueKey, espnID string) (game.Team, bool) {
+	lt := d.snap.Load().leagues[strings.ToLower(strings.TrimSpace(leagueKey))]
+	if lt == nil {
+		return game.Team{}, false
+	}
+	i, ok := lt.byESPN[strings.TrimSpace(espnID)]
+	if !ok {
+		return game.Team{}, false
+	}
+	return lt.teams[i], true
+}
