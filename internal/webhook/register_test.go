@@ -59,6 +59,7 @@ func TestRegisterValidation(t *testing.T) {
 			require.ErrorAs(t, err, &ve)
 			assert.Equal(t, c.field, ve.Field)
 			assert.NotEmpty(t, ve.Message)
+			assert.Equal(t, c.field+": "+ve.Message, err.Error())
 		})
 	}
 	assert.Empty(t, s.List(), "nothing invalid was stored")

@@ -865,3 +865,48 @@ func list0(list []Registration, url string) string {
 	}
 	return ""
 }
+
+// Delivered ids are remembered for 7 days, then forgotten, in memory and in
+// the log.
+func TestDeliveredIDsExpire(t *testing.T) {
+	clk := newClock(kickoff)
+	o := testOptions(t)
+	o.Now = clk.Now
+	rc := newReceiver(t, testSecret, nil)
+	s := start(t, o)
+	reg := register(t, s.Service, rc.URL(), "NE", "game_start")
+	walk(t, s.Service, nil, miaNEFrames(t)[:2])
+	rc.waitDelivered(t, 1)
+	waitIdle(t, s.Service)
+	s.stop(t)
+	log, err := os.ReadFile(filepath.Join(o.DataDir, deliveredFile))
+	require.NoError(t, err)
+	assert.Contains(t, string(log), rc.all()[0].P.EventID)
+
+	clk.Set(kickoff.Add(6 * 24 * time.Hour))
+	s2, err := New(o)
+	require.NoError(t, err)
+	assert.Len(t, s2.hooks[reg.ID].delivered, 1, "still remembered after 6 days")
+
+	clk.Set(kickoff.Add(8 * 24 * time.Hour))
+	s2.flush(true)
+	assert.Empty(t, s2.hooks[reg.ID].delivered)
+	log, err = os.ReadFile(filepath.Join(o.DataDir, deliveredFile))
+	require.NoError(t, err)
+	assert.NotContains(t, string(log), rc.all()[0].P.EventID)
+}
+
+func TestBackoff(t *testing.T) {
+	s, err := New(Options{DataDir: t.TempDir()})
+	require.NoError(t, err)
+	for n, base := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second} {
+		seen := map[time.Duration]bool{}
+		for range 50 {
+			d := s.backoff(n + 1)
+			assert.GreaterOrEqual(t, d, base*3/4)
+			assert.LessOrEqual(t, d, base*5/4)
+			seen[d] = true
+		}
+		assert.Greater(t, len(seen), 1, "jittered")
+	}
+}
