@@ -14,7 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -129,25 +129,24 @@ func (s *Service) History(ctx context.Context, q HistoryQuery) (*HistoryPage, er
 	if err != nil {
 		return nil, err
 	}
-	var list []HistoricalGame
+	var list []*HistoricalGame
 	var stats *Statistics
 	if team := strings.TrimSpace(q.Team); team != "" {
 		l, t, err := s.resolve(team, q.League)
 		if err != nil {
 			return nil, err
 		}
-		all, err := s.games(ctx, l, store.GameQuery{League: l.Key, Team: t.Abbreviation, Season: n.season})
+		d, err := s.games(ctx, l, store.GameQuery{League: l.Key, Team: t.Abbreviation, Season: n.season})
 		if err != nil {
 			return nil, err
 		}
-		var season *int
-		if n.season != 0 {
-			season = &n.season
+		st := *d.stats
+		if n.season == 0 {
+			st.Season = nil
 		}
-		st := TeamStatistics(l, t.Abbreviation, season, all)
 		stats = &st
-		for _, g := range all {
-			if n.status == "" || g.Status == n.status {
+		for i := range d.games {
+			if g := &d.games[i]; n.status == "" || g.Status == n.status {
 				list = append(list, g)
 			}
 		}
@@ -157,38 +156,45 @@ func (s *Service) History(ctx context.Context, q HistoryQuery) (*HistoryPage, er
 			status = n.status.StorageWord()
 		}
 		for _, l := range n.leagues {
-			games, err := s.games(ctx, l, store.GameQuery{League: l.Key, Season: n.season, Status: status})
+			d, err := s.games(ctx, l, store.GameQuery{League: l.Key, Season: n.season, Status: status})
 			if err != nil {
 				return nil, err
 			}
-			list = append(list, games...)
+			for i := range d.games {
+				list = append(list, &d.games[i])
+			}
 		}
 	}
-	// A copy, newest first (the exact reverse of start, league, game id),
-	// so cached slices stay as they are.
-	sorted := make([]HistoricalGame, len(list))
-	copy(sorted, list)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		a, b := sorted[i], sorted[j]
-		if !a.start.Equal(b.start) {
-			return a.start.After(b.start)
-		}
-		if a.leagueKey != b.leagueKey {
-			return a.leagueKey > b.leagueKey
-		}
-		return a.GameID > b.GameID
-	})
-	return paginate(sorted, n.page, n.pageSize, stats), nil
+	// Newest first: the exact reverse of (start, league, game id). Each
+	// league's games come in that order already; only several leagues
+	// need a sort.
+	slices.Reverse(list)
+	if len(n.leagues) > 1 && q.Team == "" {
+		slices.SortStableFunc(list, func(a, b *HistoricalGame) int {
+			if c := b.start.Compare(a.start); c != 0 {
+				return c
+			}
+			if c := strings.Compare(b.leagueKey, a.leagueKey); c != 0 {
+				return c
+			}
+			return strings.Compare(b.GameID, a.GameID)
+		})
+	}
+	return paginate(list, n.page, n.pageSize, stats), nil
 }
 
-func paginate(list []HistoricalGame, page, size int, stats *Statistics) *HistoryPage {
+// paginate copies one page out of list (which points into cached data).
+func paginate(list []*HistoricalGame, page, size int, stats *Statistics) *HistoryPage {
 	total := len(list)
 	pages := (total + size - 1) / size
 	p := &HistoryPage{Games: []HistoricalGame{}, Total: total, Page: page, PageSize: size, TotalPages: pages, Statistics: stats}
 	if page <= pages {
 		start := (page - 1) * size
 		end := min(start+size, total)
-		p.Games = list[start:end]
+		p.Games = make([]HistoricalGame, 0, end-start)
+		for _, g := range list[start:end] {
+			p.Games = append(p.Games, *g)
+		}
 	}
 	return p
 }
@@ -212,19 +218,17 @@ func (s *Service) Schedule(ctx context.Context, team, leagueKey string, season i
 		now := s.o.Now()
 		season = l.SeasonFor(now.Year(), int(now.Month()))
 	}
-	games, err := s.games(ctx, l, store.GameQuery{League: l.Key, Team: t.Abbreviation, Season: season})
+	d, err := s.games(ctx, l, store.GameQuery{League: l.Key, Team: t.Abbreviation, Season: season})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]HistoricalGame, len(games))
-	copy(out, games)
 	return &ScheduleResult{
 		Team:       t.Abbreviation,
 		TeamName:   t.Name,
 		League:     l.Name,
 		Season:     season,
-		Games:      out,
-		Statistics: TeamStatistics(l, t.Abbreviation, &season, games),
+		Games:      slices.Clone(d.games),
+		Statistics: *d.stats,
 	}, nil
 }
 
@@ -300,12 +304,18 @@ func (s *Service) resolve(team, leagueName string) (league.League, game.Team, er
 	return l, t, nil
 }
 
-// games reads the latest rows of the games q selects, in start order,
-// through the cache.
-func (s *Service) games(ctx context.Context, l league.League, q store.GameQuery) ([]HistoricalGame, error) {
+// dataset is the cached answer of one store read: the games in start
+// order and, for a team, its statistics over them.
+type dataset struct {
+	games []HistoricalGame
+	stats *Statistics
+}
+
+// games reads the latest rows of the games q selects through the cache.
+func (s *Service) games(ctx context.Context, l league.League, q store.GameQuery) (*dataset, error) {
 	key := fmt.Sprintf("g|%s|%s|%d|%s", q.League, q.Team, q.Season, q.Status)
 	if v, ok := s.cache.get(key); ok {
-		return v.([]HistoricalGame), nil
+		return v.(*dataset), nil
 	}
 	epoch := s.cache.currentEpoch()
 	v, err := s.read(ctx, key, func(qctx context.Context) (any, error) {
@@ -313,31 +323,39 @@ func (s *Service) games(ctx context.Context, l league.League, q store.GameQuery)
 		if err != nil {
 			return nil, err
 		}
-		out := make([]HistoricalGame, 0, len(points))
+		d := &dataset{games: make([]HistoricalGame, 0, len(points))}
 		seen := make(map[string]int, len(points))
 		for _, p := range points {
 			g := fromPoint(l, p)
 			// One row per game: when a store hands back two (a
 			// rescheduled game), the later in its order wins.
 			if i, ok := seen[p.GameID]; ok {
-				out[i] = g
+				d.games[i] = g
 				continue
 			}
-			seen[p.GameID] = len(out)
-			out = append(out, g)
+			seen[p.GameID] = len(d.games)
+			d.games = append(d.games, g)
 		}
-		sort.SliceStable(out, func(i, j int) bool { return out[i].start.Before(out[j].start) })
+		slices.SortStableFunc(d.games, func(a, b HistoricalGame) int {
+			if c := a.start.Compare(b.start); c != 0 {
+				return c
+			}
+			return strings.Compare(a.GameID, b.GameID)
+		})
 		var teams []string
 		if q.Team != "" {
 			teams = []string{q.Team}
+			season := q.Season
+			st := TeamStatistics(l, q.Team, &season, d.games)
+			d.stats = &st
 		}
-		s.cache.put(epoch, key, l.Key, teams, out)
-		return out, nil
+		s.cache.put(epoch, key, l.Key, teams, d)
+		return d, nil
 	})
 	if err != nil {
 		return nil, s.readError(err, "games", l.Key)
 	}
-	return v.([]HistoricalGame), nil
+	return v.(*dataset), nil
 }
 
 func (s *Service) timeline(ctx context.Context, l league.League, gameID string) (*Timeline, error) {
@@ -365,7 +383,7 @@ func (s *Service) timeline(ctx context.Context, l league.League, gameID string) 
 }
 
 func buildTimeline(l league.League, gameID string, points []store.Point) *Timeline {
-	sort.SliceStable(points, func(i, j int) bool { return points[i].Time.Before(points[j].Time) })
+	slices.SortStableFunc(points, func(a, b store.Point) int { return a.Time.Compare(b.Time) })
 	last := points[len(points)-1]
 	tl := &Timeline{
 		GameID:   gameID,

@@ -3,7 +3,7 @@ package history
 import (
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/sports-data/sports-data/internal/game"
@@ -53,9 +53,10 @@ func TeamStatistics(l league.League, team string, season *int, games []Historica
 	team = strings.ToUpper(team)
 	st := Statistics{Team: team, Season: season}
 
-	sorted := make([]HistoricalGame, 0, len(games))
+	sorted := make([]*HistoricalGame, 0, len(games))
 	seen := make(map[string]bool, len(games))
-	for _, g := range games {
+	for i := range games {
+		g := &games[i]
 		if g.Status != game.StatusFinal || seen[g.GameID] {
 			continue
 		}
@@ -65,7 +66,7 @@ func TeamStatistics(l league.League, team string, season *int, games []Historica
 		seen[g.GameID] = true
 		sorted = append(sorted, g)
 	}
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].start.Before(sorted[j].start) })
+	slices.SortStableFunc(sorted, func(a, b *HistoricalGame) int { return a.start.Compare(b.start) })
 
 	var home, away, all tally
 	var results []outcome
