@@ -38,6 +38,7 @@ type spool struct {
 	nextSeq uint64
 	bytes   int64 // on-disk size of all segments
 	points  int   // lines not yet replayed, over all segments
+	rd      *bufio.Reader
 }
 
 type segment struct {
@@ -364,7 +365,12 @@ func (s *spool) peek(n int) (points []store.Point, c cursor, bad int, err error)
 		return nil, cursor{}, 0, fmt.Errorf("writer: read spool: %w", err)
 	}
 	c = cursor{seq: head.seq, off: head.readOff, lines: head.readLines}
-	r := bufio.NewReaderSize(io.LimitReader(f, head.size-head.readOff), 64<<10)
+	if s.rd == nil {
+		s.rd = bufio.NewReaderSize(nil, 32<<10)
+	}
+	r := s.rd
+	r.Reset(io.LimitReader(f, head.size-head.readOff))
+	defer r.Reset(nil)
 	for len(points) < n && c.lines < head.lines {
 		line, err := r.ReadBytes('\n')
 		if err != nil {

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,19 +33,37 @@ type Sink interface {
 // be accepted: the batch is dropped instead of retried.
 var ErrPermanent = errors.New("points permanently rejected")
 
-// PermanentError is what a store error may implement instead of wrapping
-// ErrPermanent, e.g. an HTTP 400 from a server.
+// PermanentError is what a store error may implement to say for itself
+// whether retrying can help (an HTTP store answers false for a 503 and
+// true for a 400).
 type PermanentError interface {
 	Permanent() bool
 }
 
-// IsPermanent reports whether err says the points will never be accepted.
+// IsPermanent reports whether err says the points will never be accepted,
+// following the store contract: an error that implements PermanentError
+// decides for itself; ErrPermanent is permanent; store.ErrUnavailable and
+// context errors (a write that timed out or was cancelled) are worth
+// retrying; any other error is a store refusing the points for what they
+// are (an invalid point, a field type conflict), which no retry mends.
 func IsPermanent(err error) bool {
+	if err == nil {
+		return false
+	}
+	var p PermanentError
+	if errors.As(err, &p) {
+		return p.Permanent()
+	}
 	if errors.Is(err, ErrPermanent) {
 		return true
 	}
-	var p PermanentError
-	return errors.As(err, &p) && p.Permanent()
+	for _, transient := range []error{store.ErrUnavailable, context.Canceled, context.DeadlineExceeded,
+		errAborted, gobreaker.ErrOpenState, gobreaker.ErrTooManyRequests} {
+		if errors.Is(err, transient) {
+			return false
+		}
+	}
+	return true
 }
 
 // ErrClosed is returned by Flush after Close.
@@ -136,6 +153,8 @@ type Stats struct {
 	Connected     bool      `json:"connected"`
 }
 
+type gameKey struct{ league, id string }
+
 // liveMemory is how long a game counts as live after its last live point:
 // its next points (the final one above all) are flushed fast too.
 const liveMemory = 6 * time.Hour
@@ -161,10 +180,10 @@ type Writer struct {
 	closeErr  error
 
 	mu         sync.Mutex
-	queue      []store.Point
+	queue      fifo
 	queueSince time.Time // arrival of the oldest queued point
 	liveDue    time.Time // a live point is waiting: flush by then
-	liveGames  map[string]time.Time
+	liveGames  map[gameKey]time.Time
 	sp         *spool
 	retryAt    time.Time // next replay attempt while the spool holds points
 	inflight   int       // points of a queue batch being written
@@ -196,7 +215,7 @@ func New(sink Sink, o Options) (*Writer, error) {
 		flushReq:  make(chan chan error),
 		closeReq:  make(chan struct{}),
 		done:      make(chan struct{}),
-		liveGames: map[string]time.Time{},
+		liveGames: map[gameKey]time.Time{},
 		sp:        sp,
 	}
 	w.runCtx, w.cancelRun = context.WithCancel(context.Background())
@@ -242,27 +261,27 @@ func (w *Writer) Enqueue(points ...store.Point) {
 		return
 	}
 	live := w.noteLive(points, now)
-	wake := live
-	if len(w.queue)+len(points) > w.o.QueueSize {
+	wake := false
+	if w.queue.len()+len(points) > w.o.QueueSize {
 		// One spool append for the whole queue keeps the cost of a
 		// stalled store to one fsync per QueueSize points.
-		batch := make([]store.Point, 0, len(w.queue)+len(points))
-		batch = append(append(batch, w.queue...), points...)
+		batch := append(w.queue.takeAll(len(points)), points...)
 		w.clearQueue()
 		w.spoolLocked(batch, false)
 		wake = true
 	} else {
-		if len(w.queue) == 0 {
+		if w.queue.len() == 0 {
 			// The goroutine sleeps until the first deadline it knows of;
 			// this point brings a new one.
 			w.queueSince = now
 			wake = true
 		}
-		w.queue = append(w.queue, points...)
+		w.queue.push(points)
 		if live && (w.liveDue.IsZero() || now.Add(w.o.LiveFlush).Before(w.liveDue)) {
 			w.liveDue = now.Add(w.o.LiveFlush)
+			wake = true
 		}
-		wake = wake || len(w.queue) >= w.o.BatchSize
+		wake = wake || w.queue.len() >= w.o.BatchSize
 	}
 	if wake {
 		select {
@@ -278,7 +297,7 @@ func (w *Writer) noteLive(points []store.Point, now time.Time) bool {
 	live := false
 	for i := range points {
 		p := &points[i]
-		key := p.League + "\x00" + p.GameID
+		key := gameKey{p.League, p.GameID}
 		if p.Status == "live" {
 			w.liveGames[key] = now
 			live = true
@@ -290,7 +309,7 @@ func (w *Writer) noteLive(points []store.Point, now time.Time) bool {
 }
 
 func (w *Writer) clearQueue() {
-	w.queue = w.queue[:0]
+	w.queue.reset()
 	w.queueSince = time.Time{}
 	w.liveDue = time.Time{}
 }
@@ -383,7 +402,7 @@ func (w *Writer) Stats() Stats {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	s := w.stats
-	s.Queued = len(w.queue) + w.inflight
+	s.Queued = w.queue.len() + w.inflight
 	s.Spooled = w.sp.points
 	state := w.cb.State()
 	s.Breaker = state.String()
@@ -411,7 +430,7 @@ func (w *Writer) run() {
 			w.mu.Lock()
 			// Whatever the last drain left in memory (it stops early when
 			// the store fails) goes to the spool.
-			w.spoolLocked(slices.Clone(w.queue), false)
+			w.spoolLocked(w.queue.takeAll(0), false)
 			w.clearQueue()
 			w.mu.Unlock()
 			return
@@ -424,8 +443,8 @@ func (w *Writer) nextWake() time.Time {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	next := time.Now().Add(time.Hour)
-	if len(w.queue) > 0 {
-		if len(w.queue) >= w.o.BatchSize {
+	if w.queue.len() > 0 {
+		if w.queue.len() >= w.o.BatchSize {
 			return time.Now()
 		}
 		next = earliest(next, w.queueSince.Add(w.o.FlushInterval))
@@ -454,9 +473,9 @@ func (w *Writer) drain(all bool) error {
 	w.mu.Lock()
 	w.pruneLive(now)
 	timeDue := all ||
-		(len(w.queue) > 0 && !now.Before(w.queueSince.Add(w.o.FlushInterval))) ||
+		(w.queue.len() > 0 && !now.Before(w.queueSince.Add(w.o.FlushInterval))) ||
 		(!w.liveDue.IsZero() && !now.Before(w.liveDue))
-	sizeDue := len(w.queue) >= w.o.BatchSize
+	sizeDue := w.queue.len() >= w.o.BatchSize
 	spoolDue := w.sp.points > 0 && (timeDue || sizeDue || !now.Before(w.retryAt))
 	w.mu.Unlock()
 	if !timeDue && !sizeDue && !spoolDue {
@@ -501,17 +520,15 @@ func (w *Writer) drain(all bool) error {
 			w.mu.Unlock()
 			continue
 		}
-		if len(w.queue) == 0 || (!timeDue && len(w.queue) < w.o.BatchSize) {
+		if w.queue.len() == 0 || (!timeDue && w.queue.len() < w.o.BatchSize) {
 			w.mu.Unlock()
 			return rejected
 		}
-		n := min(w.o.BatchSize, len(w.queue))
-		batch := slices.Clone(w.queue[:n])
-		w.queue = append(w.queue[:0], w.queue[n:]...)
-		if len(w.queue) == 0 {
+		batch := w.queue.take(w.o.BatchSize)
+		if w.queue.len() == 0 {
 			w.clearQueue()
 		}
-		w.inflight = n
+		w.inflight = len(batch)
 		w.mu.Unlock()
 
 		err := w.write(batch)
@@ -537,8 +554,8 @@ func (w *Writer) drain(all bool) error {
 // failedLocked records that the store failed: the queue goes to the
 // spool when it was due, and the next replay is scheduled.
 func (w *Writer) failedLocked(spillQueue bool) {
-	if spillQueue && len(w.queue) > 0 {
-		batch := slices.Clone(w.queue)
+	if spillQueue && w.queue.len() > 0 {
+		batch := w.queue.takeAll(0)
 		w.clearQueue()
 		w.spoolLocked(batch, false)
 	}
@@ -566,8 +583,13 @@ func (w *Writer) write(points []store.Point) error {
 	_, err := w.cb.Execute(func() (struct{}, error) {
 		reached = true
 		err := w.sink.Write(ctx, points)
-		if err != nil && w.runCtx.Err() != nil {
+		switch {
+		case err == nil:
+		case w.runCtx.Err() != nil:
 			err = fmt.Errorf("%w: %w", errAborted, err)
+		case ctx.Err() != nil && !errors.Is(err, ctx.Err()):
+			// Timed out, whatever the sink made of it: worth a retry.
+			err = fmt.Errorf("%w: %w", err, ctx.Err())
 		}
 		return struct{}{}, err
 	})

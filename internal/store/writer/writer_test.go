@@ -60,7 +60,7 @@ func (s *sink) Write(ctx context.Context, points []store.Point) error {
 	if s.okCalls > 0 {
 		s.okCalls--
 		if s.okCalls == 0 {
-			s.failWith = errors.New("sink: gone")
+			s.failWith = fmt.Errorf("sink: gone: %w", store.ErrUnavailable)
 		}
 	}
 	s.points = append(s.points, points...)
@@ -344,7 +344,7 @@ func TestOutageSpoolsThenReplaysInOrderOnce(t *testing.T) {
 }
 
 func TestBreakerOpensAfterFailuresAndStopsCallingTheStore(t *testing.T) {
-	s := &sink{failWith: errors.New("sink: connection refused")}
+	s := &sink{failWith: fmt.Errorf("sink: connection refused: %w", store.ErrUnavailable)}
 	o := testOptions(t)
 	o.BreakerFailures = 3
 	o.BreakerTimeout = time.Hour
@@ -370,7 +370,7 @@ func TestBreakerOpensAfterFailuresAndStopsCallingTheStore(t *testing.T) {
 }
 
 func TestBreakerClosesAfterRecovery(t *testing.T) {
-	s := &sink{failWith: errors.New("sink: connection refused")}
+	s := &sink{failWith: fmt.Errorf("sink: connection refused: %w", store.ErrUnavailable)}
 	o := testOptions(t)
 	o.BreakerFailures = 2
 	o.BreakerTimeout = 30 * time.Millisecond
@@ -393,7 +393,7 @@ func TestBreakerClosesAfterRecovery(t *testing.T) {
 }
 
 func TestRestartDuringOutageLosesNothing(t *testing.T) {
-	down := &sink{failWith: errors.New("sink: connection refused")}
+	down := &sink{failWith: fmt.Errorf("sink: connection refused: %w", store.ErrUnavailable)}
 	o := testOptions(t)
 	o.BreakerFailures = 1
 	w1, err := New(down, o)
@@ -418,7 +418,7 @@ func TestRestartDuringReplayResumesWhereItStopped(t *testing.T) {
 	o := testOptions(t)
 	o.BreakerFailures = 1
 	o.SpoolMaxBytes = 1 << 20 // segments of 64 KiB: the first holds more than one batch
-	down := &sink{failWith: errors.New("sink: connection refused")}
+	down := &sink{failWith: fmt.Errorf("sink: connection refused: %w", store.ErrUnavailable)}
 	w1, err := New(down, o)
 	require.NoError(t, err)
 	w1.Enqueue(pts(0, 200, "finished")...)
@@ -440,7 +440,7 @@ func TestRestartDuringReplayResumesWhereItStopped(t *testing.T) {
 func TestSpoolBoundDropsOldest(t *testing.T) {
 	const n = 1000
 	logs := &logBuffer{}
-	s := &sink{failWith: errors.New("sink: connection refused")}
+	s := &sink{failWith: fmt.Errorf("sink: connection refused: %w", store.ErrUnavailable)}
 	o := testOptions(t)
 	o.BreakerFailures = n // every flush tries the store
 	o.SpoolMaxBytes = 16 << 10
@@ -477,7 +477,7 @@ func TestSpoolBoundDropsOldest(t *testing.T) {
 func TestTornSpoolTailIsSkipped(t *testing.T) {
 	o := testOptions(t)
 	o.BreakerFailures = 1
-	down := &sink{failWith: errors.New("sink: connection refused")}
+	down := &sink{failWith: fmt.Errorf("sink: connection refused: %w", store.ErrUnavailable)}
 	w1, err := New(down, o)
 	require.NoError(t, err)
 	w1.Enqueue(pts(0, 12, "live")...)
@@ -566,7 +566,7 @@ func TestPermanentErrorInterfaceDuringReplay(t *testing.T) {
 	o := testOptions(t)
 	o.BreakerFailures = 1
 	o.BatchSize = 4
-	down := &sink{failWith: errors.New("sink: connection refused")}
+	down := &sink{failWith: fmt.Errorf("sink: connection refused: %w", store.ErrUnavailable)}
 	w1, err := New(down, o)
 	require.NoError(t, err)
 	w1.Enqueue(pts(0, 12, "finished")...)
@@ -610,12 +610,27 @@ func (r *rejectingSink) firstLast() []string {
 	return out
 }
 
+type serverBusy struct{}
+
+func (serverBusy) Error() string   { return "503 Service Unavailable" }
+func (serverBusy) Permanent() bool { return false }
+
 func TestIsPermanent(t *testing.T) {
-	assert.True(t, IsPermanent(fmt.Errorf("x: %w", ErrPermanent)))
-	assert.True(t, IsPermanent(fmt.Errorf("x: %w", badRequest{})))
-	assert.False(t, IsPermanent(errors.New("timeout")))
-	assert.False(t, IsPermanent(fmt.Errorf("x: %w", store.ErrUnavailable)))
-	assert.False(t, IsPermanent(nil))
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{nil, false},
+		{fmt.Errorf("x: %w", ErrPermanent), true},
+		{fmt.Errorf("x: %w", badRequest{}), true},
+		{fmt.Errorf("x: %w", serverBusy{}), false},
+		{fmt.Errorf("x: %w", store.ErrUnavailable), false},
+		{fmt.Errorf("x: %w", context.DeadlineExceeded), false},
+		{fmt.Errorf("x: %w", context.Canceled), false},
+		{errors.New("point 3: no game id"), true},
+	} {
+		assert.Equal(t, tc.want, IsPermanent(tc.err), "%v", tc.err)
+	}
 }
 
 func TestCloseFlushesAndIsIdempotent(t *testing.T) {
@@ -674,7 +689,7 @@ func writerGoroutines() int {
 func TestGoroutinesStop(t *testing.T) {
 	var ws []*Writer
 	for range 5 {
-		s := &sink{failWith: errors.New("down")}
+		s := &sink{failWith: store.ErrUnavailable}
 		o := testOptions(t)
 		o.FlushInterval = time.Millisecond
 		o.BreakerTimeout = time.Millisecond
@@ -706,12 +721,12 @@ func TestOnWriteHook(t *testing.T) {
 	w := newWriter(t, s, o)
 	w.Enqueue(pts(0, 3, "live")...)
 	require.NoError(t, w.Flush(context.Background()))
-	s.set(func(s *sink) { s.failWith = errors.New("down") })
+	s.set(func(s *sink) { s.failWith = store.ErrUnavailable })
 	w.Enqueue(pts(3, 2, "live")...)
 	require.Error(t, w.Flush(context.Background()))
 	mu.Lock()
 	defer mu.Unlock()
-	assert.Equal(t, []string{"3 <nil>", "2 down"}, calls)
+	assert.Equal(t, []string{"3 <nil>", "2 store unavailable"}, calls)
 }
 
 func TestOptionsValidation(t *testing.T) {
