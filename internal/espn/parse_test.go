@@ -51,7 +51,7 @@ func kind(rel string) string {
 	switch {
 	case strings.HasPrefix(base, "scoreboard"):
 		return "scoreboard"
-	case strings.HasSuffix(base, "schedule-2023-season-final.json") || strings.Contains(base, "-schedule"):
+	case strings.Contains(base, "-schedule"):
 		return "schedule"
 	case base == "teams.json":
 		return "teams"
