@@ -23,6 +23,7 @@ import (
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/store"
+	"github.com/sports-data/sports-data/internal/teams"
 )
 
 // FinalPointOffset is how long after its scheduled start a backfilled
@@ -38,7 +39,7 @@ type ScheduleFetcher interface {
 
 // Resolver turns the --team argument into one team.
 type Resolver interface {
-	Resolve(input, leagueKey string) (Match, error)
+	Resolve(input, leagueKey string) (teams.Match, error)
 }
 
 // Sink stores points synchronously, so the command knows when it is done.
@@ -111,7 +112,7 @@ func Run(ctx context.Context, f ScheduleFetcher, teamsOf func(string) []game.Tea
 	}
 
 	directory := teamsOf(l.Key)
-	teams := directory
+	todo := directory
 	var st *state
 	if strings.TrimSpace(o.Team) != "" {
 		m, err := res.Resolve(o.Team, l.Key)
@@ -121,9 +122,9 @@ func Run(ctx context.Context, f ScheduleFetcher, teamsOf func(string) []game.Tea
 		if m.League.Key != l.Key {
 			return res0, fmt.Errorf("%w: team %s plays in %s, not %s", ErrInvalid, m.Team.Abbreviation, m.League.Key, l.Key)
 		}
-		teams = []game.Team{m.Team}
+		todo = []game.Team{m.Team}
 	} else {
-		if len(teams) == 0 {
+		if len(todo) == 0 {
 			return res0, fmt.Errorf("backfill %s %d: no teams known for the league", l.Key, o.Season)
 		}
 		var err error
@@ -136,7 +137,7 @@ func Run(ctx context.Context, f ScheduleFetcher, teamsOf func(string) []game.Tea
 		o: o, l: l, sink: sink, cutoff: cutoff,
 		byAbbr:  make(map[string]game.Team, len(directory)),
 		written: map[string]bool{},
-		bar:     progress{w: o.Progress, terminal: o.IsTerminal, label: fmt.Sprintf("%s %d", l.Key, o.Season), total: len(teams)},
+		bar:     progress{w: o.Progress, terminal: o.IsTerminal, label: fmt.Sprintf("%s %d", l.Key, o.Season), total: len(todo)},
 	}
 	b.reader, _ = sink.(timelineReader)
 	for _, t := range directory {
@@ -145,13 +146,13 @@ func Run(ctx context.Context, f ScheduleFetcher, teamsOf func(string) []game.Tea
 
 	done := 0
 	if st != nil {
-		done = st.countDone(teams)
+		done = st.countDone(todo)
 		if done > 0 {
-			fmt.Fprintf(o.Progress, "resuming %s %d: %d of %d teams were done before\n", l.Key, o.Season, done, len(teams))
+			fmt.Fprintf(o.Progress, "resuming %s %d: %d of %d teams were done before\n", l.Key, o.Season, done, len(todo))
 		}
 	}
 	b.bar.draw(done, 0)
-	for _, t := range teams {
+	for _, t := range todo {
 		abbr := strings.ToUpper(t.Abbreviation)
 		if st != nil && st.Done[abbr] {
 			continue
@@ -162,7 +163,7 @@ func Run(ctx context.Context, f ScheduleFetcher, teamsOf func(string) []game.Tea
 			if st != nil {
 				msg = "; rerun the same command to continue"
 			}
-			return b.result, fmt.Errorf("backfill %s %d stopped at %s after %d of %d teams: %w%s", l.Key, o.Season, abbr, done, len(teams), err, msg)
+			return b.result, fmt.Errorf("backfill %s %d stopped at %s after %d of %d teams: %w%s", l.Key, o.Season, abbr, done, len(todo), err, msg)
 		}
 		done++
 		b.result.Teams++

@@ -77,7 +77,7 @@ func TestBackfillTeamThenHistoryMatchesTheCapture(t *testing.T) {
 	assert.Equal(t, []string{"12"}, scheduleRequests(srv))
 	assert.Equal(t, "nfl 2023: 1/1 teams, 17 games\n", out.String())
 
-	svc := history.New(s, historyResolver{newResolver(t)}, history.Options{Leagues: []league.League{nfl(t)}})
+	svc := history.New(s, newResolver(t), history.Options{Leagues: []league.League{nfl(t)}})
 	sched, err := svc.Schedule(ctx, "KC", "nfl", 2023)
 	require.NoError(t, err)
 	assert.Len(t, sched.Games, len(capture))

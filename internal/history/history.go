@@ -22,6 +22,7 @@ import (
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/store"
+	"github.com/sports-data/sports-data/internal/teams"
 )
 
 // Reader is the part of a store history reads.
@@ -33,7 +34,7 @@ type Reader interface {
 // Resolver turns what a user typed into one team of one league. Its errors
 // (ambiguous, not found) are passed through unchanged.
 type Resolver interface {
-	Resolve(input, leagueKey string) (Match, error)
+	Resolve(input, leagueKey string) (teams.Match, error)
 }
 
 // Options configure a Service. Zero values take the defaults.
@@ -265,13 +266,13 @@ func (s *Service) Timeline(ctx context.Context, gameID, leagueKey string) (*Time
 // league makes stale: the teams' own answers, timelines of their games and
 // the league's team-less answers. Without teams the whole league goes.
 func (s *Service) Invalidate(leagueKey string, teamAbbrs ...string) {
-	teams := make([]string, 0, len(teamAbbrs))
+	abbrs := make([]string, 0, len(teamAbbrs))
 	for _, t := range teamAbbrs {
 		if t = strings.ToUpper(strings.TrimSpace(t)); t != "" {
-			teams = append(teams, t)
+			abbrs = append(abbrs, t)
 		}
 	}
-	s.cache.invalidate(strings.ToLower(strings.TrimSpace(leagueKey)), teams)
+	s.cache.invalidate(strings.ToLower(strings.TrimSpace(leagueKey)), abbrs)
 }
 
 // resolve asks the directory for the team and checks that the answer is
@@ -342,14 +343,14 @@ func (s *Service) games(ctx context.Context, l league.League, q store.GameQuery)
 			}
 			return strings.Compare(a.GameID, b.GameID)
 		})
-		var teams []string
+		var involved []string
 		if q.Team != "" {
-			teams = []string{q.Team}
+			involved = []string{q.Team}
 			season := q.Season
 			st := TeamStatistics(l, q.Team, &season, d.games)
 			d.stats = &st
 		}
-		s.cache.put(epoch, key, l.Key, teams, d)
+		s.cache.put(epoch, key, l.Key, involved, d)
 		return d, nil
 	})
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/sports-data/sports-data/internal/history"
 	"github.com/sports-data/sports-data/internal/store"
 	st "github.com/sports-data/sports-data/internal/store/storetest"
+	"github.com/sports-data/sports-data/internal/teams"
 )
 
 // week1 is the Sunday of week 1 of the NFL 2024 season in these tests.
@@ -650,16 +651,36 @@ func TestDefaultSeasonFollowsTheLeagueCalendar(t *testing.T) {
 
 func TestResolverErrorsPassThrough(t *testing.T) {
 	s := openSQLite(t)
+	seedKC(t, s)
 	rec := &recordingReader{r: s}
 	svc := newService(t, rec, history.Options{})
 	ctx := context.Background()
+
 	_, errDirect := newResolver(t).Resolve("Nowhere Team", "")
-	require.Error(t, errDirect)
+	var nf *teams.NotFoundError
+	require.ErrorAs(t, errDirect, &nf)
 	_, err := svc.History(ctx, history.HistoryQuery{Team: "Nowhere Team"})
 	assert.Equal(t, errDirect, err)
 	_, err = svc.Schedule(ctx, "Nowhere Team", "", 0)
 	assert.Equal(t, errDirect, err)
+	_, err = svc.History(ctx, history.HistoryQuery{Team: "NE' OR 1=1 --"})
+	assert.ErrorAs(t, err, &nf)
+
+	// "Panthers" plays in both leagues: the caller must choose.
+	_, err = svc.History(ctx, history.HistoryQuery{Team: "Panthers"})
+	var amb *teams.AmbiguousError
+	require.ErrorAs(t, err, &amb)
+	assert.Len(t, amb.Candidates, 2)
+	_, err = svc.Schedule(ctx, "panthers", "", 2024)
+	require.ErrorAs(t, err, &amb)
+	assert.Zero(t, rec.calls())
+
+	// A league decides it.
+	page, err := svc.History(ctx, history.HistoryQuery{Team: "Panthers", League: "nfl", Season: 2024})
+	require.NoError(t, err)
+	assert.Equal(t, "CAR", page.Statistics.Team)
+	assert.Equal(t, []store.GameQuery{{League: "nfl", Team: "CAR", Season: 2024}}, rec.gamesCalls())
+
 	_, err = svc.Schedule(ctx, " ", "", 0)
 	assert.ErrorIs(t, err, history.ErrInvalid)
-	assert.Zero(t, rec.calls())
 }
