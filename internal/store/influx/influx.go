@@ -151,7 +151,8 @@ type Store struct {
 	lastErr error
 	closed  bool
 
-	bytes atomic.Int64
+	bytes       atomic.Int64
+	authRefused atomic.Bool // the last call was refused for its credentials
 
 	kick     chan struct{}
 	stop     chan struct{}
@@ -295,19 +296,38 @@ func (s *Store) current() (conn, bool, error) {
 // markDown records that a call found the server unreachable: the next call
 // (or the background loop) sets up again. It logs once per outage.
 func (s *Store) markDown(err error) {
+	if s.invalidate(err) {
+		s.log.Warn("influxdb store unavailable; retrying in the background", "url", s.opts.URL, "err", err)
+	}
+}
+
+// invalidate makes the next call set up again, and reports whether the
+// store was ready.
+func (s *Store) invalidate(err error) bool {
 	s.mu.Lock()
 	wasReady := s.ready
 	s.ready = false
 	s.lastErr = err
 	s.mu.Unlock()
-	if wasReady {
-		s.log.Warn("influxdb store unavailable; retrying in the background", "url", s.opts.URL, "err", err)
-	}
 	select {
 	case s.kick <- struct{}{}:
 	default:
 	}
+	return wasReady
 }
+
+// refused handles a call the server refused for its credentials. Setting up
+// again would not help (the server is there), so the store stays as it is;
+// the first refusal after a success is logged.
+func (s *Store) refused(err error) error {
+	if !s.authRefused.Swap(true) {
+		s.log.Warn("influxdb refused the credentials", "url", s.opts.URL, "database", s.opts.Database, "err", err)
+	}
+	return err
+}
+
+// accepted notes a call the server answered.
+func (s *Store) accepted() { s.authRefused.Store(false) }
 
 // retryLoop sets the store up again while it is not ready, backing off
 // between attempts, until Close.

@@ -34,8 +34,6 @@ func measurement(key, series string) (string, error) {
 	return `"` + key + "_" + series + `"`, nil
 }
 
-func isUnavailable(err error) bool { return errors.Is(err, store.ErrUnavailable) }
-
 // Games returns the newest row of each game matching q, ordered by start
 // time then game id.
 func (s *Store) Games(ctx context.Context, q store.GameQuery) ([]store.Point, error) {
@@ -206,12 +204,16 @@ func (s *Store) query(ctx context.Context, stmt string, params map[string]any) (
 
 func (s *Store) influxQLRows(ctx context.Context, stmt string, params map[string]any) ([]row, error) {
 	res, err := s.influxQL(ctx, http.MethodGet, stmt, params)
-	if err != nil {
-		if isUnavailable(err) {
-			s.markDown(err)
-		}
+	switch {
+	case errors.Is(err, ErrUnauthorized):
+		return nil, s.refused(err)
+	case errors.Is(err, store.ErrUnavailable):
+		s.markDown(err)
+		return nil, err
+	case err != nil:
 		return nil, err
 	}
+	s.accepted()
 	if res.err != "" {
 		// Nothing written yet: the database (or measurement) is not there.
 		if strings.Contains(res.err, "database not found") {

@@ -48,6 +48,7 @@ func (s *Store) sqlRows(ctx context.Context, c conn, stmt string, params map[str
 	if err := rd.Err(); err != nil {
 		return nil, s.flightError(err)
 	}
+	s.accepted()
 	return out, nil
 }
 
@@ -64,9 +65,7 @@ func (s *Store) flightError(err error) error {
 		msg = st.Message()
 		switch st.Code() {
 		case codes.Unauthenticated, codes.PermissionDenied:
-			e := unauthorized("query: " + msg)
-			s.markDown(e)
-			return e
+			return s.refused(unauthorized("query: " + msg))
 		case codes.Unavailable, codes.DeadlineExceeded, codes.ResourceExhausted, codes.Aborted:
 			e := unavailable("query: %s", msg)
 			s.markDown(e)

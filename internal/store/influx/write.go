@@ -158,7 +158,7 @@ func (s *Store) writeChunk(ctx context.Context, body []byte) error {
 	if errors.Is(err, errDatabaseNotFound) {
 		// The database went away (a server wiped and restarted): set up
 		// again, which creates it, and retry once.
-		s.markDown(err)
+		s.invalidate(err)
 		if c, err = s.connect(ctx); err != nil {
 			return err
 		}
@@ -180,6 +180,7 @@ func (s *Store) send(ctx context.Context, c conn, body []byte) error {
 	err := c.client.Write(wctx, body)
 	if err == nil {
 		s.bytes.Add(int64(len(body)))
+		s.accepted()
 		return nil
 	}
 	var se *influxdb3.ServerError
@@ -194,9 +195,7 @@ func (s *Store) send(ctx context.Context, c conn, body []byte) error {
 	msg := se.Message
 	switch {
 	case se.StatusCode == http.StatusUnauthorized || se.StatusCode == http.StatusForbidden:
-		err := unauthorized(fmt.Sprintf("write: HTTP %d: %s", se.StatusCode, msg))
-		s.markDown(err)
-		return err
+		return s.refused(unauthorized(fmt.Sprintf("write: HTTP %d: %s", se.StatusCode, msg)))
 	case se.StatusCode == http.StatusNotFound && strings.Contains(msg, "database not found"),
 		se.StatusCode == http.StatusNotFound && strings.Contains(msg, "bucket") && strings.Contains(msg, "not found"):
 		return fmt.Errorf("%w: %s", errDatabaseNotFound, msg)
