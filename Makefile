@@ -42,6 +42,10 @@ bench:
 	fi; \
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...
 
+## load: requests/s and p99 of the main routes at 50 clients, beside a bare net/http handler
+load: build
+	$(GO) run ./cmd/loadcheck -bin $(BIN) -clients $${CLIENTS:-50} -duration $${DURATION:-10s}
+
 ## fuzz-ci: every fuzz target for a few seconds each
 fuzz-ci:
 	@set -e; for pkg in $$($(GO) list ./...); do \
