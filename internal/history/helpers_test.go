@@ -17,8 +17,9 @@ import (
 
 // storeKind opens an empty store of one kind for a test.
 type storeKind struct {
-	name string
-	open func(t testing.TB) store.Store
+	name  string
+	open  func(t testing.TB) store.Store
+	bench bool // worth loading two full seasons into
 }
 
 func openSQLite(t testing.TB) store.Store {
@@ -33,7 +34,7 @@ func openSQLite(t testing.TB) store.Store {
 // embedded SQLite file always, InfluxDB 1.8 (through InfluxQL) and the
 // InfluxDB 3 Flight stand-in where they are available.
 func storeKinds() []storeKind {
-	return append([]storeKind{{name: "sqlite", open: openSQLite}}, extraKinds...)
+	return append([]storeKind{{name: "sqlite", open: openSQLite, bench: true}}, extraKinds...)
 }
 
 // extraKinds is filled by the files that add store kinds.
