@@ -28,6 +28,7 @@ import (
 	"github.com/sports-data/sports-data/internal/ha"
 	"github.com/sports-data/sports-data/internal/history"
 	"github.com/sports-data/sports-data/internal/httpapi"
+	"github.com/sports-data/sports-data/internal/metrics"
 	"github.com/sports-data/sports-data/internal/poller"
 	"github.com/sports-data/sports-data/internal/recorder"
 	"github.com/sports-data/sports-data/internal/schedule"
@@ -198,9 +199,11 @@ func (a *app) close(ctx context.Context) {
 // build assembles every part from the configuration.
 func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, error) {
 	a := &app{logger: logger}
+	m := metrics.New()
 	client := espn.NewClient(cfg.ESPNBaseURL, espn.Options{
 		UserAgent: "sports-data/" + version + " (+https://github.com/sports-data/sports-data)",
 		Logger:    logger,
+		Observer:  m.ESPNCall,
 	})
 	dir := teams.NewDirectory(cfg.DataDir, cfg.Leagues, logger)
 	if err := dir.LoadCache(); err != nil {
@@ -240,10 +243,15 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, 
 			BreakerFailures: cfg.BreakerFailures,
 			BreakerTimeout:  time.Duration(cfg.BreakerTimeoutSeconds) * time.Second,
 			Logger:          logger,
+			OnWrite:         m.StoreWrite,
 		})
 		if err != nil {
 			return nil, err
 		}
+		m.WatchWriter(func() metrics.WriterStats {
+			ws := w.Stats()
+			return metrics.WriterStats{Queued: ws.Queued, Spooled: ws.Spooled, Dropped: ws.Dropped, BreakerState: ws.Breaker}
+		})
 		a.closers = append(a.closers, w.Close)
 		rec = recorder.New(w, time.Now, logger)
 		// The baseline a restart resumes from: the latest stored state of
@@ -262,10 +270,11 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, 
 	}
 
 	hooks, err := webhook.New(webhook.Options{
-		DataDir: cfg.DataDir,
-		Version: version,
-		Resolve: webhookResolver{dir}.resolve,
-		Logger:  logger,
+		DataDir:    cfg.DataDir,
+		Version:    version,
+		Resolve:    webhookResolver{dir}.resolve,
+		Logger:     logger,
+		OnDelivery: m.Delivery,
 	})
 	if err != nil {
 		return nil, err
@@ -285,6 +294,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, 
 		LiveInterval: cfg.PollLiveInterval,
 		IdleInterval: cfg.PollIdleInterval,
 		Logger:       logger,
+		OnPoll:       m.Poll,
 	})
 	a.tasks = append(a.tasks, p.Run)
 
@@ -299,6 +309,8 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, 
 		Usage:     client,
 		HA:        haSvc,
 		Webhooks:  hooks,
+		Metrics:   m.Route,
+		Extra:     map[string]http.Handler{"/metrics": m.Handler()},
 	}
 	if db != nil {
 		deps.History = hist

@@ -19,8 +19,8 @@ type WebhookService interface {
 }
 
 func (s *Server) handleRegisterWebhook(w http.ResponseWriter, r *http.Request) {
-	var req webhook.RegisterRequest
-	if err := decodeBody(r, &req); err != nil {
+	req, err := webhook.DecodeRegisterRequest(r.Body)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -36,8 +36,8 @@ func (s *Server) handleRegisterWebhook(w http.ResponseWriter, r *http.Request) {
 // score-update): the same body without events.
 func (s *Server) registerFor(event string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		var req webhook.RegisterRequest
-		if err := decodeBody(r, &req); err != nil {
+		req, err := webhook.DecodeRegisterRequest(r.Body)
+		if err != nil {
 			s.fail(w, r, err)
 			return
 		}

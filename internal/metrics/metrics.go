@@ -112,8 +112,7 @@ func (m *Metrics) Delivery(outcome string, attempts int) {
 type WriterStats struct {
 	Queued, Spooled int
 	Dropped         int64
-	BreakerOpen     bool
-	BreakerState    string
+	BreakerState    string // closed, half-open, open
 }
 
 // WatchWriter exports the writer's queue, spool, drops and breaker state.
