@@ -1,0 +1,325 @@
+// Package recorder turns the game snapshots of every poll into the points
+// that persist them: a score point when a game's status, score or period
+// changes, and a rewrite of the game's row when its schedule or result
+// changes. Nothing is written for a poll that saw nothing new.
+package recorder
+
+import (
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/store"
+)
+
+// Enqueuer takes points for writing without waiting for the store.
+type Enqueuer interface {
+	Enqueue(points ...store.Point)
+}
+
+const (
+	// forgetOver is how long a game that is over stays known after it was
+	// last seen. Sources that keep showing it (the scoreboard of the day,
+	// a daily schedule refresh) keep it known; once they stop, it goes.
+	forgetOver = 48 * time.Hour
+	// forgetAny bounds games that vanish from every source before they
+	// are over (a game moved out of the polled days).
+	forgetAny = 30 * 24 * time.Hour
+	// sweepEvery is how often the known games are checked for forgetting.
+	sweepEvery = time.Hour
+)
+
+// Recorder remembers the last recorded state of every game it knows and
+// writes only what changed. It is safe for concurrent use by several
+// league pollers.
+type Recorder struct {
+	w   Enqueuer
+	now func() time.Time
+	log *slog.Logger
+
+	mu        sync.Mutex
+	games     map[gameKey]*known
+	lastSweep time.Time
+}
+
+type gameKey struct{ league, id string }
+
+// known is what was last recorded for one game.
+type known struct {
+	score    scoreState
+	hasScore bool
+	row      rowState
+	hasRow   bool
+	seen     time.Time
+}
+
+// scoreState is what makes a score point: the clock alone does not.
+type scoreState struct {
+	status     string // storage word
+	home, away int
+	period     int
+}
+
+// rowState is what makes a games row rewrite: the schedule and the result.
+type rowState struct {
+	start              int64 // unix ns of the scheduled start
+	status             string
+	home, away         int
+	period             int
+	venue              string
+	homeTeam, awayTeam string
+	homeID, awayID     string
+	homeName, awayName string
+}
+
+// New makes a recorder that enqueues points on w; now is the clock of
+// observation times (time.Now in production).
+func New(w Enqueuer, now func() time.Time, logger *slog.Logger) *Recorder {
+	if now == nil {
+		now = time.Now
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Recorder{w: w, now: now, log: logger, games: map[gameKey]*known{}}
+}
+
+func leagueOf(leagueKey string) string { return strings.ToLower(strings.TrimSpace(leagueKey)) }
+
+// Observe records what changed in games since they were last seen. It is
+// called after every successful poll of a league with every game the poll
+// saw; a game listed twice counts once (the first listing).
+func (r *Recorder) Observe(leagueKey string, games []game.Game) {
+	lk := leagueOf(leagueKey)
+	now := r.now()
+	var out []store.Point
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	done := make(map[string]bool, len(games))
+	for i := range games {
+		g := &games[i]
+		if g.ID == "" {
+			r.log.Warn("game without an id not recorded", "league", lk,
+				"home", g.HomeTeam.Abbreviation, "away", g.AwayTeam.Abbreviation)
+			continue
+		}
+		if done[g.ID] {
+			continue
+		}
+		done[g.ID] = true
+
+		k := gameKey{lk, g.ID}
+		e := r.games[k]
+		if e == nil {
+			e = &known{}
+			r.games[k] = e
+		}
+		e.seen = now
+
+		if sc := scoreOf(g); !e.hasScore || sc != e.score {
+			e.score, e.hasScore = sc, true
+			out = append(out, scorePoint(lk, g, now))
+		}
+		if g.Start.IsZero() {
+			r.log.Debug("game without a start time: score points only", "league", lk, "game", g.ID)
+			continue
+		}
+		row := rowOf(g)
+		if e.hasRow {
+			row.keepKnown(e.row)
+		}
+		if !e.hasRow || row != e.row {
+			e.row, e.hasRow = row, true
+			out = append(out, gamesPoint(lk, g, row, now))
+		}
+	}
+	r.sweep(now)
+	// Enqueued under the lock, so that two polls of one league cannot
+	// reach the writer in the opposite order of their observations.
+	if len(out) > 0 {
+		r.w.Enqueue(out...)
+	}
+}
+
+// Seed primes the recorder with what the store holds, so that a restart
+// writes nothing for games that did not change while the service was
+// down. latest holds, per game, the latest score point and/or the games
+// row; when a game has both, the score point decides its score state.
+func (r *Recorder) Seed(leagueKey string, latest []store.Point) {
+	lk := leagueOf(leagueKey)
+	now := r.now()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+
+	// Which point set each state, so the newest wins whatever the order.
+	scoreAt := map[gameKey]time.Time{}
+	rowAt := map[gameKey]time.Time{}
+	for i := range latest {
+		p := &latest[i]
+		if p.GameID == "" || (p.League != "" && leagueOf(p.League) != lk) {
+			continue
+		}
+		k := gameKey{lk, p.GameID}
+		e := r.games[k]
+		if e == nil {
+			e = &known{}
+			r.games[k] = e
+		}
+		e.seen = now
+		switch p.Series {
+		case store.SeriesScores:
+			if t, ok := scoreAt[k]; ok && !p.Time.After(t) {
+				continue
+			}
+			scoreAt[k] = p.Time
+			e.score, e.hasScore = scoreOfPoint(p), true
+		case store.SeriesGames:
+			if t, ok := rowAt[k]; ok && !p.ObservedAt.After(t) {
+				continue
+			}
+			rowAt[k] = p.ObservedAt
+			e.row, e.hasRow = rowOfPoint(p), true
+			// A finished game has no score point among the unfinished
+			// ones; its row carries the same state.
+			if _, fromScores := scoreAt[k]; !fromScores {
+				e.score, e.hasScore = scoreOfPoint(p), true
+			}
+		}
+	}
+	r.log.Debug("recorder seeded", "league", lk, "points", len(latest))
+}
+
+// Known reports how many games the recorder remembers.
+func (r *Recorder) Known() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.games)
+}
+
+// sweep forgets games nothing has shown for a while.
+func (r *Recorder) sweep(now time.Time) {
+	if now.Sub(r.lastSweep) < sweepEvery {
+		return
+	}
+	r.lastSweep = now
+	for k, e := range r.games {
+		idle := now.Sub(e.seen)
+		if idle > forgetAny || (idle > forgetOver && over(e.score.status)) {
+			delete(r.games, k)
+		}
+	}
+}
+
+func over(storageWord string) bool {
+	s, ok := game.ParseStatus(storageWord)
+	return ok && s.Over()
+}
+
+func storageWord(s string) string {
+	if st, ok := game.ParseStatus(s); ok {
+		return st.StorageWord()
+	}
+	return s
+}
+
+func scoreOf(g *game.Game) scoreState {
+	return scoreState{status: g.Status.StorageWord(), home: g.Score.Home, away: g.Score.Away, period: g.Period.Current}
+}
+
+func scoreOfPoint(p *store.Point) scoreState {
+	return scoreState{status: storageWord(p.Status), home: p.HomeScore, away: p.AwayScore, period: p.Period}
+}
+
+func rowOf(g *game.Game) rowState {
+	return rowState{
+		start:    g.Start.UnixNano(),
+		status:   g.Status.StorageWord(),
+		home:     g.Score.Home,
+		away:     g.Score.Away,
+		period:   g.Period.Current,
+		venue:    g.Venue,
+		homeTeam: strings.ToUpper(g.HomeTeam.Abbreviation),
+		awayTeam: strings.ToUpper(g.AwayTeam.Abbreviation),
+		homeID:   g.HomeTeam.ESPNID,
+		awayID:   g.AwayTeam.ESPNID,
+		homeName: g.HomeTeam.Name,
+		awayName: g.AwayTeam.Name,
+	}
+}
+
+func rowOfPoint(p *store.Point) rowState {
+	return rowState{
+		start:    p.Time.UnixNano(),
+		status:   storageWord(p.Status),
+		home:     p.HomeScore,
+		away:     p.AwayScore,
+		period:   p.Period,
+		venue:    p.Venue,
+		homeTeam: strings.ToUpper(p.HomeTeam),
+		awayTeam: strings.ToUpper(p.AwayTeam),
+		homeID:   p.HomeTeamID,
+		awayID:   p.AwayTeamID,
+		homeName: p.HomeTeamName,
+		awayName: p.AwayTeamName,
+	}
+}
+
+// keepKnown fills what this observation lacks from the row last recorded:
+// a source that leaves out the venue or a team name (a team schedule, a
+// sparser answer) is not a change, and must not blank the stored row.
+func (s *rowState) keepKnown(prev rowState) {
+	fill := func(cur *string, old string) {
+		if *cur == "" {
+			*cur = old
+		}
+	}
+	fill(&s.venue, prev.venue)
+	fill(&s.homeID, prev.homeID)
+	fill(&s.awayID, prev.awayID)
+	fill(&s.homeName, prev.homeName)
+	fill(&s.awayName, prev.awayName)
+}
+
+// tags are the values both series share.
+func tags(lk string, g *game.Game) store.Point {
+	return store.Point{
+		League:         lk,
+		GameID:         g.ID,
+		Season:         g.Season,
+		SeasonType:     g.SeasonType,
+		Week:           g.Week,
+		HomeTeam:       strings.ToUpper(g.HomeTeam.Abbreviation),
+		AwayTeam:       strings.ToUpper(g.AwayTeam.Abbreviation),
+		Status:         g.Status.StorageWord(),
+		HomeConference: g.HomeTeam.Conference,
+		AwayConference: g.AwayTeam.Conference,
+		HomeDivision:   g.HomeTeam.Division,
+		AwayDivision:   g.AwayTeam.Division,
+		HomeScore:      g.Score.Home,
+		AwayScore:      g.Score.Away,
+		Period:         g.Period.Current,
+		TimeRemaining:  g.Period.TimeRemaining,
+		StatusDetail:   g.StatusDetail,
+	}
+}
+
+func scorePoint(lk string, g *game.Game, now time.Time) store.Point {
+	p := tags(lk, g)
+	p.Series = store.SeriesScores
+	p.Time = now
+	return p
+}
+
+func gamesPoint(lk string, g *game.Game, row rowState, now time.Time) store.Point {
+	p := tags(lk, g)
+	p.Series = store.SeriesGames
+	p.Time = g.Start
+	p.ObservedAt = now
+	p.HomeTeamID, p.AwayTeamID = row.homeID, row.awayID
+	p.HomeTeamName, p.AwayTeamName = row.homeName, row.awayName
+	p.Venue = row.venue
+	return p
+}
