@@ -20,6 +20,7 @@ import (
 	"github.com/sports-data/sports-data/internal/espntest"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/history"
+	"github.com/sports-data/sports-data/internal/history/historytest"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/store"
 )
@@ -53,68 +54,76 @@ func teamsOf(t testing.TB) func(string) []game.Team {
 }
 
 // The acceptance case: KC's real 2023 schedule, backfilled for --team KC,
-// answers history and schedule questions with the record the capture shows.
+// answers history and schedule questions with the record the capture
+// shows, on every store kind.
 func TestBackfillTeamThenHistoryMatchesTheCapture(t *testing.T) {
-	srv := espntest.NewServer(t)
-	srv.ServeFixture(t, schedulePath("12"), kcCapture)
-	s := openSQLite(t)
-	ctx := context.Background()
+	capture := historytest.ReadSchedule(t, kcCapture)
+	want := historytest.RecordOf("KC", capture)
+	require.Equal(t, 17, want.Finals)
+	for _, k := range historytest.Kinds() {
+		t.Run(k.Name, func(t *testing.T) {
+			srv := espntest.NewServer(t)
+			srv.ServeFixture(t, schedulePath("12"), kcCapture)
+			s := k.Open(t)
+			ctx := context.Background()
 
-	var out bytes.Buffer
-	res, err := backfill.Run(ctx, newClient(srv), teamsOf(t), newResolver(t), s,
-		options(t, backfill.Options{Team: "kc", Progress: &out, StateDir: t.TempDir()}))
-	require.NoError(t, err)
+			var out bytes.Buffer
+			res, err := backfill.Run(ctx, newClient(srv), teamsOf(t), newResolver(t), s,
+				options(t, backfill.Options{Team: "kc", Progress: &out, StateDir: t.TempDir()}))
+			require.NoError(t, err)
+			assert.Equal(t, backfill.Result{Teams: 1, Games: len(capture), Points: len(capture) + want.Finals}, res)
+			assert.Equal(t, []string{"12"}, scheduleRequests(srv))
+			assert.Equal(t, "nfl 2023: 1/1 teams, 17 games\n", out.String())
 
-	capture := decodeCapture(t)
-	want := kcRecord(capture)
-	finals := 0
-	for _, g := range capture {
-		if g.Final {
-			finals++
-		}
+			svc := history.New(s, newResolver(t), history.Options{Leagues: []league.League{nfl(t)}})
+			sched, err := svc.Schedule(ctx, "KC", "nfl", 2023)
+			require.NoError(t, err)
+			assert.Len(t, sched.Games, len(capture))
+			st := sched.Statistics
+			assert.Equal(t, want.Wins, st.Wins)
+			assert.Equal(t, want.Losses, st.Losses)
+			assert.Equal(t, want.Ties, st.Ties)
+			assert.Equal(t, want.PointsFor, st.PointsFor)
+			assert.Equal(t, want.PointsAgainst, st.PointsAgainst)
+			assert.Equal(t, want.Finals, st.GamesPlayed)
+
+			page, err := svc.History(ctx, history.HistoryQuery{Team: "Chiefs", Season: 2023, Status: "final"})
+			require.NoError(t, err)
+			assert.Equal(t, want.Finals, page.Total)
+			assert.Equal(t, st, *page.Statistics)
+
+			// Every game, as the capture has it.
+			byID := map[string]history.HistoricalGame{}
+			for _, g := range sched.Games {
+				byID[g.GameID] = g
+			}
+			for _, g := range capture {
+				got, ok := byID[g.ID]
+				if assert.True(t, ok, g.ID) {
+					assert.Equal(t, g.Start.Format("2006-01-02T15:04Z"), got.StartTime, g.ID)
+					assert.Equal(t, [2]string{g.Home, g.Away}, [2]string{got.HomeTeam, got.AwayTeam}, g.ID)
+					assert.Equal(t, [2]int{g.HomeScore, g.AwayScore}, [2]int{got.HomeScore, got.AwayScore}, g.ID)
+				}
+			}
+
+			// The final point sits at the documented, deterministic time.
+			tl, err := svc.Timeline(ctx, capture[0].ID, "nfl")
+			require.NoError(t, err)
+			require.Len(t, tl.Timeline, 1)
+			assert.Equal(t, capture[0].Start.Add(backfill.FinalPointOffset), tl.Timeline[0].Time)
+			assert.Equal(t, game.StatusFinal, tl.Timeline[0].Status)
+			assert.Equal(t, game.Score{Home: capture[0].HomeScore, Away: capture[0].AwayScore}, *tl.FinalScore)
+
+			// Twice stores nothing twice.
+			_, err = backfill.Run(ctx, newClient(srv), teamsOf(t), newResolver(t), s, options(t, backfill.Options{Team: "KC"}))
+			require.NoError(t, err)
+			games, timelines := rows(t, s)
+			assert.Len(t, games, len(capture))
+			for id, tl := range timelines {
+				assert.Len(t, tl, 1, id)
+			}
+		})
 	}
-	assert.Equal(t, backfill.Result{Teams: 1, Games: len(capture), Points: len(capture) + finals}, res)
-	assert.Equal(t, []string{"12"}, scheduleRequests(srv))
-	assert.Equal(t, "nfl 2023: 1/1 teams, 17 games\n", out.String())
-
-	svc := history.New(s, newResolver(t), history.Options{Leagues: []league.League{nfl(t)}})
-	sched, err := svc.Schedule(ctx, "KC", "nfl", 2023)
-	require.NoError(t, err)
-	assert.Len(t, sched.Games, len(capture))
-	st := sched.Statistics
-	assert.Equal(t, want.wins, st.Wins)
-	assert.Equal(t, want.losses, st.Losses)
-	assert.Equal(t, want.ties, st.Ties)
-	assert.Equal(t, want.pointsFor, st.PointsFor)
-	assert.Equal(t, want.pointsAgainst, st.PointsAgainst)
-	assert.Equal(t, finals, st.GamesPlayed)
-
-	page, err := svc.History(ctx, history.HistoryQuery{Team: "KC", Season: 2023, Status: "final"})
-	require.NoError(t, err)
-	assert.Equal(t, finals, page.Total)
-	assert.Equal(t, st, *page.Statistics)
-
-	// Every game, as the capture has it.
-	byID := map[string]history.HistoricalGame{}
-	for _, g := range sched.Games {
-		byID[g.GameID] = g
-	}
-	for _, g := range capture {
-		got, ok := byID[g.ID]
-		if assert.True(t, ok, g.ID) {
-			assert.Equal(t, g.Start.Format("2006-01-02T15:04Z"), got.StartTime, g.ID)
-			assert.Equal(t, [2]string{g.Home, g.Away}, [2]string{got.HomeTeam, got.AwayTeam}, g.ID)
-			assert.Equal(t, [2]int{g.HomeScore, g.AwayScore}, [2]int{got.HomeScore, got.AwayScore}, g.ID)
-		}
-	}
-
-	// The final point sits at the documented, deterministic time.
-	tl, err := svc.Timeline(ctx, capture[0].ID, "nfl")
-	require.NoError(t, err)
-	require.Len(t, tl.Timeline, 1)
-	assert.Equal(t, capture[0].Start.Add(backfill.FinalPointOffset), tl.Timeline[0].Time)
-	assert.Equal(t, game.StatusFinal, tl.Timeline[0].Status)
-	assert.Equal(t, game.Score{Home: capture[0].HomeScore, Away: capture[0].AwayScore}, *tl.FinalScore)
 }
 
 func TestBackfillTwiceStoresEverythingOnce(t *testing.T) {
@@ -155,7 +164,7 @@ func TestBackfillLeavesLiveRecordedFinalsAlone(t *testing.T) {
 	srv.ServeFixture(t, schedulePath("12"), kcCapture)
 	s := openSQLite(t)
 	ctx := context.Background()
-	capture := decodeCapture(t)
+	capture := historytest.ReadSchedule(t, kcCapture)
 	watched := capture[2]
 	// The service watched this game and stored its end when it happened.
 	live := store.Point{Series: store.SeriesScores, League: "nfl", Time: watched.Start.Add(3*time.Hour + 7*time.Minute),
@@ -287,7 +296,7 @@ func TestBackfillSkipsGamesOlderThanRetention(t *testing.T) {
 	now := time.Date(2025, 12, 1, 0, 0, 0, 0, time.UTC)
 	cutoff := now.Add(-730 * 24 * time.Hour)
 	var keep int
-	for _, g := range decodeCapture(t) {
+	for _, g := range historytest.ReadSchedule(t, kcCapture) {
 		if !g.Start.Before(cutoff) {
 			keep++
 		}

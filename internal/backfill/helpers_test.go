@@ -5,23 +5,21 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/espntest"
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/history/historytest"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/store"
-	"github.com/sports-data/sports-data/internal/store/sqlite"
 )
 
-const kcCapture = "nfl/team-12-kc-schedule-2023-season-final.json"
+const kcCapture = historytest.KCCapture
 
 func nfl(t testing.TB) league.League {
 	t.Helper()
@@ -39,100 +37,7 @@ func nflTeams(t testing.TB) []game.Team {
 	return teams
 }
 
-func openSQLite(t testing.TB) *sqlite.Store {
-	t.Helper()
-	s, err := sqlite.Open(filepath.Join(t.TempDir(), "sports.db"), sqlite.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = s.Close() })
-	return s
-}
-
-// kcGame is what the test itself reads from the capture, independently of
-// the service's parser.
-type kcGame struct {
-	ID         string
-	Season     int
-	Start      time.Time
-	Home, Away string
-	HomeScore  int
-	AwayScore  int
-	Final      bool
-}
-
-func decodeCapture(t testing.TB) []kcGame {
-	t.Helper()
-	var doc struct {
-		Events []struct {
-			ID     string `json:"id"`
-			Date   string `json:"date"`
-			Season struct {
-				Year int `json:"year"`
-			} `json:"season"`
-			Competitions []struct {
-				Status struct {
-					Type struct {
-						Completed bool   `json:"completed"`
-						Name      string `json:"name"`
-					} `json:"type"`
-				} `json:"status"`
-				Competitors []struct {
-					HomeAway string `json:"homeAway"`
-					Team     struct {
-						Abbreviation string `json:"abbreviation"`
-					} `json:"team"`
-					Score struct {
-						Value float64 `json:"value"`
-					} `json:"score"`
-				} `json:"competitors"`
-			} `json:"competitions"`
-		} `json:"events"`
-	}
-	require.NoError(t, json.Unmarshal(espntest.Load(t, kcCapture), &doc))
-	var out []kcGame
-	for _, e := range doc.Events {
-		start, err := time.Parse("2006-01-02T15:04Z", e.Date)
-		require.NoError(t, err)
-		c := e.Competitions[0]
-		g := kcGame{ID: e.ID, Season: e.Season.Year, Start: start, Final: c.Status.Type.Completed && c.Status.Type.Name == "STATUS_FINAL"}
-		for _, comp := range c.Competitors {
-			if comp.HomeAway == "home" {
-				g.Home, g.HomeScore = comp.Team.Abbreviation, int(comp.Score.Value)
-			} else {
-				g.Away, g.AwayScore = comp.Team.Abbreviation, int(comp.Score.Value)
-			}
-		}
-		out = append(out, g)
-	}
-	require.NotEmpty(t, out)
-	return out
-}
-
-// record is KC's record as the test computes it from the capture.
-type record struct{ wins, losses, ties, pointsFor, pointsAgainst int }
-
-func kcRecord(games []kcGame) record {
-	var r record
-	for _, g := range games {
-		if !g.Final {
-			continue
-		}
-		us, them := g.HomeScore, g.AwayScore
-		if g.Away == "KC" {
-			us, them = them, us
-		}
-		switch {
-		case us > them:
-			r.wins++
-		case us < them:
-			r.losses++
-		default:
-			r.ties++
-		}
-		r.pointsFor += us
-		r.pointsAgainst += them
-	}
-	return r
-}
+func openSQLite(t testing.TB) store.Store { return historytest.SQLite(t) }
 
 // derived holds the schedules scheduleFor builds, made once per test binary
 // (decoding the capture 32 times is slow under the race detector).
@@ -213,7 +118,7 @@ func scheduleRequests(srv *espntest.Server) []string {
 
 // countingSink is the store with a count of write calls.
 type countingSink struct {
-	*sqlite.Store
+	store.Store
 	mu     sync.Mutex
 	writes int
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sports-data/sports-data/internal/history"
+	"github.com/sports-data/sports-data/internal/history/historytest"
 	"github.com/sports-data/sports-data/internal/store"
 	st "github.com/sports-data/sports-data/internal/store/storetest"
 )
@@ -103,17 +104,17 @@ func benchTimeline(b *testing.B, open func(testing.TB) store.Store) {
 }
 
 func BenchmarkHistoryTeamSeason(b *testing.B) {
-	for _, k := range storeKinds() {
-		if k.bench {
-			b.Run(k.name, func(b *testing.B) { benchHistory(b, k.open) })
+	for _, k := range historytest.Kinds() {
+		if k.Bench {
+			b.Run(k.Name, func(b *testing.B) { benchHistory(b, k.Open) })
 		}
 	}
 }
 
 func BenchmarkTimeline(b *testing.B) {
-	for _, k := range storeKinds() {
-		if k.bench {
-			b.Run(k.name, func(b *testing.B) { benchTimeline(b, k.open) })
+	for _, k := range historytest.Kinds() {
+		if k.Bench {
+			b.Run(k.Name, func(b *testing.B) { benchTimeline(b, k.Open) })
 		}
 	}
 }

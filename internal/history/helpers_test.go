@@ -2,7 +2,6 @@ package history_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -10,35 +9,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sports-data/sports-data/internal/history"
+	"github.com/sports-data/sports-data/internal/history/historytest"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/store"
-	"github.com/sports-data/sports-data/internal/store/sqlite"
 )
 
-// storeKind opens an empty store of one kind for a test.
-type storeKind struct {
-	name  string
-	open  func(t testing.TB) store.Store
-	bench bool // worth loading two full seasons into
-}
-
-func openSQLite(t testing.TB) store.Store {
-	t.Helper()
-	s, err := sqlite.Open(filepath.Join(t.TempDir(), "sports.db"), sqlite.Options{})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = s.Close() })
-	return s
-}
-
-// storeKinds lists every store kind the history tests run against: the
-// embedded SQLite file always, InfluxDB 1.8 (through InfluxQL) and the
-// InfluxDB 3 Flight stand-in where they are available.
-func storeKinds() []storeKind {
-	return append([]storeKind{{name: "sqlite", open: openSQLite, bench: true}}, extraKinds...)
-}
-
-// extraKinds is filled by the files that add store kinds.
-var extraKinds []storeKind
+func openSQLite(t testing.TB) store.Store { return historytest.SQLite(t) }
 
 func leagues(t testing.TB, keys ...string) []league.League {
 	t.Helper()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/history"
+	"github.com/sports-data/sports-data/internal/history/historytest"
 	"github.com/sports-data/sports-data/internal/store"
 	st "github.com/sports-data/sports-data/internal/store/storetest"
 	"github.com/sports-data/sports-data/internal/teams"
@@ -117,9 +118,9 @@ func ids(games []history.HistoricalGame) []string {
 }
 
 func TestHistoryRecords(t *testing.T) {
-	for _, k := range storeKinds() {
-		t.Run(k.name, func(t *testing.T) {
-			s := k.open(t)
+	for _, k := range historytest.Kinds() {
+		t.Run(k.Name, func(t *testing.T) {
+			s := k.Open(t)
 			seedKC(t, s)
 			rec := &recordingReader{r: s}
 			svc := newService(t, rec, history.Options{})
@@ -191,9 +192,9 @@ func TestHistoryRecords(t *testing.T) {
 }
 
 func TestHistoryWithoutTeamCoversEnabledLeagues(t *testing.T) {
-	for _, k := range storeKinds() {
-		t.Run(k.name, func(t *testing.T) {
-			s := k.open(t)
+	for _, k := range historytest.Kinds() {
+		t.Run(k.Name, func(t *testing.T) {
+			s := k.Open(t)
 			seedKC(t, s)
 			svc := newService(t, s, history.Options{})
 			ctx := context.Background()
@@ -230,9 +231,9 @@ func TestHistoryWithoutTeamCoversEnabledLeagues(t *testing.T) {
 }
 
 func TestTimeline(t *testing.T) {
-	for _, k := range storeKinds() {
-		t.Run(k.name, func(t *testing.T) {
-			s := k.open(t)
+	for _, k := range historytest.Kinds() {
+		t.Run(k.Name, func(t *testing.T) {
+			s := k.Open(t)
 			seedKC(t, s)
 			svc := newService(t, s, history.Options{})
 			ctx := context.Background()
