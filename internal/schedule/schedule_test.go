@@ -17,11 +17,16 @@ import (
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/espntest"
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/history"
+	"github.com/sports-data/sports-data/internal/history/historytest"
 	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/recorder"
 	"github.com/sports-data/sports-data/internal/schedule"
+	"github.com/sports-data/sports-data/internal/store/writer"
+	"github.com/sports-data/sports-data/internal/teams"
 )
 
-const kcCapture = "nfl/team-12-kc-schedule-2023-season-final.json"
+const kcCapture = historytest.KCCapture
 
 func lookup(t testing.TB, key string) league.League {
 	t.Helper()
@@ -260,4 +265,70 @@ func TestRefreshTeamLeavesLiveAndPastScheduledGamesToThePoller(t *testing.T) {
 	_, err = r.RefreshTeam(context.Background(), nfl, kc, 2023)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "schedule nfl KC 2023")
+}
+
+func directory(t testing.TB) *teams.Directory {
+	t.Helper()
+	ls := []league.League{lookup(t, "nfl"), lookup(t, "nhl")}
+	d := teams.NewDirectory("", ls, nil)
+	for _, l := range ls {
+		require.NoError(t, d.Set(l, parsedTeams(t, l.Key)))
+	}
+	return d
+}
+
+// The acceptance case: a schedule refresh of the real KC 2023 capture,
+// through the recorder and the batch writer into each store kind, answers
+// history and schedule questions with the record the capture shows.
+func TestRefreshThenHistoryMatchesTheCapture(t *testing.T) {
+	capture := historytest.ReadSchedule(t, historytest.KCCapture)
+	want := historytest.RecordOf("KC", capture)
+	require.Equal(t, 17, want.Finals)
+	for _, k := range historytest.Kinds() {
+		t.Run(k.Name, func(t *testing.T) {
+			ctx := context.Background()
+			srv := espntest.NewServer(t)
+			serveAll(t, srv)
+			s := k.Open(t)
+			w, err := writer.New(s, writer.Options{SpoolDir: t.TempDir()})
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = w.Close(context.Background()) })
+			dir := directory(t)
+			nfl := lookup(t, "nfl")
+			r := schedule.NewRefresher(client(srv), dir.Teams, recorder.New(w, nil, nil), []league.League{nfl},
+				schedule.Options{Every: time.Hour, Spread: 32 * time.Millisecond, Season: season2023})
+			svc := history.New(s, dir, history.Options{Leagues: []league.League{nfl}, CacheTTL: -1})
+
+			stop := run(ctx, r)
+			require.Eventually(t, func() bool { return len(srv.Requests()) == 32 }, 20*time.Second, 5*time.Millisecond)
+			stop()
+			require.NoError(t, w.Flush(ctx))
+
+			sched, err := svc.Schedule(ctx, "KC", "", 2023)
+			require.NoError(t, err)
+			assert.Len(t, sched.Games, len(capture))
+			st := sched.Statistics
+			assert.Equal(t, want.Finals, st.GamesPlayed)
+			assert.Equal(t, want.Wins, st.Wins)
+			assert.Equal(t, want.Losses, st.Losses)
+			assert.Equal(t, want.Ties, st.Ties)
+			assert.Equal(t, want.PointsFor, st.PointsFor)
+			assert.Equal(t, want.PointsAgainst, st.PointsAgainst)
+			page, err := svc.History(ctx, history.HistoryQuery{Team: "Kansas City Chiefs", League: "NFL", Season: 2023})
+			require.NoError(t, err)
+			assert.Equal(t, len(capture), page.Total)
+			assert.Equal(t, st, *page.Statistics)
+
+			// Refreshing again changes nothing: the change-only path writes
+			// nothing for games it has seen as they are.
+			written := w.Stats().PointsWritten
+			kc, ok := dir.Lookup("nfl", "KC")
+			require.True(t, ok)
+			n, err := r.RefreshTeam(ctx, nfl, kc, 2023)
+			require.NoError(t, err)
+			assert.Equal(t, 17, n)
+			require.NoError(t, w.Flush(ctx))
+			assert.Equal(t, written, w.Stats().PointsWritten)
+		})
+	}
 }
