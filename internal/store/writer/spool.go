@@ -318,7 +318,9 @@ func (s *spool) closeCur() {
 }
 
 // enforce drops the oldest segments while the spool is over its bound and
-// returns how many unreplayed points went with them.
+// returns how many unreplayed points went with them. (When the head is
+// being replayed at that moment, its batch may still reach the store
+// although it was counted as dropped.)
 func (s *spool) enforce() int {
 	dropped := 0
 	for s.bytes > s.maxBytes && len(s.segs) > 0 {

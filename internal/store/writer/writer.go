@@ -191,6 +191,9 @@ type Writer struct {
 	closed     bool
 	stats      Stats
 	lastFailed bool
+	// Points dropped at the spool bound since the last warning about it.
+	boundDrops  int64
+	boundLogged time.Time
 }
 
 // New opens (or creates) the spool in o.SpoolDir, picking up points a
@@ -337,7 +340,13 @@ func (w *Writer) spoolLocked(points []store.Point, inflight bool) {
 	}
 	if d := w.sp.enforce(); d > 0 {
 		w.stats.Dropped += int64(d)
-		w.log.Warn("spool full: dropped the oldest points", "points", d, "bound_bytes", w.o.SpoolMaxBytes)
+		// A long outage at the bound drops at every flush: one warning a
+		// minute, with the count since the last one, says enough.
+		w.boundDrops += int64(d)
+		if now := time.Now(); now.Sub(w.boundLogged) >= time.Minute {
+			w.log.Warn("spool full: dropped the oldest points", "points", w.boundDrops, "bound_bytes", w.o.SpoolMaxBytes)
+			w.boundDrops, w.boundLogged = 0, now
+		}
 	}
 	if w.retryAt.IsZero() {
 		w.retryAt = time.Now()

@@ -461,7 +461,8 @@ func TestSpoolBoundDropsOldest(t *testing.T) {
 		size += fi.Size()
 	}
 	assert.LessOrEqual(t, size, o.SpoolMaxBytes)
-	assert.Contains(t, logs.String(), `level=WARN msg="spool full: dropped the oldest points"`)
+	assert.Equal(t, 1, strings.Count(logs.String(), `level=WARN msg="spool full: dropped the oldest points" points=`),
+		"one warning with a count, not one per drop")
 
 	s.set(func(s *sink) { s.failWith = nil })
 	require.NoError(t, w.Flush(context.Background()))
