@@ -343,6 +343,18 @@ func (w *scWalk) await(s *service, fr scFrame) {
 	s.waitFor("more polls of "+fr.stateKey(), func() bool { return w.feed.servedCount(w.g.Path) >= seen+polls })
 }
 
+// settle waits until the service has polled the current frame twice more
+// and its writer holds nothing: whatever those polls recorded is stored.
+func (w *scWalk) settle(s *service) {
+	w.t.Helper()
+	seen := w.feed.servedCount(w.g.Path)
+	s.waitFor("two more polls", func() bool { return w.feed.servedCount(w.g.Path) >= seen+2 })
+	s.waitFor("the writer to be empty", func() bool {
+		var h scHealth
+		return scGetQuiet(s, "/health", &h) == http.StatusOK && h.InfluxDB.Queued == 0 && h.InfluxDB.Spooled == 0
+	})
+}
+
 // scGetQuiet is s.get for polling loops: a request error counts as not yet.
 func scGetQuiet(s *service, path string, v any) int {
 	req, err := http.NewRequest(http.MethodGet, s.base+path, nil)
