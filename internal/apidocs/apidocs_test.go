@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -21,9 +22,12 @@ import (
 	"github.com/sports-data/sports-data/internal/apidocs"
 )
 
+// handlers are built once: converting the document is the slow part.
+var handlers = sync.OnceValue(apidocs.Handlers)
+
 func serve(t *testing.T, method, path string, header http.Header) *http.Response {
 	t.Helper()
-	h := apidocs.Handlers()
+	h := handlers()
 	require.Contains(t, h, path)
 	req := httptest.NewRequest(method, path, nil)
 	for k, v := range header {

@@ -37,7 +37,7 @@ func yamlToJSON(src []byte) ([]byte, error) {
 // expand exponentially.
 const (
 	maxDepth = 200
-	maxNodes = 1 << 20
+	maxNodes = 1 << 18
 )
 
 type converter struct {
