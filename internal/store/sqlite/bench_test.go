@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -89,6 +90,7 @@ func BenchmarkGamesTeamSeason(b *testing.B) {
 			teams := storetest.Teams(c.league)
 			ctx := context.Background()
 			i := 0
+			cpu := cpuTime()
 			for b.Loop() {
 				team := teams[i%len(teams)].Abbr
 				i++
@@ -100,6 +102,7 @@ func BenchmarkGamesTeamSeason(b *testing.B) {
 					b.Fatalf("%s %s: %d games, want %d", c.league, team, len(got), c.want)
 				}
 			}
+			reportCPU(b, cpu, i)
 			b.ReportMetric(float64(c.want), "rows/op")
 		})
 	}
@@ -113,6 +116,7 @@ func BenchmarkTimeline(b *testing.B) {
 			schedule := games[league]
 			ctx := context.Background()
 			i, rows := 0, 0
+			cpu := cpuTime()
 			for b.Loop() {
 				g := schedule[(i*37)%len(schedule)]
 				i++
@@ -125,8 +129,15 @@ func BenchmarkTimeline(b *testing.B) {
 				}
 				rows += len(got)
 			}
+			reportCPU(b, cpu, i)
 			b.ReportMetric(float64(rows)/float64(i), "rows/op")
 		})
+	}
+}
+
+func reportCPU(b *testing.B, start time.Duration, ops int) {
+	if used := cpuTime() - start; used > 0 && ops > 0 {
+		b.ReportMetric(float64(used.Nanoseconds())/float64(ops), "cpu-ns/op")
 	}
 }
 
