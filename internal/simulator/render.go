@@ -17,20 +17,35 @@ const (
 	markerNote = "Simulated by sports-data's season simulator: shapes derived from real ESPN captures, games and scores invented. Not captured data."
 )
 
-// espnFloat encodes like ESPN's newer answers: 710.0, not 710.
-type espnFloat float64
-
-func (f espnFloat) MarshalJSON() ([]byte, error) {
-	v := float64(f)
+// espnFloat writes a number as ESPN's newer answers do: 710.0, not 710.
+// A json.Number is written as is, which is much cheaper than a MarshalJSON
+// method, whose output the encoder re-validates.
+func espnFloat(v float64) json.Number {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return []byte("0.0"), nil
+		return "0.0"
 	}
 	s := strconv.FormatFloat(v, 'f', -1, 64)
 	if !strings.ContainsAny(s, ".e") {
 		s += ".0"
 	}
-	return []byte(s), nil
+	return json.Number(s)
 }
+
+// espnInt is espnFloat for whole numbers, the common case.
+func espnInt(n int) json.Number {
+	if n >= 0 && n < len(smallFloats) {
+		return smallFloats[n]
+	}
+	return json.Number(strconv.Itoa(n) + ".0")
+}
+
+var smallFloats = func() []json.Number {
+	out := make([]json.Number, 1201)
+	for i := range out {
+		out[i] = json.Number(strconv.Itoa(i) + ".0")
+	}
+	return out
+}()
 
 type idJSON struct {
 	ID string `json:"id"`
@@ -147,7 +162,7 @@ type addressJSON struct {
 }
 
 type statusJSON struct {
-	Clock        espnFloat      `json:"clock"`
+	Clock        json.Number    `json:"clock"`
 	DisplayClock string         `json:"displayClock"`
 	Period       int            `json:"period"`
 	Type         statusTypeJSON `json:"type"`
@@ -195,9 +210,9 @@ type teamJSON struct {
 }
 
 type linescoreJSON struct {
-	Value        espnFloat `json:"value"`
-	DisplayValue string    `json:"displayValue"`
-	Period       int       `json:"period"`
+	Value        json.Number `json:"value"`
+	DisplayValue string      `json:"displayValue"`
+	Period       int         `json:"period"`
 }
 
 type recordJSON struct {
@@ -225,8 +240,8 @@ type oddsJSON struct {
 		Priority int    `json:"priority"`
 	} `json:"provider"`
 	Details      string       `json:"details"`
-	OverUnder    espnFloat    `json:"overUnder"`
-	Spread       espnFloat    `json:"spread"`
+	OverUnder    json.Number  `json:"overUnder"`
+	Spread       json.Number  `json:"spread"`
 	AwayTeamOdds teamOddsJSON `json:"awayTeamOdds"`
 	HomeTeamOdds teamOddsJSON `json:"homeTeamOdds"`
 }
@@ -329,7 +344,7 @@ func (b *recordBook) records(t *team, at time.Time) []recordJSON {
 
 func (p *gamePlan) statusJSON(st gameState, competition bool) statusJSON {
 	s := statusJSON{
-		Clock: espnFloat(st.clock), DisplayClock: displayClock(st.clock), Period: st.period,
+		Clock: espnInt(st.clock), DisplayClock: displayClock(st.clock), Period: st.period,
 		Type: statusTypeJSON{ID: st.status.id, Name: st.status.name, State: string(st.status.state), Completed: st.status.completed,
 			Description: st.status.description, Detail: st.status.detail, ShortDetail: st.status.shortDetail, AltDetail: st.status.altDetail},
 	}
@@ -396,7 +411,7 @@ func (s *Sim) event(p *gamePlan, t time.Time) eventJSON {
 		}
 		if st.status.state != phasePre && !(st.status.state == phasePost && !st.status.completed) {
 			for per, v := range lines {
-				c.Linescores = append(c.Linescores, linescoreJSON{Value: espnFloat(v), DisplayValue: strconv.Itoa(v), Period: per + 1})
+				c.Linescores = append(c.Linescores, linescoreJSON{Value: espnInt(v), DisplayValue: strconv.Itoa(v), Period: per + 1})
 			}
 		}
 		if st.status.completed {

@@ -331,42 +331,35 @@ func assignScenarios(lg *leagueSpec, plans []*gamePlan, w window, seed int64) []
 	return replays
 }
 
-// postpone calls a game off lead before its start and finds it a new date:
-// the first day at least two days later, inside the window, on which
-// neither team plays, at 19:00 Eastern, announced four hours after the
-// postponement. An NFL game keeps its id and moves (ESPN keeps event ids
-// when it reschedules NFL games); an NHL game stays listed as postponed and
-// its replay is a new event. Without a free day the game is never replayed.
+// postpone calls a game off lead before its start and finds it a new date
+// at 19:00 Eastern, announced four hours after the postponement: the first
+// day at least two days later, inside the window, on which neither team
+// plays. An NFL game keeps its id and moves (ESPN keeps event ids when it
+// reschedules NFL games); an NHL game stays listed as postponed and its
+// replay is a new event. NHL teams play every other day or so, so the NHL
+// replay takes the first such day and a team that is idle that day takes
+// the place of either team in its game there. Without a day in the window
+// the game is never replayed.
 func postpone(lg *leagueSpec, p *gamePlan, plans []*gamePlan, w window, lead time.Duration) *gamePlan {
 	p.postponedAt = p.scheduled.Add(-lead)
-	busy := func(day time.Time) bool {
-		for _, q := range plans {
-			if q == p || !dayOf(q.scheduled).Equal(day) {
-				continue
-			}
-			if q.home == p.home || q.home == p.away || q.away == p.home || q.away == p.away {
-				return true
-			}
-		}
-		return false
-	}
 	announce := p.postponedAt.Add(rescheduleAfter)
 	for _, day := range w.days {
-		if day.Before(addDays(dayOf(p.scheduled), replayMinDaysLater)) || busy(day) {
-			continue
-		}
 		newStart := at(day, replayHour, 0)
-		if !newStart.After(announce) {
+		if day.Before(addDays(dayOf(p.scheduled), replayMinDaysLater)) || !newStart.After(announce) {
 			continue
 		}
 		if lg.nfl() {
+			if len(clashes(p, plans, day)) > 0 {
+				continue
+			}
 			p.movedAt = announce
 			p.start = newStart
 			p.week = nflWeek(newStart, p.season)
 			return nil
 		}
+		freeDay(lg, p, plans, day)
 		p.start = time.Time{}
-		r := &gamePlan{
+		return &gamePlan{
 			lg:         lg,
 			home:       p.home,
 			away:       p.away,
@@ -379,8 +372,60 @@ func postpone(lg *leagueSpec, p *gamePlan, plans []*gamePlan, w window, lead tim
 			replayOf:   p.id,
 			scenario:   ScenarioReplay,
 		}
-		return r
 	}
 	p.start = time.Time{}
 	return nil
+}
+
+// clashes lists the games on day, other than p, of either of p's teams.
+func clashes(p *gamePlan, plans []*gamePlan, day time.Time) []*gamePlan {
+	var out []*gamePlan
+	for _, q := range plans {
+		if q == p || !dayOf(q.scheduled).Equal(day) {
+			continue
+		}
+		if q.home == p.home || q.home == p.away || q.away == p.home || q.away == p.away {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// freeDay hands p's teams' games on day to teams idle that day, the ones
+// with the fewest games in the window first.
+func freeDay(lg *leagueSpec, p *gamePlan, plans []*gamePlan, day time.Time) {
+	games := map[*team]int{}
+	busy := map[*team]bool{p.home: true, p.away: true}
+	for _, q := range plans {
+		games[q.home]++
+		games[q.away]++
+		if dayOf(q.scheduled).Equal(day) {
+			busy[q.home], busy[q.away] = true, true
+		}
+	}
+	idle := func() *team {
+		var best *team
+		for _, t := range lg.teams {
+			if !busy[t] && (best == nil || games[t] < games[best]) {
+				best = t
+			}
+		}
+		if best != nil {
+			busy[best] = true
+		}
+		return best
+	}
+	for _, q := range clashes(p, plans, day) {
+		if q.home == p.home || q.home == p.away {
+			if t := idle(); t != nil {
+				q.home = t
+			}
+		}
+		if q.away == p.home || q.away == p.away {
+			if t := idle(); t != nil {
+				q.away = t
+			}
+		}
+		q.spread, q.overUnder = line(lg, q)
+	}
 }

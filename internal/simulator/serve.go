@@ -143,6 +143,29 @@ func (s *Sim) ScoreboardAt(t time.Time, league string, day time.Time) ([]byte, e
 	return s.renderDay(lg, t, dayOf(day), false), nil
 }
 
+// GameAt is a scoreboard answer holding only the game id, as the day
+// scoreboard lists it at time t (no events when it is not listed then).
+// Tests use it to look at one game at many moments cheaply.
+func (s *Sim) GameAt(t time.Time, league, id string) ([]byte, error) {
+	lg := s.byKey[strings.ToLower(league)]
+	if lg == nil {
+		return nil, fmt.Errorf("simulator: league %q is not simulated here", league)
+	}
+	doc := scoreboardJSON{Simulated: true, Note: markerNote, Events: []eventJSON{}}
+	for _, p := range s.plans[lg.reg.Key] {
+		if p.id != id {
+			continue
+		}
+		day := dayOf(p.dateAt(t))
+		doc.Leagues = []leagueJSON{lg.leagueBlock(lg.reg.SeasonFor(day.Year(), int(day.Month())))}
+		if p.listedAt(t) {
+			doc.Events = append(doc.Events, s.event(p, t))
+		}
+		return encode(doc), nil
+	}
+	return nil, fmt.Errorf("simulator: no %s game %q", league, id)
+}
+
 // ScoreboardMonthAt is the month form (dates=YYYYMM&limit=1000) at time t.
 func (s *Sim) ScoreboardMonthAt(t time.Time, league string, month time.Time) ([]byte, error) {
 	lg := s.byKey[strings.ToLower(league)]

@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -96,8 +97,8 @@ type schedCompTeamJSON struct {
 }
 
 type scoreObjectJSON struct {
-	Value        espnFloat `json:"value"`
-	DisplayValue string    `json:"displayValue"`
+	Value        json.Number `json:"value"`
+	DisplayValue string      `json:"displayValue"`
 }
 
 type schedRecordJSON struct {
@@ -214,7 +215,7 @@ func (s *Sim) scheduleEvent(p *gamePlan, now time.Time) schedEventJSON {
 			score = st.away
 		}
 		if st.status.state == phaseIn || st.status.completed {
-			c.Score = &scoreObjectJSON{Value: espnFloat(score), DisplayValue: strconv.Itoa(score)}
+			c.Score = &scoreObjectJSON{Value: espnInt(score), DisplayValue: strconv.Itoa(score)}
 		}
 		if st.status.completed {
 			w := !p.final.tie && p.final.winner == sd
