@@ -62,7 +62,9 @@ type Options struct {
 	Now           func() time.Time
 	Progress      io.Writer // nil = no progress output
 	IsTerminal    bool      // redraw one progress line instead of printing lines
-	StateDir      string    // where the resume state is kept; "" = no resume
+	// StateDir keeps the resume state of full-league runs (a one-team run
+	// is one request, so there is nothing to resume); "" = no resume.
+	StateDir string
 }
 
 // Result counts what this run did: teams whose schedules were loaded, games
