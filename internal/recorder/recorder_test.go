@@ -529,3 +529,19 @@ func TestConcurrentLeagues(t *testing.T) {
 	}
 	assert.Equal(t, want, len(got), fmt.Sprintf("%d points", len(got)))
 }
+
+// BenchmarkObserve is the cost of one poll of a full NFL Sunday scoreboard
+// in which nothing changed, the common case.
+func BenchmarkObserve(b *testing.B) {
+	r, q, _ := newRecorder()
+	games := parse(b, nflLive)
+	r.Observe("nfl", games)
+	q.take()
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Observe("nfl", games)
+	}
+	if len(q.take()) != 0 {
+		b.Fatal("an unchanged poll wrote points")
+	}
+}

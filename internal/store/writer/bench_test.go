@@ -44,7 +44,7 @@ func BenchmarkEnqueue(b *testing.B) {
 		}
 	})
 	b.Run("parallel", func(b *testing.B) {
-		w, err := New(discard{}, Options{SpoolDir: b.TempDir()})
+		w, err := New(discard{}, Options{SpoolDir: b.TempDir(), QueueSize: 1 << 20})
 		require.NoError(b, err)
 		defer w.Close(context.Background())
 		p := pts(0, 1, "live")[0]
