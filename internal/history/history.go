@@ -132,7 +132,8 @@ func (s *Service) History(ctx context.Context, q HistoryQuery) (*HistoryPage, er
 	}
 	var list []*HistoricalGame
 	var stats *Statistics
-	if team := strings.TrimSpace(q.Team); team != "" {
+	team := strings.TrimSpace(q.Team)
+	if team != "" {
 		l, t, err := s.resolve(team, q.League)
 		if err != nil {
 			return nil, err
@@ -170,7 +171,7 @@ func (s *Service) History(ctx context.Context, q HistoryQuery) (*HistoryPage, er
 	// league's games come in that order already; only several leagues
 	// need a sort.
 	slices.Reverse(list)
-	if len(n.leagues) > 1 && q.Team == "" {
+	if len(n.leagues) > 1 && team == "" {
 		slices.SortStableFunc(list, func(a, b *HistoricalGame) int {
 			if c := b.start.Compare(a.start); c != 0 {
 				return c

@@ -199,15 +199,19 @@ func TestHistoryWithoutTeamCoversEnabledLeagues(t *testing.T) {
 			svc := newService(t, s, history.Options{})
 			ctx := context.Background()
 
-			page, err := svc.History(ctx, history.HistoryQuery{})
+			page, err := svc.History(ctx, history.HistoryQuery{Team: "  "})
 			require.NoError(t, err)
 			assert.Equal(t, 14, page.Total) // 11 NFL games + 3 NHL games
 			assert.Nil(t, page.Statistics)
 			leaguesSeen := map[string]int{}
-			for _, g := range page.Games {
+			for i, g := range page.Games {
 				leaguesSeen[g.League]++
+				if i > 0 {
+					assert.LessOrEqual(t, g.StartTime, page.Games[i-1].StartTime, "leagues merged newest first")
+				}
 			}
 			assert.Equal(t, map[string]int{"NFL": 11, "NHL": 3}, leaguesSeen)
+			assert.Equal(t, []string{"107", "105", "114", "108", "303", "106", "302", "301"}, ids(page.Games)[:8])
 
 			page, err = svc.History(ctx, history.HistoryQuery{League: "NHL"})
 			require.NoError(t, err)
