@@ -109,3 +109,16 @@ func gamesFromPoints(leagueKey string, pts []store.Point) []game.Game {
 	}
 	return out
 }
+
+// afterSeed holds observations back until the stored baseline is loaded.
+type afterSeed struct {
+	seeded <-chan struct{}
+	next   interface {
+		Observe(leagueKey string, games []game.Game)
+	}
+}
+
+func (a afterSeed) Observe(leagueKey string, games []game.Game) {
+	<-a.seeded
+	a.next.Observe(leagueKey, games)
+}

@@ -223,11 +223,10 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, 
 	// Storage: the store, the batch writer in front of it, and the
 	// recorder that turns polls into change-only points.
 	var (
-		db       store.Store
-		w        *writer.Writer
-		rec      *recorder.Recorder
-		hist     *history.Service
-		baseline = map[string][]store.Point{}
+		db   store.Store
+		w    *writer.Writer
+		rec  *recorder.Recorder
+		hist *history.Service
 	)
 	if cfg.StoreKind != config.StoreNone {
 		db, err = openStore(ctx, cfg, logger)
@@ -254,19 +253,6 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, 
 		})
 		a.closers = append(a.closers, w.Close)
 		rec = recorder.New(w, time.Now, logger)
-		// The baseline a restart resumes from: the latest stored state of
-		// every unfinished game of the last two weeks.
-		for _, l := range cfg.Leagues {
-			bctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			pts, err := db.Unfinished(bctx, l.Key, time.Now().Add(-14*24*time.Hour))
-			cancel()
-			if err != nil {
-				logger.Warn("no stored baseline; events of games already under way may be missed", "league", l.Key, "err", err)
-				continue
-			}
-			baseline[l.Key] = pts
-			rec.Seed(l.Key, pts)
-		}
 	}
 
 	hooks, err := webhook.New(webhook.Options{
@@ -279,17 +265,24 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, 
 	if err != nil {
 		return nil, err
 	}
-	for lk, pts := range baseline {
-		hooks.Seed(lk, gamesFromPoints(lk, pts))
-	}
 	a.tasks = append(a.tasks, hooks.Run)
 
-	observers := []poller.Observer{haSvc, hooks}
+	// The recorder and the webhook detector compare each poll with the
+	// stored baseline, so they wait for it (a few seconds at most); the
+	// state, and so every route, is published without waiting.
+	seeded := make(chan struct{})
+	observers := []poller.Observer{haSvc, afterSeed{seeded, hooks}}
 	if rec != nil {
-		observers = append(observers, rec)
-		sched := schedule.NewRefresher(client, dir.Teams, rec, cfg.Leagues, schedule.Options{Logger: logger})
+		observers = append(observers, afterSeed{seeded, rec})
+		sched := schedule.NewRefresher(client, dir.Teams, afterSeed{seeded, rec}, cfg.Leagues, schedule.Options{Logger: logger})
 		a.tasks = append(a.tasks, sched.Run)
 	}
+	a.tasks = append(a.tasks, func(ctx context.Context) {
+		if db != nil {
+			seedBaseline(ctx, db, cfg, rec, hooks, logger)
+		}
+		close(seeded)
+	})
 	p := poller.New(client, st, dir, observers, cfg.Leagues, poller.Options{
 		LiveInterval: cfg.PollLiveInterval,
 		IdleInterval: cfg.PollIdleInterval,
@@ -320,13 +313,42 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, 
 	return a, nil
 }
 
+// seedBaseline primes the recorder and the webhook detector with the latest
+// stored state of every unfinished game of the last two weeks and the rows
+// of recent and upcoming games, so that a restart writes nothing for games
+// that did not change while the service was down. A store that does not
+// answer within a few seconds is skipped: polling must start.
+func seedBaseline(ctx context.Context, db store.Store, cfg *config.Config, rec *recorder.Recorder, hooks *webhook.Service, logger *slog.Logger) {
+	now := time.Now()
+	for _, l := range cfg.Leagues {
+		bctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		unfinished, err := db.Unfinished(bctx, l.Key, now.Add(-14*24*time.Hour))
+		var rows []store.Point
+		if err == nil {
+			rows, err = db.Games(bctx, store.GameQuery{League: l.Key, From: now.Add(-14 * 24 * time.Hour), To: now.Add(30 * 24 * time.Hour)})
+		}
+		cancel()
+		if err != nil {
+			logger.Warn("no stored baseline; a restart may store a game's current state once more", "league", l.Key, "err", err)
+			continue
+		}
+		rec.Seed(l.Key, append(rows, unfinished...))
+		hooks.Seed(l.Key, gamesFromPoints(l.Key, unfinished))
+	}
+}
+
 // openStore opens the configured store kind. InfluxDB being down or
 // misconfigured does not stop start-up: the store retries in the background
 // and the writer spools meanwhile.
 func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (store.Store, error) {
 	switch cfg.StoreKind {
 	case config.StoreInfluxDB:
-		s, err := influx.Open(ctx, influx.Options{
+		// A server that does not answer must not hold start-up: the first
+		// connection attempt gets two seconds, later ones run in the
+		// background.
+		octx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		s, err := influx.Open(octx, influx.Options{
 			URL:           cfg.InfluxURL,
 			Token:         cfg.InfluxToken,
 			Org:           cfg.InfluxOrg,
