@@ -689,3 +689,27 @@ func TestResolverErrorsPassThrough(t *testing.T) {
 	_, err = svc.Schedule(ctx, " ", "", 0)
 	assert.ErrorIs(t, err, history.ErrInvalid)
 }
+
+func TestEmptyAnswersEncodeAsEmptyLists(t *testing.T) {
+	s := openSQLite(t)
+	svc := newService(t, s, history.Options{})
+	ctx := context.Background()
+	sched, err := svc.Schedule(ctx, "nfl-buf", "", 2030)
+	require.NoError(t, err)
+	assert.Equal(t, history.Statistics{Team: "BUF", Season: sched.Statistics.Season, HomeRecord: "0-0", AwayRecord: "0-0"}, sched.Statistics)
+	b, err := json.Marshal(sched)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"team":"BUF","team_name":"Buffalo Bills","league":"NFL","season":2030,"games":[],
+		"statistics":{"team":"BUF","season":2030,"games_played":0,"wins":0,"losses":0,"ties":0,"ot_losses":0,
+		"win_percentage":0,"points_for":0,"points_against":0,"point_differential":0,
+		"home_record":"0-0","away_record":"0-0","streak":""}}`, string(b))
+
+	page, err := svc.History(ctx, history.HistoryQuery{Team: "BOS", Season: 2025})
+	require.NoError(t, err)
+	b, err = json.Marshal(page)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"games":[],"total":0,"page":1,"page_size":100,"total_pages":0,
+		"statistics":{"team":"BOS","season":2025,"games_played":0,"wins":0,"losses":0,"ties":0,"ot_losses":0,
+		"win_percentage":0,"points_for":0,"points_against":0,"point_differential":0,
+		"home_record":"0-0-0","away_record":"0-0-0","streak":""}}`, string(b))
+}
