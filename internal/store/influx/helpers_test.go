@@ -5,15 +5,21 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"go/build"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -218,4 +224,110 @@ func openStore(t testing.TB, o influx.Options) *influx.Store {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	return s
+}
+
+type influxd struct {
+	url     string
+	dataDir string // data directory (one subdirectory per database)
+	walDir  string
+}
+
+// startInfluxd runs a private InfluxDB 1.8 for a test that needs its own
+// configuration (authentication, fast compaction). It needs the influxd
+// binary scripts/influxdb-test.sh builds; dataConf is added to [data].
+func startInfluxd(t testing.TB, auth bool, dataConf string) influxd {
+	t.Helper()
+	influxURL(t) // the same skip rule as every 1.8 test
+	bin := os.Getenv("SPORTS_DATA_TEST_INFLUXD")
+	if bin == "" {
+		bin = filepath.Join(build.Default.GOPATH, "bin", "influxd-1.8.10")
+	}
+	if _, err := os.Stat(bin); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("influxd not found at %s (scripts/influxdb-test.sh build)", bin)
+		}
+		t.Skipf("influxd not found at %s: run scripts/influxdb-test.sh build or set SPORTS_DATA_TEST_INFLUXD", bin)
+	}
+	dir := t.TempDir()
+	httpAddr, rpcAddr := freeAddr(t), freeAddr(t)
+	srv := influxd{url: "http://" + httpAddr, dataDir: filepath.Join(dir, "data"), walDir: filepath.Join(dir, "wal")}
+	conf := fmt.Sprintf(`reporting-disabled = true
+bind-address = %q
+[meta]
+  dir = %q
+[data]
+  dir = %q
+  wal-dir = %q
+  query-log-enabled = false
+%s
+[monitor]
+  store-enabled = false
+[continuous_queries]
+  enabled = false
+[http]
+  bind-address = %q
+  auth-enabled = %t
+  log-enabled = false
+  flux-enabled = false
+`, rpcAddr, filepath.Join(dir, "meta"), srv.dataDir, srv.walDir, dataConf, httpAddr, auth)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "influxdb.conf"), []byte(conf), 0o600))
+	logFile, err := os.Create(filepath.Join(dir, "influxd.log"))
+	require.NoError(t, err)
+	cmd := exec.Command(bin, "run", "-config", filepath.Join(dir, "influxdb.conf"))
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		_ = logFile.Close()
+	})
+	require.Eventually(t, func() bool {
+		resp, err := http.Get(srv.url + "/ping")
+		if err != nil {
+			return false
+		}
+		_ = resp.Body.Close()
+		return resp.StatusCode == http.StatusNoContent
+	}, 30*time.Second, 50*time.Millisecond, "influxd did not start")
+	return srv
+}
+
+type usage struct {
+	bytes     int64 // apparent size, du -b
+	allocated int64 // blocks in use, du -B1
+	tsmFiles  int
+}
+
+// dirUsage adds up the regular files under dir; a missing dir is empty.
+func dirUsage(t testing.TB, dir string) usage {
+	t.Helper()
+	var u usage
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		info, err := d.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // compacted away meanwhile
+		}
+		if err != nil {
+			return err
+		}
+		u.bytes += info.Size()
+		if st, ok := info.Sys().(*syscall.Stat_t); ok {
+			u.allocated += st.Blocks * 512
+		}
+		if strings.HasSuffix(path, ".tsm") {
+			u.tsmFiles++
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	return u
 }

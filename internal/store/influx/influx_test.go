@@ -3,13 +3,8 @@ package influx_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"go/build"
 	"log/slog"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -201,65 +196,14 @@ func TestWrongTokenFlight(t *testing.T) {
 }
 
 // authInfluxDB starts a private InfluxDB 1.8 with authentication on, with
-// one admin user, and returns its URL. It needs the influxd binary the
-// project's script builds.
+// one admin user, and returns its URL.
 func authInfluxDB(t *testing.T) string {
 	t.Helper()
-	influxURL(t) // the same skip rule as every 1.8 test
-	bin := os.Getenv("SPORTS_DATA_TEST_INFLUXD")
-	if bin == "" {
-		bin = filepath.Join(build.Default.GOPATH, "bin", "influxd-1.8.10")
-	}
-	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("influxd not found at %s (scripts/influxdb-test.sh build)", bin)
-		}
-		t.Skipf("influxd not found at %s: run scripts/influxdb-test.sh build or set SPORTS_DATA_TEST_INFLUXD", bin)
-	}
-	dir := t.TempDir()
-	httpAddr, rpcAddr := freeAddr(t), freeAddr(t)
-	conf := fmt.Sprintf(`reporting-disabled = true
-bind-address = %q
-[meta]
-  dir = %q
-[data]
-  dir = %q
-  wal-dir = %q
-  query-log-enabled = false
-[monitor]
-  store-enabled = false
-[continuous_queries]
-  enabled = false
-[http]
-  bind-address = %q
-  auth-enabled = true
-  log-enabled = false
-  flux-enabled = false
-`, rpcAddr, filepath.Join(dir, "meta"), filepath.Join(dir, "data"), filepath.Join(dir, "wal"), httpAddr)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "influxdb.conf"), []byte(conf), 0o600))
-	logFile, err := os.Create(filepath.Join(dir, "influxd.log"))
-	require.NoError(t, err)
-	cmd := exec.Command(bin, "run", "-config", filepath.Join(dir, "influxdb.conf"))
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		_ = logFile.Close()
-	})
-	base := "http://" + httpAddr
-	require.Eventually(t, func() bool {
-		resp, err := http.Get(base + "/ping")
-		if err != nil {
-			return false
-		}
-		_ = resp.Body.Close()
-		return resp.StatusCode == http.StatusNoContent
-	}, 30*time.Second, 50*time.Millisecond, "influxd with auth did not start")
+	srv := startInfluxd(t, true, "")
 	// With no users yet, 1.8 lets anyone create the first admin.
-	ans := influxQL(t, base, "", "", `CREATE USER "admin" WITH PASSWORD 'admin-pw' WITH ALL PRIVILEGES`)
+	ans := influxQL(t, srv.url, "", "", `CREATE USER "admin" WITH PASSWORD 'admin-pw' WITH ALL PRIVILEGES`)
 	seriesValues(t, ans)
-	return base
+	return srv.url
 }
 
 func TestCredentialsInfluxDB18(t *testing.T) {
