@@ -25,7 +25,7 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
-func newServer(t *testing.T, env map[string]string, now *clock) http.Handler {
+func newServer(t testing.TB, env map[string]string, now *clock) http.Handler {
 	t.Helper()
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	require.NoError(t, err)
