@@ -315,7 +315,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, 
 
 // seedBaseline primes the recorder and the webhook detector with the latest
 // stored state of every unfinished game of the last two weeks and the rows
-// of recent and upcoming games, so that a restart writes nothing for games
+// of this season's games, so that a restart writes nothing for games
 // that did not change while the service was down. A store that does not
 // answer within a few seconds is skipped: polling must start.
 func seedBaseline(ctx context.Context, db store.Store, cfg *config.Config, rec *recorder.Recorder, hooks *webhook.Service, logger *slog.Logger) {
@@ -325,7 +325,10 @@ func seedBaseline(ctx context.Context, db store.Store, cfg *config.Config, rec *
 		unfinished, err := db.Unfinished(bctx, l.Key, now.Add(-14*24*time.Hour))
 		var rows []store.Point
 		if err == nil {
-			rows, err = db.Games(bctx, store.GameQuery{League: l.Key, From: now.Add(-14 * 24 * time.Hour), To: now.Add(30 * 24 * time.Hour)})
+			// A season back and ahead: the schedule refresher hands over
+			// whole seasons, and a game the recorder does not know counts
+			// as a change.
+			rows, err = db.Games(bctx, store.GameQuery{League: l.Key, From: now.AddDate(-1, -1, 0), To: now.AddDate(1, 0, 0)})
 		}
 		cancel()
 		if err != nil {
