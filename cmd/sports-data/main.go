@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	switch cmd {
 	case "", "serve":
-		return serve(ctx, getenv, stdout, nil)
+		return serve(ctx, getenv, stdout, serveOptions{})
 	case "healthcheck":
 		return healthcheck(ctx, getenv, stdout)
 	case "version", "--version", "-v":
@@ -105,14 +105,21 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
-// ready, when not nil, receives the listening address once the server
-// accepts connections (tests use PORT=0).
-type readyFunc func(addr string)
+// serveOptions are what a subcommand may change about serving: the demo
+// mode runs the service on the simulator's clock.
+type serveOptions struct {
+	// ready, when set, receives the listening address once the server
+	// accepts connections.
+	ready func(addr string)
+	// now is the clock games are judged by ("today", "live within 20
+	// minutes", "upcoming"); time.Now when nil.
+	now func() time.Time
+}
 
 // serve runs the service until ctx ends, then shuts down in order: stop
 // taking requests, stop polling, stop deliveries, flush writes, close the
 // store.
-func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, ready readyFunc) error {
+func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, so serveOptions) error {
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
@@ -122,7 +129,10 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 		return fmt.Errorf("DATA_DIR: cannot create %s: %v", cfg.DataDir, err)
 	}
 
-	app, err := build(ctx, cfg, logger)
+	if so.now == nil {
+		so.now = time.Now
+	}
+	app, err := build(ctx, cfg, logger, so.now)
 	if err != nil {
 		return err
 	}
@@ -157,8 +167,8 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	if ready != nil {
-		ready(ln.Addr().String())
+	if so.ready != nil {
+		so.ready(ln.Addr().String())
 	}
 
 	var runErr error
@@ -197,7 +207,7 @@ func (a *app) close(ctx context.Context) {
 }
 
 // build assembles every part from the configuration.
-func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, error) {
+func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now func() time.Time) (*app, error) {
 	a := &app{logger: logger}
 	m := metrics.New()
 	client := espn.NewClient(cfg.ESPNBaseURL, espn.Options{
@@ -218,7 +228,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, 
 	if err != nil {
 		return nil, err
 	}
-	haSvc := ha.New(st, dir, ha.Options{UpcomingWindow: cfg.HAUpcomingWindow, RecentWindow: cfg.HARecentWindow})
+	haSvc := ha.New(st, dir, ha.Options{UpcomingWindow: cfg.HAUpcomingWindow, RecentWindow: cfg.HARecentWindow, Now: now})
 
 	// Storage: the store, the batch writer in front of it, and the
 	// recorder that turns polls into change-only points.
@@ -234,7 +244,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, 
 			return nil, err
 		}
 		a.closers = append(a.closers, func(context.Context) error { return db.Close() })
-		hist = history.New(db, dir, history.Options{Leagues: cfg.Leagues, Logger: logger})
+		hist = history.New(db, dir, history.Options{Leagues: cfg.Leagues, Logger: logger, Now: now})
 		w, err = writer.New(invalidating{db, hist}, writer.Options{
 			BatchSize:       cfg.BatchSize,
 			FlushInterval:   cfg.FlushInterval,
@@ -252,7 +262,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, 
 			return metrics.WriterStats{Queued: ws.Queued, Spooled: ws.Spooled, Dropped: ws.Dropped, BreakerState: ws.Breaker}
 		})
 		a.closers = append(a.closers, w.Close)
-		rec = recorder.New(w, time.Now, logger)
+		rec = recorder.New(w, now, logger)
 	}
 
 	hooks, err := webhook.New(webhook.Options{
@@ -261,6 +271,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, 
 		Resolve:    webhookResolver{dir}.resolve,
 		Logger:     logger,
 		OnDelivery: m.Delivery,
+		Now:        now,
 	})
 	if err != nil {
 		return nil, err
@@ -274,12 +285,12 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, 
 	observers := []poller.Observer{haSvc, afterSeed{seeded, hooks}}
 	if rec != nil {
 		observers = append(observers, afterSeed{seeded, rec})
-		sched := schedule.NewRefresher(client, dir.Teams, afterSeed{seeded, rec}, cfg.Leagues, schedule.Options{Logger: logger})
+		sched := schedule.NewRefresher(client, dir.Teams, afterSeed{seeded, rec}, cfg.Leagues, schedule.Options{Logger: logger, Now: now})
 		a.tasks = append(a.tasks, sched.Run)
 	}
 	a.tasks = append(a.tasks, func(ctx context.Context) {
 		if db != nil {
-			seedBaseline(ctx, db, cfg, rec, hooks, logger)
+			seedBaseline(ctx, db, cfg, rec, hooks, logger, now())
 		}
 		close(seeded)
 	})
@@ -288,6 +299,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, 
 		IdleInterval: cfg.PollIdleInterval,
 		Logger:       logger,
 		OnPoll:       m.Poll,
+		Now:          now,
 	})
 	a.tasks = append(a.tasks, p.Run)
 
@@ -303,6 +315,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, 
 		HA:        haSvc,
 		Webhooks:  hooks,
 		Metrics:   m.Route,
+		Now:       now,
 		Extra:     map[string]http.Handler{"/metrics": m.Handler()},
 	}
 	if db != nil {
@@ -318,8 +331,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, 
 // of this season's games, so that a restart writes nothing for games
 // that did not change while the service was down. A store that does not
 // answer within a few seconds is skipped: polling must start.
-func seedBaseline(ctx context.Context, db store.Store, cfg *config.Config, rec *recorder.Recorder, hooks *webhook.Service, logger *slog.Logger) {
-	now := time.Now()
+func seedBaseline(ctx context.Context, db store.Store, cfg *config.Config, rec *recorder.Recorder, hooks *webhook.Service, logger *slog.Logger, now time.Time) {
 	for _, l := range cfg.Leagues {
 		bctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		unfinished, err := db.Unfinished(bctx, l.Key, now.Add(-14*24*time.Hour))
