@@ -85,7 +85,12 @@ func (s *Sim) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, body)
 }
 
+// SimulatedHeader is set on every answer, errors included, whose bodies
+// must stay byte for byte ESPN's.
+const SimulatedHeader = "X-Sports-Data-Simulated"
+
 func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set(SimulatedHeader, "true")
 	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)

@@ -31,7 +31,7 @@ func TestDayScoreboardsProgressAsTruthSays(t *testing.T) {
 				last := map[string]game.Status{}
 				seen := map[string]map[game.Status]bool{}
 				// Poll from before the day's first listing until after its
-				// last final, every three simulated minutes.
+				// last final, every four simulated minutes.
 				from, to := day.Add(30*time.Hour), day
 				for _, g := range truth {
 					if midnight(listingDay(g)).Equal(day) {
@@ -53,7 +53,7 @@ func TestDayScoreboardsProgressAsTruthSays(t *testing.T) {
 						}
 					}
 				}
-				for at := from; at.Before(to); at = at.Add(3 * time.Minute) {
+				for at := from; at.Before(to); at = at.Add(4 * time.Minute) {
 					for _, g := range boardAt(t, s, at, key, day) {
 						tr, ok := truth[g.ID]
 						require.True(t, ok, "game %s is in Truth", g.ID)
@@ -415,6 +415,47 @@ func TestRecordsUpdateAtFinals(t *testing.T) {
 	for _, k := range []string{"win", "loss", "otl", "tie"} {
 		assert.Positive(t, checked[k], k)
 	}
+}
+
+// RecordOf sums a team's finals of the window, as history statistics do.
+func TestTruthRecordOf(t *testing.T) {
+	s := newSim(t, simulator.Options{Seed: 7})
+	tr := everything(s)
+	var nflTie, nhlOT simulator.GameTruth
+	for _, g := range tr.Games {
+		if g.League == "nfl" && hasTag(g, simulator.TagTie) {
+			nflTie = g
+		}
+		if g.League == "nhl" && hasTag(g, simulator.TagOvertime) {
+			nhlOT = g
+		}
+	}
+	require.NotEmpty(t, nflTie.ID)
+	require.NotEmpty(t, nhlOT.ID)
+	r := tr.RecordOf("nfl", nflTie.Home.Abbreviation)
+	assert.Equal(t, 1, r.Ties)
+	assert.Equal(t, r.GamesPlayed, r.Wins+r.Losses+r.Ties)
+	loser := nhlOT.Home.Abbreviation
+	if nhlOT.Final.Winner == loser {
+		loser = nhlOT.Away.Abbreviation
+	}
+	r = tr.RecordOf("nhl", loser)
+	assert.Positive(t, r.OTLosses)
+	assert.Equal(t, r.GamesPlayed, r.Wins+r.Losses+r.OTLosses)
+	games, points := 0, 0
+	for _, g := range tr.Games {
+		if g.League == "nhl" && g.Final != nil && (g.Home.Abbreviation == loser || g.Away.Abbreviation == loser) {
+			games++
+			if g.Home.Abbreviation == loser {
+				points += g.Final.Home
+			} else {
+				points += g.Final.Away
+			}
+		}
+	}
+	assert.Equal(t, games, r.GamesPlayed)
+	assert.Equal(t, points, r.PointsFor)
+	assert.Equal(t, simulator.Record{}, tr.RecordOf("nhl", "XYZ"))
 }
 
 // Same seed, same bytes at the same simulated time; another seed, another

@@ -103,6 +103,53 @@ const (
 	TagReplay      = "replay"         // the replay of a postponed game under a new id
 )
 
+// Record is a team's record over the finals of a Truth: what a store that
+// kept every final of the window computes. It leaves out the records ESPN
+// shows from before the window.
+type Record struct {
+	GamesPlayed   int
+	Wins          int
+	Losses        int
+	Ties          int // NFL
+	OTLosses      int // NHL: overtime and shootout losses
+	PointsFor     int
+	PointsAgainst int
+}
+
+// RecordOf sums the finals of a team (by abbreviation) in a league.
+// Postponed games never count.
+func (tr Truth) RecordOf(league, abbreviation string) Record {
+	var r Record
+	for _, g := range tr.Games {
+		if g.League != league || g.Final == nil {
+			continue
+		}
+		var us, them int
+		switch abbreviation {
+		case g.Home.Abbreviation:
+			us, them = g.Final.Home, g.Final.Away
+		case g.Away.Abbreviation:
+			us, them = g.Final.Away, g.Final.Home
+		default:
+			continue
+		}
+		r.GamesPlayed++
+		r.PointsFor += us
+		r.PointsAgainst += them
+		switch {
+		case g.Final.Tie:
+			r.Ties++
+		case g.Final.Winner == abbreviation:
+			r.Wins++
+		case league == "nhl" && g.Final.Period > 3:
+			r.OTLosses++
+		default:
+			r.Losses++
+		}
+	}
+	return r
+}
+
 // Truth is TruthAt(Now()).
 func (s *Sim) Truth() Truth { return s.TruthAt(s.Now()) }
 
