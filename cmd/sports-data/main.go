@@ -23,6 +23,7 @@ import (
 	"time"
 	_ "time/tzdata" // ESPN's days are US Eastern; the image has no zoneinfo
 
+	"github.com/sports-data/sports-data/internal/apidocs"
 	"github.com/sports-data/sports-data/internal/config"
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/ha"
@@ -316,8 +317,9 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		Webhooks:  hooks,
 		Metrics:   m.Route,
 		Now:       now,
-		Extra:     map[string]http.Handler{"/metrics": m.Handler()},
+		Extra:     apidocs.Handlers(),
 	}
+	deps.Extra["/metrics"] = m.Handler()
 	if db != nil {
 		deps.History = hist
 		deps.Store = storeHealth{db: db, w: w}
