@@ -31,8 +31,9 @@ type Observer interface {
 type Options struct {
 	Every  time.Duration // 24h between the starts of two cycles
 	Spread time.Duration // 6h over which one cycle's requests are spread
-	// Retry is the pause before teams that failed (or leagues whose team
-	// list was still empty) are tried again within a cycle; 1m.
+	// Retry is the pause before teams that failed (up to twice) and
+	// leagues whose team list was still empty are tried again within a
+	// cycle; 1m.
 	Retry time.Duration
 	// Season is the season to load for a league; the league's current
 	// season by the calendar when nil.
@@ -85,8 +86,9 @@ func NewRefresher(f ScheduleFetcher, teamsOf func(leagueKey string) []game.Team,
 }
 
 type job struct {
-	l    league.League
-	team game.Team
+	l     league.League
+	team  game.Team
+	tries int
 }
 
 // Run refreshes every team's schedule now and then every Options.Every,
@@ -103,8 +105,11 @@ func (r *Refresher) Run(ctx context.Context) {
 }
 
 // cycle is one pass over every team, then up to retryPasses passes over
-// the teams that failed and the leagues that had no teams yet.
+// the teams that failed. Leagues without teams yet (the team directory
+// loads from ESPN too) are looked at again every Retry until the cycle's
+// time is up.
 func (r *Refresher) cycle(ctx context.Context) {
+	deadline := r.o.Now().Add(r.o.Every)
 	seasons := make(map[string]int, len(r.leagues))
 	for _, l := range r.leagues {
 		seasons[l.Key] = r.o.Season(l)
@@ -112,16 +117,20 @@ func (r *Refresher) cycle(ctx context.Context) {
 	jobs, empty := r.jobs(r.leagues)
 	spread := r.o.Spread
 	var games, failed int
-	for pass := 0; pass <= retryPasses; pass++ {
+	for pass := 0; ; pass++ {
 		if pass > 0 {
-			more, stillEmpty := r.jobs(empty)
-			jobs, empty = append(jobs, more...), stillEmpty
-			if len(jobs) == 0 {
+			if len(jobs) == 0 && len(empty) == 0 {
+				break
+			}
+			if !r.o.Now().Add(r.o.Retry).Before(deadline) {
 				break
 			}
 			if !sleep(ctx, r.o.Retry) {
 				return
 			}
+			var more []job
+			more, empty = r.jobs(empty)
+			jobs = append(jobs, more...)
 			// Retries are few; spread them over the retry pause only.
 			spread = r.o.Retry
 		}
@@ -136,17 +145,20 @@ func (r *Refresher) cycle(ctx context.Context) {
 					return
 				}
 				r.log.Warn("team schedule refresh failed", "league", j.l.Key, "team", j.team.Abbreviation, "err", err)
-				again = append(again, j)
+				failed++
+				if j.tries++; j.tries <= retryPasses {
+					again = append(again, j)
+				}
 				continue
 			}
 			games += n
 		}
-		jobs, failed = again, len(again)
+		jobs = again
 	}
 	for _, l := range empty {
 		r.log.Warn("no teams known for league; its schedules were not refreshed", "league", l.Key)
 	}
-	r.log.Info("team schedules refreshed", "games", games, "failed_teams", failed)
+	r.log.Info("team schedules refreshed", "games", games, "failed_requests", failed)
 }
 
 func (r *Refresher) jobs(leagues []league.League) (jobs []job, empty []league.League) {
