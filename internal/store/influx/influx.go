@@ -150,6 +150,8 @@ type Store struct {
 	version string // last version seen, kept while down for Info
 	lastErr error
 	closed  bool
+	// lastAttempt is when the last setup ended.
+	lastAttempt time.Time
 
 	bytes       atomic.Int64
 	authRefused atomic.Bool // the last call was refused for its credentials
@@ -249,19 +251,39 @@ func (s *Store) Close() error {
 	return err
 }
 
-// connect returns the connection, setting it up first when needed.
+// connect returns the connection, setting it up first when needed. While
+// the server is away, calls fail fast with the last setup error instead of
+// each waiting for their own attempt: at most one attempt a second is made
+// from calls, the background loop makes the others.
 func (s *Store) connect(ctx context.Context) (conn, error) {
+	return s.connectWith(ctx, false)
+}
+
+// connectWith sets up when needed; force waits for a running attempt and
+// makes a new one however recent the last was.
+func (s *Store) connectWith(ctx context.Context, force bool) (conn, error) {
 	if c, ok, err := s.current(); ok || err != nil {
 		return c, err
 	}
-	s.setupMu.Lock()
+	if force {
+		s.setupMu.Lock()
+	} else if !s.setupMu.TryLock() {
+		return conn{}, s.notReady("connecting to InfluxDB")
+	}
 	defer s.setupMu.Unlock()
 	if c, ok, err := s.current(); ok || err != nil {
 		return c, err
 	}
+	s.mu.Lock()
+	recent := time.Since(s.lastAttempt) < retryMin
+	s.mu.Unlock()
+	if recent && !force {
+		return conn{}, s.notReady("waiting to retry")
+	}
 	c, err := s.setup(ctx)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.lastAttempt = time.Now()
 	if s.closed {
 		if c.client != nil {
 			_ = c.client.Close()
@@ -282,6 +304,21 @@ func (s *Store) connect(ctx context.Context) (conn, error) {
 	s.log.Info("influxdb store ready", "url", s.opts.URL, "database", s.opts.Database,
 		"version", c.version, "query_language", c.language)
 	return c, nil
+}
+
+// notReady is the error of a call that did not try to set up: the last
+// setup error, which says why the store is not ready.
+func (s *Store) notReady(why string) error {
+	s.mu.Lock()
+	last := s.lastErr
+	s.mu.Unlock()
+	switch {
+	case last == nil:
+		return unavailable("%s", why)
+	case errors.Is(last, store.ErrUnavailable):
+		return last
+	}
+	return unavailable("%v", last)
 }
 
 func (s *Store) current() (conn, bool, error) {
@@ -364,7 +401,7 @@ func (s *Store) retryLoop() {
 			case <-ctx.Done():
 			}
 		}()
-		_, err := s.connect(ctx)
+		_, err := s.connectWith(ctx, true)
 		cancel()
 		if err != nil {
 			s.log.Debug("influxdb setup failed", "err", err, "retry_in", delay)

@@ -159,7 +159,7 @@ func (s *Store) writeChunk(ctx context.Context, body []byte) error {
 		// The database went away (a server wiped and restarted): set up
 		// again, which creates it, and retry once.
 		s.invalidate(err)
-		if c, err = s.connect(ctx); err != nil {
+		if c, err = s.connectWith(ctx, true); err != nil {
 			return err
 		}
 		err = s.send(ctx, c, body)
