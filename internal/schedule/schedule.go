@@ -131,8 +131,12 @@ func (r *Refresher) cycle(ctx context.Context) {
 			var more []job
 			more, empty = r.jobs(empty)
 			jobs = append(jobs, more...)
-			// Retries are few; spread them over the retry pause only.
+			// A league that just got its teams is spread like a first
+			// pass; retries alone are few and go within a retry pause.
 			spread = r.o.Retry
+			if len(more) > 0 {
+				spread = r.o.Spread
+			}
 		}
 		var again []job
 		for i, j := range jobs {
