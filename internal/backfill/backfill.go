@@ -5,7 +5,9 @@
 // one score point, stamped at a deterministic time (start + FinalPointOffset)
 // so that running a backfill twice stores every point once. A game whose
 // timeline already holds a final observation (the service watched it) gets
-// no second one when the sink can tell (it has a Timeline method).
+// no second one when the sink can tell (it has a Timeline method), and a
+// game watched only part of the way gets its final after the last
+// observation.
 //
 // A full-league backfill is resumable: after each team it records the teams
 // done in a state file in Options.StateDir; a rerun after an interruption
@@ -230,12 +232,18 @@ func (b *run) team(ctx context.Context, f ScheduleFetcher, t game.Team) error {
 		}
 		points = append(points, b.gameRow(g, now))
 		if g.Status == game.StatusFinal {
-			has, err := b.hasFinal(ctx, g.ID)
+			has, last, err := b.stored(ctx, g.ID)
 			if err != nil {
 				return err
 			}
 			if !has {
-				points = append(points, b.finalPoint(g))
+				p := b.finalPoint(g)
+				// A game watched until the service stopped ends after
+				// what was seen of it.
+				if !last.Before(p.Time) {
+					p.Time = last.Add(time.Minute)
+				}
+				points = append(points, p)
 			}
 		}
 		ids = append(ids, g.ID)
@@ -253,22 +261,26 @@ func (b *run) team(ctx context.Context, f ScheduleFetcher, t game.Team) error {
 	return nil
 }
 
-// hasFinal reports whether the store already has a final observation of
-// the game that backfill did not write (one at another time than ours).
-func (b *run) hasFinal(ctx context.Context, id string) (bool, error) {
+// stored reports whether the store already has a final observation of the
+// game (recorded live, or by an earlier backfill) and when its latest
+// observation is. Without a timeline to read it knows nothing.
+func (b *run) stored(ctx context.Context, id string) (final bool, last time.Time, err error) {
 	if b.reader == nil {
-		return false, nil
+		return false, time.Time{}, nil
 	}
 	pts, err := b.reader.Timeline(ctx, b.l.Key, id)
 	if err != nil {
-		return false, fmt.Errorf("reading the timeline of game %s: %w", id, err)
+		return false, time.Time{}, fmt.Errorf("reading the timeline of game %s: %w", id, err)
 	}
 	for _, p := range pts {
 		if p.Status == game.StatusFinal.StorageWord() {
-			return true, nil
+			final = true
+		}
+		if p.Time.After(last) {
+			last = p.Time
 		}
 	}
-	return false, nil
+	return final, last, nil
 }
 
 func (b *run) gameRow(g *game.Game, observed time.Time) store.Point {

@@ -170,7 +170,13 @@ func TestBackfillLeavesLiveRecordedFinalsAlone(t *testing.T) {
 	live := store.Point{Series: store.SeriesScores, League: "nfl", Time: watched.Start.Add(3*time.Hour + 7*time.Minute),
 		GameID: watched.ID, Season: 2023, SeasonType: 2, Week: 3, HomeTeam: watched.Home, AwayTeam: watched.Away,
 		Status: "finished", HomeScore: watched.HomeScore, AwayScore: watched.AwayScore, Period: 4}
-	require.NoError(t, s.Write(ctx, []store.Point{live}))
+	// This one was watched into a long fourth quarter, then the service
+	// stopped.
+	partly := capture[5]
+	late := store.Point{Series: store.SeriesScores, League: "nfl", Time: partly.Start.Add(3*time.Hour + 45*time.Minute),
+		GameID: partly.ID, Season: 2023, SeasonType: 2, Week: 6, HomeTeam: partly.Home, AwayTeam: partly.Away,
+		Status: "live", HomeScore: partly.HomeScore, AwayScore: partly.AwayScore, Period: 4, TimeRemaining: "0:40"}
+	require.NoError(t, s.Write(ctx, []store.Point{live, late}))
 
 	res, err := backfill.Run(ctx, newClient(srv), teamsOf(t), newResolver(t), s, options(t, backfill.Options{Team: "KC"}))
 	require.NoError(t, err)
@@ -179,6 +185,20 @@ func TestBackfillLeavesLiveRecordedFinalsAlone(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, tl, 1)
 	assert.True(t, tl[0].Time.Equal(live.Time))
+
+	tl, err = s.Timeline(ctx, "nfl", partly.ID)
+	require.NoError(t, err)
+	require.Len(t, tl, 2)
+	assert.Equal(t, "finished", tl[1].Status)
+	assert.True(t, tl[1].Time.Equal(late.Time.Add(time.Minute)), "the final comes after what was seen: %v", tl[1].Time)
+
+	// A rerun adds nothing to either.
+	res, err = backfill.Run(ctx, newClient(srv), teamsOf(t), newResolver(t), s, options(t, backfill.Options{Team: "KC"}))
+	require.NoError(t, err)
+	assert.Equal(t, 17, res.Points)
+	tl, err = s.Timeline(ctx, "nfl", partly.ID)
+	require.NoError(t, err)
+	assert.Len(t, tl, 2)
 }
 
 func TestBackfillResumesAfterInterruption(t *testing.T) {
