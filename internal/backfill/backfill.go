@@ -116,7 +116,7 @@ func Run(ctx context.Context, f ScheduleFetcher, teamsOf func(string) []game.Tea
 	}
 
 	directory := teamsOf(l.Key)
-	todo := directory
+	pending := directory
 	var st *state
 	if strings.TrimSpace(o.Team) != "" {
 		m, err := res.Resolve(o.Team, l.Key)
@@ -126,9 +126,9 @@ func Run(ctx context.Context, f ScheduleFetcher, teamsOf func(string) []game.Tea
 		if m.League.Key != l.Key {
 			return res0, fmt.Errorf("%w: team %s plays in %s, not %s", ErrInvalid, m.Team.Abbreviation, m.League.Key, l.Key)
 		}
-		todo = []game.Team{m.Team}
+		pending = []game.Team{m.Team}
 	} else {
-		if len(todo) == 0 {
+		if len(pending) == 0 {
 			return res0, fmt.Errorf("backfill %s %d: no teams known for the league", l.Key, o.Season)
 		}
 		var err error
@@ -141,7 +141,7 @@ func Run(ctx context.Context, f ScheduleFetcher, teamsOf func(string) []game.Tea
 		o: o, l: l, sink: sink, cutoff: cutoff,
 		byAbbr:  make(map[string]game.Team, len(directory)),
 		written: map[string]bool{},
-		bar:     progress{w: o.Progress, terminal: o.IsTerminal, label: fmt.Sprintf("%s %d", l.Key, o.Season), total: len(todo)},
+		bar:     progress{w: o.Progress, terminal: o.IsTerminal, label: fmt.Sprintf("%s %d", l.Key, o.Season), total: len(pending)},
 	}
 	b.reader, _ = sink.(timelineReader)
 	for _, t := range directory {
@@ -150,13 +150,13 @@ func Run(ctx context.Context, f ScheduleFetcher, teamsOf func(string) []game.Tea
 
 	done := 0
 	if st != nil {
-		done = st.countDone(todo)
+		done = st.countDone(pending)
 		if done > 0 {
-			fmt.Fprintf(o.Progress, "resuming %s %d: %d of %d teams were done before\n", l.Key, o.Season, done, len(todo))
+			fmt.Fprintf(o.Progress, "resuming %s %d: %d of %d teams were done before\n", l.Key, o.Season, done, len(pending))
 		}
 	}
 	b.bar.draw(done, 0)
-	for _, t := range todo {
+	for _, t := range pending {
 		abbr := strings.ToUpper(t.Abbreviation)
 		if st != nil && st.Done[abbr] {
 			continue
@@ -167,7 +167,7 @@ func Run(ctx context.Context, f ScheduleFetcher, teamsOf func(string) []game.Tea
 			if st != nil {
 				msg = "; rerun the same command to continue"
 			}
-			return b.result, fmt.Errorf("backfill %s %d stopped at %s after %d of %d teams: %w%s", l.Key, o.Season, abbr, done, len(todo), err, msg)
+			return b.result, fmt.Errorf("backfill %s %d stopped at %s after %d of %d teams: %w%s", l.Key, o.Season, abbr, done, len(pending), err, msg)
 		}
 		done++
 		b.result.Teams++
