@@ -213,3 +213,21 @@ func TestClosedServerRefusesConnections(t *testing.T) {
 	_, err := http.Get(url + "/ping")
 	require.Error(t, err)
 }
+
+func TestV3WriteEndpoint(t *testing.T) {
+	srv := flighttest.Start(t, "tok")
+	wo := influxdb3.DefaultWriteOptions
+	wo.UseV2Api = false
+	c, err := influxdb3.New(influxdb3.ClientConfig{Host: srv.URL(), Token: "tok", Database: "db", WriteOptions: &wo})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	require.NoError(t, c.Write(context.Background(), []byte("m,a=1 x=1i 1700000000000000000\n")))
+	w := srv.Writes()
+	require.Len(t, w, 1)
+	assert.Equal(t, "/api/v3/write_lp", w[0].Path)
+	assert.Equal(t, "nanosecond", w[0].Precision)
+	rows, err := query(t, c, `SELECT x, time FROM m`, nil)
+	require.NoError(t, err)
+	require.Len(t, rows, 1)
+	assert.Equal(t, time.Unix(0, 1700000000000000000).UTC(), rows[0]["time"].(time.Time).UTC())
+}

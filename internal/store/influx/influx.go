@@ -24,6 +24,13 @@
 // credentials: calls fail with errors wrapping store.ErrUnavailable, and the
 // setup (version detection, database creation) is retried in the background
 // and by the next call.
+//
+// The InfluxDB 1.8 paths are tested against a real InfluxDB 1.8.10. The SQL
+// over Flight path is tested only against the flighttest stand-in (InfluxDB
+// 3 cannot run where the tests run), not against a real InfluxDB 3; nor has
+// 2.x been tried. On InfluxDB 3 Core, reads without a time bound (Games,
+// Timeline) touch every Parquet file of the measurement and may hit the
+// server's file limit on long histories.
 package influx
 
 import (
@@ -140,6 +147,7 @@ type Store struct {
 	base    *url.URL
 	log     *slog.Logger
 	httpc   *http.Client // for /ping, /query and database creation
+	ownHTTP bool         // httpc was made here, not passed in
 	timeout time.Duration
 
 	setupMu sync.Mutex // one setup attempt at a time
@@ -196,6 +204,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	s.httpc = o.HTTPClient
 	if s.httpc == nil {
 		s.httpc = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		s.ownHTTP = true
 	}
 
 	if _, err := s.connect(ctx); err != nil {
@@ -246,6 +255,9 @@ func (s *Store) Close() error {
 		s.mu.Unlock()
 		if c != nil {
 			err = c.Close()
+		}
+		if s.ownHTTP {
+			s.httpc.CloseIdleConnections()
 		}
 	})
 	return err
@@ -488,6 +500,12 @@ func (s *Store) newClient() (*influxdb3.Client, error) {
 }
 
 type dropAuthorization struct{ base http.RoundTripper }
+
+func (d dropAuthorization) CloseIdleConnections() {
+	if c, ok := d.base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
 
 func (d dropAuthorization) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())

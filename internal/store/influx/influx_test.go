@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -502,4 +503,26 @@ func TestClose(t *testing.T) {
 	require.ErrorIs(t, err, store.ErrUnavailable)
 	assert.True(t, errors.Is(err, store.ErrUnavailable))
 	assert.NoError(t, s.Prune(context.Background(), time.Now()), "InfluxDB prunes by retention policy")
+}
+
+// A caller's HTTP client is used for every request, the write path included.
+func TestUsesTheGivenHTTPClient(t *testing.T) {
+	srv := flighttest.Start(t, "tok")
+	var requests atomic.Int64
+	hc := &http.Client{Transport: countingTransport{base: http.DefaultTransport, n: &requests}}
+	s := openStore(t, influx.Options{URL: srv.URL(), Token: "tok", Database: "sports", HTTPClient: hc})
+	before := requests.Load()
+	assert.Positive(t, before, "ping and database creation")
+	require.NoError(t, s.Write(context.Background(), []store.Point{storetest.GamePoint(sampleGame(), kickoff, storetest.Scheduled, 0, 0)}))
+	assert.Greater(t, requests.Load(), before, "the write")
+}
+
+type countingTransport struct {
+	base http.RoundTripper
+	n    *atomic.Int64
+}
+
+func (c countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.base.RoundTrip(r)
 }
