@@ -13,7 +13,8 @@
 // captured team schedule described in ESPN.md; the games, scores, plays,
 // records and odds are invented from the seed. Every answer says so in two
 // top-level keys, "x-sports-data-simulated": true and
-// "x-sports-data-note", which ESPN clients ignore. States that no capture
+// "x-sports-data-note", which ESPN clients ignore, and in the header
+// X-Sports-Data-Simulated: true (error bodies stay exactly ESPN's). States that no capture
 // shows (NFL halftime and overtime, STATUS_END_PERIOD, NHL shootouts,
 // postponed NFL/NHL games) use the wording ESPN.md reports from other
 // clients, and the shootout's live text ("Shootout"/"SO") is a guess.
@@ -80,13 +81,16 @@
 //     row (2-1, 3-1); 3-2; an empty-net goal, 4-2.
 //   - postponed: STATUS_POSTPONED two hours before the start, and it stays
 //     so on its day; four hours later a replay with a new event id is
-//     announced for 19:00 ET on the first day at least two days later on
-//     which neither team plays, and plays a random game.
+//     announced (listed from then on) for 19:00 ET two days later (or the
+//     first day after that in the window); teams idle that day take the
+//     postponed teams' places in their games there. The replay plays a
+//     random game.
 //
 // A postponed game gets no replay when no such day lies in the window.
 // Records (W-L, W-L-T after a tie, NHL W-L-OTL) start from draws for the
 // games before the window and change at every final. Truth lists every
-// game with its scenario and tags.
+// game with its scenario and tags, every score state and status change,
+// and its final; Truth.RecordOf sums a team's finals of the window.
 //
 // # Requests
 //

@@ -203,8 +203,8 @@ func (s *Sim) Now() time.Time {
 
 func (s *Sim) simAt(real time.Time) time.Time {
 	elapsed := float64(real.Sub(s.realStart)) * s.speed
-	if elapsed > math.MaxInt64 {
-		elapsed = math.MaxInt64
+	if elapsed >= math.MaxInt64 {
+		return s.start.Add(math.MaxInt64)
 	}
 	return s.start.Add(time.Duration(elapsed))
 }

@@ -31,7 +31,7 @@ func TestDayScoreboardsProgressAsTruthSays(t *testing.T) {
 				last := map[string]game.Status{}
 				seen := map[string]map[game.Status]bool{}
 				// Poll from before the day's first listing until after its
-				// last final, every four simulated minutes.
+				// last final, every five simulated minutes.
 				from, to := day.Add(30*time.Hour), day
 				for _, g := range truth {
 					if midnight(listingDay(g)).Equal(day) {
@@ -53,7 +53,7 @@ func TestDayScoreboardsProgressAsTruthSays(t *testing.T) {
 						}
 					}
 				}
-				for at := from; at.Before(to); at = at.Add(4 * time.Minute) {
+				for at := from; at.Before(to); at = at.Add(5 * time.Minute) {
 					for _, g := range boardAt(t, s, at, key, day) {
 						tr, ok := truth[g.ID]
 						require.True(t, ok, "game %s is in Truth", g.ID)
@@ -248,13 +248,12 @@ func TestLiveStatesReadAsTheParserExpects(t *testing.T) {
 	tr := everything(s)
 	names := map[string]bool{}
 	for _, g := range tr.Games {
-		day := listingDay(g)
 		for _, c := range g.Statuses {
 			if c.Time.IsZero() || c.Name == "STATUS_POSTPONED" {
 				continue
 			}
 			names[g.League+" "+c.Name] = true
-			at := findGame(boardAt(t, s, c.Time.Add(time.Second), g.League, day), g.ID)
+			at := gameAt(t, s, c.Time.Add(time.Second), g.League, g.ID)
 			require.NotNil(t, at)
 			switch c.Name {
 			case "STATUS_HALFTIME":
@@ -382,9 +381,8 @@ func TestRecordsUpdateAtFinals(t *testing.T) {
 		if g.Final == nil {
 			continue
 		}
-		day := listingDay(g)
-		before := findGame(boardAt(t, s, g.End.Add(-time.Nanosecond), g.League, day), g.ID)
-		after := findGame(boardAt(t, s, g.End, g.League, day), g.ID)
+		before := gameAt(t, s, g.End.Add(-time.Nanosecond), g.League, g.ID)
+		after := gameAt(t, s, g.End, g.League, g.ID)
 		require.NotNil(t, before)
 		require.NotNil(t, after)
 		for _, side := range []struct {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // The team files are unmodified copies of the captured teams answers
@@ -91,9 +92,40 @@ func teamsFile(leagueKey string) ([]byte, error) {
 	return dataFS.ReadFile("data/" + leagueKey + "-teams.json")
 }
 
-// loadTeams reads a league's teams, sorted by abbreviation so that every
-// draw from the seed sees them in the same order.
+var (
+	teamsOnce  = map[string]*sync.Once{"nfl": {}, "nhl": {}}
+	teamsProto = map[string][]team{}
+	teamsErr   = map[string]error{}
+)
+
+// loadTeams returns fresh copies of a league's teams (each simulation
+// draws its own strengths), sorted by abbreviation so that every draw from
+// the seed sees them in the same order. The files are parsed once.
 func loadTeams(leagueKey string) ([]*team, error) {
+	once, ok := teamsOnce[leagueKey]
+	if !ok {
+		return nil, fmt.Errorf("simulator: no teams for %s", leagueKey)
+	}
+	once.Do(func() {
+		ts, err := parseTeams(leagueKey)
+		teamsErr[leagueKey] = err
+		for _, t := range ts {
+			teamsProto[leagueKey] = append(teamsProto[leagueKey], *t)
+		}
+	})
+	if err := teamsErr[leagueKey]; err != nil {
+		return nil, err
+	}
+	proto := teamsProto[leagueKey]
+	out := make([]*team, len(proto))
+	for i := range proto {
+		t := proto[i]
+		out[i] = &t
+	}
+	return out, nil
+}
+
+func parseTeams(leagueKey string) ([]*team, error) {
 	raw, err := teamsFile(leagueKey)
 	if err != nil {
 		return nil, fmt.Errorf("simulator: teams of %s: %w", leagueKey, err)
