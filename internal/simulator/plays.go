@@ -182,6 +182,9 @@ func (p *gamePlan) nhlLastPlay(st gameState, t time.Time) lastPlayJSON {
 			ScoreValue: max(e.points, 0), Team: &idJSON{ID: p.sideTeam(e.side).id}}
 	}
 	sg := st.seg
+	if sg.kind == segShootout {
+		return lastPlayJSON{ID: p.id + "95", Type: playTypeJSON{ID: "521", Text: "Shootout", Abbreviation: "shootout"}, Text: "Shootout in progress"}
+	}
 	if sg.kind != segPlay && sg.kind != segHold {
 		return lastPlayJSON{ID: p.id + "9" + fmt.Sprint(sg.period), Type: playTypeJSON{ID: "520", Text: "End Period", Abbreviation: "end-period"},
 			Text: "End of " + p.periodLong(sg.period)}

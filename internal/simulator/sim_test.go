@@ -247,6 +247,7 @@ func TestLiveStatesReadAsTheParserExpects(t *testing.T) {
 	s := newSim(t, simulator.Options{Seed: 4})
 	tr := everything(s)
 	names := map[string]bool{}
+	shootouts := 0
 	for _, g := range tr.Games {
 		for _, c := range g.Statuses {
 			if c.Time.IsZero() || c.Name == "STATUS_POSTPONED" {
@@ -268,15 +269,32 @@ func TestLiveStatesReadAsTheParserExpects(t *testing.T) {
 				case g.League == "nhl" && c.Period == 5:
 					assert.Equal(t, "SO", at.StatusDetail)
 					assert.True(t, at.Overtime())
+					require.NotNil(t, at.Details)
+					assert.Equal(t, "Shootout in progress", at.Details.LastPlay)
+					shootouts++
 				case c.Period > reg:
 					assert.Regexp(t, `^\d+:\d\d - OT$`, at.StatusDetail, g.ID)
 					assert.True(t, at.Overtime())
 				default:
 					assert.Regexp(t, `^\d+:\d\d - (1st|2nd|3rd|4th)$`, at.StatusDetail, g.ID)
 				}
+				// Live extras: NFL possession (a team id on the wire), down
+				// and distance, win probability; NHL only a last play.
+				require.NotNil(t, at.Details, g.ID)
+				assert.NotEmpty(t, at.Details.LastPlay, g.ID)
+				if g.League == "nfl" {
+					assert.Contains(t, []string{g.Home.Abbreviation, g.Away.Abbreviation}, at.Details.Possession, g.ID)
+					assert.Regexp(t, `^(1st|2nd|3rd|4th) & \d+ at [A-Z]+ \d+$`, at.Details.DownDistanceText)
+					require.NotNil(t, at.Details.HomeWinPct)
+					assert.InDelta(t, 0.5, *at.Details.HomeWinPct, 0.5)
+					assert.InDelta(t, 1, *at.Details.HomeWinPct+*at.Details.AwayWinPct, 0.0011)
+				} else {
+					assert.Empty(t, at.Details.Possession)
+				}
 			}
 		}
 	}
+	assert.Positive(t, shootouts, "a shootout was seen live")
 	for _, n := range []string{"nfl STATUS_HALFTIME", "nfl STATUS_END_PERIOD", "nhl STATUS_END_PERIOD", "nfl STATUS_FINAL", "nhl STATUS_FINAL"} {
 		assert.True(t, names[n], n)
 	}
