@@ -285,7 +285,7 @@ func TestServiceClientAgainstStart(t *testing.T) {
 	require.NoError(t, s.Close())
 	require.NoError(t, s.Close(), "Close twice")
 	_, err = s.Start(context.Background())
-	assert.Error(t, err, "Start after Close")
+	assert.ErrorIs(t, err, simulator.ErrClosed, "Start after Close")
 }
 
 // The simulated clock runs at Speed from Start; Done turns true when the

@@ -71,6 +71,9 @@ func (f Faults) Validate() error {
 	return nil
 }
 
+// ErrClosed is returned by Start after Close.
+var ErrClosed = errors.New("simulator: closed")
+
 // Sim is a running simulation: an ESPN-compatible server over a schedule
 // of games fixed at New. It is safe for concurrent use.
 type Sim struct {
@@ -243,7 +246,7 @@ func (s *Sim) Start(ctx context.Context) (string, error) {
 	defer s.mu.Unlock()
 	select {
 	case <-s.closed:
-		return "", errors.New("simulator: closed")
+		return "", ErrClosed
 	default:
 	}
 	if s.srv != nil {
