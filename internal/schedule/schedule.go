@@ -31,6 +31,10 @@ type Observer interface {
 type Options struct {
 	Every  time.Duration // 24h between the starts of two cycles
 	Spread time.Duration // 6h over which one cycle's requests are spread
+	// FirstSpread spreads the first cycle after start, which fills the
+	// schedules of a new installation: 10m, one request every ~10 s for
+	// two leagues of 32 teams.
+	FirstSpread time.Duration
 	// Retry is the pause before teams that failed (up to twice) and
 	// leagues whose team list was still empty are tried again within a
 	// cycle; 1m.
@@ -66,6 +70,10 @@ func NewRefresher(f ScheduleFetcher, teamsOf func(leagueKey string) []game.Team,
 		o.Spread = 6 * time.Hour
 	}
 	o.Spread = min(o.Spread, o.Every)
+	if o.FirstSpread <= 0 {
+		o.FirstSpread = 10 * time.Minute
+	}
+	o.FirstSpread = min(o.FirstSpread, o.Spread)
 	if o.Retry <= 0 {
 		o.Retry = time.Minute
 	}
@@ -94,9 +102,11 @@ type job struct {
 // Run refreshes every team's schedule now and then every Options.Every,
 // until ctx is done.
 func (r *Refresher) Run(ctx context.Context) {
+	spread := r.o.FirstSpread
 	for {
 		started := r.o.Now()
-		r.cycle(ctx)
+		r.cycle(ctx, spread)
+		spread = r.o.Spread
 		wait := r.o.Every - r.o.Now().Sub(started)
 		if !sleep(ctx, max(wait, 0)) {
 			return
@@ -108,14 +118,14 @@ func (r *Refresher) Run(ctx context.Context) {
 // the teams that failed. Leagues without teams yet (the team directory
 // loads from ESPN too) are looked at again every Retry until the cycle's
 // time is up.
-func (r *Refresher) cycle(ctx context.Context) {
+func (r *Refresher) cycle(ctx context.Context, firstSpread time.Duration) {
 	deadline := r.o.Now().Add(r.o.Every)
 	seasons := make(map[string]int, len(r.leagues))
 	for _, l := range r.leagues {
 		seasons[l.Key] = r.o.Season(l)
 	}
 	jobs, empty := r.jobs(r.leagues)
-	spread := r.o.Spread
+	spread := firstSpread
 	var games, failed int
 	for pass := 0; ; pass++ {
 		if pass > 0 {
@@ -135,7 +145,7 @@ func (r *Refresher) cycle(ctx context.Context) {
 			// pass; retries alone are few and go within a retry pause.
 			spread = r.o.Retry
 			if len(more) > 0 {
-				spread = r.o.Spread
+				spread = firstSpread
 			}
 		}
 		var again []job
