@@ -221,7 +221,7 @@
         METHODS.forEach(function (m) {
           var cop = cb[expr][m];
           if (!cop) return;
-          var box = el("div", { "class": "cb" }, el("h4", { text: "Callback " + name + ": " + m.toUpperCase() + " " + expr }));
+          var box = el("details", { "class": "cb" }, el("summary", null, el("h4", { text: "Callback " + name + ": " + m.toUpperCase() + " " + expr })));
           if (cop.description) box.appendChild(markdown(cop.description));
           if (cop.parameters) box.appendChild(parametersTable(cop.parameters));
           if (cop.requestBody) box.appendChild(contentBlock(resolve(cop.requestBody).content));
