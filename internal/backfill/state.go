@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sports-data/sports-data/internal/atomicfile"
 	"github.com/sports-data/sports-data/internal/game"
 )
 
@@ -76,22 +77,7 @@ func (s *state) save() error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
-		return fmt.Errorf("saving backfill state: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(s.path), filepath.Base(s.path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("saving backfill state: %w", err)
-	}
-	_, werr := tmp.Write(append(b, '\n'))
-	serr := tmp.Sync()
-	cerr := tmp.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("saving backfill state: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), s.path); err != nil {
-		os.Remove(tmp.Name())
+	if err := atomicfile.Write(s.path, append(b, '\n'), 0o644); err != nil {
 		return fmt.Errorf("saving backfill state: %w", err)
 	}
 	return nil

@@ -28,8 +28,10 @@ func benchRoute(b *testing.B, path string) {
 	}
 }
 
-func BenchmarkLive(b *testing.B)         { benchRoute(b, "/api/v1/games/live") }
-func BenchmarkLiveFiltered(b *testing.B) { benchRoute(b, "/api/v1/games/live?team_ids=nfl-hou,nhl-bos") }
-func BenchmarkUpcoming(b *testing.B)     { benchRoute(b, "/api/v1/games/upcoming?hours=168") }
-func BenchmarkGameStatus(b *testing.B)   { benchRoute(b, "/api/v1/ha/game-status/HOU") }
-func BenchmarkHealth(b *testing.B)       { benchRoute(b, "/health") }
+func BenchmarkLive(b *testing.B) { benchRoute(b, "/api/v1/games/live") }
+func BenchmarkLiveFiltered(b *testing.B) {
+	benchRoute(b, "/api/v1/games/live?team_ids=nfl-hou,nhl-bos")
+}
+func BenchmarkUpcoming(b *testing.B)   { benchRoute(b, "/api/v1/games/upcoming?hours=168") }
+func BenchmarkGameStatus(b *testing.B) { benchRoute(b, "/api/v1/ha/game-status/HOU") }
+func BenchmarkHealth(b *testing.B)     { benchRoute(b, "/health") }

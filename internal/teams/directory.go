@@ -20,6 +20,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/atomicfile"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 )
@@ -240,34 +241,7 @@ func (d *Directory) write(key string, teams []game.Team) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(d.dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(d.dir, "."+key+".json.tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename this is a no-op
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), d.path(key)); err != nil {
-		return err
-	}
-	// Make the rename itself durable; not every platform can sync a folder.
-	if dir, err := os.Open(d.dir); err == nil {
-		_ = dir.Sync()
-		dir.Close()
-	}
-	return nil
+	return atomicfile.Write(d.path(key), b, 0o644)
 }
 
 // Teams lists a league's teams by name; "" lists every enabled league's,

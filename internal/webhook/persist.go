@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/atomicfile"
 	"github.com/sports-data/sports-data/internal/game"
 )
 
@@ -79,56 +80,14 @@ type deliveredLine struct {
 // writeAtomic replaces path with data so that readers and crashes see either
 // the old or the new content.
 func writeAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			_ = os.Remove(tmp)
-		}
-	}()
-	if err := f.Chmod(0o600); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	ok = true
-	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, fs.ErrInvalid) {
-		return err
-	}
-	return nil
+	// The files hold the webhooks' secrets: owner only.
+	return atomicfile.Write(path, data, 0o600)
 }
 
 // removeTemps deletes temp files a crash left behind mid-write.
 func removeTemps(dir string) {
 	for _, base := range []string{registrationsFile, outboxFile, deliveredFile} {
-		matches, _ := filepath.Glob(filepath.Join(dir, "."+base+".tmp-*"))
+		matches, _ := filepath.Glob(atomicfile.TempPattern(filepath.Join(dir, base)))
 		for _, m := range matches {
 			_ = os.Remove(m)
 		}
