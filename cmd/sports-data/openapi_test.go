@@ -230,7 +230,7 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	}
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	require.NoError(t, err)
-	a, err := build(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	a, err := build(context.Background(), cfg, slog.New(slog.DiscardHandler), time.Now)
 	require.NoError(t, err)
 	t.Cleanup(func() { a.close(context.Background()) })
 
