@@ -19,14 +19,8 @@ build:
 
 ## test: the whole suite with the race detector, against a real InfluxDB 1.8 started for the run
 test:
-	@set -e; \
-	if [ -z "$$SPORTS_DATA_TEST_INFLUXDB_URL" ]; then \
-	  scripts/influxdb-test.sh start; \
-	  export SPORTS_DATA_TEST_INFLUXDB_URL=$$(scripts/influxdb-test.sh url); \
-	  trap 'scripts/influxdb-test.sh stop' EXIT; \
-	fi; \
-	$(GO) vet ./...; \
-	$(GO) test -race -count=1 -timeout 20m ./...
+	$(GO) vet ./...
+	scripts/with-influxdb.sh $(GO) test -race -count=1 -timeout 20m ./...
 
 ## test-unit: the suite without starting InfluxDB (its tests skip)
 test-unit:
@@ -34,13 +28,7 @@ test-unit:
 
 ## bench: Go benchmarks (InfluxDB ones run when SPORTS_DATA_TEST_INFLUXDB_URL is set)
 bench:
-	@set -e; \
-	if [ -z "$$SPORTS_DATA_TEST_INFLUXDB_URL" ]; then \
-	  scripts/influxdb-test.sh start; \
-	  export SPORTS_DATA_TEST_INFLUXDB_URL=$$(scripts/influxdb-test.sh url); \
-	  trap 'scripts/influxdb-test.sh stop' EXIT; \
-	fi; \
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...
+	scripts/with-influxdb.sh $(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...
 
 ## load: requests/s and p99 of the main routes at 50 clients, beside a bare net/http handler
 load: build
