@@ -495,6 +495,6 @@ func scInfluxURL(t *testing.T) string {
 }
 
 // scDatabase is a database name of its own for one test.
-func scDatabase(t *testing.T) string {
+func scDatabase() string {
 	return fmt.Sprintf("scenario_%d", time.Now().UnixNano())
 }

@@ -142,7 +142,7 @@ func TestScenarioPersistenceSQLite(t *testing.T) {
 
 func TestScenarioPersistenceInfluxDB18(t *testing.T) {
 	base := scInfluxURL(t)
-	db := scDatabase(t)
+	db := scDatabase()
 	t.Cleanup(func() { scDropDatabase(t, base, db) })
 
 	feed := newScFeed(t)
