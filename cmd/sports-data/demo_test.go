@@ -1,0 +1,343 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sports-data/sports-data/internal/simulator"
+	"github.com/sports-data/sports-data/internal/webhook"
+)
+
+// demoRun is the demo started in-process through run().
+type demoRun struct {
+	t      *testing.T
+	out    *syncBuffer
+	cancel context.CancelFunc
+	done   chan struct{} // closed when run has returned err
+	err    error
+}
+
+func startDemo(t *testing.T, env map[string]string, args ...string) *demoRun {
+	t.Helper()
+	d := &demoRun{t: t, out: &syncBuffer{}, done: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	d.cancel = cancel
+	go func() {
+		defer close(d.done)
+		d.err = run(ctx, append([]string{"sports-data", "demo"}, args...), func(k string) string { return env[k] }, d.out)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-d.done:
+		case <-time.After(20 * time.Second):
+		}
+	})
+	return d
+}
+
+// wait polls the demo's output until re matches, and returns the match.
+func (d *demoRun) wait(what string, re *regexp.Regexp) []string {
+	d.t.Helper()
+	var m []string
+	require.Eventually(d.t, func() bool {
+		select {
+		case <-d.done:
+			d.t.Fatalf("demo ended early: %v\n%s", d.err, d.out.String())
+		default:
+		}
+		m = re.FindStringSubmatch(d.out.String())
+		return m != nil
+	}, 30*time.Second, 20*time.Millisecond, "waiting for %s:\n%s", what, tail(d.out.String(), 3000))
+	return m
+}
+
+// stop ends the demo as Ctrl-C does and returns what run returned.
+func (d *demoRun) stop() error {
+	d.t.Helper()
+	d.cancel()
+	select {
+	case <-d.done:
+		return d.err
+	case <-time.After(20 * time.Second):
+		d.t.Fatalf("demo did not stop within 20 s\n%s", tail(d.out.String(), 3000))
+		return nil
+	}
+}
+
+var (
+	bannerRE = regexp.MustCompile(`live games\s+(http://127\.0\.0\.1:\d+)/api/v1/games/live`)
+	teamRE   = regexp.MustCompile(`/api/v1/ha/game-status/((?:nfl|nhl)-[a-z]+)`)
+	eventRE  = regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d (game_start|score_change|game_end) [A-Z]+ \d+-\d+ [A-Z]+( \(.+\))?$`)
+)
+
+func getJSON(t *testing.T, url string, v any) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	if v != nil {
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(v), url)
+	}
+	return resp.StatusCode
+}
+
+func TestDemoShowsLiveGamesAndSignedEventsAndStopsCleanly(t *testing.T) {
+	before := runtime.NumGoroutine()
+	dir := filepath.Join(t.TempDir(), "demo")
+	// A folder left by an earlier demo run is emptied.
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, demoMarker), nil, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "sports-data.db"), []byte("stale"), 0o644))
+
+	d := startDemo(t, map[string]string{}, "--speed", "600", "--port", "0", "--data-dir", dir, "--poll", "50ms")
+	base := d.wait("the banner", bannerRE)[1]
+	team := teamRE.FindStringSubmatch(d.out.String())
+	require.NotNil(t, team, d.out.String())
+
+	// At 600× the early games start within seconds of the banner.
+	var live struct {
+		Games []struct {
+			ID     string `json:"id"`
+			Status string `json:"status"`
+		} `json:"games"`
+		Count int `json:"count"`
+	}
+	require.Eventually(t, func() bool {
+		return getJSON(t, base+"/api/v1/games/live", &live) == http.StatusOK && live.Count > 0
+	}, 30*time.Second, 50*time.Millisecond, tail(d.out.String(), 2000))
+	for _, g := range live.Games {
+		assert.Equal(t, "live", g.Status)
+	}
+
+	var status struct {
+		Status string `json:"status"`
+		Team   string `json:"team"`
+	}
+	require.Equal(t, http.StatusOK, getJSON(t, base+"/api/v1/ha/game-status/"+team[1], &status))
+	assert.Contains(t, []string{"live", "upcoming", "final"}, status.Status, "the banner's team has a game on")
+
+	// The receiver registered through the API prints verified events.
+	ev := d.wait("a webhook event line", eventRE)
+	assert.NotEmpty(t, ev[1])
+	assert.NotContains(t, d.out.String(), "rejected a delivery")
+	var hooks struct {
+		Count    int `json:"count"`
+		Webhooks []struct {
+			URL        string `json:"url"`
+			TotalCalls int    `json:"total_calls"`
+		} `json:"webhooks"`
+	}
+	require.Equal(t, http.StatusOK, getJSON(t, base+"/api/v1/ha/webhooks", &hooks))
+	require.Equal(t, 1, hooks.Count)
+	assert.Contains(t, hooks.Webhooks[0].URL, demoReceiverPath)
+
+	require.NoError(t, d.stop())
+	_, err := http.Get(base + "/health")
+	assert.Error(t, err, "the service still answers after the stop")
+
+	// The demo's data replaced the stale file, and the folder stays marked.
+	raw, err := os.ReadFile(filepath.Join(dir, "sports-data.db"))
+	require.NoError(t, err)
+	assert.NotEqual(t, "stale", string(raw))
+	assert.FileExists(t, filepath.Join(dir, demoMarker))
+
+	// Every goroutine of the demo (simulator, receiver, service) is gone.
+	http.DefaultClient.CloseIdleConnections()
+	require.Eventually(t, func() bool { return runtime.NumGoroutine() <= before+2 }, 10*time.Second, 20*time.Millisecond,
+		"goroutines: %d before, %d after", before, runtime.NumGoroutine())
+}
+
+func TestDemoRefusesAFolderWithOtherData(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "sports-data.db"), []byte("real data"), 0o644))
+	out := &syncBuffer{}
+	err := run(context.Background(), []string{"sports-data", "demo", "--port", "0", "--data-dir", dir}, func(string) string { return "" }, out)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "holds data the demo did not write")
+	raw, rerr := os.ReadFile(filepath.Join(dir, "sports-data.db"))
+	require.NoError(t, rerr)
+	assert.Equal(t, "real data", string(raw), "the folder was touched")
+}
+
+func TestDemoFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--speed", "0"}, "--speed"},
+		{[]string{"--speed", "abc"}, "speed"},
+		{[]string{"--port", "70000"}, "--port"},
+		{[]string{"--data-dir", " "}, "--data-dir"},
+		{[]string{"--poll", "1ms"}, "--poll"},
+		{[]string{"extra"}, "unexpected argument"},
+		{[]string{"--clock-start", "2026-11-29T17:00:00Z"}, "go with --attach"},
+		{[]string{"--attach", "ftp://x"}, "not an http(s) URL"},
+		{[]string{"--attach", "http://127.0.0.1:1"}, "needs --clock-start"},
+		{[]string{"--attach", "http://127.0.0.1:1", "--clock-start", "sunday", "--clock-epoch", "1"}, "RFC 3339"},
+	} {
+		_, err := parseDemoFlags(tc.args, &bytes.Buffer{})
+		if assert.Error(t, err, tc.args) {
+			assert.Contains(t, err.Error(), tc.want, tc.args)
+		}
+	}
+	var out bytes.Buffer
+	require.NoError(t, demoCommand(context.Background(), []string{"--help"}, func(string) string { return "" }, &out))
+	assert.Contains(t, out.String(), "--speed")
+	assert.NotContains(t, out.String(), "--attach", "the attach flags are for programs")
+}
+
+// A process attached to another's simulator runs on the same clock: what
+// it calls live is what the simulator plays at that moment.
+func TestDemoAttachedFollowsTheSimulatorsClock(t *testing.T) {
+	const speed = 300
+	sim, err := simulator.New(simulator.Options{Start: simulator.SundayNoonET(time.Now()).Add(50 * time.Minute), Speed: speed, Seed: 3})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = sim.Close() })
+	base, err := sim.Start(context.Background())
+	require.NoError(t, err)
+	r0 := time.Now()
+	simNow := sim.Now()
+	epoch := r0.Add(time.Since(r0) / 2)
+
+	port := freeTCPPort(t)
+	d := startDemo(t, map[string]string{"LOG_LEVEL": "info"}, "--attach", base,
+		"--clock-start", simNow.Format(time.RFC3339Nano), "--clock-epoch", strconv.FormatInt(epoch.UnixNano(), 10),
+		"--speed", strconv.Itoa(speed), "--port", strconv.Itoa(port), "--data-dir", t.TempDir(), "--poll", "20ms")
+	d.wait("listening", regexp.MustCompile(`msg=listening`))
+	svc := fmt.Sprintf("http://127.0.0.1:%d", port)
+
+	// The early games kick off ten simulated minutes in; the service lists
+	// exactly the simulator's live games at some poll after that.
+	require.Eventually(t, func() bool {
+		var live struct {
+			Games []struct {
+				ID string `json:"id"`
+			} `json:"games"`
+		}
+		if getJSON(t, svc+"/api/v1/games/live", &live) != http.StatusOK || len(live.Games) == 0 {
+			return false
+		}
+		var got, want []string
+		for _, g := range live.Games {
+			got = append(got, g.ID)
+		}
+		for _, g := range sim.Truth().Games {
+			if !g.Start.IsZero() && g.Final == nil {
+				want = append(want, g.ID)
+			}
+		}
+		return assert.ObjectsAreEqual(sortedCopy(want), sortedCopy(got))
+	}, 30*time.Second, 20*time.Millisecond)
+
+	// Its upcoming list is judged by the simulated clock: nothing before
+	// the simulated now, and the late games of the simulated Sunday.
+	var up struct {
+		Games []struct {
+			StartTime string `json:"start_time"`
+		} `json:"games"`
+	}
+	require.Equal(t, http.StatusOK, getJSON(t, svc+"/api/v1/games/upcoming?hours=12&league=nfl", &up))
+	require.NotEmpty(t, up.Games)
+	now := sim.Now()
+	for _, g := range up.Games {
+		st, err := time.Parse("2006-01-02T15:04Z", g.StartTime)
+		require.NoError(t, err)
+		assert.False(t, st.Before(now.Add(-time.Minute)), "upcoming game at %s, simulated now %s", st, now)
+		assert.True(t, st.Before(now.Add(12*time.Hour+time.Minute)), "upcoming game at %s, simulated now %s", st, now)
+	}
+	require.NoError(t, d.stop())
+	assert.Contains(t, d.out.String(), "msg=stopped")
+}
+
+func TestDemoReceiverVerifiesAndPrintsOneLinePerEvent(t *testing.T) {
+	out := &syncBuffer{}
+	const secret = "demo-receiver-secret-0123456789"
+	r, err := startDemoReceiver(secret, &lineWriter{w: out})
+	require.NoError(t, err)
+	t.Cleanup(r.close)
+
+	body := []byte(`{"event":"score_change","event_id":"e1","league":"NFL","home_team":"NE","away_team":"BUF",` +
+		`"score":{"home":14,"away":10},"home_diff":7,"away_diff":0,"timestamp":"2025-10-12T17:41:07Z"}`)
+	post := func(secret string, body []byte) int {
+		hexSig, std := webhook.Signatures(secret, "e1", "1760290867", body)
+		req, err := http.NewRequest(http.MethodPost, r.url, bytes.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("X-Webhook-Signature", hexSig)
+		req.Header.Set("X-Webhook-ID", "e1")
+		req.Header.Set("webhook-id", "e1")
+		req.Header.Set("webhook-timestamp", "1760290867")
+		req.Header.Set("webhook-signature", std)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	require.Equal(t, http.StatusNoContent, post(secret, body))
+	assert.Equal(t, "13:41:07 score_change NE 14-10 BUF (+7 NE)\n", out.String())
+
+	require.Equal(t, http.StatusUnauthorized, post("another-secret-0123456789", body))
+	tampered := bytes.Replace(body, []byte(`"home":14`), []byte(`"home":21`), 1)
+	hexSig, _ := webhook.Signatures(secret, "e1", "1760290867", body)
+	req, _ := http.NewRequest(http.MethodPost, r.url, bytes.NewReader(tampered))
+	req.Header.Set("X-Webhook-Signature", hexSig)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	require.Len(t, lines, 3)
+	assert.Contains(t, lines[1], "rejected a delivery")
+	assert.Contains(t, lines[2], "rejected a delivery")
+}
+
+func TestDemoEventLines(t *testing.T) {
+	for _, tc := range []struct {
+		body, want string
+	}{
+		{`{"event":"game_start","league":"NHL","home_team":"BOS","away_team":"TOR","score":{"home":0,"away":0},"timestamp":"2026-11-29T00:07:00Z"}`,
+			"19:07:00 game_start BOS 0-0 TOR (NHL game under way)"},
+		{`{"event":"score_change","home_team":"NE","away_team":"BUF","score":{"home":7,"away":0},"home_diff":0,"away_diff":-6,"timestamp":"2026-11-29T18:10:00Z"}`,
+			"13:10:00 score_change NE 7-0 BUF (-6 BUF, overturned)"},
+		{`{"event":"score_change","home_team":"NE","away_team":"BUF","score":{"home":3,"away":7},"home_diff":3,"away_diff":7,"timestamp":"2026-11-29T18:10:00Z"}`,
+			"13:10:00 score_change NE 3-7 BUF (+3 NE, +7 BUF)"},
+		{`{"event":"game_end","home_team":"NE","away_team":"BUF","score":{"home":23,"away":17},"winner":"NE","timestamp":"2026-11-29T21:10:00Z"}`,
+			"16:10:00 game_end NE 23-17 BUF (final, NE win)"},
+		{`{"event":"game_end","home_team":"NE","away_team":"BUF","score":{"home":10,"away":10},"winner":"tie","timestamp":"2026-11-29T21:10:00Z"}`,
+			"16:10:00 game_end NE 10-10 BUF (final, a tie)"},
+	} {
+		var ev demoEvent
+		require.NoError(t, json.Unmarshal([]byte(tc.body), &ev))
+		assert.Equal(t, tc.want, ev.line())
+	}
+}
+
+func freeTCPPort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func sortedCopy(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
+}
