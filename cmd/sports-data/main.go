@@ -74,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return nil
 	case "backfill":
 		return backfillCommand(ctx, args[2:], getenv, stdout)
+	case "demo":
+		return demoCommand(ctx, args[2:], getenv, stdout)
 	default:
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 	}
