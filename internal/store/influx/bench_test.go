@@ -106,6 +106,66 @@ func BenchmarkWrite(b *testing.B) {
 	}
 }
 
+// BenchmarkWriteInterleaved times store and raw writes of the same batch
+// one after the other in every iteration, so that both see the same load
+// on a shared machine; it reports both rates and their ratio.
+func BenchmarkWriteInterleaved(b *testing.B) {
+	base := influxURL(b)
+	pool := writeBenchPoints()
+	lines := make([][]byte, len(pool))
+	for i, p := range pool {
+		lp, err := influx.LineProtocol(p)
+		require.NoError(b, err)
+		lines[i] = lp
+	}
+	ctx := context.Background()
+	for _, size := range []int{100, 5000} {
+		b.Run(fmt.Sprintf("batch=%d", size), func(b *testing.B) {
+			s := openStore(b, influx.Options{URL: base, Database: freshDatabase(b, base), RetentionDays: 0})
+			require.NoError(b, s.Write(ctx, pool[:1]))
+			rawDB := freshDatabase(b, base)
+			seriesValues(b, influxQL(b, base, "", "", `CREATE DATABASE "`+rawDB+`"`))
+			client := &http.Client{}
+			var storeTime, rawTime time.Duration
+			written, next := 0, 0
+			var body bytes.Buffer
+			b.ResetTimer()
+			for range b.N {
+				if next+size > len(pool) {
+					next = 0
+				}
+				start := time.Now()
+				if err := s.Write(ctx, pool[next:next+size]); err != nil {
+					b.Fatal(err)
+				}
+				storeTime += time.Since(start)
+
+				body.Reset()
+				for _, l := range lines[next : next+size] {
+					body.Write(l)
+				}
+				start = time.Now()
+				resp, err := client.Post(base+"/write?db="+rawDB+"&precision=ns", "text/plain", &body)
+				if err != nil {
+					b.Fatal(err)
+				}
+				_ = resp.Body.Close()
+				rawTime += time.Since(start)
+				if resp.StatusCode != http.StatusNoContent {
+					b.Fatalf("HTTP %d", resp.StatusCode)
+				}
+				next += size
+				written += size
+			}
+			storeRate := float64(written) / storeTime.Seconds()
+			rawRate := float64(written) / rawTime.Seconds()
+			b.ReportMetric(storeRate, "store-points/s")
+			b.ReportMetric(rawRate, "raw-points/s")
+			b.ReportMetric(storeRate/rawRate, "store/raw")
+		})
+	}
+}
+
 // twoSeasons is a store holding the NFL 2023 and 2024 seasons, written in
 // batches of 5000.
 func twoSeasons(b *testing.B) (*influx.Store, []storetest.Game) {
