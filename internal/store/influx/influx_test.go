@@ -324,6 +324,23 @@ func TestPointsBeyondRetentionAreReportedInfluxDB18(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, got, 1, "the point inside the retention was stored")
 	assert.Equal(t, 14, got[0].HomeScore)
+
+	// A backfill larger than one request: the old first request does not
+	// stop the newer ones, and the count covers every request.
+	h := storetest.NewGame("nfl", "401671601", now.Add(-96*time.Hour), "LV", "LAC")
+	var backfill []store.Point
+	for i := range 6000 {
+		backfill = append(backfill, storetest.ScorePoint(h, now.Add(-96*time.Hour+time.Duration(i)*time.Second), storetest.Live, i, 0, 1))
+	}
+	for i := range 20 {
+		backfill = append(backfill, storetest.ScorePoint(h, now.Add(-time.Hour+time.Duration(i)*time.Second), storetest.Live, i, 1, 4))
+	}
+	err = s.Write(context.Background(), backfill)
+	require.ErrorAs(t, err, &br)
+	assert.Equal(t, 6000, br.Dropped)
+	got, err = s.Timeline(context.Background(), "nfl", h.ID)
+	require.NoError(t, err)
+	assert.Len(t, got, 20)
 }
 
 func TestFieldTypeConflictIsRejectedInfluxDB18(t *testing.T) {

@@ -141,12 +141,35 @@ func (s *Store) Write(ctx context.Context, points []store.Point) error {
 		chunks = append(chunks, buf.Bytes())
 	}
 
+	// A refused chunk does not stop the others: what the server refuses
+	// stays refused, and the rest of a backfill must still land. A server
+	// that cannot be reached stops the batch, which is written again later.
+	var retention *BeyondRetentionError
+	var rejected []error
 	for _, chunk := range chunks {
-		if err := s.writeChunk(ctx, chunk); err != nil {
+		err := s.writeChunk(ctx, chunk)
+		var br *BeyondRetentionError
+		switch {
+		case err == nil:
+		case errors.As(err, &br):
+			if retention == nil {
+				retention = br
+			} else {
+				retention.Dropped += br.Dropped
+			}
+		case errors.Is(err, ErrRejected):
+			rejected = append(rejected, err)
+		default:
 			return err
 		}
 	}
-	return nil
+	if retention != nil {
+		rejected = append([]error{retention}, rejected...)
+	}
+	if len(rejected) == 1 {
+		return rejected[0]
+	}
+	return errors.Join(rejected...)
 }
 
 func (s *Store) writeChunk(ctx context.Context, body []byte) error {
