@@ -293,7 +293,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	}
 	a.tasks = append(a.tasks, func(ctx context.Context) {
 		if db != nil {
-			seedBaseline(ctx, db, cfg, rec, hooks, logger, now())
+			seedBaseline(ctx, db, w, cfg, rec, hooks, logger, now())
 		}
 		close(seeded)
 	})
@@ -335,8 +335,20 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 // of this season's games, so that a restart writes nothing for games
 // that did not change while the service was down. A store that does not
 // answer within a few seconds is skipped: polling must start.
-func seedBaseline(ctx context.Context, db store.Store, cfg *config.Config, rec *recorder.Recorder, hooks *webhook.Service, logger *slog.Logger, now time.Time) {
+func seedBaseline(ctx context.Context, db store.Store, w *writer.Writer, cfg *config.Config, rec *recorder.Recorder, hooks *webhook.Service, logger *slog.Logger, now time.Time) {
+	// Points still in the spool are newer than anything the store has: a
+	// restart during a store outage must not store their state again.
+	pending, err := w.Pending()
+	if err != nil {
+		logger.Warn("spool not fully readable for the baseline", "err", err)
+	}
 	for _, l := range cfg.Leagues {
+		var mine []store.Point
+		for _, p := range pending {
+			if p.League == l.Key {
+				mine = append(mine, p)
+			}
+		}
 		bctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		unfinished, err := db.Unfinished(bctx, l.Key, now.Add(-14*24*time.Hour))
 		var rows []store.Point
@@ -349,9 +361,8 @@ func seedBaseline(ctx context.Context, db store.Store, cfg *config.Config, rec *
 		cancel()
 		if err != nil {
 			logger.Warn("no stored baseline; a restart may store a game's current state once more", "league", l.Key, "err", err)
-			continue
 		}
-		rec.Seed(l.Key, append(rows, unfinished...))
+		rec.Seed(l.Key, append(append(rows, unfinished...), mine...))
 		hooks.Seed(l.Key, gamesFromPoints(l.Key, unfinished))
 	}
 }

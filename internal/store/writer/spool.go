@@ -429,3 +429,32 @@ func (s *spool) close() error {
 	}
 	return nil
 }
+
+// pending reads every point not yet replayed, oldest first, without
+// consuming any. Undecodable lines are skipped, as replay skips them.
+func (s *spool) pending() ([]store.Point, error) {
+	var out []store.Point
+	for _, seg := range s.segs {
+		f, err := os.Open(seg.path)
+		if err != nil {
+			return out, fmt.Errorf("writer: read spool: %w", err)
+		}
+		start := int64(0)
+		if seg == s.segs[0] {
+			start = seg.readOff
+		}
+		r := bufio.NewReader(io.NewSectionReader(f, start, seg.size-start))
+		for {
+			line, err := r.ReadBytes('\n')
+			if err != nil {
+				break // a torn last line has no newline and is not a point yet
+			}
+			var p store.Point
+			if json.Unmarshal(line, &p) == nil && p.Series != "" && p.League != "" {
+				out = append(out, p)
+			}
+		}
+		f.Close()
+	}
+	return out, nil
+}

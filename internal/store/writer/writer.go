@@ -640,3 +640,14 @@ func (w *Writer) pruneLive(now time.Time) {
 		}
 	}
 }
+
+// Pending returns the points not yet in the store, spooled ones first, in
+// the order they will be written. A restart during a store outage reads them
+// as the newest known state of each game: the store does not have it yet.
+func (w *Writer) Pending() ([]store.Point, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out, err := w.sp.pending()
+	out = append(out, w.queue.buf[w.queue.head:]...)
+	return out, err
+}
