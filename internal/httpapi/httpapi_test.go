@@ -173,3 +173,23 @@ func TestClientIPBehindAProxy(t *testing.T) {
 	r.RemoteAddr = "203.0.113.5:5555" // a public peer cannot choose its address
 	assert.Equal(t, "203.0.113.5", clientIP(r))
 }
+
+// TestRateLimitIsASlidingMinute: requests spread over a minute count
+// together; the budget comes back as the oldest ones age out.
+func TestRateLimitIsASlidingMinute(t *testing.T) {
+	c := &clock{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+	l := newIPLimiter(100, c.now)
+	for i := 0; i < 100; i++ {
+		ok, _ := l.allow("198.51.100.1")
+		require.True(t, ok, "request %d", i+1)
+		c.t = c.t.Add(500 * time.Millisecond) // 100 requests over 50 s
+	}
+	ok, wait := l.allow("198.51.100.1")
+	require.False(t, ok, "the 101st within a minute is refused")
+	assert.Equal(t, 10*time.Second, wait, "until the first request is a minute old")
+	c.t = c.t.Add(wait)
+	ok, _ = l.allow("198.51.100.1")
+	assert.True(t, ok)
+	ok, _ = l.allow("198.51.100.1")
+	assert.False(t, ok, "only one slot came back")
+}

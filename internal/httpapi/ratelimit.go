@@ -8,29 +8,30 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
-// ipLimiter allows each client IP `perMinute` requests in a burst and refills
-// at the same rate per minute: the first perMinute requests within a minute
-// succeed, the next one is 429 with Retry-After.
+// ipLimiter allows each client IP perMinute requests in any sliding
+// minute: the first perMinute requests within a minute succeed, the next one
+// is refused until the oldest of them is a minute old.
 type ipLimiter struct {
 	perMinute int
 	now       func() time.Time
 
 	mu      sync.Mutex
-	clients map[string]*clientLimiter
+	clients map[string]*window
 	swept   time.Time
 }
 
-type clientLimiter struct {
-	lim  *rate.Limiter
-	seen time.Time
+// window holds the times of a client's last perMinute allowed requests, a
+// ring buffer oldest first from next.
+type window struct {
+	times []time.Time
+	next  int
+	last  time.Time
 }
 
 func newIPLimiter(perMinute int, now func() time.Time) *ipLimiter {
-	return &ipLimiter{perMinute: perMinute, now: now, clients: map[string]*clientLimiter{}}
+	return &ipLimiter{perMinute: perMinute, now: now, clients: map[string]*window{}}
 }
 
 // allow reports whether ip may go on, and if not, after how long.
@@ -39,26 +40,32 @@ func (l *ipLimiter) allow(ip string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.swept) > time.Minute {
-		// A limiter idle for two minutes is full again; forgetting it
-		// changes nothing and bounds memory.
-		for k, c := range l.clients {
-			if now.Sub(c.seen) > 2*time.Minute {
+		// A client silent for a minute has its whole budget back;
+		// forgetting it changes nothing and bounds memory.
+		for k, w := range l.clients {
+			if now.Sub(w.last) > time.Minute {
 				delete(l.clients, k)
 			}
 		}
 		l.swept = now
 	}
-	c, ok := l.clients[ip]
+	w, ok := l.clients[ip]
 	if !ok {
-		c = &clientLimiter{lim: rate.NewLimiter(rate.Limit(float64(l.perMinute)/60), l.perMinute)}
-		l.clients[ip] = c
+		w = &window{times: make([]time.Time, 0, min(l.perMinute, 1024))}
+		l.clients[ip] = w
 	}
-	c.seen = now
-	r := c.lim.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return false, d
+	if len(w.times) < l.perMinute {
+		w.times = append(w.times, now)
+		w.last = now
+		return true, 0
 	}
+	oldest := w.times[w.next]
+	if wait := oldest.Add(time.Minute).Sub(now); wait > 0 {
+		return false, wait
+	}
+	w.times[w.next] = now
+	w.next = (w.next + 1) % len(w.times)
+	w.last = now
 	return true, 0
 }
 
