@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // League describes how ESPN serves one league and how its games are counted.
@@ -99,4 +100,20 @@ func (l League) SeasonFor(year, month int) int {
 		}
 	}
 	return year
+}
+
+// SeasonWindow is a span of dates that holds every game of a season, with a
+// month to spare on either side (rescheduled games, late playoffs): the
+// season ESPN numbers Y, by the league's calendar. Stores use it to bound
+// season queries in time.
+func (l League) SeasonWindow(season int) (from, to time.Time) {
+	switch l.Key {
+	case "nhl", "nba":
+		// Named by the year they end in: October Y-1 to June Y.
+		return time.Date(season-1, time.August, 1, 0, 0, 0, 0, time.UTC), time.Date(season, time.August, 1, 0, 0, 0, 0, time.UTC)
+	case "nfl", "ncaaf":
+		// August Y to February Y+1.
+		return time.Date(season, time.July, 1, 0, 0, 0, 0, time.UTC), time.Date(season+1, time.April, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return time.Date(season-1, time.December, 1, 0, 0, 0, 0, time.UTC), time.Date(season+1, time.February, 1, 0, 0, 0, 0, time.UTC)
 }

@@ -489,6 +489,11 @@ func TestSQLCarriesValuesAsParameters(t *testing.T) {
 	}
 	assert.Equal(t, team, tickets[0].Params["team"])
 	assert.Equal(t, "2024", tickets[0].Params["season"])
+	// A season is bounded in time too, so InfluxDB 3 Core reads only that
+	// season's files.
+	assert.Contains(t, tickets[0].SQL, "time >= $season_from AND time < $season_to")
+	assert.Equal(t, "2024-07-01T00:00:00Z", tickets[0].Params["season_from"])
+	assert.Equal(t, "2025-04-01T00:00:00Z", tickets[0].Params["season_to"])
 	assert.Equal(t, gameID, tickets[1].Params["game_id"])
 	assert.Equal(t, kickoff.Format(time.RFC3339Nano), tickets[2].Params["since"])
 }

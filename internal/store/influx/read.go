@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/store"
 )
 
@@ -46,6 +47,15 @@ func (s *Store) Games(ctx context.Context, q store.GameQuery) ([]store.Point, er
 	if q.Season != 0 {
 		where = append(where, "season = $season")
 		params["season"] = strconv.Itoa(q.Season)
+		// Bound the season in time as well: InfluxDB 3 Core refuses a query
+		// that touches too many files, and a tag filter does not narrow
+		// the files a query reads; a time range does.
+		if l, ok := league.Lookup(q.League); ok {
+			from, to := l.SeasonWindow(q.Season)
+			where = append(where, "time >= $season_from AND time < $season_to")
+			params["season_from"] = from.Format(time.RFC3339Nano)
+			params["season_to"] = to.Format(time.RFC3339Nano)
+		}
 	}
 	if q.Team != "" {
 		where = append(where, "(home_team = $team OR away_team = $team)")
