@@ -415,6 +415,9 @@ type demoReceiver struct {
 	out    *lineWriter
 	srv    *http.Server
 	done   chan struct{}
+
+	mu   sync.Mutex
+	seen map[string]bool // event ids printed
 }
 
 func startDemoReceiver(secret string, out *lineWriter) (*demoReceiver, error) {
@@ -427,6 +430,7 @@ func startDemoReceiver(secret string, out *lineWriter) (*demoReceiver, error) {
 		secret: secret,
 		out:    out,
 		done:   make(chan struct{}),
+		seen:   map[string]bool{},
 	}
 	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 5 * time.Second}
 	go func() {
@@ -461,7 +465,21 @@ func (r *demoReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "not JSON", http.StatusBadRequest)
 		return
 	}
-	r.out.print(ev.line())
+	// A delivery whose answer reached the sender too late is sent again
+	// with the same id; receivers are expected to tell by the id.
+	id := req.Header.Get("webhook-id")
+	r.mu.Lock()
+	again := r.seen[id]
+	if len(r.seen) >= 100000 {
+		clear(r.seen)
+	}
+	r.seen[id] = true
+	r.mu.Unlock()
+	line := ev.line()
+	if again {
+		line += " [sent again, same event id]"
+	}
+	r.out.print(line)
 	w.WriteHeader(http.StatusNoContent)
 }
 

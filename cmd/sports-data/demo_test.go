@@ -291,6 +291,8 @@ func TestDemoReceiverVerifiesAndPrintsOneLinePerEvent(t *testing.T) {
 	}
 	require.Equal(t, http.StatusNoContent, post(secret, body))
 	assert.Equal(t, "13:41:07 score_change NE 14-10 BUF (+7 NE)\n", out.String())
+	require.Equal(t, http.StatusNoContent, post(secret, body), "a repeat is accepted")
+	assert.Equal(t, "13:41:07 score_change NE 14-10 BUF (+7 NE)\n13:41:07 score_change NE 14-10 BUF (+7 NE) [sent again, same event id]\n", out.String())
 
 	require.Equal(t, http.StatusUnauthorized, post("another-secret-0123456789", body))
 	tampered := bytes.Replace(body, []byte(`"home":14`), []byte(`"home":21`), 1)
@@ -302,9 +304,9 @@ func TestDemoReceiverVerifiesAndPrintsOneLinePerEvent(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	require.Len(t, lines, 3)
-	assert.Contains(t, lines[1], "rejected a delivery")
+	require.Len(t, lines, 4)
 	assert.Contains(t, lines[2], "rejected a delivery")
+	assert.Contains(t, lines[3], "rejected a delivery")
 }
 
 func TestDemoEventLines(t *testing.T) {
