@@ -1,9 +1,15 @@
 // Command loadcheck measures the service under load on this machine: it
-// serves real ESPN captures from a local server, starts the sports-data
-// binary against it, and drives each route with concurrent keep-alive
-// clients beside a bare net/http handler that returns a body of the same
-// size, so the ratio between the two is the figure that travels between
-// machines. Every request goes to 127.0.0.1.
+// serves real ESPN captures from a local server, loads Kansas City's 2023
+// season from the team schedule capture with the backfill command, starts
+// the sports-data binary against it, and drives each route with concurrent
+// keep-alive clients beside a bare net/http handler that returns a body of
+// the same size, so the ratio between the two is the figure that travels
+// between machines. Every request goes to 127.0.0.1.
+//
+// Before a route is driven its answer is checked: the HA status of a live
+// game, a non-empty live list, and a history page of the stored season
+// with its statistics (history answers come from the service's five-minute
+// result cache after the first request, as they do for users).
 //
 //	go build -o bin/sports-data ./cmd/sports-data
 //	go run ./cmd/loadcheck -bin bin/sports-data -clients 50 -duration 10s
@@ -58,14 +64,23 @@ func run(bin, fixtures string, clients int, duration time.Duration) error {
 	defer os.RemoveAll(dataDir)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin)
-	cmd.Env = append(os.Environ(),
-		"PORT="+port, "DATA_DIR="+dataDir, "ESPN_BASE_URL="+espnURL, "LOG_LEVEL=error",
-		"POLL_LIVE_INTERVAL=1s", "POLL_IDLE_INTERVAL=1s",
+	env := []string{
+		"PATH=" + os.Getenv("PATH"),
+		"PORT=" + port, "DATA_DIR=" + dataDir, "ESPN_BASE_URL=" + espnURL, "LOG_LEVEL=error",
+		"STORE=sqlite", "POLL_LIVE_INTERVAL=1s", "POLL_IDLE_INTERVAL=1s",
+		// The 2023 season is older than the default retention of 730 days.
+		"INFLUXDB_RETENTION_DAYS=3650",
 		// The history limit of 100 a minute per client would turn the
 		// measurement into one of 429s.
 		"HISTORY_RATE_LIMIT_PER_MINUTE=1000000000",
-	)
+	}
+	backfill := exec.CommandContext(ctx, bin, "backfill", "--league", "nfl", "--season", "2023", "--team", "KC")
+	backfill.Env = env
+	if out, err := backfill.CombinedOutput(); err != nil {
+		return fmt.Errorf("loading the KC 2023 season: %v\n%s", err, out)
+	}
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Env = env
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting %s: %v", bin, err)
@@ -79,17 +94,24 @@ func run(bin, fixtures string, clients int, duration time.Duration) error {
 		return err
 	}
 
-	routes := []string{
-		"/api/v1/ha/game-status/HOU",
-		"/api/v1/games/live",
-		"/api/v1/games/history?team=HOU&season=2022",
+	routes := []struct {
+		path  string
+		check func([]byte) error
+	}{
+		{"/api/v1/ha/game-status/HOU", checkStatus},
+		{"/api/v1/games/live", checkLive},
+		{"/api/v1/games/history?team=KC&season=2023", checkHistory},
 	}
 	fmt.Printf("%d clients, %s per route, GOMAXPROCS=%s (loadcheck), %d CPUs\n\n", clients, duration, fmt.Sprint(runtime.GOMAXPROCS(0)), runtime.NumCPU())
 	fmt.Printf("%-45s %10s %9s %9s %8s | %10s %9s | %s\n", "route", "req/s", "p50", "p99", "bytes", "bare req/s", "bare p99", "ratio")
-	for _, r := range routes {
+	for _, route := range routes {
+		r := route.path
 		body, err := fetch(base + r)
 		if err != nil {
 			return err
+		}
+		if err := route.check(body); err != nil {
+			return fmt.Errorf("%s: %v: %s", r, err, body)
 		}
 		got := drive(base+r, clients, duration)
 		bareURL, stopBare := bare(body)
@@ -100,6 +122,52 @@ func run(bin, fixtures string, clients int, duration time.Duration) error {
 		if got.errors > 0 {
 			fmt.Printf("  %d requests failed\n", got.errors)
 		}
+	}
+	return nil
+}
+
+// checkStatus wants the HA status of a team playing in the live capture.
+func checkStatus(body []byte) error {
+	var v struct {
+		Status string `json:"status"`
+		IsLive bool   `json:"is_live"`
+	}
+	if err := json.Unmarshal(body, &v); err != nil {
+		return err
+	}
+	if v.Status != "live" || !v.IsLive {
+		return fmt.Errorf("status %q, want live", v.Status)
+	}
+	return nil
+}
+
+func checkLive(body []byte) error {
+	var v struct {
+		Count int `json:"count"`
+	}
+	if err := json.Unmarshal(body, &v); err != nil {
+		return err
+	}
+	if v.Count == 0 {
+		return fmt.Errorf("no live games")
+	}
+	return nil
+}
+
+// checkHistory wants the stored KC season: 17 regular-season games and
+// the playoffs, with statistics over the finals.
+func checkHistory(body []byte) error {
+	var v struct {
+		Total      int `json:"total"`
+		Statistics *struct {
+			GamesPlayed int `json:"games_played"`
+		} `json:"statistics"`
+	}
+	if err := json.Unmarshal(body, &v); err != nil {
+		return err
+	}
+	if v.Total < 17 || v.Statistics == nil || v.Statistics.GamesPlayed < 17 {
+		return fmt.Errorf("want the stored 2023 season (17 games or more, with statistics)")
 	}
 	return nil
 }
@@ -176,7 +244,9 @@ func serveCaptures(dir string) (string, func(), error) {
 		"/football/nfl/scoreboard": "nfl/scoreboard-2022-wk1-sun-live-mixed.json",
 		"/hockey/nhl/scoreboard":   "nhl/scoreboard-2022-09-25-preseason-live-mixed-ot.json",
 		"/football/nfl/teams":      "nfl/teams.json",
-		"/hockey/nhl/teams":        "nhl/teams.json",
+		// Kansas City is team 12; the backfill loads its season from here.
+		"/football/nfl/teams/12/schedule": "nfl/team-12-kc-schedule-2023-season-final.json",
+		"/hockey/nhl/teams":               "nhl/teams.json",
 	}
 	bodies := map[string][]byte{}
 	for path, rel := range files {
