@@ -34,6 +34,23 @@ bench:
 load: build
 	$(GO) run ./cmd/loadcheck -bin $(BIN) -clients $${CLIENTS:-50} -duration $${DURATION:-10s}
 
+# The influxd that scripts/influxdb-test.sh builds.
+SOAK_INFLUXD = $${INFLUXD_BIN_DIR:-$$($(GO) env GOPATH)/bin}/influxd-$${INFLUXDB_VERSION:-1.8.10}
+
+## soak: a simulated NFL and NHL week with faults through the binary, on SQLite and on InfluxDB 1.8 (minutes)
+soak: build
+	scripts/influxdb-test.sh build
+	$(GO) run ./cmd/soak -bin $(BIN) -days 7 -influxd "$(SOAK_INFLUXD)" $(SOAK_FLAGS)
+
+## soak-short: one busy simulated Sunday the same way (about two minutes; InfluxDB part skipped when influxd is not built)
+.PHONY: soak-short
+soak-short: build
+	$(GO) run ./cmd/soak -bin $(BIN) -days 1 -influxd "$(SOAK_INFLUXD)" $(SOAK_FLAGS)
+
+## demo: the service against the built-in season simulator, no network needed (SPEED=60 DEMO_PORT=8005)
+demo:
+	$(GO) run ./cmd/sports-data demo --speed $${SPEED:-60} --port $${DEMO_PORT:-8005}
+
 ## fuzz-ci: every fuzz target for a few seconds each
 fuzz-ci:
 	@set -e; for pkg in $$($(GO) list ./...); do \
