@@ -21,9 +21,10 @@ type Enqueuer interface {
 
 const (
 	// forgetOver is how long a game that is over stays known after it was
-	// last seen. Sources that keep showing it (the scoreboard of the day,
-	// a daily schedule refresh) keep it known; once they stop, it goes.
-	forgetOver = 48 * time.Hour
+	// last seen: longer than a season, because the team schedule shows
+	// every final of the season at each refresh, and a refresh after a
+	// gap of days must not find them new.
+	forgetOver = 400 * 24 * time.Hour
 	// forgetAny bounds games that vanish from every source before they
 	// are over (a game moved out of the polled days).
 	forgetAny = 30 * 24 * time.Hour
@@ -206,8 +207,11 @@ func (r *Recorder) sweep(now time.Time) {
 	}
 	r.lastSweep = now
 	for k, e := range r.games {
-		idle := now.Sub(e.seen)
-		if idle > forgetAny || (idle > forgetOver && over(e.score.status)) {
+		limit := forgetAny
+		if over(e.score.status) {
+			limit = forgetOver
+		}
+		if now.Sub(e.seen) > limit {
 			delete(r.games, k)
 		}
 	}

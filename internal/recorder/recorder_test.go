@@ -442,29 +442,52 @@ func TestSparserObservationIsNotAChange(t *testing.T) {
 	assert.Equal(t, "New England Patriots", got[0].AwayTeamName)
 }
 
-func TestForgetsGamesLongOverButKeepsOthers(t *testing.T) {
+func TestForgetsVanishedGamesAndFinalsAfterASeason(t *testing.T) {
 	r, q, c := newRecorder()
 	games := parse(t, nflLive)
 	r.Observe("nfl", games)
 	q.take()
 	require.Equal(t, len(games), r.Known())
 
-	c.advance(forgetOver + time.Hour)
+	c.advance(forgetAny + time.Hour)
 	other := parse(t, nhlLiveOT)
 	r.Observe("nhl", other)
 	q.take()
-	// Two NFL finals went; the live and scheduled games stay known.
-	assert.Equal(t, len(games)-2+len(other), r.Known())
+	// The live and scheduled games nothing showed any more went; the two
+	// NFL finals stay known.
+	assert.Equal(t, 2+len(other), r.Known())
 
 	c.advance(time.Minute)
 	r.Observe("nfl", games)
 	got := q.take()
-	assert.Len(t, got, 4, "only the two forgotten finals count as first sight")
-	assert.Len(t, ofGame(got, neMia), 2)
+	assert.Len(t, series(got, store.SeriesScores), len(games)-2, "only the forgotten unfinished games count as first sight")
+	assert.Empty(t, ofGame(got, neMia))
 
-	c.advance(forgetAny + time.Hour)
+	c.advance(forgetOver + time.Hour)
 	r.Observe("mlb", nil)
 	assert.Zero(t, r.Known(), "nothing lingers forever")
+}
+
+// The team schedule shows every final of the season at each daily
+// refresh. After days without such a refresh (ESPN failing that endpoint,
+// the refresher's retries used up), the next one must not store the
+// season's finals once more.
+func TestFinalShownAgainDaysLaterIsNotStoredAgain(t *testing.T) {
+	r, q, c := newRecorder()
+	games := parse(t, nflLive)
+	r.Observe("nfl", games)
+	q.take()
+
+	// Ten days of polls of another league, which sweep hourly.
+	other := parse(t, nhlLiveOT)
+	for i := 0; i < 10*24; i++ {
+		c.advance(time.Hour)
+		r.Observe("nhl", other)
+	}
+	q.take()
+
+	r.Observe("nfl", []game.Game{*find(t, games, neMia)})
+	assert.Empty(t, q.take(), "a final already recorded is not new")
 }
 
 func TestSeedSkipsWhatTheStoreAlreadyHas(t *testing.T) {
