@@ -113,24 +113,28 @@ func TestCheckChain(t *testing.T) {
 		ev("game_start", 0, 0, 0, 0), ev("score_change", 0, 0, 7, 0), ev("score_change", 7, 0, 7, 6),
 		ev("score_change", 7, 6, 7, 0), ev("score_change", 7, 0, 13, 10), ev("game_end", 7, 0, 13, 10),
 	}
-	assert.Empty(t, checkChain(g, good), "scores may be skipped between polls, not invented")
+	wrongEnd := func() []payload {
+		return append(append([]payload{}, good[:5]...), ev("game_end", 7, 0, 13, 7))
+	}
+	assert.Empty(t, checkChain(g, good, false), "scores may be skipped between polls, not invented")
 
 	gap := []payload{good[0], good[1], ev("score_change", 7, 6, 7, 0), good[4], good[5]}
-	assert.Len(t, checkChain(g, gap), 1, "a missing event breaks the chain")
+	assert.Len(t, checkChain(g, gap, false), 1, "a missing event breaks the chain")
 
 	backwards := []payload{good[0], ev("score_change", 0, 0, 13, 0), ev("score_change", 13, 0, 7, 6)}
-	p := checkChain(g, backwards)
+	p := checkChain(g, backwards, false)
 	require.NotEmpty(t, p)
 	assert.Contains(t, p[0], "does not follow 13-0")
 
 	noEnd := good[:5]
-	assert.Equal(t, []string{"NFL 1 NE-BUF: final 13-10, but no game_end was delivered"}, checkChain(g, noEnd))
+	assert.Equal(t, []string{"NFL 1 NE-BUF: final 13-10, but no game_end was delivered"}, checkChain(g, noEnd, false))
+	assert.Empty(t, checkChain(g, noEnd, true), "an end first seen more than an hour late is not sent")
+	assert.NotEmpty(t, checkChain(g, wrongEnd(), true), "a wrong end is wrong however late")
 	noStart := good[1:]
-	assert.Equal(t, []string{"NFL 1 NE-BUF: played, but no game_start was delivered"}, checkChain(g, noStart))
+	assert.Equal(t, []string{"NFL 1 NE-BUF: played, but no game_start was delivered"}, checkChain(g, noStart, false))
 	late := append(append([]payload{}, good...), ev("score_change", 13, 10, 13, 13))
-	assert.Len(t, checkChain(g, late), 1)
-	wrongEnd := append(append([]payload{}, good[:5]...), ev("game_end", 7, 0, 13, 7))
-	assert.NotEmpty(t, checkChain(g, wrongEnd))
+	assert.Len(t, checkChain(g, late, false), 1)
+	assert.NotEmpty(t, checkChain(g, wrongEnd(), false))
 }
 
 func TestCheckOnce(t *testing.T) {
@@ -221,4 +225,10 @@ func TestReceiversVerifyAndBehave(t *testing.T) {
 	assert.False(t, ds[1].SigOK)
 	assert.Equal(t, "e1", ds[0].Payload.EventID)
 	assert.Len(t, firstAccepted(ds), 6)
+}
+
+func TestLogMsg(t *testing.T) {
+	assert.Equal(t, "poll failed; serving the last good data",
+		logMsg(`time=2026-11-28T11:37:08.459Z level=WARN msg="poll failed; serving the last good data" league=nfl err="x"`))
+	assert.Equal(t, "listening", logMsg(`time=2026-11-28T11:37:08.459Z level=INFO msg=listening addr=[::]:1`))
 }

@@ -18,13 +18,22 @@
 // to within a few simulated milliseconds, and a restarted service resumes
 // on the same clock.
 //
-// Faults: ESPN answers 500, holds the request for a second and answers 504,
-// or sends half a body, on about 10 % of calls; InfluxDB is stopped with
+// Faults: ESPN answers 500, holds the request for a quarter of a second and
+// answers 504, or sends half a body, on about 10 % of calls, and twice holds
+// a request until the service's client gives up; InfluxDB is stopped with
 // SIGTERM for a few seconds while games are live and started again; the
 // service is killed with SIGKILL mid-game and started again; one webhook
 // receiver fails the first attempt of every fourth event with 500, then
 // holds every request until the sender gives up for ten seconds, and
-// finally answers 410.
+// finally answers 410. Kills and InfluxDB outages do not overlap: a service
+// started while its store is down cannot read the stored baseline and
+// stores every game's current state once more (it says so in its log).
+//
+// Real time is compressed: at 1500× a one-second restart is 25 simulated
+// minutes. A game that ended while nothing observed it for more than an
+// hour gets no game_end by design (the service says so in its log); the
+// soak accepts a missing game_end only where the first stored final lies
+// more than an hour after the simulator's end of the game.
 //
 // At the end every game's stored timeline, every webhook delivery and
 // every team's record are compared with the truth, the service's goroutine
@@ -65,8 +74,8 @@ func main() {
 	var o options
 	var stores string
 	flag.StringVar(&o.bin, "bin", "bin/sports-data", "the sports-data binary to run")
-	flag.IntVar(&o.days, "days", 7, "simulated days from Sunday 10:00 US Eastern (1: the Sunday only)")
-	flag.Float64Var(&o.speed, "speed", 0, "simulated seconds per real second (default 1200 for one day, 2400 for more)")
+	flag.IntVar(&o.days, "days", 7, "simulated days from Sunday 08:00 US Eastern (1: the Sunday only)")
+	flag.Float64Var(&o.speed, "speed", 0, "simulated seconds per real second (default 1200 for one day, 1500 for more)")
 	flag.DurationVar(&o.poll, "poll", 50*time.Millisecond, "the service's polling interval (real time)")
 	flag.Int64Var(&o.seed, "seed", 1, "the simulation's seed")
 	flag.StringVar(&stores, "stores", "sqlite,influxdb", "stores to soak, in turn: sqlite, influxdb")
@@ -79,7 +88,7 @@ func main() {
 	if o.speed == 0 {
 		o.speed = 1200
 		if o.days > 1 {
-			o.speed = 2400
+			o.speed = 1500
 		}
 	}
 	for _, s := range strings.Split(stores, ",") {
