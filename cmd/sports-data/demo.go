@@ -511,11 +511,14 @@ func verifyWebhook(h http.Header, body []byte, secret string) string {
 
 // demoEvent is what the printed line needs of a payload.
 type demoEvent struct {
-	Event     string `json:"event"`
-	League    string `json:"league"`
-	HomeTeam  string `json:"home_team"`
-	AwayTeam  string `json:"away_team"`
-	Score     struct{ Home, Away int }
+	Event    string `json:"event"`
+	League   string `json:"league"`
+	HomeTeam string `json:"home_team"`
+	AwayTeam string `json:"away_team"`
+	Score    struct {
+		Home int `json:"home"`
+		Away int `json:"away"`
+	} `json:"score"`
 	HomeDiff  int    `json:"home_diff"`
 	AwayDiff  int    `json:"away_diff"`
 	Winner    string `json:"winner"`
