@@ -315,12 +315,17 @@ func (p *Poller) poll(ctx context.Context, l league.League, games map[string]gam
 		dedup := make(map[string]int, len(seen))
 		var latest []game.Game
 		for _, g := range seen {
+			// The merged view holds the freshest copy; a game pruned from
+			// it just now (an old final of the month) goes out as fetched.
+			if cur, ok := games[g.ID]; ok {
+				g = cur
+			}
 			if i, ok := dedup[g.ID]; ok {
-				latest[i] = games[g.ID]
+				latest[i] = g
 				continue
 			}
 			dedup[g.ID] = len(latest)
-			latest = append(latest, games[g.ID])
+			latest = append(latest, g)
 		}
 		for _, o := range p.obs {
 			o.Observe(l.Key, latest)

@@ -228,3 +228,34 @@ func TestYesterdayIsPolledWhileItsGamesAreUnfinished(t *testing.T) {
 	games["1"] = late
 	assert.False(t, p.unfinishedOn(games, yesterday, time.Now()))
 }
+
+// monthOnly answers the month with an old final and every day with nothing.
+type monthOnly struct{ old game.Game }
+
+func (m monthOnly) ScoreboardDay(context.Context, league.League, time.Time) ([]game.Game, error) {
+	return nil, nil
+}
+
+func (m monthOnly) ScoreboardMonth(context.Context, league.League, int, time.Month) ([]game.Game, error) {
+	return []game.Game{m.old}, nil
+}
+
+func (m monthOnly) Teams(context.Context, league.League) ([]game.Team, error) { return nil, nil }
+
+// TestObserversGetPrunedGamesAsFetched: a final of three days ago on the
+// month's scoreboard is pruned from the merged view in the same poll; the
+// observers must still get it whole, never an empty game.
+func TestObserversGetPrunedGamesAsFetched(t *testing.T) {
+	now := time.Date(2026, 11, 28, 18, 0, 0, 0, time.UTC)
+	old := game.Game{ID: "401", League: "NFL", Status: game.StatusFinal, Start: now.Add(-72 * time.Hour), TimeValid: true}
+	obs := &recordingObserver{}
+	p := New(monthOnly{old}, state.New("nfl"), nil, []Observer{obs}, []league.League{nfl(t)}, Options{Now: func() time.Time { return now }})
+	games := map[string]game.Game{}
+	var upcomingAt time.Time
+	require.NoError(t, p.poll(context.Background(), nfl(t), games, now, &upcomingAt, true))
+	require.Equal(t, 1, obs.count())
+	require.Len(t, obs.polls[0], 1)
+	assert.Equal(t, "401", obs.polls[0][0].ID)
+	assert.Equal(t, game.StatusFinal, obs.polls[0][0].Status)
+	assert.Empty(t, games, "the old final is not kept in the merged view")
+}
