@@ -48,12 +48,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/sports-data/sports-data/internal/influxtest"
 )
 
 type options struct {
@@ -108,19 +109,7 @@ func main() {
 	}
 }
 
-func defaultInfluxd() string {
-	gopath := os.Getenv("GOPATH")
-	if gopath == "" {
-		if out, err := exec.Command("go", "env", "GOPATH").Output(); err == nil {
-			gopath = strings.TrimSpace(string(out))
-		}
-	}
-	if gopath == "" {
-		home, _ := os.UserHomeDir()
-		gopath = filepath.Join(home, "go")
-	}
-	return filepath.Join(strings.Split(gopath, string(os.PathListSeparator))[0], "bin", "influxd-1.8.10")
-}
+func defaultInfluxd() string { return influxtest.Binary() }
 
 // soak runs every store in turn and prints a table per run.
 func soak(ctx context.Context, o options) (bool, error) {

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/sports-data/sports-data/internal/influxtest"
 )
 
 // proc is a child process that can be started again with the same
@@ -201,30 +203,11 @@ func newInfluxServer(binary, dir string) (*influxServer, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	conf := fmt.Sprintf(`reporting-disabled = true
-bind-address = "127.0.0.1:%d"
-
-[meta]
-  dir = %q
-
-[data]
-  dir = %q
-  wal-dir = %q
-  query-log-enabled = false
-
-[monitor]
-  store-enabled = false
-
-[continuous_queries]
-  enabled = false
-
-[http]
-  enabled = true
-  bind-address = "127.0.0.1:%d"
-  auth-enabled = false
-  log-enabled = false
-  flux-enabled = false
-`, rpcPort, filepath.Join(dir, "meta"), filepath.Join(dir, "data"), filepath.Join(dir, "wal"), httpPort)
+	conf := influxtest.Config(influxtest.Options{
+		Dir:      dir,
+		HTTPAddr: fmt.Sprintf("127.0.0.1:%d", httpPort),
+		RPCAddr:  fmt.Sprintf("127.0.0.1:%d", rpcPort),
+	})
 	confPath := filepath.Join(dir, "influxdb.conf")
 	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
 		return nil, err

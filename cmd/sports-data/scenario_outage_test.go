@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	gobuild "go/build"
 	"net"
 	"net/http"
 	"os"
@@ -14,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sports-data/sports-data/internal/influxtest"
 )
 
 // scInfluxd is an InfluxDB 1.8 server of the test's own, which the test
@@ -32,11 +33,7 @@ type scInfluxd struct {
 // scripts/influxdb-test.sh build. Without the binary the test is skipped,
 // or fails when CI=true.
 func scOwnInfluxd(t *testing.T) *scInfluxd {
-	gopath := os.Getenv("GOPATH")
-	if gopath == "" {
-		gopath = gobuild.Default.GOPATH
-	}
-	bin := filepath.Join(filepath.SplitList(gopath)[0], "bin", "influxd-1.8.10")
+	bin := influxtest.Binary()
 	if _, err := os.Stat(bin); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("InfluxDB 1.8 binary missing at %s: run scripts/influxdb-test.sh build", bin)
@@ -47,30 +44,11 @@ func scOwnInfluxd(t *testing.T) *scInfluxd {
 	d.port = scFreePort(t)
 	rpc := scFreePort(t)
 	// The configuration scripts/influxdb-test.sh writes, on free ports.
-	conf := fmt.Sprintf(`reporting-disabled = true
-bind-address = "127.0.0.1:%d"
-
-[meta]
-  dir = %q
-
-[data]
-  dir = %q
-  wal-dir = %q
-  query-log-enabled = false
-
-[monitor]
-  store-enabled = false
-
-[continuous_queries]
-  enabled = false
-
-[http]
-  enabled = true
-  bind-address = "127.0.0.1:%d"
-  auth-enabled = false
-  log-enabled = false
-  flux-enabled = false
-`, rpc, filepath.Join(d.dir, "meta"), filepath.Join(d.dir, "data"), filepath.Join(d.dir, "wal"), d.port)
+	conf := influxtest.Config(influxtest.Options{
+		Dir:      d.dir,
+		HTTPAddr: fmt.Sprintf("127.0.0.1:%d", d.port),
+		RPCAddr:  fmt.Sprintf("127.0.0.1:%d", rpc),
+	})
 	d.conf = filepath.Join(d.dir, "influxdb.conf")
 	require.NoError(t, os.WriteFile(d.conf, []byte(conf), 0o644))
 	t.Cleanup(d.stop)

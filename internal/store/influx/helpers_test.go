@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"go/build"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -25,6 +24,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/influxtest"
 	"github.com/sports-data/sports-data/internal/store/influx"
 )
 
@@ -238,10 +238,7 @@ type influxd struct {
 func startInfluxd(t testing.TB, auth bool, dataConf string) influxd {
 	t.Helper()
 	influxURL(t) // the same skip rule as every 1.8 test
-	bin := os.Getenv("SPORTS_DATA_TEST_INFLUXD")
-	if bin == "" {
-		bin = filepath.Join(build.Default.GOPATH, "bin", "influxd-1.8.10")
-	}
+	bin := influxtest.Binary()
 	if _, err := os.Stat(bin); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("influxd not found at %s (scripts/influxdb-test.sh build)", bin)
@@ -251,25 +248,7 @@ func startInfluxd(t testing.TB, auth bool, dataConf string) influxd {
 	dir := t.TempDir()
 	httpAddr, rpcAddr := freeAddr(t), freeAddr(t)
 	srv := influxd{url: "http://" + httpAddr, dataDir: filepath.Join(dir, "data"), walDir: filepath.Join(dir, "wal")}
-	conf := fmt.Sprintf(`reporting-disabled = true
-bind-address = %q
-[meta]
-  dir = %q
-[data]
-  dir = %q
-  wal-dir = %q
-  query-log-enabled = false
-%s
-[monitor]
-  store-enabled = false
-[continuous_queries]
-  enabled = false
-[http]
-  bind-address = %q
-  auth-enabled = %t
-  log-enabled = false
-  flux-enabled = false
-`, rpcAddr, filepath.Join(dir, "meta"), srv.dataDir, srv.walDir, dataConf, httpAddr, auth)
+	conf := influxtest.Config(influxtest.Options{Dir: dir, HTTPAddr: httpAddr, RPCAddr: rpcAddr, Auth: auth, DataExtra: dataConf})
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "influxdb.conf"), []byte(conf), 0o600))
 	logFile, err := os.Create(filepath.Join(dir, "influxd.log"))
 	require.NoError(t, err)
