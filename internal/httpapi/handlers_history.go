@@ -21,11 +21,17 @@ type HistoryService interface {
 
 var errHistoryOff = unavailable("Historical queries not available")
 
-func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
-	if s.d.History == nil {
-		s.fail(w, r, errHistoryOff)
-		return
+// requireHistory answers 503 on every history route while the store is off.
+func (s *Server) requireHistory(next http.Handler) http.Handler {
+	if s.d.History != nil {
+		return next
 	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, errHistoryOff)
+	})
+}
+
+func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 	q, err := history.ParseHistoryQuery(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, err)
@@ -40,10 +46,6 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
-	if s.d.History == nil {
-		s.fail(w, r, errHistoryOff)
-		return
-	}
 	lk, err := s.leagueParam(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -63,10 +65,6 @@ func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleSchedule(w http.ResponseWriter, r *http.Request) {
-	if s.d.History == nil {
-		s.fail(w, r, errHistoryOff)
-		return
-	}
 	lk, err := s.leagueParam(r)
 	if err != nil {
 		s.fail(w, r, err)

@@ -31,7 +31,7 @@ func (s *Server) routes() http.Handler {
 
 	// History, timeline and schedules: one rate limit per client IP.
 	r.Group(func(r chi.Router) {
-		r.Use(s.rateLimit(newIPLimiter(s.d.Config.HistoryRatePerMinute, s.d.Now)))
+		r.Use(s.rateLimit(newIPLimiter(s.d.Config.HistoryRatePerMinute, s.d.Now)), s.requireHistory)
 		r.Get("/api/v1/games/history", h("/api/v1/games/history", s.handleHistory))
 		r.Get("/api/v1/games/timeline/{game_id}", h("/api/v1/games/timeline/{game_id}", s.handleTimeline))
 		r.Get("/api/v1/games/schedule/{team}", h("/api/v1/games/schedule/{team}", s.handleSchedule))
