@@ -95,7 +95,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		http.Error(w, `{"detail":"internal error"}`, http.StatusInternalServerError)
 		return
 	}
+	writeBody(w, status, b)
+}
+
+func writeBody(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	_, _ = w.Write(body)
 }

@@ -1,9 +1,11 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -91,16 +93,16 @@ func (f teamFilter) match(g *game.Game) bool {
 	return f.empty() || f.matchTeam(&g.HomeTeam) || f.matchTeam(&g.AwayTeam)
 }
 
-func (s *Server) listGames(w http.ResponseWriter, r *http.Request, keep func(*game.Game) bool) {
+// selectGames filters the in-memory games by league, team ids and keep,
+// marking the default user's favourites.
+func (s *Server) selectGames(r *http.Request, keep func(*game.Game) bool) (gameList, error) {
 	lk, err := s.leagueParam(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return gameList{}, err
 	}
 	f, err := parseTeamIDs(r.URL.Query().Get("team_ids"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return gameList{}, err
 	}
 	var src []game.Game
 	if lk == "" {
@@ -122,12 +124,48 @@ func (s *Server) listGames(w http.ResponseWriter, r *http.Request, keep func(*ga
 		out.Games = append(out.Games, c)
 	}
 	out.Count = len(out.Games)
+	return out, nil
+}
+
+func (s *Server) listGames(w http.ResponseWriter, r *http.Request, keep func(*game.Game) bool) {
+	out, err := s.selectGames(r, keep)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.cache.hit()
 	writeJSON(w, http.StatusOK, out)
 }
 
+func isLive(g *game.Game) bool { return g.Status == game.StatusLive }
+
+// handleLive keeps the encoded answer of each query until the games or the
+// favourites change: an open dashboard asks for the same live list many
+// times a second, and the list changes only when a poll lands.
 func (s *Server) handleLive(w http.ResponseWriter, r *http.Request) {
-	s.listGames(w, r, func(g *game.Game) bool { return g.Status == game.StatusLive })
+	ver := answerVersion{games: s.d.State.Version()}
+	if s.d.Favorites != nil {
+		ver.favorites = s.d.Favorites.Version()
+	}
+	key := r.URL.RawQuery
+	if body, ok := s.live.get(key, ver); ok {
+		s.cache.hit()
+		writeBody(w, http.StatusOK, body)
+		return
+	}
+	out, err := s.selectGames(r, isLive)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	body, err := json.Marshal(out)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.live.put(key, ver, body)
+	s.cache.miss()
+	writeBody(w, http.StatusOK, body)
 }
 
 func (s *Server) handleUpcoming(w http.ResponseWriter, r *http.Request) {
@@ -177,7 +215,50 @@ type counters struct {
 	hits, misses atomic.Int64
 }
 
-func (c *counters) hit() { c.hits.Add(1) }
+func (c *counters) hit()  { c.hits.Add(1) }
+func (c *counters) miss() { c.misses.Add(1) }
+
+// answerVersion identifies the inputs of a cached answer.
+type answerVersion struct{ games, favorites uint64 }
+
+// answerCache holds encoded answers by query string. It is small and
+// simply starts over when full: a dashboard asks a handful of queries.
+type answerCache struct {
+	mu      sync.Mutex
+	entries map[string]cachedAnswer
+}
+
+type cachedAnswer struct {
+	ver  answerVersion
+	body []byte
+}
+
+const (
+	answerCacheSize   = 256
+	answerCacheKeyMax = 512
+)
+
+func (c *answerCache) get(key string, ver answerVersion) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || e.ver != ver {
+		return nil, false
+	}
+	return e.body, true
+}
+
+func (c *answerCache) put(key string, ver answerVersion, body []byte) {
+	if len(key) > answerCacheKeyMax {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= answerCacheSize {
+		c.entries = make(map[string]cachedAnswer, answerCacheSize)
+	}
+	c.entries[key] = cachedAnswer{ver: ver, body: body}
+}
 
 // clip shortens user input quoted back in an error message.
 func clip(s string) string {

@@ -14,6 +14,7 @@ import (
 	"github.com/sports-data/sports-data/internal/config"
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/ha"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/state"
@@ -192,4 +193,58 @@ func TestRateLimitIsASlidingMinute(t *testing.T) {
 	assert.True(t, ok)
 	ok, _ = l.allow("198.51.100.1")
 	assert.False(t, ok, "only one slot came back")
+}
+
+// TestLiveAnswerFollowsPollsAndFavorites: the encoded live answer is
+// reused until a poll replaces the games or the favourites change.
+func TestLiveAnswerFollowsPollsAndFavorites(t *testing.T) {
+	cfg, err := config.Load(func(string) string { return "" })
+	require.NoError(t, err)
+	nfl, _ := league.Lookup("nfl")
+	games, err := espn.ParseScoreboard(espntest.Load(t, "nfl/scoreboard-2022-wk1-sun-live-mixed.json"), nfl)
+	require.NoError(t, err)
+	st := state.New("nfl", "nhl")
+	st.Replace("nfl", append([]game.Game(nil), games...), time.Now())
+	fav, err := userteams.Open(t.TempDir())
+	require.NoError(t, err)
+	h := New(Deps{Config: cfg, State: st, Teams: teams.NewDirectory(t.TempDir(), cfg.Leagues, nil), Favorites: fav})
+	live := func() (n int, favorites int) {
+		rec := call(h, http.MethodGet, "/api/v1/games/live?league=nfl", nil)
+		require.Equal(t, http.StatusOK, rec.Code)
+		var body struct {
+			Count int `json:"count"`
+			Games []struct {
+				IsFavorite bool `json:"is_favorite"`
+			} `json:"games"`
+		}
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body))
+		for _, g := range body.Games {
+			if g.IsFavorite {
+				favorites++
+			}
+		}
+		return body.Count, favorites
+	}
+	n, f := live()
+	assert.Equal(t, 8, n)
+	assert.Zero(t, f)
+	n, _ = live()
+	assert.Equal(t, 8, n, "served again from the kept answer")
+
+	// A poll ends one game.
+	ended := append([]game.Game(nil), games...)
+	for i := range ended {
+		if ended[i].Status == game.StatusLive {
+			ended[i].Status = game.StatusFinal
+			break
+		}
+	}
+	st.Replace("nfl", ended, time.Now())
+	n, _ = live()
+	assert.Equal(t, 7, n, "a new poll is seen at once")
+
+	// Saving a favourite marks its game at once.
+	require.NoError(t, fav.Save(userteams.DefaultUser, map[string][]string{"nfl": {"hou"}}))
+	_, f = live()
+	assert.Equal(t, 1, f)
 }

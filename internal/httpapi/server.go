@@ -29,6 +29,8 @@ type Favorites interface {
 	Save(userID string, teams map[string][]string) error
 	IsFavorite(teamID string) bool
 	HasFavorites() bool
+	// Version changes whenever the favourites may have changed.
+	Version() uint64
 }
 
 // PollStatus reports how polling goes.
@@ -95,6 +97,7 @@ type Server struct {
 	d       Deps
 	started time.Time
 	cache   *counters
+	live    *answerCache
 }
 
 // New builds the HTTP handler of the whole service.
@@ -105,6 +108,6 @@ func New(d Deps) http.Handler {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	s := &Server{d: d, started: d.Now(), cache: &counters{}}
+	s := &Server{d: d, started: d.Now(), cache: &counters{}, live: &answerCache{}}
 	return s.routes()
 }

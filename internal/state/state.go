@@ -27,6 +27,7 @@ type State struct {
 	leagues map[string]*atomic.Pointer[Snapshot]
 	order   []string
 	all     atomic.Pointer[[]game.Game]
+	version atomic.Uint64
 }
 
 // New creates an empty state for the given league keys.
@@ -66,7 +67,12 @@ func (s *State) Replace(leagueKey string, games []game.Game, at time.Time) {
 		all = []game.Game{}
 	}
 	s.all.Store(&all)
+	s.version.Add(1)
 }
+
+// Version changes whenever any league's games are replaced, so readers can
+// keep answers derived from the games until it moves.
+func (s *State) Version() uint64 { return s.version.Load() }
 
 // League returns one league's snapshot; nil for a league not followed.
 func (s *State) League(leagueKey string) *Snapshot {

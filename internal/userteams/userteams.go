@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/sports-data/sports-data/internal/atomicfile"
 )
@@ -38,6 +39,8 @@ type Store struct {
 	users map[string]map[string][]string
 	// fav is the default user's teams as prefixed ids, for is_favorite.
 	fav map[string]bool
+	// version moves whenever fav may have changed.
+	version atomic.Uint64
 }
 
 // Open loads DATA_DIR/user_teams.json when it exists.
@@ -141,7 +144,11 @@ func (s *Store) rebuildFavorites() {
 	s.rebuildFavoritesLocked()
 }
 
+// Version changes whenever the default user's teams may have changed.
+func (s *Store) Version() uint64 { return s.version.Load() }
+
 func (s *Store) rebuildFavoritesLocked() {
+	s.version.Add(1)
 	s.fav = map[string]bool{}
 	for league, ids := range s.users[DefaultUser] {
 		for _, id := range ids {
