@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -408,3 +409,32 @@ func TestHealthcheckCommand(t *testing.T) {
 
 var _ = os.ReadFile
 var _ = filepath.Join
+
+// TestMetricsMoveWithTheService: the hooks are wired: polls, ESPN calls,
+// store writes and requests show up on /metrics.
+func TestMetricsMoveWithTheService(t *testing.T) {
+	s := startService(t, newESPN(t).URL, nil)
+	var live gameList
+	s.waitFor("live games", func() bool { return s.get("/api/v1/games/live", &live) == 200 && live.Count == 13 })
+	metric := func(name string) bool {
+		resp, err := http.Get(s.base + "/metrics")
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, name) && !strings.HasSuffix(line, " 0") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, name := range []string{
+		`sports_data_espn_requests_total{league="nfl"}`,
+		`sports_data_polls_total{league="nhl",result="ok"}`,
+		`sports_data_store_writes_total{result="ok"}`,
+		`sports_data_http_request_duration_seconds_count{code="200",method="GET",route="/api/v1/games/live"}`,
+	} {
+		s.waitFor(name, func() bool { return metric(name) })
+	}
+}
