@@ -60,18 +60,7 @@ func scHangingServer(t *testing.T) (addr string, first func() time.Time) {
 // a minute for it to listen, and reports when it did.
 func scStartPatiently(t *testing.T, espnURL string, env map[string]string) (*service, time.Time) {
 	t.Helper()
-	full := map[string]string{
-		"PORT":                    "0",
-		"DATA_DIR":                t.TempDir(),
-		"ESPN_BASE_URL":           espnURL,
-		"POLL_LIVE_INTERVAL":      "50ms",
-		"POLL_IDLE_INTERVAL":      "50ms",
-		"LOG_LEVEL":               "debug",
-		"INFLUXDB_FLUSH_INTERVAL": "50ms",
-	}
-	for k, v := range env {
-		full[k] = v
-	}
+	full := serviceEnv(t, espnURL, env)
 	s := &service{t: t, env: full, out: &syncBuffer{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel, s.done = cancel, make(chan error, 1)

@@ -59,9 +59,9 @@ func newESPN(t *testing.T) *espntest.Server {
 	return srv
 }
 
-// startService runs the service with test defaults overridden by env.
-func startService(t *testing.T, espnURL string, env map[string]string) *service {
-	t.Helper()
+// serviceEnv is the test environment of the service (a free port, its own
+// DATA_DIR, fast polling and flushing) overridden by env.
+func serviceEnv(t *testing.T, espnURL string, env map[string]string) map[string]string {
 	full := map[string]string{
 		"PORT":                    "0",
 		"DATA_DIR":                t.TempDir(),
@@ -74,6 +74,13 @@ func startService(t *testing.T, espnURL string, env map[string]string) *service 
 	for k, v := range env {
 		full[k] = v
 	}
+	return full
+}
+
+// startService runs the service with test defaults overridden by env.
+func startService(t *testing.T, espnURL string, env map[string]string) *service {
+	t.Helper()
+	full := serviceEnv(t, espnURL, env)
 	s := &service{t: t, env: full}
 	s.start()
 	t.Cleanup(s.stop)
