@@ -1,10 +1,6 @@
 package main
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net"
@@ -12,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sports-data/sports-data/internal/webhook"
 )
 
 // receiver behaviours, switched by the soak while it runs.
@@ -193,24 +191,5 @@ func (r *receivers) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 
 // verify checks both signatures of a delivery with the webhook's secret.
 func verify(h http.Header, body []byte, secret string) bool {
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write(body)
-	got, err := hex.DecodeString(h.Get("X-Webhook-Signature"))
-	if err != nil || !hmac.Equal(got, m.Sum(nil)) {
-		return false
-	}
-	id, ts := h.Get("webhook-id"), h.Get("webhook-timestamp")
-	if id == "" || ts == "" || id != h.Get("X-Webhook-ID") {
-		return false
-	}
-	m = hmac.New(sha256.New, []byte(secret))
-	m.Write([]byte(id + "." + ts + "."))
-	m.Write(body)
-	want := "v1," + base64.StdEncoding.EncodeToString(m.Sum(nil))
-	for _, sig := range strings.Fields(h.Get("webhook-signature")) {
-		if hmac.Equal([]byte(sig), []byte(want)) {
-			return true
-		}
-	}
-	return false
+	return webhook.Verify(secret, h, body) == nil
 }

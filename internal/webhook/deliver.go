@@ -3,38 +3,18 @@ package webhook
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/sports-data/sports-data/internal/redact"
 )
-
-// Signatures returns the two signatures of a delivery: the hex HMAC-SHA256
-// of the body (X-Webhook-Signature) and the Standard Webhooks value
-// "v1,<base64 HMAC-SHA256 of {id}.{timestamp}.{body}>" (webhook-signature).
-// The key is the secret's bytes as registered.
-func Signatures(secret, id, timestamp string, body []byte) (hexSig, standard string) {
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write(body)
-	hexSig = hex.EncodeToString(m.Sum(nil))
-
-	m = hmac.New(sha256.New, []byte(secret))
-	m.Write([]byte(id))
-	m.Write([]byte{'.'})
-	m.Write([]byte(timestamp))
-	m.Write([]byte{'.'})
-	m.Write(body)
-	standard = "v1," + base64.StdEncoding.EncodeToString(m.Sum(nil))
-	return hexSig, standard
-}
 
 // target is where and how one webhook is called, copied out of the lock.
 type target struct {
@@ -65,6 +45,11 @@ func (r attemptResult) describe(timeout time.Duration) string {
 		var ne net.Error
 		if errors.Is(r.err, context.DeadlineExceeded) || (errors.As(r.err, &ne) && ne.Timeout()) {
 			return fmt.Sprintf("no answer within %s", timeout)
+		}
+		var ue *url.Error
+		if errors.As(r.err, &ue) {
+			// url.Error's text starts with the whole URL.
+			return clip(fmt.Sprintf("%s %q: %v", ue.Op, redact.URL(ue.URL), ue.Err), 300)
 		}
 		return clip(r.err.Error(), 300)
 	}

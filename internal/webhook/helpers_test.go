@@ -3,10 +3,6 @@ package webhook
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -109,24 +105,8 @@ func verifyDelivery(secret string, r *http.Request, body []byte, p *Payload) err
 	if ts == "" || ts != r.Header.Get("X-Webhook-Timestamp") {
 		return fmt.Errorf("webhook-timestamp %q, X-Webhook-Timestamp %q", ts, r.Header.Get("X-Webhook-Timestamp"))
 	}
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write(body)
-	want := hex.EncodeToString(m.Sum(nil))
-	if !hmac.Equal([]byte(want), []byte(r.Header.Get("X-Webhook-Signature"))) {
-		return errors.New("X-Webhook-Signature does not match the body")
-	}
-	m = hmac.New(sha256.New, []byte(secret))
-	m.Write([]byte(id + "." + ts + "."))
-	m.Write(body)
-	wantStd := base64.StdEncoding.EncodeToString(m.Sum(nil))
-	okStd := false
-	for _, sig := range strings.Fields(r.Header.Get("webhook-signature")) {
-		if v, b64, found := strings.Cut(sig, ","); found && v == "v1" && hmac.Equal([]byte(b64), []byte(wantStd)) {
-			okStd = true
-		}
-	}
-	if !okStd {
-		return errors.New("webhook-signature does not match")
+	if err := Verify(secret, r.Header, body); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
