@@ -39,6 +39,9 @@ type Event struct {
 	// PreviousStatus and Previous are the state before that observation.
 	PreviousStatus game.Status
 	Previous       game.Score
+	// Observed is when the service observed the change (zero from Detect).
+	// It is the payload's occurred_at and timestamp.
+	Observed time.Time
 }
 
 // snapshot is what detection needs to remember of a game between polls.

@@ -50,6 +50,18 @@ type Payload struct {
 	Result string `json:"result,omitempty"`
 }
 
+// EventPayload is the body a webhook with the given team ("" for none)
+// gets for ev, without a webhook_id: what other consumers of the events
+// (MQTT) publish so that they carry the same payload and event_id.
+// observed is when the change was observed (Event.Observed for events from
+// Subscribe).
+func EventPayload(ev Event, team string, observed time.Time) Payload {
+	return payloadFor(ev, "", team, observed)
+}
+
+// JSON is the payload exactly as a delivery's body encodes it.
+func (p Payload) JSON() []byte { return encode(p) }
+
 // payloadFor addresses an event to one webhook.
 func payloadFor(ev Event, webhookID, team string, observed time.Time) Payload {
 	g := ev.Game

@@ -104,6 +104,16 @@ type Service struct {
 	// holding it, so a later write never loses to an earlier one.
 	regsMu, outboxMu, deliveredMu sync.Mutex
 	deliveredLines                int // guarded by deliveredMu
+
+	announced map[string]time.Time // event ids passed to listeners; guarded by mu
+
+	// Listeners and their queue (listen.go); lmu is taken after mu, never
+	// before it.
+	lmu       sync.Mutex
+	listeners []func(Event)
+	lqueue    []Event
+	ldropped  int64
+	lwake     chan struct{}
 }
 
 type hook struct {
@@ -190,6 +200,8 @@ func New(o Options) (*Service, error) {
 		deliveredPath: filepath.Join(o.DataDir, deliveredFile),
 		hooks:         map[string]*hook{},
 		games:         map[string]*gameState{},
+		announced:     map[string]time.Time{},
+		lwake:         make(chan struct{}, 1),
 	}
 	now := s.now()
 	s.lastPrune = now
@@ -268,6 +280,8 @@ func (s *Service) Run(ctx context.Context) {
 	for _, h := range s.hooks {
 		s.startWorkerLocked(h)
 	}
+	s.wg.Add(1)
+	go s.dispatch(wctx)
 	s.mu.Unlock()
 
 	tick := time.NewTicker(flushInterval)
@@ -480,6 +494,8 @@ func (s *Service) Observe(leagueKey string, games []game.Game) {
 			continue
 		}
 		for _, ev := range evs {
+			ev.Observed = now
+			s.announceLocked(ev, now)
 			for _, h := range s.hooks {
 				if s.enqueueLocked(h, ev, now) {
 					wake = append(wake, h)
@@ -492,6 +508,7 @@ func (s *Service) Observe(leagueKey string, games []game.Game) {
 			delete(s.games, k)
 		}
 	}
+	s.forgetAnnouncedLocked(now)
 	s.outboxDirty = true
 	s.mu.Unlock()
 
