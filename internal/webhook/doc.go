@@ -33,6 +33,13 @@
 // for good and drops its queue. A queue holds at most 1000 events; more are
 // dropped and counted.
 //
+// Other consumers of the same events (MQTT) use Service.Subscribe: they
+// are given every event once, with the same event_id, and EventPayload
+// builds the same body.
+//
+// A webhook URL is a secret (a Home Assistant webhook id is a password):
+// answers and logs show it with its password and last path segment masked.
+//
 // Home Assistant answers 200 even to an unknown webhook id, so a 2xx proves
 // that the request arrived, not that an automation ran.
 //
@@ -50,7 +57,9 @@
 //	webhook-timestamp: <unix seconds>
 //	webhook-signature: v1,base64(HMAC-SHA256(secret, "<id>.<timestamp>.<body>"))
 //
-// The HMAC key is the secret exactly as registered (its UTF-8 bytes). Libraries
+// Verify checks both signatures and the headers' agreement; it is what the
+// service's own receivers (demo, soak, tests) use. The HMAC key is the
+// secret exactly as registered (its UTF-8 bytes). Libraries
 // for Standard Webhooks that expect a "whsec_<base64>" secret verify these
 // deliveries when given "whsec_" + base64(secret). The timestamp is that of
 // the attempt; the body and id are the same on every attempt.

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/redact"
 )
 
 // ErrNotFound is returned for an unknown webhook id.
@@ -107,7 +108,9 @@ func jsonKind(field string) string {
 // Registration is a webhook as the API shows it. Its JSON is the
 // registration answer ({"webhook_id","url","events","team","league",
 // "delay_seconds","created_at","message"}); in List it carries Stats as
-// well, flattened, and "secret":"***". The secret itself is never shown.
+// well, flattened, and "secret":"***". The secret itself is never shown,
+// and the URL is shown with its password and last path segment masked (a
+// Home Assistant webhook id is a password in itself); URL holds it whole.
 type Registration struct {
 	ID           string
 	URL          string
@@ -153,7 +156,7 @@ func (r Registration) MarshalJSON() ([]byte, error) {
 	}
 	o := out{
 		ID:           r.ID,
-		URL:          r.URL,
+		URL:          redact.URL(r.URL),
 		Events:       r.Events,
 		DelaySeconds: r.DelaySeconds,
 		CreatedAt:    r.CreatedAt.UTC().Format(time.RFC3339),

@@ -1,0 +1,91 @@
+package webhook
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// syncBuf is a log destination safe for the service's goroutines.
+type syncBuf struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuf) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuf) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// A webhook URL is a secret: its last path segment and password appear in
+// no answer, no error shown in the stats and no log line, though the
+// service still calls the whole URL.
+func TestWebhookURLIsNeverShownWhole(t *testing.T) {
+	const hookID = "ha-webhook-id-0123456789"
+	logs := &syncBuf{}
+	o := testOptions(t)
+	o.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	o.MaxRetries = -1
+	s := start(t, o)
+
+	// A port nobody listens on: the delivery fails with an error that
+	// names the URL.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	dead := "http://user:p4ssw0rd-secret@" + ln.Addr().String() + "/api/webhook/" + hookID
+	require.NoError(t, ln.Close())
+	rc := newReceiver(t, testSecret, nil)
+
+	deadReg := register(t, s.Service, dead, "")
+	b, err := json.Marshal(deadReg)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"url":"http://user:***@`+ln.Addr().String()+`/api/webhook/***"`)
+	register(t, s.Service, rc.URL(), "")
+
+	walk(t, s.Service, nil, miaNEFrames(t)[:2])
+	rc.waitDelivered(t, 1)
+	waitIdle(t, s.Service)
+	st, _ := stats(t, s.Service, deadReg.ID)
+	require.NotNil(t, st.LastError)
+	assert.Contains(t, *st.LastError, "/api/webhook/***", "the error still says which URL")
+	assert.Contains(t, *st.LastError, "connection refused")
+
+	res, err := s.Test(t.Context(), deadReg.ID)
+	require.NoError(t, err)
+	require.NotNil(t, res.Error)
+
+	list, err := json.Marshal(s.List())
+	require.NoError(t, err)
+	s.persistNow()
+	require.Contains(t, logs.String(), "webhook delivery failed")
+	for what, text := range map[string]string{
+		"list":     string(list),
+		"logs":     logs.String(),
+		"test":     *res.Error,
+		"stats":    *st.LastError,
+		"register": string(b),
+	} {
+		assert.NotContains(t, text, hookID, what)
+		assert.NotContains(t, text, "p4ssw0rd", what)
+	}
+	// Only the registrations file, which must hold it, has it whole.
+	reg, err := os.ReadFile(filepath.Join(o.DataDir, registrationsFile))
+	require.NoError(t, err)
+	assert.True(t, strings.Contains(string(reg), dead))
+}
