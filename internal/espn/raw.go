@@ -27,6 +27,7 @@ type rawWeek struct {
 
 type rawEvent struct {
 	ID           flexString       `json:"id"`
+	UID          string           `json:"uid"`
 	Date         flexString       `json:"date"`
 	Season       rawSeason        `json:"season"`
 	SeasonType   rawSeason        `json:"seasonType"`

@@ -1,6 +1,8 @@
 package league
 
 import (
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,4 +49,115 @@ func TestParseList(t *testing.T) {
 	assert.Len(t, ls, 2)
 	_, err = ParseList("xfl")
 	require.ErrorContains(t, err, "xfl")
+}
+
+func TestRegistryHoldsTeamTrackersTeamSports(t *testing.T) {
+	// TeamTracker's names of the ESPN team-sport leagues it follows.
+	want := []string{"nfl", "ncaaf", "ufl", "mlb", "nba", "wnba", "ncaam", "ncaaw", "nhl", "pwhl",
+		"mls", "nwsl", "epl", "liga", "bund", "sera", "lig1", "cl", "cla", "wc", "wwc",
+		"ncaavb", "ncaavbw", "afl"}
+	assert.ElementsMatch(t, want, Keys())
+	ls, err := ParseList(strings.Join(want, ","))
+	require.NoError(t, err)
+	assert.Len(t, ls, len(want))
+	paths := map[string]string{}
+	for _, l := range All() {
+		assert.Equal(t, strings.ToUpper(l.Key), l.Name, "the API name is the key in upper case")
+		assert.NotEmpty(t, l.Sport, l.Key)
+		assert.NotEmpty(t, l.ESPNLeague, l.Key)
+		assert.NotEmpty(t, l.PeriodField, l.Key)
+		assert.Positive(t, l.Periods, l.Key)
+		assert.True(t, l.SeasonStartMonth >= 1 && l.SeasonStartMonth <= 12, l.Key)
+		if l.Naming != CalendarYear {
+			assert.True(t, l.SeasonEndMonth >= 1 && l.SeasonEndMonth < l.SeasonStartMonth, "%s: a season across new year ends before it starts", l.Key)
+		}
+		p := l.Sport + "/" + l.ESPNLeague
+		assert.Empty(t, paths[p], "%s and %s share %s", paths[p], l.Key, p)
+		paths[p] = l.Key
+	}
+}
+
+func TestLookupAliasesAndESPNPaths(t *testing.T) {
+	for alias, key := range map[string]string{"UCL": "cl", "ncaavbm": "ncaavb", " EPL ": "epl", "Lig1": "lig1"} {
+		l, ok := Lookup(alias)
+		require.True(t, ok, alias)
+		assert.Equal(t, key, l.Key)
+	}
+	_, ok := Lookup("")
+	assert.False(t, ok)
+	l, ok := ByESPN("soccer", "eng.1", "")
+	require.True(t, ok)
+	assert.Equal(t, "epl", l.Key)
+	l, ok = ByESPN("soccer", "", "8301")
+	require.True(t, ok)
+	assert.Equal(t, "nwsl", l.Key)
+	_, ok = ByESPN("football", "", "8301")
+	assert.False(t, ok, "ESPN league ids are looked up within a sport")
+}
+
+func TestSportRulesOfTheRegistry(t *testing.T) {
+	cases := []struct {
+		key                  string
+		periods              int
+		draws, sets, innings bool
+	}{
+		{"nba", 4, false, false, false},
+		{"ncaam", 2, false, false, false},
+		{"ncaaw", 4, false, false, false},
+		{"mlb", 9, false, false, true},
+		{"epl", 2, true, false, false},
+		{"ncaavbw", 5, false, true, false},
+		{"nhl", 3, false, false, false},
+	}
+	for _, c := range cases {
+		l, ok := Lookup(c.key)
+		require.True(t, ok)
+		assert.Equal(t, c.periods, l.Periods, c.key)
+		assert.Equal(t, c.draws, l.Draws(), c.key)
+		assert.Equal(t, c.sets, l.Sets(), c.key)
+		assert.Equal(t, c.innings, l.Innings(), c.key)
+	}
+}
+
+func TestSeasonsOfTheNewLeagues(t *testing.T) {
+	cases := []struct {
+		league     string
+		year, mon  int
+		season     int
+		windowHold []time.Time
+	}{
+		// The EPL's 2025-26 season is ESPN's 2025 (soccer capture of 2026-03-21).
+		{"epl", 2026, 3, 2025, []time.Time{time.Date(2025, 8, 15, 0, 0, 0, 0, time.UTC), time.Date(2026, 5, 24, 0, 0, 0, 0, time.UTC)}},
+		{"epl", 2025, 8, 2025, nil},
+		// The MLS team schedule of 2026 is season 2026, MLS Cup in December.
+		{"mls", 2026, 3, 2026, []time.Time{time.Date(2026, 2, 21, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)}},
+		// NCAA basketball is named by the year of March Madness.
+		{"ncaam", 2025, 11, 2026, []time.Time{time.Date(2025, 11, 3, 0, 0, 0, 0, time.UTC), time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC)}},
+		{"ncaaf", 2023, 1, 2022, []time.Time{time.Date(2022, 8, 27, 0, 0, 0, 0, time.UTC), time.Date(2023, 1, 9, 0, 0, 0, 0, time.UTC)}},
+		{"ncaavbw", 2022, 9, 2022, []time.Time{time.Date(2022, 8, 26, 0, 0, 0, 0, time.UTC), time.Date(2022, 12, 17, 0, 0, 0, 0, time.UTC)}},
+	}
+	for _, c := range cases {
+		l, ok := Lookup(c.league)
+		require.True(t, ok)
+		assert.Equal(t, c.season, l.SeasonFor(c.year, c.mon), "%s %d-%02d", c.league, c.year, c.mon)
+		from, to := l.SeasonWindow(c.season)
+		for _, g := range c.windowHold {
+			assert.True(t, !g.Before(from) && g.Before(to), "%s %d: %s outside [%s, %s)", c.league, c.season, g, from, to)
+		}
+	}
+}
+
+func TestREADMEListsEveryLeague(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	readme := string(b)
+	_, table, ok := strings.Cut(readme, "### Leagues")
+	require.True(t, ok, "README has a Leagues section")
+	table, _, _ = strings.Cut(table, "\n#")
+	for _, l := range All() {
+		assert.Contains(t, table, "| `"+l.Key+"` | `"+l.Sport+"/"+l.ESPNLeague+"` |", "README's league table row of %s", l.Key)
+		for _, a := range l.Aliases {
+			assert.Contains(t, table, "`"+a+"` alias", l.Key)
+		}
+	}
 }
