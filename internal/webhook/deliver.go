@@ -16,6 +16,9 @@ import (
 	"github.com/sports-data/sports-data/internal/redact"
 )
 
+// The retry and send stages: deliver retries one delivery until it is
+// delivered, refused or out of attempts; attempt is one signed HTTP POST.
+
 // target is where and how one webhook is called, copied out of the lock.
 type target struct {
 	url, secret string
@@ -202,3 +205,78 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 }
 
 func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// TestResult is the answer of Service.Test.
+type TestResult struct {
+	Delivered  bool `json:"delivered"`
+	StatusCode *int `json:"status_code"`
+	Attempts   int  `json:"attempts"`
+	// LatencyMS is the time until the final answer, retries included.
+	LatencyMS float64 `json:"latency_ms"`
+	Error     *string `json:"error"`
+}
+
+func (s *Service) recordCall(h *hook, r attemptResult) {
+	now := s.now().UTC()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := &h.rec.Stats
+	st.TotalCalls++
+	if r.err == nil {
+		st.LastStatus = ptr(r.status)
+	} else {
+		st.LastStatus = nil
+	}
+	if r.ok() {
+		st.LastSuccess = &now
+	} else {
+		st.FailedCalls++
+		st.LastFailure = &now
+		st.LastError = ptr(r.describe(s.opts.Timeout))
+	}
+	s.regsDirty = true
+}
+
+// Test sends a signed "test" event to the webhook now and returns how it
+// went. It does not wait behind the webhook's queue (a receiver with a
+// backlog would make the answer useless) and uses the same retries as real
+// events, bounded by ctx. Its counters count; a 410 disables the webhook. A
+// disabled webhook can still be tested, which does not enable it again.
+func (s *Service) Test(ctx context.Context, id string) (TestResult, error) {
+	s.mu.Lock()
+	h := s.hooks[id]
+	if h == nil {
+		s.mu.Unlock()
+		return TestResult{}, ErrNotFound
+	}
+	t := target{url: h.rec.URL, secret: h.rec.Secret}
+	team, lk := h.rec.Team, h.rec.League
+	s.mu.Unlock()
+
+	eventID := newID("test_")
+	body := encode(testPayload(eventID, id, team, lk, s.now()))
+	o := s.deliver(ctx, h, t, eventID, EventTest, body)
+	if o.disabled {
+		s.mu.Lock()
+		if !h.gone {
+			s.disableLocked(h)
+		}
+		s.mu.Unlock()
+		s.log.Warn("webhook disabled: receiver answered 410 Gone", "webhook_id", id)
+	}
+	s.persistNow()
+
+	res := TestResult{
+		Delivered:  o.delivered,
+		StatusCode: o.status,
+		Attempts:   o.attempts,
+		LatencyMS:  float64(o.elapsed.Microseconds()) / 1000,
+	}
+	switch {
+	case o.interrupted:
+		res.Error = ptr("cancelled before the receiver answered")
+	case !o.delivered:
+		res.Error = ptr(o.err)
+	}
+	return res, nil
+}

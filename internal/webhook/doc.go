@@ -20,6 +20,16 @@
 // id: retries, restarts and re-detections reuse it, and an id once delivered
 // to a webhook is not delivered to it again.
 //
+// # Stages
+//
+// An event goes through the stages of the files named for them:
+// detect (event.go: Observe compares each game with its previous state),
+// dedup (event ids: an id already queued for or delivered to a webhook is
+// not queued again; listeners get each id once, listen.go), queue
+// (queue.go: one FIFO and worker per webhook), retry and send (deliver.go)
+// and, beside them, persistence (persist.go). Registration and validation
+// are in register.go, signatures in signature.go, the body in payload.go.
+//
 // # Delivery
 //
 // Each webhook has its own FIFO queue and goroutine (started by Service.Run),

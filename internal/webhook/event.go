@@ -168,3 +168,97 @@ func stale(next game.Game, lastSeen, now time.Time, staleAfter time.Duration) bo
 	end := estimatedEnd(next)
 	return !end.IsZero() && now.Sub(end) > staleAfter
 }
+
+// Seed primes the previous state of games from the store's baseline (the
+// latest stored state of every unfinished game) at start-up, so that a
+// transition that happened while the service was down is detected once.
+// Games this service has its own record of keep it: that record is at least
+// as new as anything it detected events from.
+func (s *Service) Seed(leagueKey string, previous []game.Game) {
+	lk := strings.ToLower(strings.TrimSpace(leagueKey))
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, g := range previous {
+		if g.ID == "" {
+			continue
+		}
+		k := gameKey(lk, g.ID)
+		if _, ok := s.games[k]; ok {
+			continue
+		}
+		s.games[k] = &gameState{snap: snapshot{Status: g.Status, Score: g.Score}, touched: now}
+		s.outboxDirty = true
+	}
+}
+
+// Observe takes every game of one poll of a league, detects events against
+// the previous state of each game and queues a delivery for every webhook
+// that wants one. It never waits for a receiver; when it detected something
+// it writes the outbox before returning, so a crash right after loses
+// nothing.
+func (s *Service) Observe(leagueKey string, games []game.Game) {
+	lk := strings.ToLower(strings.TrimSpace(leagueKey))
+	now := s.now()
+	var wake []*hook
+	detected := false
+
+	s.mu.Lock()
+	for _, g := range games {
+		if g.ID == "" {
+			continue
+		}
+		if lk != "" {
+			// The league the caller polled is the league of its games.
+			g.League = strings.ToUpper(lk)
+		}
+		k := gameKey(lk, g.ID)
+		st := s.games[k]
+		if st == nil {
+			s.games[k] = &gameState{snap: snapshot{Status: g.Status, Score: g.Score}, seenAt: now, touched: now}
+			continue
+		}
+		evs, corrections := detect(st.snap, g, st.corrections)
+		lastSeen := st.seenAt
+		st.snap = snapshot{Status: g.Status, Score: g.Score}
+		st.corrections, st.seenAt, st.touched = corrections, now, now
+		if len(evs) == 0 {
+			continue
+		}
+		detected = true
+		if stale(g, lastSeen, now, s.opts.StaleAfter) {
+			s.log.Info("not sending events of a game that was over long before it was observed",
+				"league", lk, "game_id", g.ID, "events", len(evs))
+			continue
+		}
+		for _, ev := range evs {
+			ev.Observed = now
+			s.announceLocked(ev, now)
+			for _, h := range s.hooks {
+				if s.enqueueLocked(h, ev, now) {
+					wake = append(wake, h)
+				}
+			}
+		}
+	}
+	for k, st := range s.games {
+		if now.Sub(st.touched) > forgetGamesAfter {
+			delete(s.games, k)
+		}
+	}
+	s.forgetAnnouncedLocked(now)
+	s.outboxDirty = true
+	s.mu.Unlock()
+
+	if detected {
+		if err := s.saveOutbox(); err != nil {
+			s.log.Error("writing webhook outbox", "err", err)
+		}
+	}
+	for _, h := range wake {
+		select {
+		case h.wake <- struct{}{}:
+		default:
+		}
+	}
+}

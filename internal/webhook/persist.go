@@ -9,11 +9,15 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"time"
 
 	"github.com/sports-data/sports-data/internal/atomicfile"
 	"github.com/sports-data/sports-data/internal/game"
 )
+
+// The persistence stage: what the files in DATA_DIR hold and how each is
+// written (see the package documentation for the files).
 
 // Files in DATA_DIR. The registrations and the outbox are rewritten whole
 // (temp file, fsync, rename, fsync of the directory), so a crash leaves
@@ -213,3 +217,143 @@ func encodeDelivered(m map[string]map[string]int64) ([]byte, int) {
 }
 
 func gameKey(leagueKey, id string) string { return leagueKey + "|" + id }
+
+// persistNow writes registrations and outbox, logging failures.
+func (s *Service) persistNow() {
+	if err := s.saveRegistrations(); err != nil {
+		s.log.Error("writing webhook registrations", "err", err)
+	}
+	if err := s.saveOutbox(); err != nil {
+		s.log.Error("writing webhook outbox", "err", err)
+	}
+}
+
+// flush writes what changed; force writes regardless. It also expires old
+// delivered ids now and then.
+func (s *Service) flush(force bool) {
+	s.mu.Lock()
+	regs, outbox := s.regsDirty || force, s.outboxDirty || force
+	prune := s.now().Sub(s.lastPrune) > pruneInterval
+	if prune {
+		s.lastPrune = s.now()
+		cutoff := s.now().Add(-deliveredRetention).Unix()
+		for _, h := range s.hooks {
+			for id, at := range h.delivered {
+				if at < cutoff {
+					delete(h.delivered, id)
+				}
+			}
+		}
+	}
+	live := 0
+	for _, h := range s.hooks {
+		live += len(h.delivered)
+	}
+	s.mu.Unlock()
+
+	if regs {
+		if err := s.saveRegistrations(); err != nil {
+			s.log.Error("writing webhook registrations", "err", err)
+		}
+	}
+	if outbox {
+		if err := s.saveOutbox(); err != nil {
+			s.log.Error("writing webhook outbox", "err", err)
+		}
+	}
+	s.deliveredMu.Lock()
+	grown := s.deliveredLines > 2*live+1024
+	s.deliveredMu.Unlock()
+	if grown || force {
+		if err := s.compactDelivered(); err != nil {
+			s.log.Error("compacting webhook delivered log", "err", err)
+		}
+	}
+}
+
+func (s *Service) saveRegistrations() error {
+	s.regsMu.Lock()
+	defer s.regsMu.Unlock()
+	s.mu.Lock()
+	doc := registrationsDoc{Version: 1, Webhooks: make([]record, 0, len(s.hooks))}
+	for _, h := range s.hooks {
+		doc.Webhooks = append(doc.Webhooks, h.rec)
+	}
+	s.regsDirty = false
+	s.mu.Unlock()
+	sort.Slice(doc.Webhooks, func(i, j int) bool {
+		a, b := doc.Webhooks[i], doc.Webhooks[j]
+		if !a.CreatedAt.Equal(b.CreatedAt) {
+			return a.CreatedAt.Before(b.CreatedAt)
+		}
+		return a.ID < b.ID
+	})
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err == nil {
+		err = writeAtomic(s.regPath, b)
+	}
+	if err != nil {
+		s.mu.Lock()
+		s.regsDirty = true
+		s.mu.Unlock()
+	}
+	return err
+}
+
+func (s *Service) saveOutbox() error {
+	s.outboxMu.Lock()
+	defer s.outboxMu.Unlock()
+	s.mu.Lock()
+	doc := outboxDoc{Version: 1, Queues: map[string][]item{}, Games: make(map[string]gameRecord, len(s.games))}
+	for id, h := range s.hooks {
+		if len(h.queue) > 0 {
+			doc.Queues[id] = append([]item(nil), h.queue...)
+		}
+	}
+	for k, g := range s.games {
+		doc.Games[k] = gameRecord{
+			Status: g.snap.Status, Home: g.snap.Score.Home, Away: g.snap.Score.Away,
+			Corrections: g.corrections, SeenAt: g.seenAt, Touched: g.touched,
+		}
+	}
+	s.outboxDirty = false
+	s.mu.Unlock()
+	b, err := json.Marshal(doc)
+	if err == nil {
+		err = writeAtomic(s.outboxPath, b)
+	}
+	if err != nil {
+		s.mu.Lock()
+		s.outboxDirty = true
+		s.mu.Unlock()
+	}
+	return err
+}
+
+func (s *Service) appendDelivered(webhookID, eventID string, at time.Time) error {
+	s.deliveredMu.Lock()
+	defer s.deliveredMu.Unlock()
+	if err := appendDelivered(s.deliveredPath, deliveredLine{Webhook: webhookID, Event: eventID, At: at.Unix()}); err != nil {
+		return err
+	}
+	s.deliveredLines++
+	return nil
+}
+
+// compactDelivered rewrites the log with the ids still remembered.
+func (s *Service) compactDelivered() error {
+	s.deliveredMu.Lock()
+	defer s.deliveredMu.Unlock()
+	s.mu.Lock()
+	m := make(map[string]map[string]int64, len(s.hooks))
+	for id, h := range s.hooks {
+		m[id] = h.delivered
+	}
+	b, n := encodeDelivered(m)
+	s.mu.Unlock()
+	if err := writeAtomic(s.deliveredPath, b); err != nil {
+		return err
+	}
+	s.deliveredLines = n
+	return nil
+}

@@ -1,11 +1,13 @@
 package webhook
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -303,4 +305,135 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n]) + "…"
+}
+
+// Register validates a registration, stores it and starts its delivery.
+// Validation errors are *ValidationError; errors of the TeamResolver are
+// returned unchanged.
+func (s *Service) Register(ctx context.Context, req RegisterRequest) (Registration, error) {
+	if err := ctx.Err(); err != nil {
+		return Registration{}, err
+	}
+	rec, err := validate(req, s.opts.Resolve)
+	if err != nil {
+		return Registration{}, err
+	}
+	rec.ID = newID("wh_")
+	rec.CreatedAt = s.now().UTC().Truncate(time.Second)
+	h := &hook{rec: rec, delivered: map[string]int64{}, wake: make(chan struct{}, 1)}
+
+	s.mu.Lock()
+	if len(s.hooks) >= maxWebhooks {
+		s.mu.Unlock()
+		return Registration{}, invalid("", "at most %d webhooks can be registered; delete one first", maxWebhooks)
+	}
+	s.hooks[rec.ID] = h
+	s.regsDirty = true
+	s.mu.Unlock()
+
+	if err := s.saveRegistrations(); err != nil {
+		s.mu.Lock()
+		delete(s.hooks, rec.ID)
+		h.gone = true
+		s.regsDirty = true
+		s.mu.Unlock()
+		return Registration{}, fmt.Errorf("webhook: saving registration: %w", err)
+	}
+	s.mu.Lock()
+	s.startWorkerLocked(h)
+	s.mu.Unlock()
+
+	reg := registrationOf(rec)
+	reg.Message = registeredMessage(rec)
+	s.log.Info("webhook registered", "webhook_id", rec.ID, "events", rec.Events, "team", rec.Team, "league", rec.League)
+	return reg, nil
+}
+
+// RegisterSingle registers for one event, as the per-event routes do:
+// event is "game-start", "game-end", "score-update" or any accepted event
+// name. Events in req are ignored.
+func (s *Service) RegisterSingle(ctx context.Context, event string, req RegisterRequest) (Registration, error) {
+	e, ok := NormalizeEvent(event)
+	if !ok {
+		return Registration{}, invalid("events", "unknown event %q (known: %s)", clip(event, 40), strings.Join(allEvents, ", "))
+	}
+	req.Events = []string{e}
+	return s.Register(ctx, req)
+}
+
+func registeredMessage(r record) string {
+	scope := "every game"
+	switch {
+	case r.Team != "":
+		scope = r.Team + " games (" + strings.ToUpper(r.League) + ")"
+	case r.League != "":
+		scope = strings.ToUpper(r.League) + " games"
+	}
+	msg := "Webhook registered for " + strings.Join(r.Events, ", ") + " on " + scope
+	if r.DelaySeconds > 0 {
+		msg += fmt.Sprintf(", delayed %d s", r.DelaySeconds)
+	}
+	return msg
+}
+
+func registrationOf(r record) Registration {
+	return Registration{
+		ID:           r.ID,
+		URL:          r.URL,
+		Events:       append([]string(nil), r.Events...),
+		Team:         r.Team,
+		League:       r.League,
+		DelaySeconds: r.DelaySeconds,
+		CreatedAt:    r.CreatedAt,
+	}
+}
+
+// List returns every registration, oldest first, with its counters. The
+// secret is never included.
+func (s *Service) List() []Registration {
+	s.mu.Lock()
+	out := make([]Registration, 0, len(s.hooks))
+	for _, h := range s.hooks {
+		r := registrationOf(h.rec)
+		st := h.rec.Stats
+		r.Stats = &st
+		r.Pending = len(h.queue)
+		out = append(out, r)
+	}
+	s.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].CreatedAt.Equal(out[j].CreatedAt) {
+			return out[i].CreatedAt.Before(out[j].CreatedAt)
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// Delete removes a webhook, stops its delivery and drops its queue.
+func (s *Service) Delete(id string) error {
+	s.mu.Lock()
+	h := s.hooks[id]
+	if h == nil {
+		s.mu.Unlock()
+		return ErrNotFound
+	}
+	delete(s.hooks, id)
+	h.gone = true
+	h.queue = nil
+	if h.stop != nil {
+		h.stop()
+		h.stop = nil
+	}
+	s.regsDirty, s.outboxDirty = true, true
+	s.mu.Unlock()
+
+	if err := s.saveRegistrations(); err != nil {
+		return fmt.Errorf("webhook: saving registrations: %w", err)
+	}
+	if err := s.saveOutbox(); err != nil {
+		s.log.Error("writing webhook outbox", "err", err)
+	}
+	s.log.Info("webhook deleted", "webhook_id", id)
+	return nil
 }

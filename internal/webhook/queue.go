@@ -1,0 +1,165 @@
+package webhook
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// The queue stage: each webhook has a FIFO of deliveries and one worker
+// goroutine that takes the head, waits for its delay_seconds, hands it to
+// the retry/send stage (deliver.go) and records the outcome. The queue is
+// what the outbox persists.
+
+func (s *Service) startWorkerLocked(h *hook) {
+	if !s.running || h.stop != nil || h.gone || h.rec.Stats.Disabled {
+		return
+	}
+	ctx, cancel := context.WithCancel(s.runCtx)
+	h.stop = cancel
+	s.wg.Add(1)
+	go s.work(ctx, h)
+}
+
+// work delivers one webhook's queue in order, one event at a time.
+func (s *Service) work(ctx context.Context, h *hook) {
+	defer s.wg.Done()
+	s.workers.Add(1)
+	defer s.workers.Add(-1)
+	for {
+		it, t, ok, stop := s.head(h)
+		if stop {
+			return
+		}
+		if !ok {
+			select {
+			case <-ctx.Done():
+				return
+			case <-h.wake:
+			}
+			continue
+		}
+		if d := it.NotBefore.Sub(s.now()); d > 0 {
+			if !sleepCtx(ctx, d) {
+				return
+			}
+		}
+		o := s.deliver(ctx, h, t, it.EventID, it.Event, []byte(it.Body))
+		if o.interrupted {
+			return
+		}
+		s.finish(h, it, o)
+	}
+}
+
+func (s *Service) head(h *hook) (it item, t target, ok, stop bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if h.gone || h.rec.Stats.Disabled {
+		return item{}, target{}, false, true
+	}
+	if len(h.queue) == 0 {
+		return item{}, target{}, false, false
+	}
+	return h.queue[0], target{url: h.rec.URL, secret: h.rec.Secret}, true, false
+}
+
+// finish records the end of a delivery and takes it off the queue.
+func (s *Service) finish(h *hook, it item, o outcome) {
+	id := h.rec.ID
+	if o.delivered {
+		now := s.now()
+		s.mu.Lock()
+		if !h.gone {
+			h.delivered[it.EventID] = now.Unix()
+		}
+		s.mu.Unlock()
+		// Written before the outbox drops the item: after a crash in
+		// between, the reloaded item is recognised as delivered.
+		if err := s.appendDelivered(id, it.EventID, now); err != nil {
+			s.log.Error("recording webhook delivery", "webhook_id", id, "err", err)
+		}
+	}
+	s.mu.Lock()
+	if len(h.queue) > 0 && h.queue[0].EventID == it.EventID {
+		h.queue[0] = item{}
+		h.queue = h.queue[1:]
+	}
+	s.outboxDirty = true
+	disable := o.disabled && !h.gone
+	if disable {
+		s.disableLocked(h)
+	}
+	s.mu.Unlock()
+
+	log := s.log.With("webhook_id", id, "event", it.Event, "event_id", it.EventID, "attempts", o.attempts)
+	switch {
+	case o.delivered:
+		log.Debug("webhook delivered", "latency", o.elapsed)
+	case disable:
+		log.Warn("webhook disabled: receiver answered 410 Gone")
+		s.persistNow()
+	default:
+		log.Warn("webhook delivery failed", "err", o.err)
+	}
+}
+
+func (s *Service) disableLocked(h *hook) {
+	h.rec.Stats.Disabled = true
+	h.rec.Stats.DisabledReason = ptr("receiver answered 410 Gone")
+	h.queue = nil
+	s.regsDirty, s.outboxDirty = true, true
+	if h.stop != nil {
+		h.stop()
+		h.stop = nil
+	}
+}
+
+// wants reports whether a webhook subscribes to an event: the event type,
+// and for scoped webhooks the league and the team.
+func (h *hook) wants(ev Event) bool {
+	r := &h.rec
+	if r.League != "" && r.League != ev.League {
+		return false
+	}
+	if r.Team != "" && !strings.EqualFold(r.Team, ev.Game.HomeTeam.Abbreviation) &&
+		!strings.EqualFold(r.Team, ev.Game.AwayTeam.Abbreviation) {
+		return false
+	}
+	for _, e := range r.Events {
+		if e == ev.Type {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Service) enqueueLocked(h *hook, ev Event, now time.Time) bool {
+	if h.gone || h.rec.Stats.Disabled || !h.wants(ev) {
+		return false
+	}
+	if _, done := h.delivered[ev.ID]; done {
+		return false
+	}
+	for _, it := range h.queue {
+		if it.EventID == ev.ID {
+			return false
+		}
+	}
+	if len(h.queue) >= s.opts.QueueLimit {
+		h.rec.Stats.Dropped++
+		s.regsDirty = true
+		s.log.Warn("webhook queue full; event dropped", "webhook_id", h.rec.ID,
+			"event", ev.Type, "event_id", ev.ID, "limit", s.opts.QueueLimit, "dropped", h.rec.Stats.Dropped)
+		return false
+	}
+	body := encode(payloadFor(ev, h.rec.ID, h.rec.Team, now))
+	h.queue = append(h.queue, item{
+		EventID:   ev.ID,
+		Event:     ev.Type,
+		Body:      string(body),
+		NotBefore: now.Add(time.Duration(h.rec.DelaySeconds) * time.Second),
+		Observed:  now,
+	})
+	return true
+}
