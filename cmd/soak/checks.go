@@ -8,6 +8,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/simulator"
+	"github.com/sports-data/sports-data/internal/tz"
 )
 
 // The checks are pure functions of the simulator's truth and of what the
@@ -355,10 +356,4 @@ func recordsFromTruth(tr simulator.Truth) map[string]record {
 	return out
 }
 
-var eastern = func() *time.Location {
-	loc, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		return time.FixedZone("EST", -5*3600)
-	}
-	return loc
-}()
+var eastern = tz.Eastern

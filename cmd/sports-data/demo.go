@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/sports-data/sports-data/internal/simulator"
+	"github.com/sports-data/sports-data/internal/tz"
 	"github.com/sports-data/sports-data/internal/webhook"
 )
 
@@ -377,12 +378,7 @@ func demoBanner(base string, sim *simulator.Sim, o demoOptions) string {
 	return b.String()
 }
 
-func eastern() *time.Location {
-	if loc, err := time.LoadLocation("America/New_York"); err == nil {
-		return loc
-	}
-	return time.UTC
-}
+func eastern() *time.Location { return tz.Eastern }
 
 // lineWriter serialises whole lines from the service's log and the
 // receiver onto one output.

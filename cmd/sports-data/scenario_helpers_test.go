@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/tz"
 )
 
 // Scoreboard paths of the two leagues the scenarios follow.
@@ -273,9 +274,8 @@ func scClockSeconds(clock string) float64 {
 }
 
 func scEastern(t *testing.T) *time.Location {
-	loc, err := time.LoadLocation("America/New_York")
-	require.NoError(t, err)
-	return loc
+	t.Helper()
+	return tz.Eastern
 }
 
 // scHAStatus is the part of /api/v1/ha/game-status the scenarios read.

@@ -21,10 +21,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // the scoreboard day is US/Eastern wherever the service runs
 
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/tz"
 )
 
 const (
@@ -40,25 +40,11 @@ const (
 	monthLimit = "1000"
 )
 
-// Eastern is the zone of ESPN's scoreboard day: a game at 00:20Z on
-// 8 September belongs to the 7 September scoreboard.
-var Eastern = mustLoad("America/New_York")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		// Unreachable with time/tzdata linked in; EST keeps the day
-		// right except for the hour around midnight in summer.
-		return time.FixedZone("EST", -5*60*60)
-	}
-	return loc
-}
-
 // ScoreboardDate is the dates= value for the scoreboard day t falls on in
 // US/Eastern: 2026-11-29T03:00Z is still 28 November there. To ask for a
 // calendar date, pass a time on that date in Eastern (noon is safest).
 func ScoreboardDate(t time.Time) string {
-	return t.In(Eastern).Format("20060102")
+	return t.In(tz.Eastern).Format("20060102")
 }
 
 // Options configure a Client. The zero value is usable.

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/tz"
 )
 
 const (
@@ -78,7 +79,7 @@ func TestRetry500ThenSuccess(t *testing.T) {
 	o.Observer = obs.observe
 	c := NewClient(srv.URL, o)
 
-	games, err := c.ScoreboardDay(context.Background(), mustLeague(t, "nfl"), time.Date(2022, 9, 11, 12, 0, 0, 0, Eastern))
+	games, err := c.ScoreboardDay(context.Background(), mustLeague(t, "nfl"), time.Date(2022, 9, 11, 12, 0, 0, 0, tz.Eastern))
 	require.NoError(t, err)
 	assert.Len(t, games, 16)
 	assert.Len(t, srv.Requests(), 2)
@@ -259,7 +260,7 @@ func TestDateRangeNeverRequested(t *testing.T) {
 	// 03:00Z on 12 September is still 11 September in Eastern time.
 	_, err := c.ScoreboardDay(ctx, mustLeague(t, "nfl"), time.Date(2022, 9, 12, 3, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
-	_, err = c.ScoreboardDay(ctx, mustLeague(t, "nhl"), time.Date(2022, 9, 25, 12, 0, 0, 0, Eastern))
+	_, err = c.ScoreboardDay(ctx, mustLeague(t, "nhl"), time.Date(2022, 9, 25, 12, 0, 0, 0, tz.Eastern))
 	require.NoError(t, err)
 	_, err = c.ScoreboardMonth(ctx, mustLeague(t, "nfl"), 2024, time.December)
 	require.NoError(t, err)

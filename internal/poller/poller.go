@@ -14,6 +14,7 @@ import (
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/state"
+	"github.com/sports-data/sports-data/internal/tz"
 )
 
 // Fetcher is the part of the ESPN client the poller uses. Every call is a
@@ -116,14 +117,7 @@ type Poller struct {
 // New builds a poller; Run starts it.
 func New(f Fetcher, st *state.State, dir TeamDirectory, obs []Observer, leagues []league.League, o Options) *Poller {
 	o.defaults()
-	loc, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		// ESPN's scoreboard days are US Eastern; without tzdata, UTC-5 is
-		// right outside daylight saving and an hour off inside it, which the
-		// yesterday/today pair covers.
-		loc = time.FixedZone("ET", -5*3600)
-	}
-	p := &Poller{f: f, st: st, dir: dir, obs: obs, leagues: leagues, o: o, eastern: loc,
+	p := &Poller{f: f, st: st, dir: dir, obs: obs, leagues: leagues, o: o, eastern: tz.Eastern,
 		status: map[string]*LeagueStatus{}, wake: map[string]chan struct{}{}}
 	for _, l := range leagues {
 		p.status[l.Key] = &LeagueStatus{League: l.Key}

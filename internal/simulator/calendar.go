@@ -4,18 +4,12 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-	_ "time/tzdata" // ESPN's day is US/Eastern wherever the simulator runs
+
+	"github.com/sports-data/sports-data/internal/tz"
 )
 
 // eastern is the zone of ESPN's scoreboard day and of its pre-game texts.
-var eastern = func() *time.Location {
-	loc, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		// Unreachable with time/tzdata linked in.
-		return time.FixedZone("EST", -5*60*60)
-	}
-	return loc
-}()
+var eastern = tz.Eastern
 
 // dayOf is midnight Eastern of the day t falls on.
 func dayOf(t time.Time) time.Time {

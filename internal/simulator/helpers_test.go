@@ -10,15 +10,10 @@ import (
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/simulator"
+	"github.com/sports-data/sports-data/internal/tz"
 )
 
-var et = func() *time.Location {
-	loc, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
+var et = tz.Eastern
 
 // sunday is the start used across the tests: Sunday 29 November 2026,
 // 12:00 Eastern, an hour before the early NFL window.
