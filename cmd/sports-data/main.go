@@ -26,6 +26,7 @@ import (
 	"github.com/sports-data/sports-data/internal/apidocs"
 	"github.com/sports-data/sports-data/internal/config"
 	"github.com/sports-data/sports-data/internal/espn"
+	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/ha"
 	"github.com/sports-data/sports-data/internal/history"
 	"github.com/sports-data/sports-data/internal/httpapi"
@@ -251,6 +252,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		w, err = writer.New(invalidating{db, hist}, writer.Options{
 			BatchSize:       cfg.BatchSize,
 			FlushInterval:   cfg.FlushInterval,
+			Live:            func(p store.Point) bool { return p.Status == game.StatusLive.StorageWord() },
 			SpoolDir:        filepath.Join(cfg.DataDir, "spool"),
 			BreakerFailures: cfg.BreakerFailures,
 			BreakerTimeout:  time.Duration(cfg.BreakerTimeoutSeconds) * time.Second,
@@ -307,7 +309,14 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	a.tasks = append(a.tasks, p.Run)
 
 	deps := httpapi.Deps{
-		Config:    cfg,
+		Options: httpapi.Options{
+			Leagues:              cfg.Leagues,
+			StoreKind:            cfg.StoreKind,
+			APIKey:               cfg.APIKey,
+			CORSOrigins:          cfg.CORSOrigins,
+			HistoryRatePerMinute: cfg.HistoryRatePerMinute,
+			PollIdleInterval:     cfg.PollIdleInterval,
+		},
 		Version:   version,
 		Logger:    logger,
 		State:     st,
@@ -317,7 +326,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		Usage:     client,
 		HA:        haSvc,
 		Webhooks:  hooks,
-		Metrics:   m.Route,
+		Observe:   m.Request,
 		Now:       now,
 		Extra:     apidocs.Handlers(),
 	}

@@ -44,7 +44,7 @@ func BenchmarkLiveLatency(b *testing.B) {
 	}
 	defer db.Close()
 	sink := &timedSink{db: db, done: map[string]time.Time{}}
-	w, err := New(sink, Options{SpoolDir: filepath.Join(b.TempDir(), "spool")})
+	w, err := New(sink, Options{SpoolDir: filepath.Join(b.TempDir(), "spool"), Live: isLive})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -78,6 +78,10 @@ type Options struct {
 	BatchSize       int           // points per write [100]
 	FlushInterval   time.Duration // longest wait of a queued point [10s]
 	LiveFlush       time.Duration // longest wait of a point of a live game [1s]
+	// Live reports whether a point belongs to a game in play: such points,
+	// and the next ones of the same game, wait at most LiveFlush. The
+	// caller owns the status vocabulary; nil means no point is live.
+	Live func(store.Point) bool
 	QueueSize       int           // points in memory before they spill to the spool [10000]
 	SpoolDir        string        // required
 	SpoolMaxBytes   int64         // bound of the spool [64 MiB]
@@ -301,7 +305,7 @@ func (w *Writer) noteLive(points []store.Point, now time.Time) bool {
 	for i := range points {
 		p := &points[i]
 		key := gameKey{p.League, p.GameID}
-		if p.Status == "live" {
+		if w.o.Live != nil && w.o.Live(*p) {
 			w.liveGames[key] = now
 			live = true
 		} else if _, ok := w.liveGames[key]; ok {

@@ -131,11 +131,15 @@ func testOptions(t *testing.T) Options {
 		BatchSize:      10,
 		FlushInterval:  time.Hour,
 		LiveFlush:      time.Hour,
+		Live:           isLive,
 		SpoolDir:       filepath.Join(t.TempDir(), "spool"),
 		BreakerTimeout: time.Hour,
 		WriteTimeout:   time.Minute,
 	}
 }
+
+// isLive is the service's rule in the storage vocabulary.
+func isLive(p store.Point) bool { return p.Status == "live" }
 
 func newWriter(t *testing.T, s Sink, o Options) *Writer {
 	t.Helper()
