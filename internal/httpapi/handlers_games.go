@@ -34,12 +34,16 @@ func (s *Server) leagueParam(r *http.Request) (string, error) {
 	if !ok {
 		return "", badRequest("league %q is unknown (known: %s)", clip(v), strings.Join(league.Keys(), ", "))
 	}
-	for _, e := range s.d.Config.Leagues {
+	for _, e := range s.d.Options.Leagues {
 		if e.Key == l.Key {
 			return l.Key, nil
 		}
 	}
-	return "", badRequest("league %q is not followed by this service (LEAGUES=%s)", l.Key, s.d.Config.LeaguesRaw)
+	followed := make([]string, 0, len(s.d.Options.Leagues))
+	for _, e := range s.d.Options.Leagues {
+		followed = append(followed, e.Key)
+	}
+	return "", badRequest("league %q is not followed by this service (LEAGUES=%s)", l.Key, strings.Join(followed, ","))
 }
 
 // teamFilter is a parsed ?team_ids=: prefixed ids match one league's team,

@@ -81,7 +81,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		CacheStatus:   true,
 		APIStatus:     true,
 		Version:       s.d.Version,
-		Store:         s.d.Config.StoreKind,
+		Store:         s.d.Options.StoreKind,
 		Leagues:       map[string]healthLeague{},
 		UptimeSeconds: math.Round(now.Sub(s.started).Seconds()),
 		InfluxDB:      StoreStatus{Enabled: false, Kind: "none", CircuitBreaker: "closed"},
@@ -134,7 +134,7 @@ func (s *Server) userTeamsBody(userID string, teams map[string][]string) map[str
 // earlier service expect, plus every followed league.
 func (s *Server) leagueKeysForUserTeams() []string {
 	keys := []string{"nfl", "nhl"}
-	for _, l := range s.d.Config.Leagues {
+	for _, l := range s.d.Options.Leagues {
 		if l.Key != "nfl" && l.Key != "nhl" {
 			keys = append(keys, l.Key)
 		}
@@ -211,12 +211,12 @@ func (s *Server) handleSaveUserTeams(w http.ResponseWriter, r *http.Request) {
 // estimatedDailyCalls is what an idle day costs: one day request per idle
 // poll and a month request per hour, per league, plus the daily team list.
 func (s *Server) estimatedDailyCalls() int {
-	idle := s.d.Config.PollIdleInterval
+	idle := s.d.Options.PollIdleInterval
 	if idle <= 0 {
 		idle = 5 * time.Minute
 	}
 	perLeague := int(24*time.Hour/idle) + 24 + 1
-	return perLeague * len(s.d.Config.Leagues)
+	return perLeague * len(s.d.Options.Leagues)
 }
 
 func (s *Server) handleCacheStats(w http.ResponseWriter, r *http.Request) {
@@ -242,7 +242,7 @@ func (s *Server) handleAPIUsage(w http.ResponseWriter, r *http.Request) {
 	for k, v := range u.ByLeague {
 		byLeague[k] = v
 	}
-	for _, l := range s.d.Config.Leagues {
+	for _, l := range s.d.Options.Leagues {
 		if _, ok := byLeague[l.Key]; !ok {
 			byLeague[l.Key] = 0
 		}

@@ -44,10 +44,22 @@ func newServer(t testing.TB, env map[string]string, now *clock) http.Handler {
 	fav, err := userteams.Open(t.TempDir())
 	require.NoError(t, err)
 	return New(Deps{
-		Config: cfg, Version: "test", State: st, Teams: dir, Favorites: fav,
+		Options: options(cfg), Version: "test", State: st, Teams: dir, Favorites: fav,
 		HA:  ha.New(st, dir, ha.Options{Now: now.now}),
 		Now: now.now,
 	})
+}
+
+// options are the service's settings as cmd/sports-data passes them.
+func options(cfg *config.Config) Options {
+	return Options{
+		Leagues:              cfg.Leagues,
+		StoreKind:            cfg.StoreKind,
+		APIKey:               cfg.APIKey,
+		CORSOrigins:          cfg.CORSOrigins,
+		HistoryRatePerMinute: cfg.HistoryRatePerMinute,
+		PollIdleInterval:     cfg.PollIdleInterval,
+	}
 }
 
 func call(h http.Handler, method, path string, header map[string]string) *httptest.ResponseRecorder {
@@ -207,7 +219,7 @@ func TestLiveAnswerFollowsPollsAndFavorites(t *testing.T) {
 	st.Replace("nfl", append([]game.Game(nil), games...), time.Now())
 	fav, err := userteams.Open(t.TempDir())
 	require.NoError(t, err)
-	h := New(Deps{Config: cfg, State: st, Teams: teams.NewDirectory(t.TempDir(), cfg.Leagues, nil), Favorites: fav})
+	h := New(Deps{Options: options(cfg), State: st, Teams: teams.NewDirectory(t.TempDir(), cfg.Leagues, nil), Favorites: fav})
 	live := func() (n int, favorites int) {
 		rec := call(h, http.MethodGet, "/api/v1/games/live?league=nfl", nil)
 		require.Equal(t, http.StatusOK, rec.Code)
@@ -247,4 +259,32 @@ func TestLiveAnswerFollowsPollsAndFavorites(t *testing.T) {
 	require.NoError(t, fav.Save(userteams.DefaultUser, map[string][]string{"nfl": {"hou"}}))
 	_, f = live()
 	assert.Equal(t, 1, f)
+}
+
+// TestObserveNamesTheRoutePattern: metrics see the pattern written in
+// routes.go, not the path a client sent; unmatched paths are not reported.
+func TestObserveNamesTheRoutePattern(t *testing.T) {
+	cfg, err := config.Load(func(string) string { return "" })
+	require.NoError(t, err)
+	type seen struct {
+		route, method string
+		status        int
+	}
+	var got []seen
+	h := New(Deps{
+		Options: options(cfg), State: state.New("nfl", "nhl"),
+		Teams: teams.NewDirectory(t.TempDir(), cfg.Leagues, nil),
+		Observe: func(route, method string, status int, _ time.Duration) {
+			got = append(got, seen{route, method, status})
+		},
+	})
+	call(h, http.MethodGet, "/api/v1/games/live?league=nfl", nil)
+	call(h, http.MethodGet, "/api/v1/games/timeline/401547417", nil)
+	call(h, http.MethodGet, "/api/v1/games/live?league=xfl", nil)
+	call(h, http.MethodGet, "/no/such/path/123", nil)
+	assert.Equal(t, []seen{
+		{"/api/v1/games/live", http.MethodGet, http.StatusOK},
+		{"/api/v1/games/timeline/{game_id}", http.MethodGet, http.StatusServiceUnavailable},
+		{"/api/v1/games/live", http.MethodGet, http.StatusBadRequest},
+	}, got)
 }

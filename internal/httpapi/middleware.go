@@ -5,15 +5,42 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
 )
 
-// instrument names a route for the metrics middleware, when there is one.
-func (s *Server) instrument(route string, fn http.HandlerFunc) http.HandlerFunc {
-	if s.d.Metrics == nil {
-		return fn
+// observe tells Deps.Observe of every request that matched a route, under
+// the pattern chi matched (never the raw path, which would let clients
+// create any number of series). Unmatched paths are not reported.
+func (s *Server) observe(next http.Handler) http.Handler {
+	if s.d.Observe == nil {
+		return next
 	}
-	return s.d.Metrics(route, fn).ServeHTTP
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		if rc := chi.RouteContext(r.Context()); rc != nil {
+			if route := rc.RoutePattern(); route != "" {
+				s.d.Observe(route, r.Method, rec.status, time.Since(start))
+			}
+		}
+	})
 }
+
+// statusRecorder remembers the status a handler answered.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 func (s *Server) recoverer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -33,7 +60,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 // cors answers browsers the way the earlier service did: the configured
 // origins, with credentials, any method and header.
 func (s *Server) cors(next http.Handler) http.Handler {
-	origins := s.d.Config.CORSOrigins
+	origins := s.d.Options.CORSOrigins
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
 		if origin != "" && (slices.Contains(origins, origin) || slices.Contains(origins, "*")) {
@@ -57,7 +84,7 @@ func (s *Server) cors(next http.Handler) http.Handler {
 
 // requireKey guards mutating routes when API_KEY is set.
 func (s *Server) requireKey(next http.Handler) http.Handler {
-	key := s.d.Config.APIKey
+	key := s.d.Options.APIKey
 	if key == "" {
 		return next
 	}

@@ -6,50 +6,50 @@ import (
 	"github.com/go-chi/chi/v5"
 )
 
-// routes is the whole HTTP surface of the service.
+// routes is the whole HTTP surface of the service. Each path is written
+// here once: the metrics label is the route pattern chi matched.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.recoverer, s.cors)
+	r.Use(s.recoverer, s.observe, s.cors)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
-	h := s.instrument
 
 	// Kept exactly from the earlier service.
-	r.Get("/", h("/", s.handleRoot))
-	r.Get("/health", h("/health", s.handleHealth))
-	r.Get("/api/v1/games/live", h("/api/v1/games/live", s.handleLive))
-	r.Get("/api/v1/games/upcoming", h("/api/v1/games/upcoming", s.handleUpcoming))
-	r.Get("/api/v1/teams", h("/api/v1/teams", s.handleTeams))
-	r.Get("/api/v1/user/teams", h("/api/v1/user/teams", s.handleGetUserTeams))
-	r.With(s.requireKey).Post("/api/v1/user/teams", h("/api/v1/user/teams", s.handleSaveUserTeams))
-	r.Get("/api/v1/cache/stats", h("/api/v1/cache/stats", s.handleCacheStats))
-	r.Get("/api/v1/metrics/api-usage", h("/api/v1/metrics/api-usage", s.handleAPIUsage))
+	r.Get("/", s.handleRoot)
+	r.Get("/health", s.handleHealth)
+	r.Get("/api/v1/games/live", s.handleLive)
+	r.Get("/api/v1/games/upcoming", s.handleUpcoming)
+	r.Get("/api/v1/teams", s.handleTeams)
+	r.Get("/api/v1/user/teams", s.handleGetUserTeams)
+	r.With(s.requireKey).Post("/api/v1/user/teams", s.handleSaveUserTeams)
+	r.Get("/api/v1/cache/stats", s.handleCacheStats)
+	r.Get("/api/v1/metrics/api-usage", s.handleAPIUsage)
 
 	// Home Assistant.
-	r.Get("/api/v1/ha/game-status/{team}", h("/api/v1/ha/game-status/{team}", s.handleGameStatus))
-	r.Get("/api/v1/ha/game-context/{team}", h("/api/v1/ha/game-context/{team}", s.handleGameContext))
+	r.Get("/api/v1/ha/game-status/{team}", s.handleGameStatus)
+	r.Get("/api/v1/ha/game-context/{team}", s.handleGameContext)
 
 	// History, timeline and schedules: one rate limit per client IP.
 	r.Group(func(r chi.Router) {
-		r.Use(s.rateLimit(newIPLimiter(s.d.Config.HistoryRatePerMinute, s.d.Now)), s.requireHistory)
-		r.Get("/api/v1/games/history", h("/api/v1/games/history", s.handleHistory))
-		r.Get("/api/v1/games/timeline/{game_id}", h("/api/v1/games/timeline/{game_id}", s.handleTimeline))
-		r.Get("/api/v1/games/schedule/{team}", h("/api/v1/games/schedule/{team}", s.handleSchedule))
+		r.Use(s.rateLimit(newIPLimiter(s.d.Options.HistoryRatePerMinute, s.d.Now)), s.requireHistory)
+		r.Get("/api/v1/games/history", s.handleHistory)
+		r.Get("/api/v1/games/timeline/{game_id}", s.handleTimeline)
+		r.Get("/api/v1/games/schedule/{team}", s.handleSchedule)
 	})
 
 	// Webhooks, under the Home Assistant paths and the earlier ones.
-	r.Get("/api/v1/ha/webhooks", h("/api/v1/ha/webhooks", s.handleListWebhooks))
-	r.Get("/api/v1/webhooks/list", h("/api/v1/webhooks/list", s.handleListWebhooks))
+	r.Get("/api/v1/ha/webhooks", s.handleListWebhooks)
+	r.Get("/api/v1/webhooks/list", s.handleListWebhooks)
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireKey)
-		r.Post("/api/v1/ha/webhooks/register", h("/api/v1/ha/webhooks/register", s.handleRegisterWebhook))
-		r.Post("/api/v1/webhooks/register", h("/api/v1/webhooks/register", s.handleRegisterWebhook))
-		r.Post("/api/v1/ha/webhooks/game-start", h("/api/v1/ha/webhooks/game-start", s.registerFor("game_start")))
-		r.Post("/api/v1/ha/webhooks/game-end", h("/api/v1/ha/webhooks/game-end", s.registerFor("game_end")))
-		r.Post("/api/v1/ha/webhooks/score-update", h("/api/v1/ha/webhooks/score-update", s.registerFor("score_change")))
-		r.Delete("/api/v1/ha/webhooks/{id}", h("/api/v1/ha/webhooks/{id}", s.handleDeleteWebhook))
-		r.Delete("/api/v1/webhooks/{id}", h("/api/v1/webhooks/{id}", s.handleDeleteWebhook))
-		r.Post("/api/v1/ha/webhooks/{id}/test", h("/api/v1/ha/webhooks/{id}/test", s.handleTestWebhook))
+		r.Post("/api/v1/ha/webhooks/register", s.handleRegisterWebhook)
+		r.Post("/api/v1/webhooks/register", s.handleRegisterWebhook)
+		r.Post("/api/v1/ha/webhooks/game-start", s.registerFor("game_start"))
+		r.Post("/api/v1/ha/webhooks/game-end", s.registerFor("game_end"))
+		r.Post("/api/v1/ha/webhooks/score-update", s.registerFor("score_change"))
+		r.Delete("/api/v1/ha/webhooks/{id}", s.handleDeleteWebhook)
+		r.Delete("/api/v1/webhooks/{id}", s.handleDeleteWebhook)
+		r.Post("/api/v1/ha/webhooks/{id}/test", s.handleTestWebhook)
 	})
 
 	for path, handler := range s.d.Extra {

@@ -8,12 +8,11 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/sports-data/sports-data/internal/config"
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/poller"
 	"github.com/sports-data/sports-data/internal/state"
-	"github.com/sports-data/sports-data/internal/store"
 	"github.com/sports-data/sports-data/internal/teams"
 )
 
@@ -67,13 +66,20 @@ type StoreStatus struct {
 	StorageBytes   int64      `json:"storage_bytes"`
 }
 
-// StoreInfo is implemented by every store kind.
-type StoreInfo = store.Info
+// Options are the settings the routes read.
+type Options struct {
+	Leagues              []league.League // the followed leagues
+	StoreKind            string          // shown by /health
+	APIKey               string          // "" leaves the mutating routes open
+	CORSOrigins          []string        // origins browsers may call from; "*" for any
+	HistoryRatePerMinute int             // per client, on the history routes
+	PollIdleInterval     time.Duration   // for the estimated ESPN calls of a day
+}
 
 // Deps are everything the handlers call. Optional parts may be nil: the
 // routes that need them answer 503.
 type Deps struct {
-	Config    *config.Config
+	Options   Options
 	Version   string
 	Logger    *slog.Logger
 	State     *state.State
@@ -86,8 +92,9 @@ type Deps struct {
 	History   HistoryService
 	Webhooks  WebhookService
 	Now       func() time.Time
-	// Metrics, when set, wraps every route to record its duration.
-	Metrics func(route string, next http.Handler) http.Handler
+	// Observe, when set, is told of every answered request under its
+	// route pattern as written in routes.go.
+	Observe func(route, method string, status int, took time.Duration)
 	// Extra routes mounted as they are (/metrics, /docs, /openapi.json).
 	Extra map[string]http.Handler
 }

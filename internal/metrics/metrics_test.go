@@ -40,10 +40,7 @@ func TestEachMetricMovesWithItsEvent(t *testing.T) {
 	m.Delivery("success", 2)
 	m.Delivery("disabled", 1)
 	stats = WriterStats{Queued: 7, Spooled: 42, Dropped: 3, BreakerState: "open"}
-	h := m.Route("/api/v1/games/live", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusTeapot)
-	}))
-	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/api/v1/games/live?league=nfl", nil))
+	m.Request("/api/v1/games/live", http.MethodGet, http.StatusTeapot, 3*time.Millisecond)
 
 	after := scrape(t, m)
 	for _, want := range []string{
