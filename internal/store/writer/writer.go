@@ -75,13 +75,13 @@ var errAborted = errors.New("write aborted by shutdown")
 
 // Options configure a Writer. Zero values take the defaults in brackets.
 type Options struct {
-	BatchSize       int           // points per write [100]
-	FlushInterval   time.Duration // longest wait of a queued point [10s]
-	LiveFlush       time.Duration // longest wait of a point of a live game [1s]
+	BatchSize     int           // points per write [100]
+	FlushInterval time.Duration // longest wait of a queued point [10s]
+	LiveFlush     time.Duration // longest wait of a point of a live game [1s]
 	// Live reports whether a point belongs to a game in play: such points,
 	// and the next ones of the same game, wait at most LiveFlush. The
 	// caller owns the status vocabulary; nil means no point is live.
-	Live func(store.Point) bool
+	Live            func(store.Point) bool
 	QueueSize       int           // points in memory before they spill to the spool [10000]
 	SpoolDir        string        // required
 	SpoolMaxBytes   int64         // bound of the spool [64 MiB]
