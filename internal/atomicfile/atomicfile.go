@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // TempPattern is the glob of the temporary files Write leaves behind when
@@ -66,4 +67,45 @@ func syncDir(dir string) error {
 		return err
 	}
 	return nil
+}
+
+// processStart is when this process started (package initialisation comes
+// before anything could call Write).
+var processStart = time.Now()
+
+// RemoveLeftovers deletes the temporary files of Write that a crash left
+// behind mid-write, in dir and its sub-folders, and returns their paths.
+// Only files last modified before this process started are taken: a
+// temporary file written since belongs to a write in progress, which its
+// own rename or clean-up will finish. Files it cannot remove or folders it
+// cannot read are skipped.
+func RemoveLeftovers(dir string) []string {
+	var removed []string
+	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !isTemp(d.Name()) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil || !info.ModTime().Before(processStart) {
+			return nil
+		}
+		if os.Remove(path) == nil {
+			removed = append(removed, path)
+		}
+		return nil
+	})
+	return removed
+}
+
+// isTemp reports whether name is one of Write's temporary files:
+// ".<base>.tmp-<random>".
+func isTemp(name string) bool {
+	ok, _ := filepath.Match(".*.tmp-*", name)
+	return ok
 }

@@ -91,5 +91,7 @@
 //
 // The first two are replaced atomically (temp file, fsync, rename), so a
 // crash leaves the old or the new version. A crash can tear at most the last
-// line of the log, which is skipped when loading.
+// line of the log, which is skipped when loading, as is any line that does
+// not parse or is over 1 MiB long (damage). At start, temporary files that
+// interrupted writes left anywhere in DATA_DIR are removed.
 package webhook

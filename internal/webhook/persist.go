@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -88,7 +89,9 @@ func writeAtomic(path string, data []byte) error {
 	return atomicfile.Write(path, data, 0o600)
 }
 
-// removeTemps deletes temp files a crash left behind mid-write.
+// removeTemps deletes the temp files of this package's files a crash left
+// behind mid-write, whatever their age: no Service on this folder has
+// written yet.
 func removeTemps(dir string) {
 	for _, base := range []string{registrationsFile, outboxFile, deliveredFile} {
 		matches, _ := filepath.Glob(atomicfile.TempPattern(filepath.Join(dir, base)))
@@ -158,20 +161,15 @@ func loadDelivered(path string, since time.Time) (map[string]map[string]int64, i
 		return nil, 0, err
 	}
 	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
 	lines := 0
-	for sc.Scan() {
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
-			continue
-		}
+	err = eachLine(f, maxLine, func(line []byte) {
 		lines++
 		var l deliveredLine
-		if json.Unmarshal(sc.Bytes(), &l) != nil || l.Webhook == "" || l.Event == "" {
-			continue
+		if json.Unmarshal(line, &l) != nil || l.Webhook == "" || l.Event == "" {
+			return
 		}
 		if l.At < since.Unix() {
-			continue
+			return
 		}
 		m := out[l.Webhook]
 		if m == nil {
@@ -179,8 +177,47 @@ func loadDelivered(path string, since time.Time) (map[string]map[string]int64, i
 			out[l.Webhook] = m
 		}
 		m[l.Event] = l.At
+	})
+	return out, lines, err
+}
+
+// maxLine bounds a line of the files read line by line. The service never
+// writes one this long; a longer one is damage and skipped like a torn line.
+const maxLine = 1 << 20
+
+// eachLine calls fn with every non-blank line of r (without its newline),
+// skipping lines longer than max instead of failing on them.
+func eachLine(r io.Reader, max int, fn func([]byte)) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var line []byte
+	tooLong := false
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !tooLong {
+			n := len(line) + len(chunk)
+			if err == nil {
+				n-- // the newline
+			}
+			if n > max {
+				tooLong, line = true, line[:0]
+			} else {
+				line = append(line, chunk...)
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if t := bytes.TrimSpace(line); !tooLong && len(t) > 0 {
+			fn(t)
+		}
+		line, tooLong = line[:0], false
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
 	}
-	return out, lines, sc.Err()
 }
 
 func appendDelivered(path string, l deliveredLine) error {

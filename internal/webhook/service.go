@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/atomicfile"
 	"github.com/sports-data/sports-data/internal/game"
 )
 
@@ -178,6 +179,11 @@ func New(o Options) (*Service, error) {
 		return nil, fmt.Errorf("webhook: %w", err)
 	}
 	removeTemps(o.DataDir)
+	// Other components' leftovers too, if older than this process (a
+	// write in progress is newer): nothing else cleans DATA_DIR.
+	for _, p := range atomicfile.RemoveLeftovers(o.DataDir) {
+		o.Logger.Info("removed a temporary file left by an interrupted write", "path", p)
+	}
 	s := &Service{
 		opts:          o,
 		client:        &client,
