@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -49,10 +50,18 @@ type Config struct {
 	HAUpcomingWindow     time.Duration `env:"HA_UPCOMING_WINDOW" default:"24h"`
 	HARecentWindow       time.Duration `env:"HA_RECENT_WINDOW" default:"4h"`
 
+	MQTTURL             string `env:"MQTT_URL"`
+	MQTTUsername        string `env:"MQTT_USERNAME"`
+	MQTTPassword        string `env:"MQTT_PASSWORD"`
+	MQTTDiscoveryPrefix string `env:"MQTT_DISCOVERY_PREFIX" default:"homeassistant"`
+	MQTTTopicPrefix     string `env:"MQTT_TOPIC_PREFIX" default:"sports-data"`
+	MQTTTeamsRaw        string `env:"MQTT_TEAMS"`
+
 	// Derived by Load; not read from the environment.
 	Leagues     []league.League
 	CORSOrigins []string
 	StoreKind   string // "sqlite", "influxdb" or "none"
+	MQTTTeams   []string
 }
 
 // DefaultESPNBaseURL is ESPN's public site API.
@@ -271,10 +280,39 @@ func (c *Config) derive() error {
 	if c.HARecentWindow <= 0 {
 		return fmt.Errorf("HA_RECENT_WINDOW: %s is not allowed (allowed: a positive duration such as 4h)", c.HARecentWindow)
 	}
+	if err := c.deriveMQTT(); err != nil {
+		return err
+	}
 	c.CORSOrigins = nil
 	for _, o := range strings.Split(c.CORSOriginsRaw, ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+	}
+	return nil
+}
+
+// deriveMQTT checks the MQTT settings; MQTT is off while MQTT_URL is empty.
+func (c *Config) deriveMQTT() error {
+	if c.MQTTURL != "" {
+		u, err := url.Parse(c.MQTTURL)
+		if err != nil || u.Host == "" || !slices.Contains([]string{"mqtt", "mqtts", "tcp", "ssl", "tls", "ws", "wss"}, u.Scheme) {
+			return fmt.Errorf("MQTT_URL: %q is not a broker URL (allowed: mqtt://host:1883, mqtts://host:8883, ws:// or wss://)", c.MQTTURL)
+		}
+	}
+	for name, p := range map[string]*string{"MQTT_DISCOVERY_PREFIX": &c.MQTTDiscoveryPrefix, "MQTT_TOPIC_PREFIX": &c.MQTTTopicPrefix} {
+		*p = strings.Trim(*p, "/")
+		if *p == "" || strings.ContainsAny(*p, "+#\x00") {
+			return fmt.Errorf("%s: %q is not allowed (allowed: a topic without + or #, such as homeassistant)", name, *p)
+		}
+	}
+	if c.MQTTDiscoveryPrefix == c.MQTTTopicPrefix {
+		return fmt.Errorf("MQTT_TOPIC_PREFIX: %q must differ from MQTT_DISCOVERY_PREFIX", c.MQTTTopicPrefix)
+	}
+	c.MQTTTeams = nil
+	for _, t := range strings.Split(c.MQTTTeamsRaw, ",") {
+		if t = strings.TrimSpace(t); t != "" && !slices.Contains(c.MQTTTeams, t) {
+			c.MQTTTeams = append(c.MQTTTeams, t)
 		}
 	}
 	return nil

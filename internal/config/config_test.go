@@ -129,3 +129,36 @@ func TestTokenFile(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, strings.HasPrefix(err.Error(), "INFLUXDB_TOKEN_FILE:"))
 }
+
+func TestMQTTSettings(t *testing.T) {
+	c, err := Load(env())
+	require.NoError(t, err)
+	assert.Empty(t, c.MQTTURL, "MQTT is off by default")
+	assert.Equal(t, "homeassistant", c.MQTTDiscoveryPrefix)
+	assert.Equal(t, "sports-data", c.MQTTTopicPrefix)
+	assert.Empty(t, c.MQTTTeams)
+
+	c, err = Load(env("MQTT_URL", "mqtts://broker.lan:8883", "MQTT_TOPIC_PREFIX", "/home/sports/",
+		"MQTT_TEAMS", " Patriots, nhl-bos,,Patriots ,Maple Leafs"))
+	require.NoError(t, err)
+	assert.Equal(t, "home/sports", c.MQTTTopicPrefix, "slashes around a prefix are dropped")
+	assert.Equal(t, []string{"Patriots", "nhl-bos", "Maple Leafs"}, c.MQTTTeams, "trimmed, empty entries and repeats dropped")
+
+	for _, bad := range [][]string{
+		{"MQTT_URL", "http://broker:1883"},
+		{"MQTT_URL", "mqtt://"},
+		{"MQTT_URL", "broker:1883"},
+		{"MQTT_TOPIC_PREFIX", "sports/#"},
+		{"MQTT_DISCOVERY_PREFIX", "home+assistant"},
+		{"MQTT_TOPIC_PREFIX", "homeassistant"},
+	} {
+		_, err := Load(env(bad...))
+		if assert.Error(t, err, "%v", bad) {
+			name := bad[0]
+			if bad[1] == "homeassistant" {
+				name = "MQTT_TOPIC_PREFIX"
+			}
+			assert.True(t, strings.HasPrefix(err.Error(), name+":"), "%v: %v", bad, err)
+		}
+	}
+}
