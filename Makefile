@@ -7,7 +7,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 INFLUXDB_PORT ?= 18086
 export INFLUXDB_PORT
 
-.PHONY: run build test test-unit bench load soak fuzz fuzz-ci lint influxdb-start influxdb-stop demo clean
+.PHONY: run build test test-unit bench load soak fuzz fuzz-ci lint influxdb-start influxdb-stop mosquitto-start mosquitto-stop demo clean
 
 ## run: start the service on :8005 with the embedded store in ./data
 run:
@@ -17,10 +17,10 @@ run:
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/sports-data
 
-## test: the whole suite with the race detector, against a real InfluxDB 1.8 started for the run
+## test: the whole suite with the race detector, against a real InfluxDB 1.8 and a real Mosquitto started for the run
 test:
 	$(GO) vet ./...
-	scripts/with-influxdb.sh $(GO) test -race -count=1 -timeout 20m ./...
+	scripts/with-influxdb.sh scripts/with-mosquitto.sh $(GO) test -race -count=1 -timeout 20m ./...
 
 ## test-unit: the suite without starting InfluxDB (its tests skip)
 test-unit:
@@ -69,6 +69,12 @@ influxdb-start:
 
 influxdb-stop:
 	scripts/influxdb-test.sh stop
+
+mosquitto-start:
+	scripts/mosquitto-test.sh start
+
+mosquitto-stop:
+	scripts/mosquitto-test.sh stop
 
 clean:
 	rm -rf bin
