@@ -4,10 +4,7 @@ import (
 	"context"
 	"strings"
 
-	"github.com/sports-data/sports-data/internal/game"
-	"github.com/sports-data/sports-data/internal/history"
 	"github.com/sports-data/sports-data/internal/httpapi"
-	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/store"
 	"github.com/sports-data/sports-data/internal/store/writer"
 	"github.com/sports-data/sports-data/internal/teams"
@@ -23,32 +20,6 @@ func (r webhookResolver) resolve(input, leagueKey string) (webhook.Team, error) 
 		return webhook.Team{}, err
 	}
 	return webhook.Team{League: m.League.Key, Abbreviation: strings.ToUpper(m.Team.Abbreviation), Name: m.Team.Name}, nil
-}
-
-// invalidating writes to the store and then drops the cached history
-// answers of the teams written, so fresh results show up before the cache
-// would expire.
-type invalidating struct {
-	db   store.Store
-	hist *history.Service
-}
-
-func (i invalidating) Write(ctx context.Context, points []store.Point) error {
-	if err := i.db.Write(ctx, points); err != nil {
-		return err
-	}
-	type key struct{ league, team string }
-	seen := map[key]bool{}
-	for _, p := range points {
-		for _, t := range []string{p.HomeTeam, p.AwayTeam} {
-			k := key{p.League, t}
-			if !seen[k] {
-				seen[k] = true
-				i.hist.Invalidate(p.League, t)
-			}
-		}
-	}
-	return nil
 }
 
 // storeHealth is the store section of /health, from the writer's counters
@@ -81,44 +52,4 @@ func (h storeHealth) Health() httpapi.StoreStatus {
 		out.LastWriteAt = &t
 	}
 	return out
-}
-
-// gamesFromPoints turns the stored baseline into the games the webhook
-// detector compares the first poll with.
-func gamesFromPoints(leagueKey string, pts []store.Point) []game.Game {
-	l, _ := league.Lookup(leagueKey)
-	out := make([]game.Game, 0, len(pts))
-	for _, p := range pts {
-		status, ok := game.ParseStatus(p.Status)
-		if !ok {
-			continue
-		}
-		out = append(out, game.Game{
-			ID:           p.GameID,
-			League:       l.Name,
-			Status:       status,
-			HomeTeam:     game.Team{ID: game.TeamID(leagueKey, p.HomeTeam), Abbreviation: p.HomeTeam, Name: p.HomeTeamName},
-			AwayTeam:     game.Team{ID: game.TeamID(leagueKey, p.AwayTeam), Abbreviation: p.AwayTeam, Name: p.AwayTeamName},
-			Score:        game.Score{Home: p.HomeScore, Away: p.AwayScore},
-			Period:       game.Period{Current: p.Period, Total: l.Periods, TimeRemaining: p.TimeRemaining},
-			StatusDetail: p.StatusDetail,
-			Season:       p.Season,
-			SeasonType:   p.SeasonType,
-			Week:         p.Week,
-		})
-	}
-	return out
-}
-
-// afterSeed holds observations back until the stored baseline is loaded.
-type afterSeed struct {
-	seeded <-chan struct{}
-	next   interface {
-		Observe(leagueKey string, games []game.Game)
-	}
-}
-
-func (a afterSeed) Observe(leagueKey string, games []game.Game) {
-	<-a.seeded
-	a.next.Observe(leagueKey, games)
 }

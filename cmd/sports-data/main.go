@@ -15,33 +15,14 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
 	_ "time/tzdata" // ESPN's days are US Eastern; the image has no zoneinfo
 
-	"github.com/sports-data/sports-data/internal/apidocs"
 	"github.com/sports-data/sports-data/internal/config"
-	"github.com/sports-data/sports-data/internal/espn"
-	"github.com/sports-data/sports-data/internal/game"
-	"github.com/sports-data/sports-data/internal/ha"
-	"github.com/sports-data/sports-data/internal/history"
-	"github.com/sports-data/sports-data/internal/httpapi"
-	"github.com/sports-data/sports-data/internal/metrics"
-	"github.com/sports-data/sports-data/internal/poller"
-	"github.com/sports-data/sports-data/internal/recorder"
-	"github.com/sports-data/sports-data/internal/schedule"
-	"github.com/sports-data/sports-data/internal/state"
-	"github.com/sports-data/sports-data/internal/store"
-	"github.com/sports-data/sports-data/internal/store/influx"
-	"github.com/sports-data/sports-data/internal/store/sqlite"
-	"github.com/sports-data/sports-data/internal/store/writer"
-	"github.com/sports-data/sports-data/internal/teams"
-	"github.com/sports-data/sports-data/internal/userteams"
-	"github.com/sports-data/sports-data/internal/webhook"
+	"github.com/sports-data/sports-data/internal/demo"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -64,7 +45,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	switch cmd {
 	case "", "serve":
-		return serve(ctx, getenv, stdout, serveOptions{})
+		return serve(ctx, getenv, stdout, nil, nil)
 	case "healthcheck":
 		return healthcheck(ctx, getenv, stdout)
 	case "version", "--version", "-v":
@@ -76,7 +57,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "backfill":
 		return backfillCommand(ctx, args[2:], getenv, stdout)
 	case "demo":
-		return demoCommand(ctx, args[2:], getenv, stdout)
+		return demo.Run(ctx, args[2:], getenv, stdout, serve)
 	default:
 		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 	}
@@ -109,21 +90,13 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
 }
 
-// serveOptions are what a subcommand may change about serving: the demo
-// mode runs the service on the simulator's clock.
-type serveOptions struct {
-	// ready, when set, receives the listening address once the server
-	// accepts connections.
-	ready func(addr string)
-	// now is the clock games are judged by ("today", "live within 20
-	// minutes", "upcoming"); time.Now when nil.
-	now func() time.Time
-}
-
 // serve runs the service until ctx ends, then shuts down in order: stop
 // taking requests, stop polling, stop deliveries, flush writes, close the
-// store.
-func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, so serveOptions) error {
+// store. ready, when set, receives the listening address once the server
+// accepts connections; now is the clock games are judged by ("today",
+// "live within 20 minutes", "upcoming"), time.Now when nil: the demo runs
+// the service on the simulator's clock.
+func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, ready func(addr string), now func() time.Time) error {
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
@@ -133,10 +106,10 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, so
 		return fmt.Errorf("DATA_DIR: cannot create %s: %v", cfg.DataDir, err)
 	}
 
-	if so.now == nil {
-		so.now = time.Now
+	if now == nil {
+		now = time.Now
 	}
-	app, err := build(ctx, cfg, logger, so.now)
+	app, err := build(ctx, cfg, logger, now)
 	if err != nil {
 		return err
 	}
@@ -171,8 +144,8 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, so
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	if so.ready != nil {
-		so.ready(ln.Addr().String())
+	if ready != nil {
+		ready(ln.Addr().String())
 	}
 
 	var runErr error
@@ -192,243 +165,4 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, so
 	app.close(sctx)
 	logger.Info("stopped")
 	return runErr
-}
-
-// app is the assembled service.
-type app struct {
-	handler http.Handler
-	tasks   []func(context.Context) // goroutines owned by serve
-	closers []func(context.Context) error
-	logger  *slog.Logger
-}
-
-func (a *app) close(ctx context.Context) {
-	for i := len(a.closers) - 1; i >= 0; i-- {
-		if err := a.closers[i](ctx); err != nil {
-			a.logger.Warn("shutdown step failed", "err", err)
-		}
-	}
-}
-
-// build assembles every part from the configuration.
-func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now func() time.Time) (*app, error) {
-	a := &app{logger: logger}
-	m := metrics.New()
-	client := espn.NewClient(cfg.ESPNBaseURL, espn.Options{
-		UserAgent: "sports-data/" + version + " (+https://github.com/sports-data/sports-data)",
-		Logger:    logger,
-		Observer:  m.ESPNCall,
-	})
-	dir := teams.NewDirectory(cfg.DataDir, cfg.Leagues, logger)
-	if err := dir.LoadCache(); err != nil {
-		logger.Warn("team cache not loaded; teams come from ESPN at the first poll", "err", err)
-	}
-	keys := make([]string, 0, len(cfg.Leagues))
-	for _, l := range cfg.Leagues {
-		keys = append(keys, l.Key)
-	}
-	st := state.New(keys...)
-	fav, err := userteams.Open(cfg.DataDir)
-	if err != nil {
-		return nil, err
-	}
-	haSvc := ha.New(st, dir, ha.Options{UpcomingWindow: cfg.HAUpcomingWindow, RecentWindow: cfg.HARecentWindow, Now: now})
-
-	// Storage: the store, the batch writer in front of it, and the
-	// recorder that turns polls into change-only points.
-	var (
-		db   store.Store
-		w    *writer.Writer
-		rec  *recorder.Recorder
-		hist *history.Service
-	)
-	if cfg.StoreKind != config.StoreNone {
-		db, err = openStore(ctx, cfg, logger)
-		if err != nil {
-			return nil, err
-		}
-		a.closers = append(a.closers, func(context.Context) error { return db.Close() })
-		hist = history.New(db, dir, history.Options{Leagues: cfg.Leagues, Logger: logger, Now: now})
-		w, err = writer.New(invalidating{db, hist}, writer.Options{
-			BatchSize:       cfg.BatchSize,
-			FlushInterval:   cfg.FlushInterval,
-			Live:            func(p store.Point) bool { return p.Status == game.StatusLive.StorageWord() },
-			SpoolDir:        filepath.Join(cfg.DataDir, "spool"),
-			BreakerFailures: cfg.BreakerFailures,
-			BreakerTimeout:  time.Duration(cfg.BreakerTimeoutSeconds) * time.Second,
-			Logger:          logger,
-			OnWrite:         m.StoreWrite,
-		})
-		if err != nil {
-			return nil, err
-		}
-		m.WatchWriter(func() metrics.WriterStats {
-			ws := w.Stats()
-			return metrics.WriterStats{Queued: ws.Queued, Spooled: ws.Spooled, Dropped: ws.Dropped, BreakerState: ws.Breaker}
-		})
-		a.closers = append(a.closers, w.Close)
-		rec = recorder.New(w, now, logger)
-	}
-
-	hooks, err := webhook.New(webhook.Options{
-		DataDir:    cfg.DataDir,
-		Version:    version,
-		Resolve:    webhookResolver{dir}.resolve,
-		Logger:     logger,
-		OnDelivery: m.Delivery,
-		Now:        now,
-	})
-	if err != nil {
-		return nil, err
-	}
-	a.tasks = append(a.tasks, hooks.Run)
-
-	// The recorder and the webhook detector compare each poll with the
-	// stored baseline, so they wait for it (a few seconds at most); the
-	// state, and so every route, is published without waiting.
-	seeded := make(chan struct{})
-	observers := []poller.Observer{haSvc, afterSeed{seeded, hooks}}
-	if rec != nil {
-		observers = append(observers, afterSeed{seeded, rec})
-		sched := schedule.NewRefresher(client, dir.Teams, afterSeed{seeded, rec}, cfg.Leagues, schedule.Options{Logger: logger, Now: now})
-		a.tasks = append(a.tasks, sched.Run)
-	}
-	a.tasks = append(a.tasks, func(ctx context.Context) {
-		if db != nil {
-			seedBaseline(ctx, db, w, cfg, rec, hooks, logger, now())
-		}
-		close(seeded)
-	})
-	p := poller.New(client, st, dir, observers, cfg.Leagues, poller.Options{
-		LiveInterval: cfg.PollLiveInterval,
-		IdleInterval: cfg.PollIdleInterval,
-		Logger:       logger,
-		OnPoll:       m.Poll,
-		Now:          now,
-	})
-	a.tasks = append(a.tasks, p.Run)
-
-	deps := httpapi.Deps{
-		Options: httpapi.Options{
-			Leagues:              cfg.Leagues,
-			StoreKind:            cfg.StoreKind,
-			APIKey:               cfg.APIKey,
-			CORSOrigins:          cfg.CORSOrigins,
-			HistoryRatePerMinute: cfg.HistoryRatePerMinute,
-			PollIdleInterval:     cfg.PollIdleInterval,
-		},
-		Version:   version,
-		Logger:    logger,
-		State:     st,
-		Teams:     dir,
-		Favorites: fav,
-		Polling:   p,
-		Usage:     client,
-		HA:        haSvc,
-		Webhooks:  hooks,
-		Observe:   m.Request,
-		Now:       now,
-		Extra:     apidocs.Handlers(),
-	}
-	deps.Extra["/metrics"] = m.Handler()
-	if db != nil {
-		deps.History = hist
-		deps.Store = storeHealth{db: db, w: w}
-	}
-	a.handler = httpapi.New(deps)
-	return a, nil
-}
-
-// seedBaseline primes the recorder and the webhook detector with the latest
-// stored state of every unfinished game of the last two weeks and the rows
-// of this season's games, so that a restart writes nothing for games
-// that did not change while the service was down. A store that does not
-// answer within a few seconds is skipped: polling must start.
-func seedBaseline(ctx context.Context, db store.Store, w *writer.Writer, cfg *config.Config, rec *recorder.Recorder, hooks *webhook.Service, logger *slog.Logger, now time.Time) {
-	// Points still in the spool are newer than anything the store has: a
-	// restart during a store outage must not store their state again.
-	pending, err := w.Pending()
-	if err != nil {
-		logger.Warn("spool not fully readable for the baseline", "err", err)
-	}
-	for _, l := range cfg.Leagues {
-		var mine []store.Point
-		for _, p := range pending {
-			if p.League == l.Key {
-				mine = append(mine, p)
-			}
-		}
-		bctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		unfinished, err := db.Unfinished(bctx, l.Key, now.Add(-14*24*time.Hour))
-		var rows []store.Point
-		if err == nil {
-			// A season back and ahead: the schedule refresher hands over
-			// whole seasons, and a game the recorder does not know counts
-			// as a change.
-			rows, err = db.Games(bctx, store.GameQuery{League: l.Key, From: now.AddDate(-1, -1, 0), To: now.AddDate(1, 0, 0)})
-		}
-		cancel()
-		if err != nil {
-			logger.Warn("no stored baseline; a restart may store a game's current state once more", "league", l.Key, "err", err)
-		}
-		rec.Seed(l.Key, append(append(rows, unfinished...), mine...))
-		hooks.Seed(l.Key, gamesFromPoints(l.Key, unfinished))
-	}
-}
-
-// openStore opens the configured store kind. InfluxDB being down or
-// misconfigured does not stop start-up: the store retries in the background
-// and the writer spools meanwhile.
-func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (store.Store, error) {
-	switch cfg.StoreKind {
-	case config.StoreInfluxDB:
-		// A server that does not answer must not hold start-up: the first
-		// connection attempt gets two seconds, later ones run in the
-		// background.
-		octx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		defer cancel()
-		s, err := influx.Open(octx, influx.Options{
-			URL:           cfg.InfluxURL,
-			Token:         cfg.InfluxToken,
-			Org:           cfg.InfluxOrg,
-			Database:      cfg.Database(),
-			QueryLanguage: cfg.InfluxQueryLanguage,
-			RetentionDays: cfg.RetentionDays,
-			Logger:        logger,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("INFLUXDB_URL: %v", err)
-		}
-		return s, nil
-	default:
-		path := filepath.Join(cfg.DataDir, "sports-data.db")
-		s, err := sqlite.Open(path, sqlite.Options{RetentionDays: cfg.RetentionDays, Logger: logger})
-		if err != nil {
-			return nil, fmt.Errorf("DATA_DIR: %v", err)
-		}
-		return s, nil
-	}
-}
-
-// healthcheck asks the local service for /health: the container image has
-// no curl.
-func healthcheck(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
-	port := getenv("PORT")
-	if port == "" {
-		port = "8005"
-	}
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:"+port+"/health", nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("healthcheck: %v", err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("healthcheck: /health answered %d", resp.StatusCode)
-	}
-	fmt.Fprintln(stdout, strings.TrimSpace(string(body)))
-	return nil
 }

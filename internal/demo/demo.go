@@ -1,4 +1,16 @@
-package main
+// Package demo runs the whole service against the built-in season simulator:
+// live games, stored history and signed webhooks within a minute, without
+// network. The simulated clock (Start + speed × real time) is also the
+// service's clock, so "today", "live" and "upcoming" follow the simulated
+// calendar.
+//
+// A separate program that owns a simulator (the soak test) starts the
+// service as "sports-data demo --attach <base URL> --clock-start <RFC 3339>
+// --clock-epoch <unix ns> --speed <x>": the service then computes the same
+// clock as clock-start + speed × (wall time − clock-epoch), and brings up
+// neither a simulator nor a receiver. These flags are not in the usage
+// text; they are for programs, not people.
+package demo
 
 import (
 	"bytes"
@@ -22,23 +34,9 @@ import (
 
 	"github.com/sports-data/sports-data/internal/simulator"
 	"github.com/sports-data/sports-data/internal/tz"
-	"github.com/sports-data/sports-data/internal/webhook"
 )
 
-// The demo runs the whole service against the built-in season simulator:
-// live games, stored history and signed webhooks within a minute, without
-// network. The simulated clock (Start + speed × real time) is also the
-// service's clock, so "today", "live" and "upcoming" follow the simulated
-// calendar.
-//
-// A separate program that owns a simulator (the soak test) starts the
-// service as "sports-data demo --attach <base URL> --clock-start <RFC 3339>
-// --clock-epoch <unix ns> --speed <x>": the service then computes the same
-// clock as clock-start + speed × (wall time − clock-epoch), and brings up
-// neither a simulator nor a receiver. These flags are not in the usage
-// text; they are for programs, not people.
-
-const demoUsage = `usage: sports-data demo [flags]
+const usage = `usage: sports-data demo [flags]
 
 Runs the service against the built-in NFL and NHL season simulator on
 127.0.0.1: games start within a minute, history is stored in an embedded
@@ -56,13 +54,13 @@ flags:
   --seed n        the simulation's seed (default 1): same seed, same games
 `
 
-// demoMarker marks a data folder as the demo's own, so that it may be reset.
-const demoMarker = ".sports-data-demo"
+// Marker marks a data folder as the demo's own, so that it may be reset.
+const Marker = ".sports-data-demo"
 
-// demoReceiverPath is where the demo's receiver takes deliveries.
-const demoReceiverPath = "/sports-data-demo/events"
+// ReceiverPath is where the demo's receiver takes deliveries.
+const ReceiverPath = "/sports-data-demo/events"
 
-type demoOptions struct {
+type options struct {
 	speed   float64
 	port    int
 	dataDir string
@@ -75,8 +73,8 @@ type demoOptions struct {
 	clockEpoch time.Time
 }
 
-func parseDemoFlags(args []string, stdout io.Writer) (demoOptions, error) {
-	var o demoOptions
+func parseFlags(args []string, stdout io.Writer) (options, error) {
+	var o options
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
@@ -90,13 +88,13 @@ func parseDemoFlags(args []string, stdout io.Writer) (demoOptions, error) {
 	clockEpoch := fs.Int64("clock-epoch", 0, "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, demoUsage)
+			fmt.Fprint(stdout, usage)
 			return o, flag.ErrHelp
 		}
-		return o, fmt.Errorf("demo: %v\n%s", err, demoUsage)
+		return o, fmt.Errorf("demo: %v\n%s", err, usage)
 	}
 	if fs.NArg() > 0 {
-		return o, fmt.Errorf("demo: unexpected argument %q\n%s", fs.Arg(0), demoUsage)
+		return o, fmt.Errorf("demo: unexpected argument %q\n%s", fs.Arg(0), usage)
 	}
 	switch {
 	case !(o.speed > 0) || o.speed > 1e6:
@@ -139,17 +137,23 @@ func linearClock(start, epoch time.Time, speed float64) func() time.Time {
 	}
 }
 
-// demoStart puts the simulated clock at 12:30 US Eastern of the next
+// startAt puts the simulated clock at 12:30 US Eastern of the next
 // Sunday: the early NFL games (and the scripted ones among them) kick off
 // 30 simulated minutes later, half a minute of real time at the default
 // speed.
-func demoStart(now time.Time) time.Time {
+func startAt(now time.Time) time.Time {
 	return simulator.SundayNoonET(now).Add(30 * time.Minute)
 }
 
-// demoCommand runs the demo until ctx ends.
-func demoCommand(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	o, err := parseDemoFlags(args, stdout)
+// Serve runs the service configured by getenv until ctx ends, logging to
+// stdout; ready, when set, receives the listening address once requests
+// are taken, and now is the clock games are judged by.
+type Serve func(ctx context.Context, getenv func(string) string, stdout io.Writer, ready func(addr string), now func() time.Time) error
+
+// Run runs the demo (sports-data demo [flags]) until ctx ends, serving
+// through serve.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, serve Serve) error {
+	o, err := parseFlags(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil
 	}
@@ -158,13 +162,13 @@ func demoCommand(ctx context.Context, args []string, getenv func(string) string,
 	}
 	out := &lineWriter{w: stdout}
 	if o.attach != "" {
-		return demoAttached(ctx, o, getenv, out)
+		return attached(ctx, o, getenv, out, serve)
 	}
 
-	if err := resetDemoDir(o.dataDir); err != nil {
+	if err := resetDir(o.dataDir); err != nil {
 		return err
 	}
-	sim, err := simulator.New(simulator.Options{Start: demoStart(time.Now()), Speed: o.speed, Seed: o.seed})
+	sim, err := simulator.New(simulator.Options{Start: startAt(time.Now()), Speed: o.speed, Seed: o.seed})
 	if err != nil {
 		return fmt.Errorf("demo: %v", err)
 	}
@@ -178,13 +182,13 @@ func demoCommand(ctx context.Context, args []string, getenv func(string) string,
 	if err != nil {
 		return err
 	}
-	rcv, err := startDemoReceiver(secret, out)
+	rcv, err := startReceiver(secret, out)
 	if err != nil {
 		return err
 	}
 	defer rcv.close()
 
-	env := demoEnv(getenv, map[string]string{
+	env := withEnv(getenv, map[string]string{
 		"PORT":               strconv.Itoa(o.port),
 		"DATA_DIR":           o.dataDir,
 		"ESPN_BASE_URL":      simURL,
@@ -196,7 +200,7 @@ func demoCommand(ctx context.Context, args []string, getenv func(string) string,
 	})
 	if getenv("LOG_LEVEL") == "" {
 		// The service's info lines would bury the event lines.
-		env = demoEnv(env, map[string]string{"LOG_LEVEL": "warn"})
+		env = withEnv(env, map[string]string{"LOG_LEVEL": "warn"})
 	}
 
 	setupCtx, cancelSetup := context.WithCancel(ctx)
@@ -209,7 +213,7 @@ func demoCommand(ctx context.Context, args []string, getenv func(string) string,
 			defer wg.Done()
 			base, err := localBase(addr)
 			if err == nil {
-				err = registerDemoWebhook(setupCtx, base, rcv.url, secret, getenv("API_KEY"))
+				err = register(setupCtx, base, rcv.url, secret, getenv("API_KEY"))
 			}
 			if err != nil {
 				if setupCtx.Err() == nil {
@@ -217,31 +221,31 @@ func demoCommand(ctx context.Context, args []string, getenv func(string) string,
 				}
 				return
 			}
-			out.print(demoBanner(base, sim, o))
+			out.print(banner(base, sim, o))
 		}()
 	}
-	err = serve(ctx, env, out, serveOptions{ready: ready, now: sim.Now})
+	err = serve(ctx, env, out, ready, sim.Now)
 	cancelSetup()
 	return err
 }
 
 // demoAttached serves with another process's simulator and clock.
-func demoAttached(ctx context.Context, o demoOptions, getenv func(string) string, out *lineWriter) error {
+func attached(ctx context.Context, o options, getenv func(string) string, out *lineWriter, serve Serve) error {
 	if err := os.MkdirAll(o.dataDir, 0o755); err != nil {
 		return fmt.Errorf("demo: --data-dir: %v", err)
 	}
-	env := demoEnv(getenv, map[string]string{
+	env := withEnv(getenv, map[string]string{
 		"PORT":               strconv.Itoa(o.port),
 		"DATA_DIR":           o.dataDir,
 		"ESPN_BASE_URL":      o.attach,
 		"POLL_LIVE_INTERVAL": o.poll.String(),
 		"POLL_IDLE_INTERVAL": o.poll.String(),
 	})
-	return serve(ctx, env, out, serveOptions{now: linearClock(o.clockStart, o.clockEpoch, o.speed)})
+	return serve(ctx, env, out, nil, linearClock(o.clockStart, o.clockEpoch, o.speed))
 }
 
-// demoEnv is getenv with some variables set.
-func demoEnv(getenv func(string) string, set map[string]string) func(string) string {
+// withEnv is getenv with some variables set.
+func withEnv(getenv func(string) string, set map[string]string) func(string) string {
 	return func(k string) string {
 		if v, ok := set[k]; ok {
 			return v
@@ -250,17 +254,17 @@ func demoEnv(getenv func(string) string, set map[string]string) func(string) str
 	}
 }
 
-// resetDemoDir empties the demo's folder (each demo starts a fresh
+// resetDir empties the demo's folder (each demo starts a fresh
 // simulated Sunday, which stored data of an earlier run would contradict)
 // and marks it as the demo's. A folder with other content is refused.
-func resetDemoDir(dir string) error {
+func resetDir(dir string) error {
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 	case err != nil:
 		return fmt.Errorf("demo: --data-dir: %v", err)
 	case len(entries) > 0:
-		if _, err := os.Stat(filepath.Join(dir, demoMarker)); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, Marker)); err != nil {
 			return fmt.Errorf("demo: --data-dir %s holds data the demo did not write; choose an empty or new folder", dir)
 		}
 		for _, e := range entries {
@@ -273,7 +277,7 @@ func resetDemoDir(dir string) error {
 		return fmt.Errorf("demo: --data-dir: %v", err)
 	}
 	note := []byte("This folder belongs to `sports-data demo`, which empties it at every start.\n")
-	if err := os.WriteFile(filepath.Join(dir, demoMarker), note, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, Marker), note, 0o644); err != nil {
 		return fmt.Errorf("demo: --data-dir: %v", err)
 	}
 	return nil
@@ -296,9 +300,9 @@ func randomSecret() (string, error) {
 	return hex.EncodeToString(b), nil
 }
 
-// registerDemoWebhook subscribes the receiver to every event of every game
+// register subscribes the receiver to every event of every game
 // through the service's own API, as a user would.
-func registerDemoWebhook(ctx context.Context, base, receiver, secret, apiKey string) error {
+func register(ctx context.Context, base, receiver, secret, apiKey string) error {
 	body, _ := json.Marshal(map[string]any{
 		"url":    receiver,
 		"secret": secret,
@@ -340,9 +344,9 @@ func registerDemoWebhook(ctx context.Context, base, receiver, secret, apiKey str
 	return last
 }
 
-// demoBanner tells the user what to open, naming a team whose game is on
+// banner tells the user what to open, naming a team whose game is on
 // or next.
-func demoBanner(base string, sim *simulator.Sim, o demoOptions) string {
+func banner(base string, sim *simulator.Sim, o options) string {
 	tr := sim.Truth()
 	team, what := "nfl-ne", ""
 	var pick *simulator.GameTruth
@@ -364,11 +368,11 @@ func demoBanner(base string, sim *simulator.Sim, o demoOptions) string {
 	if pick != nil {
 		team = pick.League + "-" + strings.ToLower(pick.Home.Abbreviation)
 		what = fmt.Sprintf("   (%s: %s vs %s, %s ET)", strings.ToUpper(pick.League), pick.Home.Abbreviation,
-			pick.Away.Abbreviation, pick.Scheduled.In(eastern()).Format("Mon 15:04"))
+			pick.Away.Abbreviation, pick.Scheduled.In(tz.Eastern).Format("Mon 15:04"))
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "sports-data demo: a simulated NFL and NHL week from %s ET, %g× real time\n",
-		tr.At.In(eastern()).Format("Mon 2 Jan 15:04"), o.speed)
+		tr.At.In(tz.Eastern).Format("Mon 2 Jan 15:04"), o.speed)
 	fmt.Fprintf(&b, "  live games     %s/api/v1/games/live\n", base)
 	fmt.Fprintf(&b, "  a team's game  %s/api/v1/ha/game-status/%s%s\n", base, team, what)
 	fmt.Fprintf(&b, "  history        %s/api/v1/games/history?team=%s\n", base, team)
@@ -376,162 +380,4 @@ func demoBanner(base string, sim *simulator.Sim, o demoOptions) string {
 	fmt.Fprintf(&b, "  data           %s (reset at every demo start)\n", o.dataDir)
 	b.WriteString("Webhook events follow (simulated US Eastern time; signatures verified). Ctrl-C stops.")
 	return b.String()
-}
-
-func eastern() *time.Location { return tz.Eastern }
-
-// lineWriter serialises whole lines from the service's log and the
-// receiver onto one output.
-type lineWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lineWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
-}
-
-func (l *lineWriter) print(s string) {
-	_, _ = l.Write([]byte(strings.TrimRight(s, "\n") + "\n"))
-}
-
-func (l *lineWriter) printf(format string, args ...any) {
-	l.print(fmt.Sprintf(format, args...))
-}
-
-// demoReceiver is the local webhook receiver: it verifies both signatures
-// of every delivery and prints one line per event.
-type demoReceiver struct {
-	url    string
-	secret string
-	out    *lineWriter
-	srv    *http.Server
-	done   chan struct{}
-
-	mu   sync.Mutex
-	seen map[string]bool // event ids printed
-}
-
-func startDemoReceiver(secret string, out *lineWriter) (*demoReceiver, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("demo: webhook receiver: %v", err)
-	}
-	r := &demoReceiver{
-		url:    "http://" + ln.Addr().String() + demoReceiverPath,
-		secret: secret,
-		out:    out,
-		done:   make(chan struct{}),
-		seen:   map[string]bool{},
-	}
-	r.srv = &http.Server{Handler: r, ReadHeaderTimeout: 5 * time.Second}
-	go func() {
-		defer close(r.done)
-		_ = r.srv.Serve(ln)
-	}()
-	return r, nil
-}
-
-func (r *demoReceiver) close() {
-	_ = r.srv.Close()
-	<-r.done
-}
-
-func (r *demoReceiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	if req.Method != http.MethodPost || req.URL.Path != demoReceiverPath {
-		http.NotFound(w, req)
-		return
-	}
-	body, err := io.ReadAll(io.LimitReader(req.Body, 1<<20))
-	if err != nil {
-		http.Error(w, "unreadable body", http.StatusBadRequest)
-		return
-	}
-	if problem := verifyWebhook(req.Header, body, r.secret); problem != "" {
-		r.out.printf("%s rejected a delivery: %s", time.Now().Format("15:04:05"), problem)
-		http.Error(w, problem, http.StatusUnauthorized)
-		return
-	}
-	var ev demoEvent
-	if err := json.Unmarshal(body, &ev); err != nil {
-		http.Error(w, "not JSON", http.StatusBadRequest)
-		return
-	}
-	// A delivery whose answer reached the sender too late is sent again
-	// with the same id; receivers are expected to tell by the id.
-	id := req.Header.Get("webhook-id")
-	r.mu.Lock()
-	again := r.seen[id]
-	if len(r.seen) >= 100000 {
-		clear(r.seen)
-	}
-	r.seen[id] = true
-	r.mu.Unlock()
-	line := ev.line()
-	if again {
-		line += " [sent again, same event id]"
-	}
-	r.out.print(line)
-	w.WriteHeader(http.StatusNoContent)
-}
-
-// verifyWebhook checks both signature schemes a delivery carries and
-// returns what is wrong, or "" when both hold.
-func verifyWebhook(h http.Header, body []byte, secret string) string {
-	if err := webhook.Verify(secret, h, body); err != nil {
-		return err.Error()
-	}
-	return ""
-}
-
-// demoEvent is what the printed line needs of a payload.
-type demoEvent struct {
-	Event    string `json:"event"`
-	League   string `json:"league"`
-	HomeTeam string `json:"home_team"`
-	AwayTeam string `json:"away_team"`
-	Score    struct {
-		Home int `json:"home"`
-		Away int `json:"away"`
-	} `json:"score"`
-	HomeDiff  int    `json:"home_diff"`
-	AwayDiff  int    `json:"away_diff"`
-	Winner    string `json:"winner"`
-	Timestamp string `json:"timestamp"`
-}
-
-// line is "13:41:07 score_change NE 14-10 BUF (+7 NE)".
-func (e demoEvent) line() string {
-	at := e.Timestamp
-	if t, err := time.Parse(time.RFC3339, e.Timestamp); err == nil {
-		at = t.In(eastern()).Format("15:04:05")
-	}
-	head := fmt.Sprintf("%s %s %s %d-%d %s", at, e.Event, e.HomeTeam, e.Score.Home, e.Score.Away, e.AwayTeam)
-	var notes []string
-	switch e.Event {
-	case "game_start":
-		notes = append(notes, e.League+" game under way")
-	case "score_change":
-		if e.HomeDiff != 0 {
-			notes = append(notes, fmt.Sprintf("%+d %s", e.HomeDiff, e.HomeTeam))
-		}
-		if e.AwayDiff != 0 {
-			notes = append(notes, fmt.Sprintf("%+d %s", e.AwayDiff, e.AwayTeam))
-		}
-		if e.HomeDiff < 0 || e.AwayDiff < 0 {
-			notes = append(notes, "overturned")
-		}
-	case "game_end":
-		if e.Winner == "tie" || e.Winner == "" {
-			notes = append(notes, "final, a tie")
-		} else {
-			notes = append(notes, "final, "+e.Winner+" win")
-		}
-	}
-	if len(notes) == 0 {
-		return head
-	}
-	return head + " (" + strings.Join(notes, ", ") + ")"
 }

@@ -1,0 +1,112 @@
+// Package baseline loads what the store already knows before the first
+// poll is compared with it, so that a restart writes nothing and sends no
+// event for games that did not change while the service was down.
+package baseline
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/store"
+)
+
+// Store is what the baseline reads of the store.
+type Store interface {
+	Unfinished(ctx context.Context, league string, since time.Time) ([]store.Point, error)
+	Games(ctx context.Context, q store.GameQuery) ([]store.Point, error)
+}
+
+// Recorder takes the latest stored points of a league.
+type Recorder interface {
+	Seed(leagueKey string, latest []store.Point)
+}
+
+// Detector takes the games the first poll of a league is compared with.
+type Detector interface {
+	Seed(leagueKey string, previous []game.Game)
+}
+
+// Sources are where the baseline comes from.
+type Sources struct {
+	Store Store
+	// Pending lists the points written but not yet stored (the writer's
+	// queue and spool); they are newer than anything the store has.
+	Pending func() ([]store.Point, error)
+}
+
+// Timeout bounds each league's store queries: a store that does not answer
+// is skipped, since polling must start.
+const Timeout = 5 * time.Second
+
+// Load primes the recorder and the detector, league by league, with the
+// latest stored state of every unfinished game of the last two weeks and
+// the rows of this season's games (a season back and ahead: the schedule
+// refresher hands over whole seasons, and a game the recorder does not
+// know counts as a change).
+func Load(ctx context.Context, src Sources, leagues []league.League, rec Recorder, det Detector, logger *slog.Logger, now time.Time) {
+	// Points still in the spool are newer than anything the store has: a
+	// restart during a store outage must not store their state again.
+	var pending []store.Point
+	if src.Pending != nil {
+		var err error
+		pending, err = src.Pending()
+		if err != nil {
+			logger.Warn("spool not fully readable for the baseline", "err", err)
+		}
+	}
+	for _, l := range leagues {
+		var mine []store.Point
+		for _, p := range pending {
+			if p.League == l.Key {
+				mine = append(mine, p)
+			}
+		}
+		bctx, cancel := context.WithTimeout(ctx, Timeout)
+		unfinished, err := src.Store.Unfinished(bctx, l.Key, now.Add(-14*24*time.Hour))
+		var rows []store.Point
+		if err == nil {
+			rows, err = src.Store.Games(bctx, store.GameQuery{League: l.Key, From: now.AddDate(-1, -1, 0), To: now.AddDate(1, 0, 0)})
+		}
+		cancel()
+		if err != nil {
+			logger.Warn("no stored baseline; a restart may store a game's current state once more", "league", l.Key, "err", err)
+		}
+		if rec != nil {
+			rec.Seed(l.Key, append(append(rows, unfinished...), mine...))
+		}
+		if det != nil {
+			det.Seed(l.Key, Games(l.Key, unfinished))
+		}
+	}
+}
+
+// Games turns stored points into the games the webhook detector compares
+// the first poll with. Points whose status is not one the service knows are
+// left out.
+func Games(leagueKey string, pts []store.Point) []game.Game {
+	l, _ := league.Lookup(leagueKey)
+	out := make([]game.Game, 0, len(pts))
+	for _, p := range pts {
+		status, ok := game.ParseStatus(p.Status)
+		if !ok {
+			continue
+		}
+		out = append(out, game.Game{
+			ID:           p.GameID,
+			League:       l.Name,
+			Status:       status,
+			HomeTeam:     game.Team{ID: game.TeamID(leagueKey, p.HomeTeam), Abbreviation: p.HomeTeam, Name: p.HomeTeamName},
+			AwayTeam:     game.Team{ID: game.TeamID(leagueKey, p.AwayTeam), Abbreviation: p.AwayTeam, Name: p.AwayTeamName},
+			Score:        game.Score{Home: p.HomeScore, Away: p.AwayScore},
+			Period:       game.Period{Current: p.Period, Total: l.Periods, TimeRemaining: p.TimeRemaining},
+			StatusDetail: p.StatusDetail,
+			Season:       p.Season,
+			SeasonType:   p.SeasonType,
+			Week:         p.Week,
+		})
+	}
+	return out
+}

@@ -1,0 +1,172 @@
+package baseline_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sports-data/sports-data/internal/baseline"
+	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/store"
+	"github.com/sports-data/sports-data/internal/store/sqlite"
+)
+
+type seeds struct {
+	mu     sync.Mutex
+	points map[string][]store.Point
+	games  map[string][]game.Game
+}
+
+func (s *seeds) Seed(leagueKey string, latest []store.Point) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.points[leagueKey] = latest
+}
+
+type detector struct{ s *seeds }
+
+func (d detector) Seed(leagueKey string, previous []game.Game) {
+	d.s.mu.Lock()
+	defer d.s.mu.Unlock()
+	d.s.games[leagueKey] = previous
+}
+
+func leagues(t *testing.T, keys ...string) []league.League {
+	t.Helper()
+	var out []league.League
+	for _, k := range keys {
+		l, ok := league.Lookup(k)
+		require.True(t, ok)
+		out = append(out, l)
+	}
+	return out
+}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func TestLoadSeedsStoredRowsUnfinishedGamesAndPendingPoints(t *testing.T) {
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "sd.db"), sqlite.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	now := time.Date(2026, 11, 29, 18, 0, 0, 0, time.UTC)
+	kick := now.Add(-time.Hour)
+	row := store.Point{Series: store.SeriesGames, League: "nfl", Time: kick, GameID: "401", Season: 2026, SeasonType: 2, Week: 13,
+		HomeTeam: "NE", AwayTeam: "BUF", Status: "live", HomeTeamName: "New England Patriots", AwayTeamName: "Buffalo Bills", ObservedAt: kick}
+	live := store.Point{Series: store.SeriesScores, League: "nfl", Time: now.Add(-time.Minute), GameID: "401", Season: 2026, SeasonType: 2, Week: 13,
+		HomeTeam: "NE", AwayTeam: "BUF", Status: "live", HomeScore: 7, AwayScore: 3, Period: 2, TimeRemaining: "4:12"}
+	// A game finished long ago is neither unfinished nor this season.
+	old := store.Point{Series: store.SeriesScores, League: "nfl", Time: now.AddDate(-2, 0, 0), GameID: "300", Season: 2024,
+		HomeTeam: "KC", AwayTeam: "DEN", Status: "live"}
+	require.NoError(t, db.Write(context.Background(), []store.Point{row, live, old}))
+	pending := store.Point{Series: store.SeriesScores, League: "nfl", Time: now, GameID: "401", HomeTeam: "NE", AwayTeam: "BUF",
+		Status: "live", HomeScore: 14, AwayScore: 3}
+	nhlPending := pending
+	nhlPending.League, nhlPending.GameID = "nhl", "501"
+
+	s := &seeds{points: map[string][]store.Point{}, games: map[string][]game.Game{}}
+	baseline.Load(context.Background(), baseline.Sources{Store: db, Pending: func() ([]store.Point, error) {
+		return []store.Point{pending, nhlPending}, errors.New("one spool file torn")
+	}}, leagues(t, "nfl", "nhl"), s, detector{s}, quiet, now)
+
+	ids := func(pts []store.Point) (out []string) {
+		for _, p := range pts {
+			out = append(out, p.Series+"/"+p.GameID)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"games/401", "scores/401", "scores/401"}, ids(s.points["nfl"]), "rows, unfinished, then the league's pending points")
+	assert.Equal(t, 14, s.points["nfl"][2].HomeScore, "the pending point comes last: it is the newest")
+	assert.Equal(t, []string{"scores/501"}, ids(s.points["nhl"]))
+	require.Len(t, s.games["nfl"], 1, "the detector gets the unfinished games only")
+	g := s.games["nfl"][0]
+	assert.Equal(t, "401", g.ID)
+	assert.Equal(t, game.StatusLive, g.Status)
+	assert.Equal(t, game.Score{Home: 7, Away: 3}, g.Score)
+	assert.Equal(t, "NFL", g.League)
+	assert.Equal(t, game.Period{Current: 2, Total: 4, TimeRemaining: "4:12"}, g.Period)
+	assert.Equal(t, game.TeamID("nfl", "NE"), g.HomeTeam.ID)
+	assert.Empty(t, s.games["nhl"])
+}
+
+// hangingStore never answers until its context ends.
+type hangingStore struct{}
+
+func (hangingStore) Unfinished(ctx context.Context, _ string, _ time.Time) ([]store.Point, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+func (hangingStore) Games(ctx context.Context, _ store.GameQuery) ([]store.Point, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// A store that does not answer still lets the recorder start from the
+// pending points, and the cancelled start-up does not wait for the timeout.
+func TestLoadWithAStoreThatDoesNotAnswer(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	p := store.Point{Series: store.SeriesScores, League: "nhl", GameID: "9", Status: "live"}
+	s := &seeds{points: map[string][]store.Point{}, games: map[string][]game.Game{}}
+	baseline.Load(ctx, baseline.Sources{Store: hangingStore{}, Pending: func() ([]store.Point, error) { return []store.Point{p}, nil }},
+		leagues(t, "nhl"), s, detector{s}, quiet, time.Now())
+	assert.Equal(t, []store.Point{p}, s.points["nhl"])
+	assert.Empty(t, s.games["nhl"])
+}
+
+func TestGamesSkipsUnknownStatuses(t *testing.T) {
+	got := baseline.Games("nhl", []store.Point{
+		{GameID: "1", Status: "finished", HomeTeam: "BOS", AwayTeam: "TOR", HomeScore: 3, AwayScore: 2, Period: 4},
+		{GameID: "2", Status: "bogus"},
+	})
+	require.Len(t, got, 1)
+	assert.Equal(t, game.StatusFinal, got[0].Status)
+	assert.Equal(t, 3, got[0].Period.Total)
+	assert.Equal(t, "NHL", got[0].League)
+}
+
+type observed struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (o *observed) Observe(leagueKey string, _ []game.Game) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.calls = append(o.calls, leagueKey)
+}
+
+func (o *observed) count() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.calls)
+}
+
+func TestGateHoldsObservationsUntilOpen(t *testing.T) {
+	g := baseline.NewGate()
+	o := &observed{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		g.Wrap(o).Observe("nfl", nil)
+	}()
+	select {
+	case <-done:
+		t.Fatal("an observation passed the closed gate")
+	case <-time.After(50 * time.Millisecond):
+	}
+	assert.Equal(t, 0, o.count())
+	g.Open()
+	<-done
+	g.Wrap(o).Observe("nhl", nil)
+	assert.Equal(t, []string{"nfl", "nhl"}, o.calls)
+}
