@@ -133,7 +133,21 @@ func buildVersion() string {
 // US/Eastern (see ScoreboardDate), because that is how ESPN groups games.
 func (c *Client) ScoreboardDay(ctx context.Context, l league.League, day time.Time) ([]game.Game, error) {
 	q := url.Values{"dates": {ScoreboardDate(day)}}
+	division(q, l)
 	return fetch(c, ctx, l, "scoreboard", q, ParseScoreboard)
+}
+
+// division asks a college scoreboard for every game of the league's
+// division (groups=) rather than ESPN's default of the ranked teams', with
+// a limit that holds a full day of them.
+func division(q url.Values, l league.League) {
+	if l.Groups == "" {
+		return
+	}
+	q.Set("groups", l.Groups)
+	if q.Get("limit") == "" {
+		q.Set("limit", monthLimit)
+	}
 }
 
 // ScoreboardMonth fetches a whole month, the widest form ESPN still answers.
@@ -142,6 +156,7 @@ func (c *Client) ScoreboardMonth(ctx context.Context, l league.League, year int,
 		return nil, fmt.Errorf("espn: invalid month %d-%d", year, int(month))
 	}
 	q := url.Values{"dates": {fmt.Sprintf("%04d%02d", year, int(month))}, "limit": {monthLimit}}
+	division(q, l)
 	return fetch(c, ctx, l, "scoreboard", q, ParseScoreboard)
 }
 

@@ -482,3 +482,29 @@ func TestConcurrentCalls(t *testing.T) {
 	wg.Wait()
 	assert.EqualValues(t, 8, c.Usage().Total)
 }
+
+func TestCollegeScoreboardAsksForTheWholeDivision(t *testing.T) {
+	srv := espntest.NewServer(t)
+	srv.ServeFixture(t, "/football/college-football/scoreboard", "ncaaf/scoreboard-2022-09-17-live-mixed.json")
+	srv.ServeFixture(t, "/football/nfl/scoreboard", "nfl/scoreboard-2022-wk1-sun-live-mixed.json")
+	c := NewClient(srv.URL, fastOptions())
+	day := time.Date(2022, 9, 17, 12, 0, 0, 0, Eastern)
+
+	games, err := c.ScoreboardDay(context.Background(), mustLeague(t, "ncaaf"), day)
+	require.NoError(t, err)
+	assert.Len(t, games, 25)
+	_, err = c.ScoreboardMonth(context.Background(), mustLeague(t, "ncaaf"), 2022, time.September)
+	require.NoError(t, err)
+	_, err = c.ScoreboardDay(context.Background(), mustLeague(t, "nfl"), day)
+	require.NoError(t, err)
+
+	reqs := srv.Requests()
+	require.Len(t, reqs, 3)
+	assert.Equal(t, "80", reqs[0].Query().Get("groups"), "FBS: every game, not only the top 25")
+	assert.Equal(t, "1000", reqs[0].Query().Get("limit"))
+	assert.Equal(t, "20220917", reqs[0].Query().Get("dates"))
+	assert.Equal(t, "80", reqs[1].Query().Get("groups"))
+	assert.Equal(t, "202209", reqs[1].Query().Get("dates"))
+	assert.Empty(t, reqs[2].Query().Get("groups"), "professional leagues have no groups")
+	assert.Empty(t, reqs[2].Query().Get("limit"))
+}

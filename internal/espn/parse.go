@@ -279,6 +279,7 @@ func buildGame(l league.League, ev *rawEvent, top topLevel) (game.Game, bool) {
 	}
 
 	g.Details = details(status, comp, home, away, homeTeam, awayTeam)
+	sportExtras(l, &g, st, comp, home, away)
 	return g, true
 }
 
@@ -330,7 +331,9 @@ func unplayed(name string) game.Status {
 	switch name {
 	case "STATUS_POSTPONED":
 		return game.StatusPostponed
-	case "STATUS_SUSPENDED":
+	case "STATUS_SUSPENDED", "STATUS_ABANDONED":
+		// An abandoned soccer match is finished or replayed later, as a
+		// suspended game is.
 		return game.StatusSuspended
 	case "STATUS_CANCELED", "STATUS_CANCELLED":
 		return game.StatusCanceled
@@ -369,7 +372,7 @@ func period(status game.Status, st *rawStatus, comp *rawCompetition, l league.Le
 func competitorRecord(c *rawCompetitor, l league.League) *game.Record {
 	for _, r := range c.Records {
 		if r.Type == "total" {
-			return parseRecord(firstNonEmpty(r.Summary, r.DisplayValue), l.OTLosses)
+			return leagueRecord(firstNonEmpty(r.Summary, r.DisplayValue), l)
 		}
 	}
 	if len(c.Record) > 0 && c.Record[0] == '[' {
@@ -377,11 +380,31 @@ func competitorRecord(c *rawCompetitor, l league.League) *game.Record {
 		_ = json.Unmarshal(c.Record, &recs)
 		for _, r := range recs {
 			if r.Type == "total" {
-				return parseRecord(firstNonEmpty(r.DisplayValue, r.Summary), l.OTLosses)
+				return leagueRecord(firstNonEmpty(r.DisplayValue, r.Summary), l)
 			}
 		}
 	}
 	return nil
+}
+
+// leagueRecord reads a record summary the way the league writes it: soccer
+// writes wins, draws, losses ("0-2-3" is no win, two draws, three losses)
+// and its record carries the league points (three for a win, one for a
+// draw).
+func leagueRecord(summary string, l league.League) *game.Record {
+	r := parseRecord(summary, l.OTLosses)
+	if r == nil || !l.Draws() {
+		return r
+	}
+	if strings.Count(summary, "-") != 2 {
+		return nil
+	}
+	draws := r.Losses
+	r.Losses = *r.Ties
+	r.Ties = &draws
+	points := 3*r.Wins + draws
+	r.Points = &points
+	return r
 }
 
 // parseRecord reads "7-2", "7-2-1" or the NHL's "52-24-6". The third number

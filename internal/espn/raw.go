@@ -44,6 +44,7 @@ type rawStatus struct {
 		Name        string `json:"name"`
 		State       string `json:"state"`
 		Completed   bool   `json:"completed"`
+		Detail      string `json:"detail"`
 		ShortDetail string `json:"shortDetail"`
 	} `json:"type"`
 }
@@ -94,6 +95,14 @@ type rawOdds struct {
 }
 
 type rawSituation struct {
+	// Baseball: the count, the outs and who is on base.
+	Balls    flexNum `json:"balls"`
+	Strikes  flexNum `json:"strikes"`
+	Outs     flexNum `json:"outs"`
+	OnFirst  bool    `json:"onFirst"`
+	OnSecond bool    `json:"onSecond"`
+	OnThird  bool    `json:"onThird"`
+
 	Possession       flexString `json:"possession"`
 	DownDistanceText string     `json:"downDistanceText"`
 	LastPlay         struct {
@@ -114,6 +123,20 @@ type rawCompetitor struct {
 	// record and is ignored.
 	Record json.RawMessage `json:"record"`
 	Team   rawTeam         `json:"team"`
+	// ShootoutScore is soccer's penalty shoot-out goals.
+	ShootoutScore flexNum `json:"shootoutScore"`
+	// Linescores are the points per period (per set in volleyball).
+	Linescores []struct {
+		Value flexNum `json:"value"`
+	} `json:"linescores"`
+	// CuratedRank is the college poll rank; 99 means unranked.
+	CuratedRank struct {
+		Current flexNum `json:"current"`
+	} `json:"curatedRank"`
+	Statistics []struct {
+		Name         string     `json:"name"`
+		DisplayValue flexString `json:"displayValue"`
+	} `json:"statistics"`
 }
 
 type rawRecord struct {

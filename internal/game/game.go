@@ -69,12 +69,14 @@ type Colors struct {
 var DefaultColors = Colors{Primary: "#000000", Secondary: "#FFFFFF"}
 
 // Record is a season record parsed from ESPN's summary string. NFL and most
-// leagues carry ties; the NHL carries overtime losses instead.
+// leagues carry ties; the NHL carries overtime losses instead; soccer
+// carries draws (as Ties) and league points.
 type Record struct {
 	Wins     int  `json:"wins"`
 	Losses   int  `json:"losses"`
 	Ties     *int `json:"ties,omitempty"`
 	OTLosses *int `json:"ot_losses,omitempty"`
+	Points   *int `json:"points,omitempty"`
 }
 
 // Team is a team as it appears inside a Game and in /api/v1/teams.
@@ -91,6 +93,9 @@ type Team struct {
 	ESPNID    string `json:"espn_id,omitempty"`
 	ShortName string `json:"short_name,omitempty"`
 	Location  string `json:"location,omitempty"`
+	// Rank is the college poll ranking ESPN shows (curatedRank); nil when
+	// unranked and in leagues without polls.
+	Rank *int `json:"rank,omitempty"`
 	// Conference and Division are known only where ESPN says them.
 	Conference string `json:"-"`
 	Division   string `json:"-"`
@@ -141,6 +146,71 @@ type Game struct {
 	TimeValid bool `json:"-"`
 	// Details holds what Home Assistant context shows; nil when ESPN had none.
 	Details *Details `json:"-"`
+
+	// The blocks below belong to one sport each and are nil elsewhere.
+	Soccer   *Soccer   `json:"soccer,omitempty"`
+	Baseball *Baseball `json:"baseball,omitempty"`
+	// Sets are the points of each set played (volleyball), where Score is
+	// the sets won.
+	Sets []Score `json:"sets,omitempty"`
+}
+
+// Soccer is where a soccer match stands beyond the score.
+type Soccer struct {
+	// Minute and AddedTime read ESPN's clock: "45'+2'" is minute 45 with
+	// two minutes of stoppage time. A final keeps the last clock shown.
+	Minute    int `json:"minute"`
+	AddedTime int `json:"added_time"`
+	// ExtraTime is true once play went past the two halves.
+	ExtraTime bool `json:"extra_time"`
+	// Shootout holds the penalty shoot-out goals; nil without a shoot-out.
+	Shootout *Score `json:"shootout,omitempty"`
+	// Shots and ShotsOnTarget are ESPN's team statistics; nil when absent.
+	Shots         *Score `json:"shots,omitempty"`
+	ShotsOnTarget *Score `json:"shots_on_target,omitempty"`
+}
+
+// Baseball is the inning's situation. Half is "top", "bottom", "middle" or
+// "end" (between halves); the count and the bases are ESPN's situation,
+// which it sends only while a game is live.
+type Baseball struct {
+	Half     string `json:"half,omitempty"`
+	Outs     int    `json:"outs"`
+	Balls    int    `json:"balls"`
+	Strikes  int    `json:"strikes"`
+	OnFirst  bool   `json:"on_first"`
+	OnSecond bool   `json:"on_second"`
+	OnThird  bool   `json:"on_third"`
+}
+
+// Side names one team of a game.
+type Side string
+
+const (
+	Home Side = "home"
+	Away Side = "away"
+	// Level is neither: a draw or tie, or no result yet.
+	Level Side = ""
+)
+
+// Winner is the side that won a final game: the higher score, or the
+// shoot-out's winner when a soccer match finished level; Level for a draw
+// or tie and for games that are not final.
+func (g *Game) Winner() Side {
+	if g.Status != StatusFinal {
+		return Level
+	}
+	h, a := g.Score.Home, g.Score.Away
+	if h == a && g.Soccer != nil && g.Soccer.Shootout != nil {
+		h, a = g.Soccer.Shootout.Home, g.Soccer.Shootout.Away
+	}
+	switch {
+	case h > a:
+		return Home
+	case a > h:
+		return Away
+	}
+	return Level
 }
 
 // LeagueKey is the registry key of the game's league: "nfl".
