@@ -488,7 +488,7 @@ func TestCollegeScoreboardAsksForTheWholeDivision(t *testing.T) {
 	srv.ServeFixture(t, "/football/college-football/scoreboard", "ncaaf/scoreboard-2022-09-17-live-mixed.json")
 	srv.ServeFixture(t, "/football/nfl/scoreboard", "nfl/scoreboard-2022-wk1-sun-live-mixed.json")
 	c := NewClient(srv.URL, fastOptions())
-	day := time.Date(2022, 9, 17, 12, 0, 0, 0, Eastern)
+	day := time.Date(2022, 9, 17, 12, 0, 0, 0, tz.Eastern)
 
 	games, err := c.ScoreboardDay(context.Background(), mustLeague(t, "ncaaf"), day)
 	require.NoError(t, err)

@@ -235,20 +235,26 @@ func (s *Service) GameStatus(team, leagueKey string) (*Status, error) {
 		out.StatusDetail = ptr(g.StatusDetail)
 	}
 	if kind == "final" {
-		out.Result = ptr(result(ourScore, theirScore))
+		out.Result = ptr(outcome(g, home))
 	}
 	out.WinProbability = winProbability(g, home)
 	return out, nil
 }
 
-func result(us, them int) string {
-	switch {
-	case us > them:
-		return "win"
-	case us < them:
-		return "loss"
+// outcome is the team's result of a final game; a soccer match decided
+// on penalties is won or lost, not tied.
+func outcome(g *game.Game, home bool) string {
+	ours := game.Away
+	if home {
+		ours = game.Home
 	}
-	return "tie"
+	switch g.Winner() {
+	case game.Level:
+		return "tie"
+	case ours:
+		return "win"
+	}
+	return "loss"
 }
 
 func winProbability(g *game.Game, home bool) *float64 {
@@ -367,12 +373,7 @@ func (s *Service) GameContext(team, leagueKey string) (*Context, error) {
 		out.KickoffIn = ptr(humanDuration(out.NextGame.Start.Sub(now)))
 	}
 	if out.LastGame != nil {
-		home := out.LastGame.HomeTeam.ID == m.Team.ID
-		us, them := out.LastGame.Score.Home, out.LastGame.Score.Away
-		if !home {
-			us, them = them, us
-		}
-		out.Result = ptr(result(us, them))
+		out.Result = ptr(outcome(out.LastGame, out.LastGame.HomeTeam.ID == m.Team.ID))
 	}
 	return out, nil
 }

@@ -48,6 +48,9 @@ type Payload struct {
 	// webhooks only) are set on game_end.
 	Winner string `json:"winner,omitempty"`
 	Result string `json:"result,omitempty"`
+	// Shootout is a soccer match's penalty shoot-out score (game_end of a
+	// match decided on penalties only).
+	Shootout *game.Score `json:"shootout,omitempty"`
 }
 
 // EventPayload is the body a webhook with the given team ("" for none)
@@ -109,22 +112,32 @@ func payloadFor(ev Event, webhookID, team string, observed time.Time) Payload {
 		p.ScoreChange = p.HomeDiff + p.AwayDiff
 	}
 	if ev.Type == EventGameEnd {
-		switch {
-		case g.Score.Home > g.Score.Away:
+		// The winner counts a soccer shoot-out; a level score without one
+		// is a tie (a draw).
+		won := g.Winner()
+		switch won {
+		case game.Home:
 			p.Winner = home
-		case g.Score.Away > g.Score.Home:
+		case game.Away:
 			p.Winner = away
 		default:
 			p.Winner = "tie"
 		}
+		if g.Soccer != nil {
+			p.Shootout = g.Soccer.Shootout
+		}
 		if team != "" {
-			switch {
-			case p.TeamScore > p.OpponentScore:
-				p.Result = "win"
-			case p.TeamScore < p.OpponentScore:
-				p.Result = "loss"
-			default:
+			ours := game.Home
+			if teamIsAway {
+				ours = game.Away
+			}
+			switch won {
+			case game.Level:
 				p.Result = "tie"
+			case ours:
+				p.Result = "win"
+			default:
+				p.Result = "loss"
 			}
 		}
 	}
