@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -72,6 +73,12 @@ func TestHomeAssistantPackageReadsRealFields(t *testing.T) {
 	require.NoError(t, yaml.Unmarshal(raw, &pkg))
 	require.NotEmpty(t, pkg.Rest)
 	require.NotEmpty(t, pkg.Automation)
+	// What differs between homes is a !secret; the example secrets name
+	// the service's address and the team NE.
+	raw, err = os.ReadFile("../../deployments/homeassistant/secrets.example.yaml")
+	require.NoError(t, err)
+	var secrets map[string]string
+	require.NoError(t, yaml.Unmarshal(raw, &secrets))
 
 	// The scripted game: Titans (home) against Giants.
 	recv := newScReceiver(t)
@@ -169,8 +176,11 @@ func TestHomeAssistantPackageReadsRealFields(t *testing.T) {
 	// The REST sensors read game-status; every field they read is in the
 	// answer for the package's kind of team reference.
 	for _, r := range pkg.Rest {
-		path := strings.Replace(r.Resource, "http://SPORTS_DATA", "", 1)
-		path = strings.TrimSuffix(path, "/NE") + "/" + g.Home
+		resource, ok := secrets[r.Resource]
+		require.True(t, ok, "resource !secret %s is not in secrets.example.yaml", r.Resource)
+		u, err := url.Parse(resource)
+		require.NoError(t, err)
+		path := strings.TrimSuffix(u.Path, "/NE") + "/" + g.Home
 		var answer map[string]any
 		require.Equal(t, http.StatusOK, s.get(path, &answer), path)
 		var read []string
