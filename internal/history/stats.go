@@ -21,6 +21,9 @@ const (
 
 var streakLetters = map[outcome]string{win: "W", loss: "L", tie: "T", otLoss: "OT"}
 
+// soccerLetters name a draw as soccer does.
+var soccerLetters = map[outcome]string{win: "W", loss: "L", tie: "D", otLoss: "OT"}
+
 type tally struct{ w, l, t, otl int }
 
 func (t *tally) add(o outcome) {
@@ -49,6 +52,10 @@ func (t *tally) add(o outcome) {
 // overtime-loss leagues. Streak is the current run of one result: "W3",
 // "L1", "T1", "OT2" (overtime losses), "" before the first final game.
 // WinPercentage is (W + T/2) / GP to three places, the NFL's definition.
+//
+// Soccer counts as league tables do: a level score is a draw (a shoot-out
+// decides a cup tie but not the record), records read "W-D-L" and streaks
+// "D2"; Points (3 per win, 1 per draw) and GoalDifference are set.
 func TeamStatistics(l league.League, team string, season *int, games []HistoricalGame) Statistics {
 	team = strings.ToUpper(team)
 	st := Statistics{Team: team, Season: season}
@@ -104,12 +111,20 @@ func TeamStatistics(l league.League, team string, season *int, games []Historica
 	}
 	st.HomeRecord = formatRecord(l, home, all.t > 0)
 	st.AwayRecord = formatRecord(l, away, all.t > 0)
-	st.Streak = streak(results)
+	letters := streakLetters
+	if l.Draws() {
+		letters = soccerLetters
+		points, gd := 3*st.Wins+st.Ties, st.PointDifferential
+		st.Points, st.GoalDifference = &points, &gd
+	}
+	st.Streak = streak(results, letters)
 	return st
 }
 
 func formatRecord(l league.League, t tally, withTies bool) string {
 	switch {
+	case l.Draws():
+		return fmt.Sprintf("%d-%d-%d", t.w, t.t, t.l)
 	case l.OTLosses:
 		return fmt.Sprintf("%d-%d-%d", t.w, t.l, t.otl)
 	case withTies:
@@ -118,7 +133,7 @@ func formatRecord(l league.League, t tally, withTies bool) string {
 	return fmt.Sprintf("%d-%d", t.w, t.l)
 }
 
-func streak(results []outcome) string {
+func streak(results []outcome, letters map[outcome]string) string {
 	if len(results) == 0 {
 		return ""
 	}
@@ -127,5 +142,5 @@ func streak(results []outcome) string {
 	for i := len(results) - 1; i >= 0 && results[i] == last; i-- {
 		n++
 	}
-	return fmt.Sprintf("%s%d", streakLetters[last], n)
+	return fmt.Sprintf("%s%d", letters[last], n)
 }

@@ -137,3 +137,64 @@ func TestTeamStatisticsStreaksAndRounding(t *testing.T) {
 	add(1, 2, 2)
 	assert.Equal(t, 0.618, TeamStatistics(nfl, "KC", nil, games).WinPercentage)
 }
+
+func TestTeamStatisticsSoccerTable(t *testing.T) {
+	epl := mustLeague(t, "epl")
+	games := []HistoricalGame{
+		hg("1", 0, "LIV", "BHA", 2, 0, game.StatusFinal, 2),  // home W
+		hg("2", 7, "CHE", "LIV", 1, 1, game.StatusFinal, 2),  // away D
+		hg("3", 14, "LIV", "EVE", 0, 1, game.StatusFinal, 2), // home L
+		hg("4", 21, "ARS", "LIV", 2, 2, game.StatusFinal, 2), // away D
+		hg("5", 28, "LIV", "MNC", 0, 0, game.StatusPostponed, 0),
+		hg("6", 35, "LIV", "FUL", 3, 3, game.StatusFinal, 2), // home D
+	}
+	st := TeamStatistics(epl, "LIV", nil, games)
+	assert.Equal(t, 5, st.GamesPlayed)
+	assert.Equal(t, [3]int{1, 3, 1}, [3]int{st.Wins, st.Ties, st.Losses}, "wins, draws, losses")
+	assert.Zero(t, st.OTLosses)
+	require.NotNil(t, st.Points)
+	assert.Equal(t, 6, *st.Points, "3 for the win, 1 for each draw")
+	require.NotNil(t, st.GoalDifference)
+	assert.Equal(t, (2+1+0+2+3)-(0+1+1+2+3), *st.GoalDifference)
+	assert.Equal(t, "1-1-1", st.HomeRecord, "W-D-L")
+	assert.Equal(t, "0-2-0", st.AwayRecord)
+	assert.Equal(t, "D2", st.Streak, "the last two finals were draws")
+
+	// Other sports carry neither points nor goal difference.
+	nfl := TeamStatistics(mustLeague(t, "nfl"), "LIV", nil, games)
+	assert.Nil(t, nfl.Points)
+	assert.Nil(t, nfl.GoalDifference)
+	assert.Equal(t, "T2", nfl.Streak)
+}
+
+func TestTeamStatisticsPerSport(t *testing.T) {
+	// The same three finals (a win, a loss after extra periods, a level
+	// score) read by the rules of each sport.
+	games := []HistoricalGame{
+		hg("1", 0, "AAA", "BBB", 3, 1, game.StatusFinal, 0),
+		hg("2", 1, "BBB", "AAA", 2, 1, game.StatusFinal, 0),
+		hg("3", 2, "AAA", "CCC", 1, 1, game.StatusFinal, 0),
+	}
+	cases := []struct {
+		league           string
+		extraPeriod      int
+		w, l, t, otl     int
+		home, away, strk string
+	}{
+		{"nhl", 4, 1, 0, 1, 1, "1-0-0", "0-0-1", "T1"},
+		{"nba", 5, 1, 1, 1, 0, "1-0-1", "0-1-0", "T1"},
+		{"ncaam", 3, 1, 1, 1, 0, "1-0-1", "0-1-0", "T1"},
+		{"mlb", 10, 1, 1, 1, 0, "1-0-1", "0-1-0", "T1"},
+		{"ncaavbw", 5, 1, 1, 1, 0, "1-0-1", "0-1-0", "T1"},
+		{"mls", 3, 1, 1, 1, 0, "1-1-0", "0-0-1", "D1"},
+	}
+	for _, c := range cases {
+		gs := append([]HistoricalGame(nil), games...)
+		gs[1].Period = c.extraPeriod
+		st := TeamStatistics(mustLeague(t, c.league), "AAA", nil, gs)
+		assert.Equal(t, [4]int{c.w, c.l, c.t, c.otl}, [4]int{st.Wins, st.Losses, st.Ties, st.OTLosses}, c.league)
+		assert.Equal(t, c.home, st.HomeRecord, c.league)
+		assert.Equal(t, c.away, st.AwayRecord, c.league)
+		assert.Equal(t, c.strk, st.Streak, c.league)
+	}
+}

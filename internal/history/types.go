@@ -49,6 +49,10 @@ type Statistics struct {
 	HomeRecord        string  `json:"home_record"`
 	AwayRecord        string  `json:"away_record"`
 	Streak            string  `json:"streak"`
+	// Soccer tables: Ties are draws, Points are three per win and one per
+	// draw, GoalDifference is goals for minus against. Absent elsewhere.
+	Points         *int `json:"points,omitempty"`
+	GoalDifference *int `json:"goal_difference,omitempty"`
 }
 
 // HistoryPage is the answer of GET /api/v1/games/history.

@@ -162,7 +162,7 @@ func ReadSchedule(t testing.TB, rel string) []CaptureGame {
 		}
 		c := e.Competitions[0]
 		g := CaptureGame{ID: e.ID, Season: e.Season.Year, Start: start,
-			Final: c.Status.Type.Completed && c.Status.Type.Name == "STATUS_FINAL"}
+			Final: c.Status.Type.Completed}
 		for _, comp := range c.Competitors {
 			if comp.HomeAway == "home" {
 				g.Home, g.HomeScore = comp.Team.Abbreviation, int(comp.Score.Value)
