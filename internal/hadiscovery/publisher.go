@@ -1,0 +1,484 @@
+package hadiscovery
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	mqtt "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/teams"
+	"github.com/sports-data/sports-data/internal/webhook"
+)
+
+// Directory resolves team names the way every route does.
+type Directory interface {
+	Resolve(input, leagueKey string) (teams.Match, error)
+	Teams(leagueKey string) []game.Team
+}
+
+// Favorites are the saved team selections; the default user's are
+// announced.
+type Favorites interface {
+	Get(userID string) map[string][]string
+}
+
+// Sensors answers what GET /api/v1/ha/sensor/{team}?league= answers: the
+// sensor's state and its attributes (encoded as JSON as they are).
+type Sensors interface {
+	Sensor(team, leagueKey string) (state string, attributes any, err error)
+}
+
+// Options configure a Publisher. URL, Directory and Sensors are required.
+type Options struct {
+	URL             string
+	Username        string
+	Password        string
+	DiscoveryPrefix string // "homeassistant" when empty
+	TopicPrefix     string // "sports-data" when empty
+	// Teams are MQTT_TEAMS as written.
+	Teams []string
+	// Leagues are the followed league keys: until the directory knows the
+	// teams of every one of them, configurations left by an earlier run are
+	// not removed (a team that cannot be resolved yet is not unfollowed).
+	Leagues   []string
+	Directory Directory
+	Favorites Favorites
+	Sensors   Sensors
+	Version   string
+	Logger    *slog.Logger
+	// EventQueue bounds the events waiting for the broker (1000 when 0).
+	EventQueue int
+	// Refresh is how often states are recomputed without a poll, for the
+	// attributes that move with the clock (30 s when 0).
+	Refresh time.Duration
+	// ClientID is the MQTT client id; a random one when empty.
+	ClientID string
+}
+
+// Publisher keeps Home Assistant's view of the followed teams on the
+// broker. Run owns its goroutines; Observe and the event listener never
+// block.
+type Publisher struct {
+	o      Options
+	t      topics
+	log    *slog.Logger
+	client mqtt.Client
+
+	wake       chan struct{}
+	reannounce chan struct{}
+	events     chan outEvent
+
+	mu       sync.Mutex
+	followed map[string]team // by team id; read by the event listener
+	leftover map[string]bool // team ids of configurations seen on the broker
+	st       Status
+
+	// Owned by Run's goroutine.
+	sent      map[string]string // retained topic → payload last published
+	announced map[string]team
+	failed    map[string]string // input → why it did not resolve (logged once)
+}
+
+type outEvent struct {
+	topic   string
+	payload []byte
+}
+
+// Status is the mqtt section of /health.
+type Status struct {
+	Enabled       bool       `json:"enabled"`
+	Connected     bool       `json:"connected"`
+	LastError     string     `json:"last_error"`
+	LastErrorAt   *time.Time `json:"last_error_at"`
+	Published     int64      `json:"messages_published"`
+	PublishErrors int64      `json:"publish_errors"`
+	EventsQueued  int        `json:"events_queued"`
+	EventsDropped int64      `json:"events_dropped"`
+	Teams         []string   `json:"teams"`
+}
+
+// New checks the options and prepares the client; nothing connects before
+// Run.
+func New(o Options) (*Publisher, error) {
+	if o.URL == "" || o.Directory == nil || o.Sensors == nil {
+		return nil, errors.New("hadiscovery: URL, Directory and Sensors are required")
+	}
+	if o.DiscoveryPrefix == "" {
+		o.DiscoveryPrefix = "homeassistant"
+	}
+	if o.TopicPrefix == "" {
+		o.TopicPrefix = "sports-data"
+	}
+	if o.EventQueue <= 0 {
+		o.EventQueue = 1000
+	}
+	if o.Refresh <= 0 {
+		o.Refresh = 30 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	p := &Publisher{
+		o:          o,
+		t:          newTopics(o.DiscoveryPrefix, o.TopicPrefix),
+		log:        o.Logger.With("component", "mqtt"),
+		wake:       make(chan struct{}, 1),
+		reannounce: make(chan struct{}, 1),
+		events:     make(chan outEvent, o.EventQueue),
+		followed:   map[string]team{},
+		leftover:   map[string]bool{},
+		sent:       map[string]string{},
+		announced:  map[string]team{},
+		failed:     map[string]string{},
+		st:         Status{Enabled: true, Teams: []string{}},
+	}
+	if o.ClientID == "" {
+		var b [4]byte
+		_, _ = rand.Read(b[:])
+		o.ClientID = p.t.node + "-" + hex.EncodeToString(b[:])
+	}
+	opts := mqtt.NewClientOptions().
+		AddBroker(o.URL).
+		SetClientID(o.ClientID).
+		SetUsername(o.Username).
+		SetPassword(o.Password).
+		SetCleanSession(true).
+		SetKeepAlive(30*time.Second).
+		SetPingTimeout(10*time.Second).
+		SetConnectTimeout(5*time.Second).
+		SetWriteTimeout(10*time.Second).
+		SetAutoReconnect(true).
+		SetMaxReconnectInterval(30*time.Second).
+		// Message handlers only note things and wake Run, so they need not
+		// hold up the client's own goroutines.
+		SetOrderMatters(false).
+		SetWill(p.t.status(), Offline, 1, true).
+		SetOnConnectHandler(p.onConnect).
+		SetConnectionLostHandler(func(_ mqtt.Client, err error) {
+			p.fail(fmt.Errorf("connection lost: %w", err))
+			p.log.Warn("MQTT broker connection lost; reconnecting", "err", err)
+		})
+	p.client = mqtt.NewClient(opts)
+	return p, nil
+}
+
+// Observe is a poller observer: a poll may have changed a sensor.
+func (p *Publisher) Observe(string, []game.Game) { p.poke() }
+
+// Refresh asks for the states to be recomputed now (after the saved teams
+// changed, for example).
+func (p *Publisher) Refresh() { p.poke() }
+
+func (p *Publisher) poke() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Event is the webhook detector's listener: the event goes, with the body
+// a webhook of that team gets, to the event entity of each announced team
+// that plays in the game.
+func (p *Publisher) Event(ev webhook.Event) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, side := range []game.Team{ev.Game.HomeTeam, ev.Game.AwayTeam} {
+		tm, ok := p.followed[side.ID]
+		if !ok {
+			continue
+		}
+		body := webhook.EventPayload(ev, tm.Abbr, ev.Observed).JSON()
+		select {
+		case p.events <- outEvent{topic: p.t.event(tm.ID), payload: body}:
+		default:
+			p.st.EventsDropped++
+			p.log.Warn("MQTT event queue full; event dropped", "team", tm.ID, "event", ev.Type, "event_id", ev.ID, "dropped", p.st.EventsDropped)
+		}
+	}
+}
+
+// Status reports the connection and the counters; it never waits on the
+// broker.
+func (p *Publisher) Status() Status {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	s := p.st
+	s.Connected = p.client.IsConnectionOpen()
+	s.EventsQueued = len(p.events)
+	s.Teams = append([]string(nil), p.st.Teams...)
+	return s
+}
+
+func (p *Publisher) fail(err error) {
+	now := time.Now().UTC()
+	p.mu.Lock()
+	p.st.LastError = err.Error()
+	p.st.LastErrorAt = &now
+	p.mu.Unlock()
+}
+
+// onConnect runs on the client's goroutine after every (re)connection:
+// listen for Home Assistant's birth message and for this service's
+// configurations on the broker, then have Run announce everything again.
+func (p *Publisher) onConnect(c mqtt.Client) {
+	p.log.Info("MQTT broker connected")
+	subs := map[string]byte{p.t.birth(): 1, p.t.configs(): 1}
+	tok := c.SubscribeMultiple(subs, p.onMessage)
+	if !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		p.fail(fmt.Errorf("subscribe: %v", tok.Error()))
+	}
+	select {
+	case p.reannounce <- struct{}{}:
+	default:
+	}
+}
+
+func (p *Publisher) onMessage(_ mqtt.Client, m mqtt.Message) {
+	if m.Topic() == p.t.birth() {
+		if string(m.Payload()) == Online {
+			p.log.Info("Home Assistant is online; announcing every team again")
+			select {
+			case p.reannounce <- struct{}{}:
+			default:
+			}
+		}
+		return
+	}
+	id := p.t.objectOf(m.Topic())
+	if id == "" {
+		return
+	}
+	// Retained deliveries are what the broker held when this connection
+	// subscribed; live ones are this service's own announcements.
+	p.mu.Lock()
+	switch {
+	case len(m.Payload()) == 0:
+		delete(p.leftover, id)
+	case m.Retained():
+		p.leftover[id] = true
+	}
+	p.mu.Unlock()
+	p.poke()
+}
+
+// Run connects (retrying with backoff until it succeeds; the client then
+// reconnects on its own) and keeps the broker current until ctx ends. On
+// the way out it says offline and disconnects.
+func (p *Publisher) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		p.connect(ctx)
+	}()
+	defer wg.Wait()
+
+	tick := time.NewTicker(p.o.Refresh)
+	defer tick.Stop()
+	for {
+		p.refresh()
+		var events chan outEvent
+		if p.client.IsConnectionOpen() {
+			events = p.events
+		}
+		select {
+		case <-ctx.Done():
+			p.stop()
+			return
+		case <-p.wake:
+		case <-tick.C:
+		case <-p.reannounce:
+			clear(p.sent)
+		case e := <-events:
+			p.publishEvent(e)
+			// Hand the rest of a burst over before recomputing states.
+			for drained := false; !drained; {
+				select {
+				case e := <-events:
+					p.publishEvent(e)
+				default:
+					drained = true
+				}
+			}
+		}
+	}
+}
+
+// connect makes the first connection, with backoff from 1 s to 30 s.
+func (p *Publisher) connect(ctx context.Context) {
+	backoff := time.Second
+	for {
+		tok := p.client.Connect()
+		select {
+		case <-tok.Done():
+		case <-ctx.Done():
+			return
+		}
+		if tok.Error() == nil {
+			return
+		}
+		p.fail(fmt.Errorf("connect: %w", tok.Error()))
+		p.log.Warn("MQTT broker not reachable; retrying", "err", tok.Error(), "in", backoff)
+		select {
+		case <-time.After(backoff):
+		case <-ctx.Done():
+			return
+		}
+		backoff = min(2*backoff, 30*time.Second)
+	}
+}
+
+// stop publishes offline (the last will is for deaths, not for goodbyes)
+// and disconnects.
+func (p *Publisher) stop() {
+	if p.client.IsConnectionOpen() {
+		p.publish(p.t.status(), []byte(Offline), 1, true)
+	}
+	p.client.Disconnect(250)
+}
+
+// publish sends one message and waits for the broker to take it (QoS 1)
+// or for the client to write it (QoS 0).
+func (p *Publisher) publish(topic string, payload []byte, qos byte, retained bool) bool {
+	if !p.client.IsConnectionOpen() {
+		return false
+	}
+	tok := p.client.Publish(topic, qos, retained, payload)
+	var err error
+	switch {
+	case !tok.WaitTimeout(15 * time.Second):
+		err = errors.New("publish timed out")
+	default:
+		err = tok.Error()
+	}
+	p.mu.Lock()
+	if err != nil {
+		p.st.PublishErrors++
+	} else {
+		p.st.Published++
+	}
+	p.mu.Unlock()
+	if err != nil {
+		p.fail(fmt.Errorf("publish %s: %w", topic, err))
+		return false
+	}
+	return true
+}
+
+// retain publishes a retained message unless the broker already holds
+// exactly that payload from this connection.
+func (p *Publisher) retain(topic string, payload []byte) {
+	if last, ok := p.sent[topic]; ok && last == string(payload) {
+		return
+	}
+	if p.publish(topic, payload, 1, true) {
+		p.sent[topic] = string(payload)
+	}
+}
+
+func (p *Publisher) publishEvent(e outEvent) {
+	if !p.publish(e.topic, e.payload, 1, false) {
+		// Back in line: the connection went while it was being sent.
+		select {
+		case p.events <- e:
+		default:
+			p.mu.Lock()
+			p.st.EventsDropped++
+			p.mu.Unlock()
+		}
+	}
+}
+
+// refresh brings the broker to the current set of teams and their states.
+func (p *Publisher) refresh() {
+	want, settled := p.teams()
+	p.mu.Lock()
+	p.followed = want
+	p.st.Teams = sortedKeys(want)
+	var stale []string
+	if settled {
+		for id := range p.leftover {
+			if _, ok := want[id]; !ok {
+				stale = append(stale, id)
+			}
+		}
+	}
+	p.mu.Unlock()
+	if !p.client.IsConnectionOpen() {
+		return
+	}
+	p.retain(p.t.status(), []byte(Online))
+	for id := range p.announced {
+		if _, ok := want[id]; !ok {
+			p.remove(id)
+		}
+	}
+	for _, id := range stale {
+		p.remove(id)
+	}
+	for _, id := range sortedKeys(want) {
+		p.announce(want[id])
+	}
+}
+
+// announce publishes a team's configurations and its current states.
+func (p *Publisher) announce(tm team) {
+	for _, c := range components {
+		p.retain(p.t.config(c, tm.ID), p.t.discoveryConfig(c, tm, p.o.Version))
+	}
+	p.announced[tm.ID] = tm
+	state, attrs, err := p.o.Sensors.Sensor(tm.ID, tm.League)
+	if err != nil {
+		p.log.Debug("no sensor for an announced team", "team", tm.ID, "err", err)
+		return
+	}
+	ab, err := json.Marshal(attrs)
+	if err != nil {
+		p.log.Warn("sensor attributes not encodable", "team", tm.ID, "err", err)
+		return
+	}
+	live := "OFF"
+	if state == "IN" {
+		live = "ON"
+	}
+	p.retain(p.t.attributes(tm.ID), ab)
+	p.retain(p.t.state(tm.ID), []byte(state))
+	p.retain(p.t.live(tm.ID), []byte(live))
+}
+
+// remove takes a team's entities out of Home Assistant: an empty retained
+// configuration deletes an entity, an empty retained state clears the
+// broker's copy.
+func (p *Publisher) remove(id string) {
+	ok := true
+	for _, c := range components {
+		topic := p.t.config(c, id)
+		if p.publish(topic, nil, 1, true) {
+			p.sent[topic] = ""
+		} else {
+			ok = false
+		}
+	}
+	for _, topic := range p.t.stateTopics(id) {
+		if p.publish(topic, nil, 1, true) {
+			p.sent[topic] = ""
+		} else {
+			ok = false
+		}
+	}
+	if ok {
+		delete(p.announced, id)
+		p.mu.Lock()
+		delete(p.leftover, id)
+		p.mu.Unlock()
+		p.log.Info("team no longer followed; its Home Assistant entities removed", "team", id)
+	}
+}

@@ -1,0 +1,431 @@
+package hadiscovery
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sports-data/sports-data/internal/espn"
+	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/mqtttest"
+	"github.com/sports-data/sports-data/internal/teams"
+	"github.com/sports-data/sports-data/internal/userteams"
+	"github.com/sports-data/sports-data/internal/webhook"
+)
+
+const wait = 15 * time.Second
+
+// sensors stands in for the sensor route's source: a state and attributes
+// per team id that the test sets.
+type sensors struct {
+	mu     sync.Mutex
+	states map[string]string
+	calls  int
+}
+
+func (s *sensors) set(teamID, state string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.states[teamID] = state
+}
+
+func (s *sensors) Sensor(team, leagueKey string) (string, any, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	st, ok := s.states[team]
+	if !ok {
+		return "", nil, fmt.Errorf("no sensor for %s", team)
+	}
+	return st, map[string]any{"team_abbr": strings.ToUpper(strings.TrimPrefix(team, leagueKey+"-")), "state_was": st, "league": strings.ToUpper(leagueKey)}, nil
+}
+
+// directory is the real team directory with ESPN's captured NFL and NHL
+// teams.
+func directory(t *testing.T) *teams.Directory {
+	nfl, _ := league.Lookup("nfl")
+	nhl, _ := league.Lookup("nhl")
+	dir := teams.NewDirectory(t.TempDir(), []league.League{nfl, nhl}, nil)
+	for _, l := range []league.League{nfl, nhl} {
+		ts, err := espn.ParseTeams(espntest.Load(t, l.Key+"/teams.json"), l)
+		require.NoError(t, err)
+		require.NoError(t, dir.Set(l, ts))
+	}
+	return dir
+}
+
+// rig is one publisher on its own prefixes, so that tests sharing a broker
+// see only their own topics, and a listener subscribed as Home Assistant
+// would be.
+type rig struct {
+	t      *testing.T
+	p      *Publisher
+	s      *sensors
+	url    string
+	dp, tp string
+	ha     *mqtttest.Listener
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func newRig(t *testing.T, url string, o Options) *rig {
+	t.Helper()
+	// Unique per run: the shared broker keeps what earlier runs retained.
+	name := fmt.Sprintf("%s-%d", strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")), time.Now().UnixNano())
+	r := &rig{t: t, url: url, dp: "ha-" + name, tp: "sd-" + name, s: &sensors{states: map[string]string{}}}
+	o.URL = url
+	o.DiscoveryPrefix, o.TopicPrefix = r.dp, r.tp
+	if o.Directory == nil {
+		o.Directory = directory(t)
+	}
+	o.Leagues = []string{"nfl", "nhl"}
+	o.Sensors = r.s
+	o.Version = "test"
+	var err error
+	r.p, err = New(o)
+	require.NoError(t, err)
+	return r
+}
+
+// listen subscribes as Home Assistant: discovery and every state topic.
+func (r *rig) listen() *mqtttest.Listener {
+	r.ha = mqtttest.Listen(r.t, r.url, r.dp+"/#", r.tp+"/#")
+	return r.ha
+}
+
+func (r *rig) run() {
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel, r.done = cancel, make(chan struct{})
+	go func() {
+		defer close(r.done)
+		r.p.Run(ctx)
+	}()
+	r.t.Cleanup(r.stop)
+}
+
+func (r *rig) stop() {
+	if r.cancel == nil {
+		return
+	}
+	r.cancel()
+	<-r.done
+	r.cancel = nil
+}
+
+func (r *rig) config(component, id string) map[string]any {
+	r.t.Helper()
+	m := r.ha.WaitFor(r.p.t.config(component, id), wait, func(m mqtttest.Message) bool { return m.Payload != "" })
+	var cfg map[string]any
+	require.NoError(r.t, json.Unmarshal([]byte(m.Payload), &cfg), m.Payload)
+	return cfg
+}
+
+func payloads(ms []mqtttest.Message) []string {
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.Payload)
+	}
+	return out
+}
+
+func TestDiscoveryConfigurationsCarryWhatHomeAssistantRequires(t *testing.T) {
+	r := newRig(t, mqtttest.URL(t), Options{Teams: []string{"Patriots", "nhl-bos"}})
+	r.s.set("nfl-ne", "PRE")
+	r.s.set("nhl-bos", "IN")
+	r.listen()
+	r.run()
+
+	unique := map[string]string{}
+	for _, tc := range []struct{ id, name, model string }{
+		{"nfl-ne", "New England Patriots", "NFL team"},
+		{"nhl-bos", "Boston Bruins", "NHL team"},
+	} {
+		var device any
+		for _, c := range components {
+			cfg := r.config(c, tc.id)
+			// Every platform: a unique id, the device, availability and origin.
+			uid, _ := cfg["unique_id"].(string)
+			require.NotEmpty(t, uid, "%s %s unique_id", tc.id, c)
+			assert.NotContains(t, unique, uid, "unique_id %s used twice", uid)
+			unique[uid] = tc.id + " " + c
+			assert.Equal(t, r.tp+"/status", cfg["availability_topic"])
+			assert.Equal(t, map[string]any{"name": "sports-data", "sw_version": "test"}, cfg["origin"])
+			dev, _ := cfg["device"].(map[string]any)
+			require.NotNil(t, dev, "%s %s device", tc.id, c)
+			assert.Equal(t, tc.name, dev["name"])
+			assert.Equal(t, tc.model, dev["model"])
+			assert.NotEmpty(t, dev["identifiers"])
+			if device != nil {
+				assert.Equal(t, device, dev, "one device per team for all its entities")
+			}
+			device = dev
+			assert.NotEmpty(t, cfg["name"])
+			st, _ := cfg["state_topic"].(string)
+			require.NotEmpty(t, st, "%s %s: state_topic is required by every platform", tc.id, c)
+			switch c {
+			case "sensor":
+				assert.Equal(t, r.tp+"/"+tc.id+"/state", st)
+				assert.Equal(t, r.tp+"/"+tc.id+"/attributes", cfg["json_attributes_topic"])
+			case "binary_sensor":
+				assert.Equal(t, "ON", cfg["payload_on"])
+				assert.Equal(t, "OFF", cfg["payload_off"])
+			case "event":
+				assert.Equal(t, []any{"game_start", "score_change", "game_end"}, cfg["event_types"], "event_types is required by the event platform")
+				assert.Equal(t, 1.0, cfg["qos"])
+			}
+		}
+	}
+	assert.Len(t, unique, 6)
+
+	// States: retained, the sensor's exact answer, live from it.
+	live := r.ha.WaitFor(r.tp+"/nhl-bos/live", wait, func(mqtttest.Message) bool { return true })
+	st, _ := r.ha.Last(r.tp + "/nhl-bos/state")
+	assert.Equal(t, "IN", st.Payload)
+	assert.Equal(t, "ON", live.Payload)
+	ne := r.ha.WaitFor(r.tp+"/nfl-ne/live", wait, func(mqtttest.Message) bool { return true })
+	assert.Equal(t, "OFF", ne.Payload)
+	attrs := r.ha.WaitFor(r.tp+"/nfl-ne/attributes", wait, func(mqtttest.Message) bool { return true })
+	assert.JSONEq(t, `{"team_abbr":"NE","state_was":"PRE","league":"NFL"}`, attrs.Payload)
+	online := r.ha.WaitFor(r.tp+"/status", wait, func(mqtttest.Message) bool { return true })
+	assert.Equal(t, "online", online.Payload)
+
+	// A listener that comes later (Home Assistant restarting) gets it all
+	// from the broker: configurations and states are retained.
+	late := mqtttest.Listen(t, r.url, r.dp+"/#", r.tp+"/#")
+	late.Wait("the retained configurations and states", wait, func(ms []mqtttest.Message) bool {
+		return len(ms) >= 6+6+1
+	})
+	for _, m := range late.Messages() {
+		assert.True(t, m.Retained, "%s is retained", m.Topic)
+	}
+}
+
+func TestStatesArePublishedOnlyOnChange(t *testing.T) {
+	r := newRig(t, mqtttest.URL(t), Options{Teams: []string{"nfl-ne", "nfl-nyj"}})
+	r.s.set("nfl-ne", "PRE")
+	r.s.set("nfl-nyj", "PRE")
+	r.listen()
+	r.run()
+	r.ha.WaitFor(r.tp+"/nfl-nyj/state", wait, func(m mqtttest.Message) bool { return m.Payload == "PRE" })
+	r.ha.WaitFor(r.tp+"/nfl-ne/state", wait, func(m mqtttest.Message) bool { return m.Payload == "PRE" })
+
+	// Polls without a change publish nothing; a change of one team
+	// publishes that team's states only.
+	for i := 0; i < 5; i++ {
+		r.p.Observe("nfl", nil)
+	}
+	r.s.set("nfl-ne", "IN")
+	r.p.Observe("nfl", nil)
+	r.ha.WaitFor(r.tp+"/nfl-ne/live", wait, func(m mqtttest.Message) bool { return m.Payload == "ON" })
+	r.s.set("nfl-ne", "POST")
+	r.p.Observe("nfl", nil)
+	r.ha.Wait("the Patriots' game over", wait, func([]mqtttest.Message) bool { return len(r.ha.On(r.tp+"/nfl-ne/live")) == 3 })
+	// A last change, seen after every poll above was handled.
+	r.s.set("nfl-nyj", "IN")
+	r.p.Observe("nfl", nil)
+	r.ha.WaitFor(r.tp+"/nfl-nyj/live", wait, func(m mqtttest.Message) bool { return m.Payload == "ON" })
+
+	assert.Equal(t, []string{"PRE", "IN", "POST"}, payloads(r.ha.On(r.tp+"/nfl-ne/state")))
+	assert.Equal(t, []string{"OFF", "ON", "OFF"}, payloads(r.ha.On(r.tp+"/nfl-ne/live")))
+	assert.Equal(t, []string{"PRE", "IN"}, payloads(r.ha.On(r.tp+"/nfl-nyj/state")))
+	assert.Len(t, r.ha.On(r.tp+"/nfl-nyj/attributes"), 2)
+	for _, c := range components {
+		assert.Len(t, r.ha.On(r.p.t.config(c, "nfl-ne")), 1, "%s configuration announced once", c)
+	}
+	assert.Len(t, r.ha.On(r.tp+"/status"), 1)
+}
+
+// event is a webhook event of a game between the Jets (home) and the
+// Patriots.
+func event(typ string, prev, next game.Score) webhook.Event {
+	g := game.Game{
+		ID:       "401547999",
+		League:   "NFL",
+		HomeTeam: game.Team{ID: "nfl-nyj", Abbreviation: "NYJ", Name: "New York Jets"},
+		AwayTeam: game.Team{ID: "nfl-ne", Abbreviation: "NE", Name: "New England Patriots"},
+		Status:   game.StatusLive,
+		Score:    next,
+	}
+	return webhook.Event{Type: typ, ID: fmt.Sprintf("%s-%d-%d", typ, next.Home, next.Away), League: "nfl", Game: g,
+		PreviousStatus: game.StatusLive, Previous: prev, Observed: time.Date(2026, 9, 13, 18, 30, 0, 0, time.UTC)}
+}
+
+func TestEventsCarryTheWebhookPayloadToEachTeamInTheGame(t *testing.T) {
+	r := newRig(t, mqtttest.URL(t), Options{Teams: []string{"Patriots"}})
+	r.s.set("nfl-ne", "IN")
+	r.listen()
+	r.run()
+	r.ha.WaitFor(r.tp+"/nfl-ne/state", wait, func(m mqtttest.Message) bool { return m.Payload == "IN" })
+
+	evs := []webhook.Event{
+		event(webhook.EventScoreChange, game.Score{}, game.Score{Home: 0, Away: 7}),
+		event(webhook.EventScoreChange, game.Score{Away: 7}, game.Score{Home: 3, Away: 7}),
+	}
+	for _, ev := range evs {
+		r.p.Event(ev)
+	}
+	r.ha.Wait("two events", wait, func([]mqtttest.Message) bool { return len(r.ha.On(r.tp+"/nfl-ne/event")) == 2 })
+	got := r.ha.On(r.tp + "/nfl-ne/event")
+	for i, m := range got {
+		assert.False(t, m.Retained, "events are not retained")
+		assert.Equal(t, byte(1), m.QoS, "events are QoS 1")
+		want := webhook.EventPayload(evs[i], "NE", evs[i].Observed)
+		assert.JSONEq(t, string(want.JSON()), m.Payload)
+		var body map[string]any
+		require.NoError(t, json.Unmarshal([]byte(m.Payload), &body))
+		assert.Equal(t, "score_change", body["event_type"], "Home Assistant's event entity reads event_type")
+		assert.Equal(t, evs[i].ID, body["event_id"])
+		assert.Equal(t, "NE", body["team"], "seen from the announced team")
+	}
+	assert.Equal(t, 7.0, jsonField(t, got[0].Payload, "score_change"), "the Patriots scored 7")
+	assert.Equal(t, 0.0, jsonField(t, got[1].Payload, "score_change"), "only the opponent scored")
+	// The Jets are not announced: nothing for them.
+	assert.Empty(t, r.ha.On(r.tp+"/nfl-nyj/event"))
+}
+
+func jsonField(t *testing.T, payload, key string) any {
+	var m map[string]any
+	require.NoError(t, json.Unmarshal([]byte(payload), &m))
+	return m[key]
+}
+
+func TestBirthMessageAnnouncesEverythingAgain(t *testing.T) {
+	r := newRig(t, mqtttest.URL(t), Options{Teams: []string{"nhl-bos"}})
+	r.s.set("nhl-bos", "POST")
+	r.listen()
+	r.run()
+	r.ha.WaitFor(r.tp+"/nhl-bos/state", wait, func(mqtttest.Message) bool { return true })
+
+	mqtttest.Publish(t, r.url, r.dp+"/status", "offline", false)
+	mqtttest.Publish(t, r.url, r.dp+"/status", "online", false)
+	r.ha.Wait("a second announcement", wait, func([]mqtttest.Message) bool {
+		return len(r.ha.On(r.tp+"/nhl-bos/live")) == 2
+	})
+	for _, c := range components {
+		assert.Len(t, r.ha.On(r.p.t.config(c, "nhl-bos")), 2, "%s configuration announced again", c)
+	}
+	assert.Equal(t, []string{"POST", "POST"}, payloads(r.ha.On(r.tp+"/nhl-bos/state")))
+	assert.Len(t, r.ha.On(r.tp+"/nhl-bos/live"), 2)
+	assert.Len(t, r.ha.On(r.tp+"/nhl-bos/attributes"), 2)
+}
+
+func TestUnfollowedTeamIsRemoved(t *testing.T) {
+	url := mqtttest.URL(t)
+	fav, err := userteams.Open(t.TempDir())
+	require.NoError(t, err)
+	require.NoError(t, fav.Save("default", map[string][]string{"nfl": {"ne", "nfl-buf"}, "nhl": {}}))
+	r := newRig(t, url, Options{Favorites: fav})
+	// A configuration an earlier run left for a team nobody follows now.
+	mqtttest.Publish(t, url, r.p.t.config("sensor", "nfl-kc"), `{"name":"Game"}`, true)
+	mqtttest.Publish(t, url, r.p.t.config("event", "nfl-kc"), `{"name":"Game event"}`, true)
+	r.s.set("nfl-ne", "PRE")
+	r.s.set("nfl-buf", "PRE")
+	r.listen()
+	r.run()
+
+	r.ha.WaitFor(r.tp+"/nfl-buf/state", wait, func(m mqtttest.Message) bool { return m.Payload == "PRE" })
+	r.ha.WaitFor(r.p.t.config("sensor", "nfl-kc"), wait, func(m mqtttest.Message) bool { return m.Payload == "" && !m.Retained })
+	r.ha.WaitFor(r.p.t.config("event", "nfl-kc"), wait, func(m mqtttest.Message) bool { return m.Payload == "" && !m.Retained })
+
+	// The Bills are taken off the saved teams.
+	require.NoError(t, fav.Save("default", map[string][]string{"nfl": {"ne"}}))
+	r.p.Refresh()
+	for _, c := range components {
+		r.ha.WaitFor(r.p.t.config(c, "nfl-buf"), wait, func(m mqtttest.Message) bool { return m.Payload == "" })
+	}
+	for _, topic := range r.p.t.stateTopics("nfl-buf") {
+		r.ha.WaitFor(topic, wait, func(m mqtttest.Message) bool { return m.Payload == "" })
+	}
+	assert.Equal(t, []string{"nfl-ne"}, r.p.Status().Teams)
+
+	// What the broker keeps afterwards: the Patriots only.
+	late := mqtttest.Listen(t, url, r.dp+"/#", r.tp+"/#")
+	late.Wait("the retained Patriots", wait, func(ms []mqtttest.Message) bool { return len(late.On(r.tp+"/nfl-ne/live")) == 1 })
+	for _, m := range late.Messages() {
+		assert.NotContains(t, m.Topic, "nfl-buf", "%+v", m)
+		assert.NotContains(t, m.Topic, "nfl-kc")
+	}
+}
+
+func TestTeamsNotYetKnownAreNotRemoved(t *testing.T) {
+	url := mqtttest.URL(t)
+	nfl, _ := league.Lookup("nfl")
+	nhl, _ := league.Lookup("nhl")
+	// A directory before the first poll: no teams yet.
+	empty := teams.NewDirectory(t.TempDir(), []league.League{nfl, nhl}, nil)
+	r := newRig(t, url, Options{Teams: []string{"Patriots"}, Directory: empty})
+	mqtttest.Publish(t, url, r.p.t.config("sensor", "nfl-ne"), `{"name":"Game"}`, true)
+	r.listen()
+	r.run()
+	r.ha.WaitFor(r.tp+"/status", wait, func(m mqtttest.Message) bool { return m.Payload == "online" })
+	r.p.Refresh()
+	// A round trip through the publisher's loop: a later change is seen.
+	r.p.Event(event(webhook.EventGameStart, game.Score{}, game.Score{}))
+	mqtttest.Publish(t, url, r.dp+"/status", "online", false)
+	r.ha.Wait("the re-announced status", wait, func([]mqtttest.Message) bool { return len(r.ha.On(r.tp+"/status")) == 2 })
+	for _, m := range r.ha.On(r.p.t.config("sensor", "nfl-ne")) {
+		assert.NotEmpty(t, m.Payload, "a team the directory does not know yet is not removed")
+	}
+	assert.Empty(t, r.p.Status().Teams)
+}
+
+func TestBrokerTroubleNeverBlocks(t *testing.T) {
+	b := mqtttest.Start(t)
+	b.Stop()
+	r := newRig(t, b.URL, Options{Teams: []string{"Patriots"}, EventQueue: 3})
+	r.s.set("nfl-ne", "PRE")
+	r.run()
+
+	// Without a broker: the service runs, says why, and never waits.
+	require.Eventually(t, func() bool { return r.p.Status().LastError != "" }, wait, 10*time.Millisecond)
+	st := r.p.Status()
+	assert.False(t, st.Connected)
+	assert.Contains(t, st.LastError, "connect")
+	for i := 0; i < 5; i++ {
+		r.p.Observe("nfl", nil)
+		r.p.Event(event(webhook.EventScoreChange, game.Score{}, game.Score{Away: 7 * (i + 1)}))
+	}
+	st = r.p.Status()
+	assert.Equal(t, 3, st.EventsQueued)
+	assert.Equal(t, int64(2), st.EventsDropped, "beyond the queue, events are dropped and counted")
+
+	// The broker comes: announced, and the queued events go out.
+	b.Restart()
+	r.listen()
+	r.ha.WaitFor(r.tp+"/nfl-ne/state", wait, func(m mqtttest.Message) bool { return m.Payload == "PRE" })
+	r.ha.Wait("the three queued events", wait, func([]mqtttest.Message) bool { return len(r.ha.On(r.tp+"/nfl-ne/event")) == 3 })
+	assert.True(t, r.p.Status().Connected)
+
+	// The broker restarts and forgets everything (no persistence): the
+	// client reconnects and announces again.
+	b.Stop()
+	require.Eventually(t, func() bool { return !r.p.Status().Connected }, wait, 10*time.Millisecond)
+	r.s.set("nfl-ne", "IN")
+	r.p.Observe("nfl", nil)
+	r.p.Event(event(webhook.EventGameStart, game.Score{}, game.Score{}))
+	b.Restart()
+	after := mqtttest.Listen(t, b.URL, r.dp+"/#", r.tp+"/#")
+	after.WaitFor(r.tp+"/nfl-ne/state", 2*wait, func(m mqtttest.Message) bool { return m.Payload == "IN" })
+	after.WaitFor(r.p.t.config("sensor", "nfl-ne"), wait, func(m mqtttest.Message) bool { return m.Payload != "" })
+	after.WaitFor(r.tp+"/status", wait, func(m mqtttest.Message) bool { return m.Payload == "online" })
+	after.WaitFor(r.tp+"/nfl-ne/event", wait, func(m mqtttest.Message) bool {
+		return jsonField(t, m.Payload, "event_type") == "game_start"
+	})
+	st = r.p.Status()
+	assert.True(t, st.Connected)
+	assert.Contains(t, st.LastError, "connection lost")
+	assert.Positive(t, st.Published)
+
+	// Stopping says offline, retained.
+	r.stop()
+	after.WaitFor(r.tp+"/status", wait, func(m mqtttest.Message) bool { return m.Payload == "offline" })
+}

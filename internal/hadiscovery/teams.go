@@ -1,0 +1,60 @@
+package hadiscovery
+
+import (
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/sports-data/sports-data/internal/teams"
+)
+
+// teams resolves MQTT_TEAMS and the default user's saved teams. settled
+// is false while the directory does not know every followed league yet:
+// a name that does not resolve then may resolve after the first poll.
+func (p *Publisher) teams() (map[string]team, bool) {
+	settled := true
+	for _, l := range p.o.Leagues {
+		if len(p.o.Directory.Teams(l)) == 0 {
+			settled = false
+		}
+	}
+	want := map[string]team{}
+	add := func(input, leagueKey string) {
+		m, err := p.o.Directory.Resolve(input, leagueKey)
+		key := leagueKey + "|" + input
+		if err != nil {
+			var nf *teams.NotFoundError
+			if errors.As(err, &nf) && !settled {
+				return // the directory may not know the team yet
+			}
+			if p.failed[key] != err.Error() {
+				p.failed[key] = err.Error()
+				p.log.Warn("team not announced to Home Assistant", "team", input, "league", leagueKey, "err", err)
+			}
+			return
+		}
+		delete(p.failed, key)
+		want[m.Team.ID] = team{ID: m.Team.ID, League: m.League.Key, Abbr: strings.ToUpper(m.Team.Abbreviation), Name: m.Team.Name}
+	}
+	for _, in := range p.o.Teams {
+		add(in, "")
+	}
+	if p.o.Favorites != nil {
+		saved := p.o.Favorites.Get("default")
+		for _, lk := range sortedKeys(saved) {
+			for _, id := range saved[lk] {
+				add(id, lk)
+			}
+		}
+	}
+	return want, settled
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
