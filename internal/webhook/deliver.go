@@ -112,6 +112,12 @@ func (s *Service) deliver(ctx context.Context, h *hook, t target, eventID, event
 		if r.hasRetryAfter {
 			wait = min(r.retryAfter, s.opts.RetryAfterCap)
 		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			// The caller cannot wait that long (Test).
+			o.err += fmt.Sprintf("; not retried: the next attempt would be in %s", wait.Round(time.Second))
+			s.notify("failed", attempt)
+			return o
+		}
 		s.notify("retry", attempt)
 		if !sleepCtx(ctx, wait) {
 			o.interrupted = true
@@ -250,12 +256,19 @@ func (s *Service) Test(ctx context.Context, id string) (TestResult, error) {
 		return TestResult{}, ErrNotFound
 	}
 	t := target{url: h.rec.URL, secret: h.rec.Secret}
-	team, lk := h.rec.Team, h.rec.League
+	team, lk, refused := h.rec.Team, h.rec.League, h.refused
 	s.mu.Unlock()
+	if refused != "" {
+		return TestResult{Error: ptr(refused)}, nil
+	}
 
+	// Bounded whatever the receiver does (hangs, trickles, asks to retry
+	// later), so that the caller gets an answer.
+	bctx, cancel := context.WithTimeout(ctx, s.opts.TestTimeout)
+	defer cancel()
 	eventID := newID("test_")
 	body := encode(testPayload(eventID, id, team, lk, s.now()))
-	o := s.deliver(ctx, h, t, eventID, EventTest, body)
+	o := s.deliver(bctx, h, t, eventID, EventTest, body)
 	if o.disabled {
 		s.mu.Lock()
 		if !h.gone {
@@ -273,6 +286,8 @@ func (s *Service) Test(ctx context.Context, id string) (TestResult, error) {
 		LatencyMS:  float64(o.elapsed.Microseconds()) / 1000,
 	}
 	switch {
+	case o.interrupted && ctx.Err() == nil:
+		res.Error = ptr(fmt.Sprintf("no answer within %s", s.opts.TestTimeout))
 	case o.interrupted:
 		res.Error = ptr("cancelled before the receiver answered")
 	case !o.delivered:

@@ -12,7 +12,7 @@ import (
 // what the outbox persists.
 
 func (s *Service) startWorkerLocked(h *hook) {
-	if !s.running || h.stop != nil || h.gone || h.rec.Stats.Disabled {
+	if !s.running || h.stop != nil || h.inactive() {
 		return
 	}
 	ctx, cancel := context.WithCancel(s.runCtx)
@@ -55,7 +55,7 @@ func (s *Service) work(ctx context.Context, h *hook) {
 func (s *Service) head(h *hook) (it item, t target, ok, stop bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if h.gone || h.rec.Stats.Disabled {
+	if h.inactive() {
 		return item{}, target{}, false, true
 	}
 	if len(h.queue) == 0 {
@@ -135,7 +135,7 @@ func (h *hook) wants(ev Event) bool {
 }
 
 func (s *Service) enqueueLocked(h *hook, ev Event, now time.Time) bool {
-	if h.gone || h.rec.Stats.Disabled || !h.wants(ev) {
+	if h.inactive() || !h.wants(ev) {
 		return false
 	}
 	if _, done := h.delivered[ev.ID]; done {

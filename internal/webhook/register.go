@@ -228,7 +228,7 @@ func normalizeEvents(in []string) ([]string, error) {
 
 // validate checks a request and resolves its team. The result has no id,
 // creation time or stats yet.
-func validate(req RegisterRequest, resolve TeamResolver) (record, error) {
+func validate(req RegisterRequest, resolve TeamResolver, allowLinkLocal bool) (record, error) {
 	var rec record
 	raw := strings.TrimSpace(req.URL)
 	if raw == "" {
@@ -248,7 +248,14 @@ func validate(req RegisterRequest, resolve TeamResolver) (record, error) {
 	if u.Hostname() == "" {
 		return rec, invalid("url", "must name a host")
 	}
+	if err := checkTarget(u, allowLinkLocal); err != nil {
+		return rec, invalid("url", "%v", err)
+	}
 	rec.URL = u.String()
+	// Normalising can lengthen a URL (escaping); the stored one is bounded.
+	if len(rec.URL) > maxURL {
+		return rec, invalid("url", "longer than %d characters once normalised", maxURL)
+	}
 
 	n := utf8.RuneCountInString(req.Secret)
 	if n < minSecret {
@@ -314,7 +321,7 @@ func (s *Service) Register(ctx context.Context, req RegisterRequest) (Registrati
 	if err := ctx.Err(); err != nil {
 		return Registration{}, err
 	}
-	rec, err := validate(req, s.opts.Resolve)
+	rec, err := validate(req, s.opts.Resolve, s.opts.AllowLinkLocal)
 	if err != nil {
 		return Registration{}, err
 	}
@@ -396,6 +403,9 @@ func (s *Service) List() []Registration {
 	for _, h := range s.hooks {
 		r := registrationOf(h.rec)
 		st := h.rec.Stats
+		if h.refused != "" {
+			st.Disabled, st.DisabledReason = true, ptr(h.refused)
+		}
 		r.Stats = &st
 		r.Pending = len(h.queue)
 		out = append(out, r)

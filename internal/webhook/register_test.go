@@ -281,7 +281,7 @@ func FuzzRegisterRequest(f *testing.F) {
 			}
 			return
 		}
-		rec, err := validate(req, nflResolver)
+		rec, err := validate(req, nflResolver, false)
 		if err != nil {
 			var ve *ValidationError
 			if !errors.As(err, &ve) && !errors.Is(err, errUnknownTeam) {
@@ -292,6 +292,9 @@ func FuzzRegisterRequest(f *testing.F) {
 		u, err := url.Parse(rec.URL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 			t.Fatalf("accepted bad url %q", rec.URL)
+		}
+		if checkTarget(u, false) != nil || len(rec.URL) > maxURL || checkStoredURL(rec.URL, false) != nil {
+			t.Fatalf("accepted url %q that a restart would refuse", rec.URL)
 		}
 		if n := utf8.RuneCountInString(rec.Secret); n < minSecret || n > maxSecret {
 			t.Fatalf("accepted secret of %d characters", n)

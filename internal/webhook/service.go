@@ -16,6 +16,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/atomicfile"
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/redact"
 )
 
 // Options configure a Service. Zero values take the defaults in brackets.
@@ -30,11 +31,19 @@ type Options struct {
 	// Resolve turns the team of a registration into a team; without it a
 	// registration naming a team is refused.
 	Resolve TeamResolver
-	// HTTPClient sends deliveries [a client with Timeout]. Redirects are
-	// never followed, whatever the client says.
+	// HTTPClient sends deliveries [a client with Timeout whose dialer
+	// refuses link-local and metadata addresses unless AllowLinkLocal].
+	// Redirects are never followed, whatever the client says.
 	HTTPClient *http.Client
 	// Timeout bounds each attempt [5 s].
 	Timeout time.Duration
+	// TestTimeout bounds Service.Test, retries included [14 s, so that the
+	// test route answers within 15 s whatever the receiver does].
+	TestTimeout time.Duration
+	// AllowLinkLocal lets webhooks point at link-local addresses
+	// (169.254.0.0/16, fe80::/10) and cloud metadata hosts, refused
+	// otherwise (WEBHOOK_ALLOW_LINK_LOCAL).
+	AllowLinkLocal bool
 	// MaxRetries is the number of retries after the first attempt [3];
 	// negative means none.
 	MaxRetries int
@@ -121,7 +130,14 @@ type hook struct {
 	wake      chan struct{}
 	stop      context.CancelFunc // set while a worker runs
 	gone      bool               // deleted
+	// refused says why a registration loaded from disk is not delivered
+	// to (its URL breaks a rule); it is not stored, so that a change of
+	// settings takes effect at the next start.
+	refused string
 }
+
+// inactive: deleted, disabled or refused; no deliveries.
+func (h *hook) inactive() bool { return h.gone || h.rec.Stats.Disabled || h.refused != "" }
 
 type gameState struct {
 	snap        snapshot
@@ -142,6 +158,9 @@ func New(o Options) (*Service, error) {
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 5 * time.Second
+	}
+	if o.TestTimeout <= 0 {
+		o.TestTimeout = 14 * time.Second
 	}
 	switch {
 	case o.MaxRetries == 0:
@@ -172,6 +191,7 @@ func New(o Options) (*Service, error) {
 		client = *o.HTTPClient
 	} else {
 		client.Timeout = o.Timeout
+		client.Transport = guardedTransport(o.AllowLinkLocal)
 	}
 	client.CheckRedirect = noRedirect
 
@@ -204,7 +224,13 @@ func New(o Options) (*Service, error) {
 		return nil, fmt.Errorf("webhook: %w", err)
 	}
 	for _, r := range recs {
-		s.hooks[r.ID] = &hook{rec: r, delivered: map[string]int64{}, wake: make(chan struct{}, 1)}
+		h := &hook{rec: r, delivered: map[string]int64{}, wake: make(chan struct{}, 1)}
+		if err := checkStoredURL(r.URL, o.AllowLinkLocal); err != nil {
+			h.refused = "url refused: " + err.Error()
+			s.log.Warn("webhook not delivered to: its stored URL is refused", "webhook_id", r.ID,
+				"url", redact.URL(r.URL), "reason", err)
+		}
+		s.hooks[r.ID] = h
 	}
 
 	delivered, _, err := loadDelivered(s.deliveredPath, now.Add(-deliveredRetention))
@@ -223,7 +249,7 @@ func New(o Options) (*Service, error) {
 	}
 	for id, items := range doc.Queues {
 		h := s.hooks[id]
-		if h == nil || h.rec.Stats.Disabled {
+		if h == nil || h.inactive() {
 			continue
 		}
 		for _, it := range items {
