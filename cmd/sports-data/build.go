@@ -113,6 +113,8 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		Logger:     logger,
 		OnDelivery: m.Delivery,
 		Now:        now,
+
+		AllowLinkLocal: cfg.WebhookAllowLinkLocal,
 	})
 	if err != nil {
 		return nil, err

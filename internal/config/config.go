@@ -50,6 +50,8 @@ type Config struct {
 	HAUpcomingWindow     time.Duration `env:"HA_UPCOMING_WINDOW" default:"24h"`
 	HARecentWindow       time.Duration `env:"HA_RECENT_WINDOW" default:"4h"`
 
+	WebhookAllowLinkLocal bool `env:"WEBHOOK_ALLOW_LINK_LOCAL" default:"false"`
+
 	MQTTURL             string `env:"MQTT_URL"`
 	MQTTUsername        string `env:"MQTT_USERNAME"`
 	MQTTPassword        string `env:"MQTT_PASSWORD"`
