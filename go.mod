@@ -14,6 +14,7 @@ require (
 	github.com/stretchr/testify v1.12.1
 	go.yaml.in/yaml/v3 v3.0.5
 	golang.org/x/net v0.59.0
+	golang.org/x/time v0.16.0
 	google.golang.org/grpc v1.82.0
 	modernc.org/sqlite v1.62.0
 )

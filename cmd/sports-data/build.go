@@ -54,6 +54,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		UserAgent: "sports-data/" + version + " (+https://github.com/sports-data/sports-data)",
 		Logger:    logger,
 		Observer:  m.ESPNCall,
+		Limits:    espn.NewHostLimits(cfg.ESPNMaxRPS), // pollers and schedule refresher share this client
 	})
 	dir := teams.NewDirectory(cfg.DataDir, cfg.Leagues, logger)
 	if err := dir.LoadCache(); err != nil {

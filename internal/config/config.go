@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"reflect"
@@ -20,13 +21,16 @@ import (
 // Config is every setting the service reads. Field tags name the variables;
 // README.md documents each of them.
 type Config struct {
-	Port           int    `env:"PORT" default:"8005"`
-	DataDir        string `env:"DATA_DIR" default:"./data"`
-	LeaguesRaw     string `env:"LEAGUES" default:"nfl,nhl"`
-	ESPNBaseURL    string `env:"ESPN_BASE_URL" default:"https://site.api.espn.com/apis/site/v2/sports"`
-	LogLevel       string `env:"LOG_LEVEL" default:"info"`
-	APIKey         string `env:"API_KEY"`
-	CORSOriginsRaw string `env:"CORS_ORIGINS" default:"http://localhost:3000,http://localhost"`
+	Port        int    `env:"PORT" default:"8005"`
+	DataDir     string `env:"DATA_DIR" default:"./data"`
+	LeaguesRaw  string `env:"LEAGUES" default:"nfl,nhl"`
+	ESPNBaseURL string `env:"ESPN_BASE_URL" default:"https://site.api.espn.com/apis/site/v2/sports"`
+	// ESPNMaxRPS is requests per second per ESPN host; 0 (unset) means
+	// DefaultESPNMaxRPS against ESPN and no limit against another base URL.
+	ESPNMaxRPS     float64 `env:"ESPN_MAX_RPS"`
+	LogLevel       string  `env:"LOG_LEVEL" default:"info"`
+	APIKey         string  `env:"API_KEY"`
+	CORSOriginsRaw string  `env:"CORS_ORIGINS" default:"http://localhost:3000,http://localhost"`
 
 	PollLiveInterval time.Duration `env:"POLL_LIVE_INTERVAL" default:"15s"`
 	PollIdleInterval time.Duration `env:"POLL_IDLE_INTERVAL" default:"5m"`
@@ -65,6 +69,11 @@ type Config struct {
 	StoreKind   string // "sqlite", "influxdb" or "none"
 	MQTTTeams   []string
 }
+
+// DefaultESPNMaxRPS paces requests to ESPN's own hosts when ESPN_MAX_RPS
+// is unset: polls of many leagues, the schedule refresher and a backfill
+// together stay below it.
+const DefaultESPNMaxRPS = 5
 
 // DefaultESPNBaseURL is ESPN's public site API.
 const DefaultESPNBaseURL = "https://site.api.espn.com/apis/site/v2/sports"
@@ -134,6 +143,12 @@ func process(c *Config, getenv func(string) string) error {
 				return fmt.Errorf("%s: %q is not a whole number", name, raw)
 			}
 			fv.SetInt(int64(n))
+		case f.Type.Kind() == reflect.Float64:
+			x, err := strconv.ParseFloat(raw, 64)
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				return fmt.Errorf("%s: %q is not a number", name, raw)
+			}
+			fv.SetFloat(x)
 		case f.Type.Kind() == reflect.Bool:
 			b, err := strconv.ParseBool(raw)
 			if err != nil {
@@ -202,6 +217,12 @@ func (c *Config) derive() error {
 	c.ESPNBaseURL = strings.TrimRight(c.ESPNBaseURL, "/")
 	if c.ESPNBaseURL == strings.TrimRight(DefaultESPNBaseURL, "/") {
 		c.ESPNBaseURL = DefaultESPNBaseURL
+	}
+	switch {
+	case c.ESPNMaxRPS < 0 || c.ESPNMaxRPS > 1000:
+		return fmt.Errorf("ESPN_MAX_RPS: %g is not allowed (allowed: more than 0 and at most 1000 requests a second)", c.ESPNMaxRPS)
+	case c.ESPNMaxRPS == 0 && c.ESPNBaseURL == DefaultESPNBaseURL:
+		c.ESPNMaxRPS = DefaultESPNMaxRPS
 	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "warning", "error":

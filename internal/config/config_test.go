@@ -78,6 +78,11 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{[]string{"ESPN_BASE_URL", "ftp://x"}, "ESPN_BASE_URL"},
 		{[]string{"HA_UPCOMING_WINDOW", "-1h"}, "HA_UPCOMING_WINDOW"},
 		{[]string{"HISTORY_RATE_LIMIT_PER_MINUTE", "0"}, "HISTORY_RATE_LIMIT_PER_MINUTE"},
+		{[]string{"ESPN_MAX_RPS", "fast"}, "ESPN_MAX_RPS"},
+		{[]string{"ESPN_MAX_RPS", "-1"}, "ESPN_MAX_RPS"},
+		{[]string{"ESPN_MAX_RPS", "NaN"}, "ESPN_MAX_RPS"},
+		{[]string{"ESPN_MAX_RPS", "Inf"}, "ESPN_MAX_RPS"},
+		{[]string{"ESPN_MAX_RPS", "5000"}, "ESPN_MAX_RPS"},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.env, "="), func(t *testing.T) {
@@ -88,6 +93,24 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 			assert.NotContains(t, msg, "\n", "one line")
 		})
 	}
+}
+
+func TestESPNMaxRPS(t *testing.T) {
+	c, err := Load(env())
+	require.NoError(t, err)
+	assert.Equal(t, float64(DefaultESPNMaxRPS), c.ESPNMaxRPS, "ESPN itself is paced by default")
+
+	c, err = Load(env("ESPN_MAX_RPS", "0.5"))
+	require.NoError(t, err)
+	assert.Equal(t, 0.5, c.ESPNMaxRPS)
+
+	c, err = Load(env("ESPN_BASE_URL", "http://127.0.0.1:9999/sports"))
+	require.NoError(t, err)
+	assert.Zero(t, c.ESPNMaxRPS, "a local stand-in is not paced unless asked")
+
+	c, err = Load(env("ESPN_BASE_URL", "http://127.0.0.1:9999/sports", "ESPN_MAX_RPS", "20"))
+	require.NoError(t, err)
+	assert.Equal(t, 20.0, c.ESPNMaxRPS)
 }
 
 func TestLeaguesAreParsedInOrderWithoutDuplicates(t *testing.T) {

@@ -4,8 +4,8 @@
 // The client asks only for forms ESPN still answers (one day, one month,
 // one team's season); it never asks for a date range, which ESPN has
 // answered with 400 since September 2026. It retries rate limits, server
-// errors and network failures with capped, jittered exponential backoff
-// and counts every request per UTC day and league.
+// errors and network failures with the service's one retry policy
+// (package retry) and counts every request per UTC day and league.
 package espn
 
 import (
@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -24,6 +23,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/retry"
 	"github.com/sports-data/sports-data/internal/tz"
 )
 
@@ -66,6 +66,9 @@ type Options struct {
 	// Observer, when set, is called once per logical call (retries
 	// included) with its league, duration and final error.
 	Observer func(leagueKey string, d time.Duration, err error)
+	// Limits paces every request, retries included, per host; share one
+	// value between all clients of a process. nil means no pacing.
+	Limits *HostLimits
 }
 
 // Client fetches and parses ESPN answers. It is safe for concurrent use.
@@ -78,6 +81,7 @@ type Client struct {
 	log         *slog.Logger
 	observer    func(string, time.Duration, error)
 	usage       *usageCounter
+	limits      *HostLimits
 	now         func() time.Time
 	// sleep waits between retries; replaced in tests to see the waits.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -94,8 +98,9 @@ func NewClient(baseURL string, o Options) *Client {
 		baseBackoff: o.BaseBackoff,
 		log:         o.Logger,
 		observer:    o.Observer,
+		limits:      o.Limits,
 		now:         o.Now,
-		sleep:       sleepCtx,
+		sleep:       retry.Sleep,
 	}
 	if c.hc == nil {
 		c.hc = &http.Client{Timeout: defaultTimeout}
@@ -235,7 +240,7 @@ func fetchRetry[T any](c *Client, ctx context.Context, l league.League, path str
 		if ctx.Err() != nil {
 			return zero, fmt.Errorf("espn: GET %s: %w", u, ctx.Err())
 		}
-		if attempt >= c.maxRetries || !retryable(err) {
+		if attempt >= c.maxRetries || !retry.RetryableError(err) {
 			return zero, err
 		}
 		wait := c.backoff(attempt, err)
@@ -254,20 +259,14 @@ type transportError struct{ err error }
 func (e *transportError) Error() string { return "espn: " + e.err.Error() }
 func (e *transportError) Unwrap() error { return e.err }
 
-func retryable(err error) bool {
-	var he *HTTPError
-	if errors.As(err, &he) {
-		return he.Temporary()
-	}
-	var te *transportError
-	return errors.As(err, &te)
-}
-
 // once sends one GET and returns the body of a 2xx answer.
 func (c *Client) once(ctx context.Context, u string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, fmt.Errorf("espn: %w", err)
+	}
+	if err := c.limits.Wait(ctx, req.URL.Host); err != nil {
+		return nil, fmt.Errorf("espn: waiting for the request budget: %w", err)
 	}
 	req.Header.Set("User-Agent", c.ua)
 	req.Header.Set("Accept", "application/json")
@@ -281,10 +280,11 @@ func (c *Client) once(ctx context.Context, u string) ([]byte, error) {
 		snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 		// Drain a little more so the connection can be reused.
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		wait, _ := retry.ParseRetryAfter(resp.Header.Get("Retry-After"), c.now())
 		return nil, &HTTPError{
 			Status:     resp.StatusCode,
 			URL:        u,
-			RetryAfter: retryAfter(resp.Header.Get("Retry-After"), c.now()),
+			RetryAfter: wait,
 			Body:       oneLine(string(snippet)),
 		}
 	}
@@ -300,57 +300,16 @@ func (c *Client) once(ctx context.Context, u string) ([]byte, error) {
 }
 
 // backoff is the wait before retry number attempt+1: ESPN's Retry-After
-// when it sent one, else full jitter below base·2^attempt; both capped.
+// when it sent a positive one, else full jitter below base·2^attempt; both
+// capped at maxBackoff.
 func (c *Client) backoff(attempt int, err error) time.Duration {
 	var he *HTTPError
-	if errors.As(err, &he) && he.RetryAfter > 0 {
-		return min(he.RetryAfter, maxBackoff)
+	hasRetryAfter := errors.As(err, &he) && he.RetryAfter > 0
+	var after time.Duration
+	if hasRetryAfter {
+		after = he.RetryAfter
 	}
-	ceiling := maxBackoff
-	if attempt < 16 {
-		ceiling = min(c.baseBackoff<<attempt, maxBackoff)
-	}
-	if ceiling <= 0 {
-		return 0
-	}
-	return rand.N(ceiling + 1)
-}
-
-// retryAfter reads a Retry-After header: delay seconds or an HTTP date.
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(v); err == nil {
-		if secs <= 0 {
-			return 0
-		}
-		if secs > 86400 {
-			secs = 86400
-		}
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return retry.Backoff{Base: c.baseBackoff, Max: maxBackoff}.Wait(attempt, after, hasRetryAfter)
 }
 
 func oneLine(s string) string {

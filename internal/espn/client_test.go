@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/retry"
 	"github.com/sports-data/sports-data/internal/tz"
 )
 
@@ -165,14 +166,30 @@ func TestBackoffIsJitteredAndCapped(t *testing.T) {
 	assert.Equal(t, 7*time.Second, c.backoff(0, &HTTPError{Status: 429, RetryAfter: 7 * time.Second}))
 }
 
-func TestRetryAfterHeader(t *testing.T) {
+func TestRetryAfterHTTPDateHonoured(t *testing.T) {
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
-	assert.Equal(t, 5*time.Second, retryAfter("5", now))
-	assert.Equal(t, time.Duration(0), retryAfter("0", now))
-	assert.Equal(t, time.Duration(0), retryAfter("-3", now))
-	assert.Equal(t, time.Duration(0), retryAfter("soon", now))
-	assert.Equal(t, 30*time.Second, retryAfter(now.Add(30*time.Second).Format(http.TimeFormat), now))
-	assert.Equal(t, time.Duration(0), retryAfter(now.Add(-time.Minute).Format(http.TimeFormat), now))
+	srv := espntest.NewServer(t)
+	srv.Handle(nflScoreboard, sequence(t, []int{503}, http.Header{"Retry-After": {now.Add(4 * time.Second).Format(http.TimeFormat)}}, nflLive))
+	o := fastOptions()
+	o.Now = func() time.Time { return now }
+	c := NewClient(srv.URL, o)
+	var waits []time.Duration
+	c.sleep = func(_ context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		return nil
+	}
+	_, err := c.ScoreboardDay(context.Background(), mustLeague(t, "nfl"), now)
+	require.NoError(t, err)
+	assert.Equal(t, []time.Duration{4 * time.Second}, waits)
+}
+
+func TestRequestTimeoutIsRetried(t *testing.T) {
+	srv := espntest.NewServer(t)
+	srv.Handle(nflScoreboard, sequence(t, []int{http.StatusRequestTimeout}, nil, nflLive))
+	c := NewClient(srv.URL, fastOptions())
+	_, err := c.ScoreboardDay(context.Background(), mustLeague(t, "nfl"), time.Now())
+	require.NoError(t, err)
+	assert.Len(t, srv.Requests(), 2)
 }
 
 func TestHangingServerTimesOut(t *testing.T) {
@@ -355,7 +372,7 @@ func TestContextCancelStopsRetries(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	c.sleep = func(ctx context.Context, d time.Duration) error {
 		cancel()
-		return sleepCtx(ctx, d)
+		return retry.Sleep(ctx, d)
 	}
 	_, err := c.ScoreboardDay(ctx, mustLeague(t, "nfl"), time.Now())
 	require.ErrorIs(t, err, context.Canceled)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/sports-data/sports-data/internal/retry"
 )
 
 // HTTPError is a non-2xx answer from ESPN, after any retries.
@@ -23,11 +25,12 @@ func (e *HTTPError) Error() string {
 	return fmt.Sprintf("espn: GET %s: HTTP %d", e.URL, e.Status)
 }
 
+// HTTPStatus is ESPN's status; it makes HTTPError a retry.StatusError.
+func (e *HTTPError) HTTPStatus() int { return e.Status }
+
 // Temporary reports whether the status is one ESPN may answer differently
-// later (rate limit or server trouble).
-func (e *HTTPError) Temporary() bool {
-	return e.Status == 429 || e.Status >= 500
-}
+// later (timeout, rate limit or server trouble).
+func (e *HTTPError) Temporary() bool { return retry.RetryableStatus(e.Status) }
 
 var (
 	// ErrEmptyBody is returned for an answer without a body.
