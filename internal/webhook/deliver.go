@@ -67,6 +67,7 @@ func (r attemptResult) describe(timeout time.Duration) string {
 type outcome struct {
 	delivered   bool
 	disabled    bool // the receiver answered 410
+	expired     bool // not delivered within the retry window; dropped
 	interrupted bool // the context ended first; the delivery stays pending
 	attempts    int
 	status      *int
@@ -76,10 +77,26 @@ type outcome struct {
 
 // deliver sends one body with retries. Every attempt carries the same event
 // id and body; the timestamp and signatures are made afresh per attempt.
-func (s *Service) deliver(ctx context.Context, h *hook, t target, eventID, event string, body []byte) (o outcome) {
+// Retryable failures are retried at most maxRetries times and, when
+// deadline is set, until the deadline (on the service's clock): the last
+// attempt is made at the deadline, and a delivery that reaches it
+// undelivered (or that is already past it before its first attempt, having
+// waited behind others) is expired.
+func (s *Service) deliver(ctx context.Context, h *hook, t target, eventID, event string, body []byte, deadline time.Time, maxRetries int) (o outcome) {
 	start := time.Now()
 	defer func() { o.elapsed = time.Since(start) }()
 	for attempt := 1; ; attempt++ {
+		if !deadline.IsZero() {
+			now := s.now()
+			if now.After(deadline) || (attempt > 1 && !now.Before(deadline)) {
+				o.expired = true
+				if o.err == "" {
+					o.err = "not attempted: waited in the queue past the retry window"
+				}
+				s.notify("expired", attempt-1)
+				return o
+			}
+		}
 		o.attempts = attempt
 		r := s.attempt(ctx, t, eventID, event, body)
 		if ctx.Err() != nil && !r.ok() {
@@ -104,13 +121,18 @@ func (s *Service) deliver(ctx context.Context, h *hook, t target, eventID, event
 			return o
 		}
 		o.err = r.describe(s.opts.Timeout)
-		if !r.retryable() || attempt > s.opts.MaxRetries {
+		if !r.retryable() || attempt > maxRetries {
 			s.notify("failed", attempt)
 			return o
 		}
 		wait := s.backoff(attempt)
 		if r.hasRetryAfter {
 			wait = min(r.retryAfter, s.opts.RetryAfterCap)
+		}
+		if !deadline.IsZero() {
+			if left := deadline.Sub(s.now()); left < wait {
+				wait = max(left, 0)
+			}
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			// The caller cannot wait that long (Test).
@@ -179,10 +201,15 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// backoff before retry n (1-based): BaseBackoff·2^(n-1), ±25 % jitter so
-// that receivers coming back are not hit by every sender at once.
+// backoff before retry n (1-based): BaseBackoff·2^(n-1) up to MaxBackoff,
+// ±25 % jitter so that receivers coming back are not hit by every sender at
+// once.
 func (s *Service) backoff(n int) time.Duration {
-	d := s.opts.BaseBackoff << (n - 1)
+	d := s.opts.BaseBackoff
+	for i := 1; i < n && d < s.opts.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, s.opts.MaxBackoff)
 	if d <= 0 {
 		return 0
 	}
@@ -268,7 +295,7 @@ func (s *Service) Test(ctx context.Context, id string) (TestResult, error) {
 	defer cancel()
 	eventID := newID("test_")
 	body := encode(testPayload(eventID, id, team, lk, s.now()))
-	o := s.deliver(bctx, h, t, eventID, EventTest, body)
+	o := s.deliver(bctx, h, t, eventID, EventTest, body, time.Time{}, s.testRetries)
 	if o.disabled {
 		s.mu.Lock()
 		if !h.gone {

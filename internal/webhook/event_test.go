@@ -176,7 +176,7 @@ func TestPayloadFieldNames(t *testing.T) {
 	want := []string{"event", "event_type", "event_id", "webhook_id", "league", "game_id", "team", "opponent",
 		"home_team", "away_team", "home_team_name", "away_team_name", "score", "previous_score", "home_diff", "away_diff",
 		"score_change", "opponent_score_change", "scoring_team", "team_score", "opponent_score",
-		"status", "period", "clock", "status_detail", "timestamp"}
+		"status", "period", "clock", "status_detail", "timestamp", "occurred_at"}
 	assert.Equal(t, want, topKeys(t, encode(payloadFor(ev, "wh_1", "MIA", time.Now()))))
 	assert.Equal(t, want, topKeys(t, encode(testPayload("test_1", "wh_1", "", "nfl", time.Now()))))
 

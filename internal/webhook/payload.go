@@ -44,6 +44,10 @@ type Payload struct {
 	Clock         string  `json:"clock"`
 	StatusDetail  string  `json:"status_detail"`
 	Timestamp     string  `json:"timestamp"`
+	// OccurredAt is when the service observed the change, to the
+	// millisecond; the same on every attempt, so that an automation can
+	// skip an event delivered late (after a Home Assistant restart).
+	OccurredAt string `json:"occurred_at"`
 	// Winner (abbreviation or "tie") and Result (win, loss, tie; team
 	// webhooks only) are set on game_end.
 	Winner string `json:"winner,omitempty"`
@@ -64,6 +68,9 @@ func EventPayload(ev Event, team string, observed time.Time) Payload {
 
 // JSON is the payload exactly as a delivery's body encodes it.
 func (p Payload) JSON() []byte { return encode(p) }
+
+// occurredLayout is RFC 3339 in UTC with milliseconds.
+const occurredLayout = "2006-01-02T15:04:05.000Z07:00"
 
 // payloadFor addresses an event to one webhook.
 func payloadFor(ev Event, webhookID, team string, observed time.Time) Payload {
@@ -89,6 +96,7 @@ func payloadFor(ev Event, webhookID, team string, observed time.Time) Payload {
 		Clock:         g.Period.TimeRemaining,
 		StatusDetail:  g.StatusDetail,
 		Timestamp:     observed.UTC().Format(time.RFC3339),
+		OccurredAt:    observed.UTC().Format(occurredLayout),
 	}
 	switch {
 	case p.HomeDiff > 0 && p.AwayDiff > 0:
@@ -181,6 +189,7 @@ func testPayload(eventID, webhookID, team, leagueKey string, now time.Time) Payl
 		Clock:               "10:00",
 		StatusDetail:        "10:00 - 1st",
 		Timestamp:           now.UTC().Format(time.RFC3339),
+		OccurredAt:          now.UTC().Format(occurredLayout),
 	}
 }
 

@@ -44,7 +44,7 @@ func (s *Service) work(ctx context.Context, h *hook) {
 				return
 			}
 		}
-		o := s.deliver(ctx, h, t, it.EventID, it.Event, []byte(it.Body))
+		o := s.deliver(ctx, h, t, it.EventID, it.Event, []byte(it.Body), it.NotBefore.Add(s.opts.RetryWindow), s.eventRetries)
 		if o.interrupted {
 			return
 		}
@@ -90,6 +90,10 @@ func (s *Service) finish(h *hook, it item, o outcome) {
 	if disable {
 		s.disableLocked(h)
 	}
+	if o.expired && !h.gone {
+		h.rec.Stats.Expired++
+		s.regsDirty = true
+	}
 	s.mu.Unlock()
 
 	log := s.log.With("webhook_id", id, "event", it.Event, "event_id", it.EventID, "attempts", o.attempts)
@@ -99,6 +103,9 @@ func (s *Service) finish(h *hook, it item, o outcome) {
 	case disable:
 		log.Warn("webhook disabled: receiver answered 410 Gone")
 		s.persistNow()
+	case o.expired:
+		log.Warn("webhook event dropped: not delivered within the retry window",
+			"window", s.opts.RetryWindow, "occurred_at", it.Observed, "err", o.err)
 	default:
 		log.Warn("webhook delivery failed", "err", o.err)
 	}

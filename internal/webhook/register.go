@@ -138,6 +138,9 @@ type Stats struct {
 	DisabledReason *string    `json:"disabled_reason"`
 	// Dropped counts events not queued because the queue was full.
 	Dropped int64 `json:"dropped_events"`
+	// Expired counts events dropped because they were not delivered
+	// within the retry window.
+	Expired int64 `json:"expired_events"`
 }
 
 // MarshalJSON writes the API shape: upper-case league, null for no team or

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -44,12 +45,19 @@ type Options struct {
 	// (169.254.0.0/16, fe80::/10) and cloud metadata hosts, refused
 	// otherwise (WEBHOOK_ALLOW_LINK_LOCAL).
 	AllowLinkLocal bool
-	// MaxRetries is the number of retries after the first attempt [3];
-	// negative means none.
+	// RetryWindow is how long after it was due (observed, plus the
+	// webhook's delay) an event is retried on network errors, timeouts,
+	// 408, 429 and 5xx, so that a receiver restarting (Home Assistant) gets
+	// it when it is back, in order. Past it the event is dropped and
+	// counted [10 min] (WEBHOOK_RETRY_WINDOW).
+	RetryWindow time.Duration
+	// MaxRetries bounds the retries after the first attempt [no bound but
+	// RetryWindow for events; 3 for Service.Test]; negative means none.
 	MaxRetries int
 	// BaseBackoff is the wait before the first retry, doubling after each
-	// [1 s]. Jitter of ±25 % is added.
+	// up to MaxBackoff [1 s, 30 s]. Jitter of ±25 % is added.
 	BaseBackoff time.Duration
+	MaxBackoff  time.Duration
 	// RetryAfterCap caps a receiver's Retry-After [60 s].
 	RetryAfterCap time.Duration
 	// Now is the clock for payload timestamps, delays and staleness [time.Now].
@@ -90,9 +98,11 @@ const (
 //     it again, whoever detects it again (a lagging baseline, a reloaded
 //     outbox entry that had in fact gone out just before a crash).
 type Service struct {
-	opts   Options
-	client *http.Client
-	log    *slog.Logger
+	opts Options
+	// eventRetries and testRetries are Options.MaxRetries resolved.
+	eventRetries, testRetries int
+	client                    *http.Client
+	log                       *slog.Logger
 
 	regPath, outboxPath, deliveredPath string
 
@@ -162,14 +172,21 @@ func New(o Options) (*Service, error) {
 	if o.TestTimeout <= 0 {
 		o.TestTimeout = 14 * time.Second
 	}
+	if o.RetryWindow <= 0 {
+		o.RetryWindow = 10 * time.Minute
+	}
+	eventRetries, testRetries := o.MaxRetries, o.MaxRetries
 	switch {
 	case o.MaxRetries == 0:
-		o.MaxRetries = 3
+		eventRetries, testRetries = math.MaxInt, 3
 	case o.MaxRetries < 0:
-		o.MaxRetries = 0
+		eventRetries, testRetries = 0, 0
 	}
 	if o.BaseBackoff <= 0 {
 		o.BaseBackoff = time.Second
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 30 * time.Second
 	}
 	if o.RetryAfterCap <= 0 {
 		o.RetryAfterCap = 60 * time.Second
@@ -206,6 +223,8 @@ func New(o Options) (*Service, error) {
 	}
 	s := &Service{
 		opts:          o,
+		eventRetries:  eventRetries,
+		testRetries:   testRetries,
 		client:        &client,
 		log:           o.Logger,
 		regPath:       filepath.Join(o.DataDir, registrationsFile),

@@ -226,6 +226,7 @@ func TestRetriesThenSucceeds(t *testing.T) {
 
 func TestGivesUpAfterRetriesAndOn4xx(t *testing.T) {
 	o := testOptions(t)
+	o.MaxRetries = 3
 	s := start(t, o)
 	down := newReceiver(t, testSecret, func(int, http.ResponseWriter, *http.Request) int { return http.StatusServiceUnavailable })
 	bad := newReceiver(t, testSecret, func(int, http.ResponseWriter, *http.Request) int { return http.StatusNotFound })

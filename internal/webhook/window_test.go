@@ -1,0 +1,180 @@
+package webhook
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// restartable is a real receiver (the signature-checking receiver of the
+// tests) on a fixed address that can be stopped, leaving nothing listening
+// there, and started again, as Home Assistant is when it restarts.
+type restartable struct {
+	*receiver
+	addr string
+	srv  *httptest.Server
+}
+
+func newRestartable(t *testing.T, respond func(n int, w http.ResponseWriter, r *http.Request) int) *restartable {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	r := &restartable{receiver: &receiver{t: t, secret: testSecret, respond: respond}, addr: ln.Addr().String()}
+	r.serveOn(ln)
+	t.Cleanup(func() {
+		if r.srv != nil {
+			r.srv.Close()
+		}
+	})
+	return r
+}
+
+func (r *restartable) serveOn(ln net.Listener) {
+	r.srv = httptest.NewUnstartedServer(http.HandlerFunc(r.serve))
+	r.srv.Listener = ln
+	r.srv.Start()
+}
+
+func (r *restartable) URL() string { return "http://" + r.addr + "/api/webhook/game" }
+
+func (r *restartable) down() {
+	r.srv.Close()
+	r.srv = nil
+}
+
+func (r *restartable) up(t *testing.T) {
+	ln, err := net.Listen("tcp", r.addr)
+	require.NoError(t, err)
+	r.serveOn(ln)
+}
+
+// Home Assistant restarts in the middle of a game: while it is down
+// (connection refused) and while it is starting (503), the events that
+// happen wait; when it is back they all arrive, in order, each once, with
+// the id and body it had from the start, saying when it happened.
+func TestReceiverRestartLosesNoEvent(t *testing.T) {
+	o := testOptions(t)
+	o.BaseBackoff, o.MaxBackoff = 5*time.Millisecond, 20*time.Millisecond
+	var mu sync.Mutex
+	outcomes := map[string]int{}
+	o.OnDelivery = func(outcome string, _ int) {
+		mu.Lock()
+		outcomes[outcome]++
+		mu.Unlock()
+	}
+	s := start(t, o)
+	var starting atomic.Int32
+	ha := newRestartable(t, func(n int, w http.ResponseWriter, r *http.Request) int {
+		if n > 0 && starting.Add(1) <= 3 { // the first calls after the restart
+			return http.StatusServiceUnavailable
+		}
+		return http.StatusOK
+	})
+	reg := register(t, s.Service, ha.URL(), "NE")
+	frames := miaNEFrames(t)
+	s.Observe("nfl", poll(t, frames[0]))
+	s.Observe("nfl", poll(t, frames[1])) // game_start, delivered
+	ha.waitDelivered(t, 1)
+
+	ha.down()
+	observed := map[int]time.Time{}
+	for i := 2; i <= 6; i++ { // four score changes while it is down
+		observed[i] = time.Now()
+		s.Observe("nfl", poll(t, frames[i]))
+	}
+	// The service keeps trying while nothing listens.
+	require.Eventually(t, func() bool { st, _ := stats(t, s.Service, reg.ID); return st.FailedCalls >= 5 }, 10*time.Second, time.Millisecond)
+	_, pending := stats(t, s.Service, reg.ID)
+	assert.Equal(t, 4, pending)
+	ha.up(t)
+
+	got := ha.waitDelivered(t, 5)
+	waitIdle(t, s.Service)
+	require.Len(t, got, 5)
+	assert.Equal(t, EventGameStart, got[0].P.Event)
+	wantScores := [][2]int{{7, 0}, {10, 0}, {10, 7}, {17, 7}}
+	for i, w := range wantScores {
+		p := got[i+1].P
+		assert.Equal(t, EventScoreChange, p.Event)
+		assert.Equal(t, w, [2]int{p.Score.Home, p.Score.Away}, "in order")
+		at, err := time.Parse(time.RFC3339Nano, p.OccurredAt)
+		require.NoError(t, err)
+		assert.WithinDuration(t, observed[i+3], at, time.Second, "occurred_at is the observation, not the delivery")
+	}
+	// Every attempt of an event (the refused ones never arrived; the 503s
+	// did) carried the event's id and the same body.
+	bodies := map[string]string{}
+	for _, c := range ha.all() {
+		if b, seen := bodies[c.P.EventID]; seen {
+			assert.Equal(t, b, string(c.Raw), "same body on every attempt of %s", c.P.EventID)
+		}
+		bodies[c.P.EventID] = string(c.Raw)
+	}
+	assert.Len(t, bodies, 5)
+	st, _ := stats(t, s.Service, reg.ID)
+	assert.Zero(t, st.Expired)
+	mu.Lock()
+	assert.Equal(t, 5, outcomes["success"])
+	assert.Zero(t, outcomes["expired"]+outcomes["failed"])
+	mu.Unlock()
+}
+
+// An event not delivered within the window is dropped and counted (stats,
+// delivery outcome, log), and the next one is sent when the receiver is
+// back. Events that waited in the outbox past the window while the service
+// was down are dropped at start without an attempt.
+func TestEventsPastTheRetryWindowAreDropped(t *testing.T) {
+	clk := newClock(kickoff)
+	o := testOptions(t)
+	o.Now = clk.Now
+	o.BaseBackoff, o.MaxBackoff = time.Millisecond, 5*time.Millisecond
+	var mu sync.Mutex
+	var outcomes []string
+	o.OnDelivery = func(outcome string, attempts int) {
+		mu.Lock()
+		if outcome != "retry" {
+			outcomes = append(outcomes, fmt.Sprintf("%s/%d", outcome, attempts))
+		}
+		mu.Unlock()
+	}
+	s := start(t, o)
+	ha := newRestartable(t, nil)
+	reg := register(t, s.Service, ha.URL(), "NE")
+	ha.down()
+	frames := miaNEFrames(t)
+	s.Observe("nfl", poll(t, frames[0]))
+	s.Observe("nfl", poll(t, frames[1])) // game_start at kickoff
+	require.Eventually(t, func() bool { st, _ := stats(t, s.Service, reg.ID); return st.FailedCalls >= 3 }, 10*time.Second, time.Millisecond)
+	clk.Set(kickoff.Add(10*time.Minute + time.Second)) // past the window
+	require.Eventually(t, func() bool { st, p := stats(t, s.Service, reg.ID); return p == 0 && st.Expired == 1 }, 10*time.Second, time.Millisecond)
+
+	ha.up(t)
+	s.Observe("nfl", poll(t, frames[3])) // 7-0, observed now
+	got := ha.waitDelivered(t, 1)
+	assert.Equal(t, EventScoreChange, got[0].P.Event, "the dropped game_start is not sent")
+	waitIdle(t, s.Service)
+	mu.Lock()
+	require.Len(t, outcomes, 2)
+	assert.Regexp(t, `^expired/\d+$`, outcomes[0])
+	assert.Equal(t, "success/1", outcomes[1])
+	mu.Unlock()
+
+	// Down again; an event is queued, and the service stops before it
+	// could be delivered and stays down past the window.
+	ha.down()
+	s.Observe("nfl", poll(t, frames[4]))
+	require.Eventually(t, func() bool { st, _ := stats(t, s.Service, reg.ID); return st.FailedCalls >= 4 }, 10*time.Second, time.Millisecond)
+	s.stop(t)
+	ha.up(t)
+	clk.Set(kickoff.Add(30 * time.Minute))
+	s2 := start(t, o)
+	require.Eventually(t, func() bool { st, p := stats(t, s2.Service, reg.ID); return p == 0 && st.Expired == 2 }, 10*time.Second, time.Millisecond)
+	assert.Len(t, ha.delivered(), 1, "the stale event is not sent after the restart")
+}
