@@ -116,6 +116,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		Now:        now,
 
 		AllowLinkLocal: cfg.WebhookAllowLinkLocal,
+		RetryWindow:    cfg.WebhookRetryWindow,
 	})
 	if err != nil {
 		return nil, err

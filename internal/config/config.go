@@ -54,7 +54,8 @@ type Config struct {
 	HAUpcomingWindow     time.Duration `env:"HA_UPCOMING_WINDOW" default:"24h"`
 	HARecentWindow       time.Duration `env:"HA_RECENT_WINDOW" default:"4h"`
 
-	WebhookAllowLinkLocal bool `env:"WEBHOOK_ALLOW_LINK_LOCAL" default:"false"`
+	WebhookAllowLinkLocal bool          `env:"WEBHOOK_ALLOW_LINK_LOCAL" default:"false"`
+	WebhookRetryWindow    time.Duration `env:"WEBHOOK_RETRY_WINDOW" default:"10m"`
 
 	MQTTURL             string `env:"MQTT_URL"`
 	MQTTUsername        string `env:"MQTT_USERNAME"`
@@ -302,6 +303,9 @@ func (c *Config) derive() error {
 	}
 	if c.HARecentWindow <= 0 {
 		return fmt.Errorf("HA_RECENT_WINDOW: %s is not allowed (allowed: a positive duration such as 4h)", c.HARecentWindow)
+	}
+	if c.WebhookRetryWindow <= 0 {
+		return fmt.Errorf("WEBHOOK_RETRY_WINDOW: %s is not allowed (allowed: a positive duration such as 10m)", c.WebhookRetryWindow)
 	}
 	if err := c.deriveMQTT(); err != nil {
 		return err

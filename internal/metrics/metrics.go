@@ -53,7 +53,7 @@ func New() *Metrics {
 		Name: "sports_data_store_writes_total", Help: "Store writes by result (ok, error).",
 	}, []string{"result"})
 	m.deliveries = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "sports_data_webhook_deliveries_total", Help: "Webhook deliveries by outcome (success, failed, retry, disabled).",
+		Name: "sports_data_webhook_deliveries_total", Help: "Webhook deliveries by outcome (success, failed, retry, disabled, expired).",
 	}, []string{"outcome"})
 	m.attempts = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "sports_data_webhook_attempts", Help: "HTTP attempts per finished webhook delivery.",

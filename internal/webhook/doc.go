@@ -36,10 +36,15 @@
 // so events reach one webhook in the order they happened and a slow or dead
 // receiver delays nobody else. delay_seconds holds each event back from the
 // moment it was observed. An attempt times out after 5 s; any 2xx is
-// success; network errors, timeouts, 408, 429 and 5xx are retried up to 3
-// times after 1 s, 2 s and 4 s (±25 % jitter), or after the receiver's
-// Retry-After (capped at 60 s) on 429 and 503. Other 4xx and every 3xx
-// (redirects are not followed) fail at once. 410 Gone disables the webhook
+// success; network errors, timeouts, 408, 429 and 5xx are retried after
+// 1 s, 2 s, 4 s, … up to 30 s (±25 % jitter), or after the receiver's
+// Retry-After (capped at 60 s) on 429 and 503, until Options.RetryWindow
+// (10 min) after the event was due: a receiver that restarts (Home
+// Assistant) gets every event when it is back, in order. An event still
+// undelivered then is dropped and counted (Stats.Expired, outcome
+// "expired"); the body's occurred_at lets an automation skip one that
+// arrives late. Other 4xx and every 3xx (redirects are not followed) fail
+// at once. 410 Gone disables the webhook
 // for good and drops its queue. A queue holds at most 1000 events; more are
 // dropped and counted.
 //
