@@ -14,6 +14,7 @@ import (
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/ha"
+	"github.com/sports-data/sports-data/internal/hadiscovery"
 	"github.com/sports-data/sports-data/internal/history"
 	"github.com/sports-data/sports-data/internal/httpapi"
 	"github.com/sports-data/sports-data/internal/metrics"
@@ -139,6 +140,15 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		}
 		gate.Open()
 	})
+	var mqttPub *hadiscovery.Publisher
+	if cfg.MQTTURL != "" {
+		if mqttPub, err = newMQTT(cfg, dir, fav, gameStatusSensor{haSvc}, keys, logger, m); err != nil {
+			return nil, err
+		}
+		hooks.Subscribe(mqttPub.Event)
+		observers = append(observers, mqttPub)
+		a.tasks = append(a.tasks, mqttPub.Run)
+	}
 	p := poller.New(client, st, dir, observers, cfg.Leagues, poller.Options{
 		LiveInterval: cfg.PollLiveInterval,
 		IdleInterval: cfg.PollIdleInterval,
@@ -174,6 +184,9 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	if db != nil {
 		deps.History = hist
 		deps.Store = storeHealth{db: db, w: w}
+	}
+	if mqttPub != nil {
+		deps.MQTT = mqttHealth{mqttPub}
 	}
 	a.handler = httpapi.New(deps)
 	return a, nil

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
@@ -28,12 +29,14 @@ type Directory interface {
 // announced.
 type Favorites interface {
 	Get(userID string) map[string][]string
+	// Version changes whenever the selections may have changed.
+	Version() uint64
 }
 
-// Sensors answers what GET /api/v1/ha/sensor/{team}?league= answers: the
-// sensor's state and its attributes (encoded as JSON as they are).
+// Sensors answers what GET /api/v1/ha/sensor/{team} answers for a team of
+// a league: the sensor's state and its attributes (published as JSON).
 type Sensors interface {
-	Sensor(team, leagueKey string) (state string, attributes any, err error)
+	Sensor(leagueKey, teamID string) (state string, attributes any, err error)
 }
 
 // Options configure a Publisher. URL, Directory and Sensors are required.
@@ -73,8 +76,13 @@ type Publisher struct {
 	client mqtt.Client
 
 	wake       chan struct{}
-	reannounce chan struct{}
+	reannounce chan struct{} // Home Assistant's birth message
+	connected  chan struct{} // a (re)connection, subscriptions in place
 	events     chan outEvent
+	// up is set by Run when it has taken a connection in hand and cleared
+	// when the connection is lost: nothing is published on a connection
+	// before Run re-announces everything on it.
+	up atomic.Bool
 
 	mu       sync.Mutex
 	followed map[string]team // by team id; read by the event listener
@@ -132,6 +140,7 @@ func New(o Options) (*Publisher, error) {
 		log:        o.Logger.With("component", "mqtt"),
 		wake:       make(chan struct{}, 1),
 		reannounce: make(chan struct{}, 1),
+		connected:  make(chan struct{}, 1),
 		events:     make(chan outEvent, o.EventQueue),
 		followed:   map[string]team{},
 		leftover:   map[string]bool{},
@@ -163,6 +172,7 @@ func New(o Options) (*Publisher, error) {
 		SetWill(p.t.status(), Offline, 1, true).
 		SetOnConnectHandler(p.onConnect).
 		SetConnectionLostHandler(func(_ mqtt.Client, err error) {
+			p.up.Store(false)
 			p.fail(fmt.Errorf("connection lost: %w", err))
 			p.log.Warn("MQTT broker connection lost; reconnecting", "err", err)
 		})
@@ -211,7 +221,7 @@ func (p *Publisher) Status() Status {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := p.st
-	s.Connected = p.client.IsConnectionOpen()
+	s.Connected = p.online()
 	s.EventsQueued = len(p.events)
 	s.Teams = append([]string(nil), p.st.Teams...)
 	return s
@@ -236,10 +246,13 @@ func (p *Publisher) onConnect(c mqtt.Client) {
 		p.fail(fmt.Errorf("subscribe: %v", tok.Error()))
 	}
 	select {
-	case p.reannounce <- struct{}{}:
+	case p.connected <- struct{}{}:
 	default:
 	}
 }
+
+// online reports whether messages may be published now.
+func (p *Publisher) online() bool { return p.up.Load() && p.client.IsConnectionOpen() }
 
 func (p *Publisher) onMessage(_ mqtt.Client, m mqtt.Message) {
 	if m.Topic() == p.t.birth() {
@@ -283,10 +296,22 @@ func (p *Publisher) Run(ctx context.Context) {
 
 	tick := time.NewTicker(p.o.Refresh)
 	defer tick.Stop()
+	// The saved teams say when they changed only through their version;
+	// reading it is cheap.
+	favTick := time.NewTicker(time.Second)
+	defer favTick.Stop()
+	var favVersion uint64
+	if p.o.Favorites != nil {
+		favVersion = p.o.Favorites.Version()
+	}
+	dirty := true
 	for {
-		p.refresh()
+		if dirty {
+			p.refresh()
+			dirty = false
+		}
 		var events chan outEvent
-		if p.client.IsConnectionOpen() {
+		if p.online() {
 			events = p.events
 		}
 		select {
@@ -294,20 +319,23 @@ func (p *Publisher) Run(ctx context.Context) {
 			p.stop()
 			return
 		case <-p.wake:
+			dirty = true
 		case <-tick.C:
+			dirty = true
+		case <-favTick.C:
+			if p.o.Favorites != nil && p.o.Favorites.Version() != favVersion {
+				favVersion = p.o.Favorites.Version()
+				dirty = true
+			}
+		case <-p.connected:
+			p.up.Store(true)
+			clear(p.sent)
+			dirty = true
 		case <-p.reannounce:
 			clear(p.sent)
+			dirty = true
 		case e := <-events:
 			p.publishEvent(e)
-			// Hand the rest of a burst over before recomputing states.
-			for drained := false; !drained; {
-				select {
-				case e := <-events:
-					p.publishEvent(e)
-				default:
-					drained = true
-				}
-			}
 		}
 	}
 }
@@ -339,7 +367,7 @@ func (p *Publisher) connect(ctx context.Context) {
 // stop publishes offline (the last will is for deaths, not for goodbyes)
 // and disconnects.
 func (p *Publisher) stop() {
-	if p.client.IsConnectionOpen() {
+	if p.online() {
 		p.publish(p.t.status(), []byte(Offline), 1, true)
 	}
 	p.client.Disconnect(250)
@@ -348,7 +376,7 @@ func (p *Publisher) stop() {
 // publish sends one message and waits for the broker to take it (QoS 1)
 // or for the client to write it (QoS 0).
 func (p *Publisher) publish(topic string, payload []byte, qos byte, retained bool) bool {
-	if !p.client.IsConnectionOpen() {
+	if !p.online() {
 		return false
 	}
 	tok := p.client.Publish(topic, qos, retained, payload)
@@ -412,7 +440,7 @@ func (p *Publisher) refresh() {
 		}
 	}
 	p.mu.Unlock()
-	if !p.client.IsConnectionOpen() {
+	if !p.online() {
 		return
 	}
 	p.retain(p.t.status(), []byte(Online))
@@ -435,7 +463,7 @@ func (p *Publisher) announce(tm team) {
 		p.retain(p.t.config(c, tm.ID), p.t.discoveryConfig(c, tm, p.o.Version))
 	}
 	p.announced[tm.ID] = tm
-	state, attrs, err := p.o.Sensors.Sensor(tm.ID, tm.League)
+	state, attrs, err := p.o.Sensors.Sensor(tm.League, tm.ID)
 	if err != nil {
 		p.log.Debug("no sensor for an announced team", "team", tm.ID, "err", err)
 		return

@@ -38,7 +38,7 @@ func (s *sensors) set(teamID, state string) {
 	s.states[teamID] = state
 }
 
-func (s *sensors) Sensor(team, leagueKey string) (string, any, error) {
+func (s *sensors) Sensor(leagueKey, team string) (string, any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
@@ -337,8 +337,8 @@ func TestUnfollowedTeamIsRemoved(t *testing.T) {
 	r.ha.WaitFor(r.p.t.config("event", "nfl-kc"), wait, func(m mqtttest.Message) bool { return m.Payload == "" && !m.Retained })
 
 	// The Bills are taken off the saved teams.
+	// Nobody tells the publisher: it sees the saved teams change.
 	require.NoError(t, fav.Save("default", map[string][]string{"nfl": {"ne"}}))
-	r.p.Refresh()
 	for _, c := range components {
 		r.ha.WaitFor(r.p.t.config(c, "nfl-buf"), wait, func(m mqtttest.Message) bool { return m.Payload == "" })
 	}

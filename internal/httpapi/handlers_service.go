@@ -57,6 +57,7 @@ type health struct {
 	CacheStatus   bool                    `json:"cache_status"`
 	APIStatus     bool                    `json:"api_status"`
 	InfluxDB      StoreStatus             `json:"influxdb"`
+	MQTT          MQTTStatus              `json:"mqtt"`
 	Version       string                  `json:"version"`
 	Store         string                  `json:"store"`
 	Leagues       map[string]healthLeague `json:"leagues"`
@@ -109,6 +110,11 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.d.Store != nil {
 		h.InfluxDB = s.d.Store.Health()
+	}
+	// The broker is an extra: its trouble is reported, not "degraded".
+	h.MQTT = MQTTStatus{Teams: []string{}}
+	if s.d.MQTT != nil {
+		h.MQTT = s.d.MQTT.Health()
 	}
 	if !h.APIStatus || (h.InfluxDB.Enabled && !h.InfluxDB.Connected) {
 		h.Status = "degraded"

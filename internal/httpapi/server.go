@@ -66,6 +66,25 @@ type StoreStatus struct {
 	StorageBytes   int64      `json:"storage_bytes"`
 }
 
+// MQTTHealth describes the MQTT discovery publisher for /health; nil when
+// MQTT is off.
+type MQTTHealth interface {
+	Health() MQTTStatus
+}
+
+// MQTTStatus is the "mqtt" section of /health.
+type MQTTStatus struct {
+	Enabled       bool       `json:"enabled"`
+	Connected     bool       `json:"connected"`
+	LastError     string     `json:"last_error"`
+	LastErrorAt   *time.Time `json:"last_error_at"`
+	Published     int64      `json:"messages_published"`
+	PublishErrors int64      `json:"publish_errors"`
+	EventsQueued  int        `json:"events_queued"`
+	EventsDropped int64      `json:"events_dropped"`
+	Teams         []string   `json:"teams"`
+}
+
 // Options are the settings the routes read.
 type Options struct {
 	Leagues              []league.League // the followed leagues
@@ -88,6 +107,7 @@ type Deps struct {
 	Polling   PollStatus
 	Usage     UsageCounter
 	Store     StoreHealth
+	MQTT      MQTTHealth
 	HA        HAService
 	History   HistoryService
 	Webhooks  WebhookService

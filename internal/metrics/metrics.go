@@ -147,3 +147,37 @@ func (m *Metrics) WatchWriter(stats func() WriterStats) {
 func (m *Metrics) Request(route, method string, status int, took time.Duration) {
 	m.httpDuration.WithLabelValues(route, method, strconv.Itoa(status)).Observe(took.Seconds())
 }
+
+// MQTTStats are the MQTT discovery publisher's counters, read when
+// /metrics is scraped.
+type MQTTStats struct {
+	Connected                               bool
+	Published, PublishErrors, EventsDropped int64
+	EventsQueued                            int
+}
+
+// WatchMQTT exports the MQTT publisher's connection and counters.
+func (m *Metrics) WatchMQTT(stats func() MQTTStats) {
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "sports_data_mqtt_connected", Help: "1 while the MQTT broker connection is up.",
+		}, func() float64 {
+			if stats().Connected {
+				return 1
+			}
+			return 0
+		}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "sports_data_mqtt_messages_published_total", Help: "MQTT messages the broker accepted.",
+		}, func() float64 { return float64(stats().Published) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "sports_data_mqtt_publish_errors_total", Help: "MQTT publishes that failed or timed out.",
+		}, func() float64 { return float64(stats().PublishErrors) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "sports_data_mqtt_events_dropped_total", Help: "Game events not sent over MQTT because the queue was full.",
+		}, func() float64 { return float64(stats().EventsDropped) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "sports_data_mqtt_events_queued", Help: "Game events waiting for the MQTT broker.",
+		}, func() float64 { return float64(stats().EventsQueued) }),
+	)
+}

@@ -64,3 +64,24 @@ func TestEachMetricMovesWithItsEvent(t *testing.T) {
 		assert.True(t, strings.Contains(after, want), "missing %s", want)
 	}
 }
+
+func TestMQTTMetricsFollowThePublisher(t *testing.T) {
+	m := New()
+	stats := MQTTStats{}
+	m.WatchMQTT(func() MQTTStats { return stats })
+	before := scrape(t, m)
+	assert.Contains(t, before, "sports_data_mqtt_connected 0")
+	assert.Contains(t, before, "sports_data_mqtt_messages_published_total 0")
+
+	stats = MQTTStats{Connected: true, Published: 12, PublishErrors: 2, EventsDropped: 5, EventsQueued: 3}
+	after := scrape(t, m)
+	for _, want := range []string{
+		"sports_data_mqtt_connected 1",
+		"sports_data_mqtt_messages_published_total 12",
+		"sports_data_mqtt_publish_errors_total 2",
+		"sports_data_mqtt_events_dropped_total 5",
+		"sports_data_mqtt_events_queued 3",
+	} {
+		assert.Contains(t, after, want)
+	}
+}
