@@ -749,3 +749,13 @@ func TestOptionsValidation(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, strings.Contains(err.Error(), "spool"))
 }
+
+// The live wait leaves most of the one-second budget to the store write:
+// waiting the whole second put a live change's p99 above it.
+func TestDefaultLiveFlushLeavesTheWriteItsSecond(t *testing.T) {
+	o := Options{SpoolDir: t.TempDir()}
+	require.NoError(t, o.setDefaults())
+	assert.Equal(t, DefaultLiveFlush, o.LiveFlush)
+	assert.LessOrEqual(t, o.LiveFlush, 200*time.Millisecond)
+	assert.Equal(t, 10*time.Second, o.FlushInterval, "points of games not in play still wait for a batch")
+}
