@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sports-data/sports-data/internal/redact"
+	"github.com/sports-data/sports-data/internal/retry"
 )
 
 // The retry and send stages: deliver retries one delivery until it is
@@ -34,13 +34,14 @@ type attemptResult struct {
 
 func (r attemptResult) ok() bool { return r.err == nil && r.status >= 200 && r.status < 300 }
 
-// retryable: network errors, timeouts, 408, 429 and 5xx. Redirects and other
-// 4xx fail at once.
+// retryable: network errors and timeouts (but not a target refused by the
+// dialer, which stays refused), 408, 429 and 5xx. Redirects and other 4xx
+// fail at once.
 func (r attemptResult) retryable() bool {
 	if r.err != nil {
-		return true
+		return !errors.Is(r.err, errLinkLocal) && retry.RetryableError(r.err)
 	}
-	return r.status == http.StatusRequestTimeout || r.status == http.StatusTooManyRequests || r.status >= 500
+	return retry.RetryableStatus(r.status)
 }
 
 func (r attemptResult) describe(timeout time.Duration) string {
@@ -125,7 +126,7 @@ func (s *Service) deliver(ctx context.Context, h *hook, t target, eventID, event
 			s.notify("failed", attempt)
 			return o
 		}
-		wait := s.backoff(attempt)
+		wait := s.backoff.Delay(attempt - 1)
 		if r.hasRetryAfter {
 			wait = min(r.retryAfter, s.opts.RetryAfterCap)
 		}
@@ -141,7 +142,7 @@ func (s *Service) deliver(ctx context.Context, h *hook, t target, eventID, event
 			return o
 		}
 		s.notify("retry", attempt)
-		if !sleepCtx(ctx, wait) {
+		if retry.Sleep(ctx, wait) != nil {
 			o.interrupted = true
 			return o
 		}
@@ -176,64 +177,14 @@ func (s *Service) attempt(ctx context.Context, t target, eventID, event string, 
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	r := attemptResult{status: resp.StatusCode}
 	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
-		r.retryAfter, r.hasRetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		r.retryAfter, r.hasRetryAfter = retry.ParseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	}
 	return r
-}
-
-// parseRetryAfter reads delay-seconds or an HTTP date.
-func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
-	if v == "" {
-		return 0, false
-	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n < 0 {
-			return 0, false
-		}
-		if n > int64(24*time.Hour/time.Second) {
-			n = int64(24 * time.Hour / time.Second)
-		}
-		return time.Duration(n) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
-}
-
-// backoff before retry n (1-based): BaseBackoff·2^(n-1) up to MaxBackoff,
-// ±25 % jitter so that receivers coming back are not hit by every sender at
-// once.
-func (s *Service) backoff(n int) time.Duration {
-	d := s.opts.BaseBackoff
-	for i := 1; i < n && d < s.opts.MaxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, s.opts.MaxBackoff)
-	if d <= 0 {
-		return 0
-	}
-	return time.Duration(float64(d) * (0.75 + 0.5*rand.Float64()))
 }
 
 func (s *Service) notify(outcome string, attempts int) {
 	if s.opts.OnDelivery != nil {
 		s.opts.OnDelivery(outcome, attempts)
-	}
-}
-
-// sleepCtx waits d or until ctx ends; it reports whether d elapsed.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }
 

@@ -37,7 +37,8 @@
 // receiver delays nobody else. delay_seconds holds each event back from the
 // moment it was observed. An attempt times out after 5 s; any 2xx is
 // success; network errors, timeouts, 408, 429 and 5xx are retried after
-// 1 s, 2 s, 4 s, … up to 30 s (±25 % jitter), or after the receiver's
+// waits drawn below 1 s, 2 s, 4 s, … up to 30 s (the service's one retry
+// policy, internal/retry), or after the receiver's
 // Retry-After (capped at 60 s) on 429 and 503, until Options.RetryWindow
 // (10 min) after the event was due: a receiver that restarts (Home
 // Assistant) gets every event when it is back, in order. An event still

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"github.com/sports-data/sports-data/internal/retry"
 )
 
 // The queue stage: each webhook has a FIFO of deliveries and one worker
@@ -40,7 +42,7 @@ func (s *Service) work(ctx context.Context, h *hook) {
 			continue
 		}
 		if d := it.NotBefore.Sub(s.now()); d > 0 {
-			if !sleepCtx(ctx, d) {
+			if retry.Sleep(ctx, d) != nil {
 				return
 			}
 		}

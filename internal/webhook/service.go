@@ -18,6 +18,7 @@ import (
 	"github.com/sports-data/sports-data/internal/atomicfile"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/redact"
+	"github.com/sports-data/sports-data/internal/retry"
 )
 
 // Options configure a Service. Zero values take the defaults in brackets.
@@ -54,8 +55,9 @@ type Options struct {
 	// MaxRetries bounds the retries after the first attempt [no bound but
 	// RetryWindow for events; 3 for Service.Test]; negative means none.
 	MaxRetries int
-	// BaseBackoff is the wait before the first retry, doubling after each
-	// up to MaxBackoff [1 s, 30 s]. Jitter of ±25 % is added.
+	// BaseBackoff is the ceiling of the wait before the first retry,
+	// doubling after each up to MaxBackoff [1 s, 30 s]; each wait is drawn
+	// below its ceiling (full jitter, internal/retry).
 	BaseBackoff time.Duration
 	MaxBackoff  time.Duration
 	// RetryAfterCap caps a receiver's Retry-After [60 s].
@@ -101,6 +103,7 @@ type Service struct {
 	opts Options
 	// eventRetries and testRetries are Options.MaxRetries resolved.
 	eventRetries, testRetries int
+	backoff                   retry.Backoff
 	client                    *http.Client
 	log                       *slog.Logger
 
@@ -224,6 +227,7 @@ func New(o Options) (*Service, error) {
 	s := &Service{
 		opts:          o,
 		eventRetries:  eventRetries,
+		backoff:       retry.Backoff{Base: o.BaseBackoff, Max: o.MaxBackoff},
 		testRetries:   testRetries,
 		client:        &client,
 		log:           o.Logger,

@@ -354,23 +354,6 @@ func TestRetryAfterIsCapped(t *testing.T) {
 	assert.Equal(t, 2, rc.count())
 }
 
-func TestParseRetryAfter(t *testing.T) {
-	now := time.Date(2025, 10, 12, 20, 0, 0, 0, time.UTC)
-	d, ok := parseRetryAfter("7", now)
-	assert.True(t, ok)
-	assert.Equal(t, 7*time.Second, d)
-	d, ok = parseRetryAfter(now.Add(30*time.Second).Format(http.TimeFormat), now)
-	assert.True(t, ok)
-	assert.Equal(t, 30*time.Second, d)
-	d, ok = parseRetryAfter(now.Add(-time.Minute).Format(http.TimeFormat), now)
-	assert.True(t, ok)
-	assert.Zero(t, d)
-	for _, v := range []string{"", "-1", "soon", "1.5"} {
-		_, ok = parseRetryAfter(v, now)
-		assert.False(t, ok, v)
-	}
-}
-
 func TestRedirectIsNotFollowed(t *testing.T) {
 	o := testOptions(t)
 	s := start(t, o)
@@ -900,12 +883,13 @@ func TestDeliveredIDsExpire(t *testing.T) {
 func TestBackoff(t *testing.T) {
 	s, err := New(Options{DataDir: t.TempDir()})
 	require.NoError(t, err)
-	for n, base := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second} {
+	for n, ceiling := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second, 30 * time.Second, 30 * time.Second} {
+		assert.Equal(t, ceiling, s.backoff.Ceiling(n), "retry %d", n+1)
 		seen := map[time.Duration]bool{}
 		for range 50 {
-			d := s.backoff(n + 1)
-			assert.GreaterOrEqual(t, d, base*3/4)
-			assert.LessOrEqual(t, d, base*5/4)
+			d := s.backoff.Delay(n)
+			assert.GreaterOrEqual(t, d, time.Duration(0))
+			assert.LessOrEqual(t, d, ceiling)
 			seen[d] = true
 		}
 		assert.Greater(t, len(seen), 1, "jittered")
