@@ -128,7 +128,9 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	// stored baseline, so they wait for it (a few seconds at most); the
 	// state, and so every route, is published without waiting.
 	gate := baseline.NewGate()
-	observers := []poller.Observer{haSvc, gate.Wrap(hooks)}
+	// The directory comes first: it learns the teams a poll names (ESPN's
+	// college team lists are incomplete) before anyone resolves them.
+	observers := []poller.Observer{dir, haSvc, gate.Wrap(hooks)}
 	if rec != nil {
 		observers = append(observers, gate.Wrap(rec))
 		sched := schedule.NewRefresher(client, dir.Teams, gate.Wrap(rec), cfg.Leagues, schedule.Options{Logger: logger, Now: now})

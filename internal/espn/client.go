@@ -38,6 +38,10 @@ const (
 	// monthLimit is sent with month requests: without it ESPN stops at 100
 	// events.
 	monthLimit = "1000"
+	// groupedLimit is the largest limit ESPN honours with groups=.
+	groupedLimit = "500"
+	// teamPages bounds the pages of a college team list.
+	teamPages = 10
 )
 
 // ScoreboardDate is the dates= value for the scoreboard day t falls on in
@@ -143,15 +147,17 @@ func (c *Client) ScoreboardDay(ctx context.Context, l league.League, day time.Ti
 }
 
 // division asks a college scoreboard for every game of the league's
-// division (groups=) rather than ESPN's default of the ranked teams', with
-// a limit that holds a full day of them.
+// division (groups=) rather than ESPN's default of the ranked teams'. A
+// day goes without a limit: ESPN answers only 25 events to a grouped
+// request whose limit is above 500, and a day's default holds them all.
+// A month is asked with 500, the most a grouped request is answered.
 func division(q url.Values, l league.League) {
 	if l.Groups == "" {
 		return
 	}
 	q.Set("groups", l.Groups)
-	if q.Get("limit") == "" {
-		q.Set("limit", monthLimit)
+	if q.Get("limit") != "" {
+		q.Set("limit", groupedLimit)
 	}
 }
 
@@ -165,9 +171,40 @@ func (c *Client) ScoreboardMonth(ctx context.Context, l league.League, year int,
 	return fetch(c, ctx, l, "scoreboard", q, ParseScoreboard)
 }
 
-// Teams fetches the league's teams.
+// Teams fetches the league's teams. A college league has hundreds, which
+// ESPN pages: pages are asked for until one brings no team not seen
+// before (an empty page, or the same page again from a server that does
+// not page).
 func (c *Client) Teams(ctx context.Context, l league.League) ([]game.Team, error) {
-	return fetch(c, ctx, l, "teams", nil, ParseTeams)
+	if !l.College {
+		return fetch(c, ctx, l, "teams", nil, ParseTeams)
+	}
+	var all []game.Team
+	seen := map[string]bool{}
+	for page := 1; page <= teamPages; page++ {
+		q := url.Values{"limit": {groupedLimit}, "page": {strconv.Itoa(page)}}
+		ts, err := fetch(c, ctx, l, "teams", q, ParseTeams)
+		if err != nil {
+			if page > 1 && len(all) > 0 {
+				// Keep what the first pages gave; the next refresh tries again.
+				c.log.Warn("espn team list page failed", "league", l.Key, "page", page, "err", err)
+				break
+			}
+			return nil, err
+		}
+		added := 0
+		for _, t := range ts {
+			if !seen[t.ID] {
+				seen[t.ID] = true
+				all = append(all, t)
+				added++
+			}
+		}
+		if added == 0 {
+			break
+		}
+	}
+	return all, nil
 }
 
 // TeamSchedule fetches one team's season, future games included. Season 0

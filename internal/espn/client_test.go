@@ -518,10 +518,70 @@ func TestCollegeScoreboardAsksForTheWholeDivision(t *testing.T) {
 	reqs := srv.Requests()
 	require.Len(t, reqs, 3)
 	assert.Equal(t, "80", reqs[0].Query().Get("groups"), "FBS: every game, not only the top 25")
-	assert.Equal(t, "1000", reqs[0].Query().Get("limit"))
+	assert.False(t, reqs[0].Query().Has("limit"), "ESPN cuts a grouped answer to 25 events above limit=500")
 	assert.Equal(t, "20220917", reqs[0].Query().Get("dates"))
 	assert.Equal(t, "80", reqs[1].Query().Get("groups"))
+	assert.Equal(t, "500", reqs[1].Query().Get("limit"))
 	assert.Equal(t, "202209", reqs[1].Query().Get("dates"))
 	assert.Empty(t, reqs[2].Query().Get("groups"), "professional leagues have no groups")
 	assert.Empty(t, reqs[2].Query().Get("limit"))
+}
+
+// Derived: the NFL team list served as a college league's in pages, as
+// ESPN pages NCAA lists (here 20 + 12 teams, then an empty page that ends
+// the walk), then as pages that repeat (a server ignoring page=).
+func TestCollegeTeamListIsPaged(t *testing.T) {
+	ncaaf := mustLeague(t, "ncaaf")
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(espntest.Load(t, "nfl/teams.json"), &doc))
+	lg := doc["sports"].([]any)[0].(map[string]any)["leagues"].([]any)[0].(map[string]any)
+	all := lg["teams"].([]any)
+	require.Len(t, all, 32)
+	pageOf := func(entries []any) []byte {
+		lg["teams"] = entries
+		b, err := json.Marshal(doc)
+		require.NoError(t, err)
+		return b
+	}
+	page1, page2, page3 := pageOf(all[:20]), pageOf(all[20:]), pageOf([]any{})
+
+	srv := espntest.NewServer(t)
+	srv.Handle("/football/college-football/teams", func(w http.ResponseWriter, r *http.Request) {
+		assert.Equal(t, "500", r.URL.Query().Get("limit"))
+		switch r.URL.Query().Get("page") {
+		case "1":
+			_, _ = w.Write(page1)
+		case "2":
+			_, _ = w.Write(page2)
+		case "3":
+			_, _ = w.Write(page3)
+		default:
+			t.Errorf("page %q asked", r.URL.Query().Get("page"))
+		}
+	})
+	c := NewClient(srv.URL, fastOptions())
+	teams, err := c.Teams(context.Background(), ncaaf)
+	require.NoError(t, err)
+	assert.Len(t, teams, 32, "every page's teams")
+	assert.Len(t, srv.Requests(), 3)
+	for _, tm := range teams {
+		assert.True(t, strings.HasPrefix(tm.ID, "ncaaf-"), tm.ID)
+	}
+
+	// A server that ignores page= repeats page one: the walk stops there.
+	srv2 := espntest.NewServer(t)
+	srv2.Handle("/football/college-football/teams", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(page1) })
+	teams, err = NewClient(srv2.URL, fastOptions()).Teams(context.Background(), ncaaf)
+	require.NoError(t, err)
+	assert.Len(t, teams, 20)
+	assert.Len(t, srv2.Requests(), 2)
+
+	// Professional leagues ask once, without paging.
+	srv3 := espntest.NewServer(t)
+	srv3.ServeFixture(t, "/football/nfl/teams", "nfl/teams.json")
+	teams, err = NewClient(srv3.URL, fastOptions()).Teams(context.Background(), mustLeague(t, "nfl"))
+	require.NoError(t, err)
+	assert.Len(t, teams, 32)
+	require.Len(t, srv3.Requests(), 1)
+	assert.Empty(t, srv3.Requests()[0].RawQuery)
 }

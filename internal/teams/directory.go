@@ -41,8 +41,13 @@ type Directory struct {
 	enabled map[string]league.League
 	log     *slog.Logger
 
-	mu   sync.Mutex // serialises writers
-	snap atomic.Pointer[snapshot]
+	mu sync.Mutex // serialises writers and guards listed and learned
+	// listed are the teams of ESPN's team list per league; learned are
+	// teams seen in scoreboards and schedules that the list lacks (see
+	// learn.go). The published snapshot holds both.
+	listed  map[string][]game.Team
+	learned map[string][]game.Team
+	snap    atomic.Pointer[snapshot]
 }
 
 // snapshot is never modified once published.
@@ -66,7 +71,8 @@ func NewDirectory(dataDir string, leagues []league.League, logger *slog.Logger) 
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	d := &Directory{enabled: map[string]league.League{}, log: logger}
+	d := &Directory{enabled: map[string]league.League{}, log: logger,
+		listed: map[string][]game.Team{}, learned: map[string][]game.Team{}}
 	if dataDir != "" {
 		d.dir = filepath.Join(dataDir, "teams")
 	}
@@ -82,6 +88,7 @@ type cacheFile struct {
 	League    string      `json:"league"`
 	UpdatedAt time.Time   `json:"updated_at"`
 	Teams     []game.Team `json:"teams"`
+	Learned   []game.Team `json:"learned,omitempty"`
 }
 
 // LoadCache reads the cached teams of every enabled league. A missing file
@@ -115,11 +122,15 @@ func (d *Directory) LoadCache() error {
 			continue
 		}
 		teams, err := clean(l, cf.Teams)
-		if err != nil {
+		if err != nil && !(errors.Is(err, ErrNoTeams) && len(cf.Learned) > 0) {
 			errs = append(errs, fmt.Errorf("teams cache %s: %w", path, err))
 			continue
 		}
-		loaded[key] = teams
+		d.listed[key] = teams
+		if learned, err := clean(l, cf.Learned); err == nil {
+			d.learned[key] = learned
+		}
+		loaded[key] = d.merged(key)
 		d.log.Debug("teams cache loaded", "league", key, "teams", len(teams), "updated_at", cf.UpdatedAt)
 	}
 	if len(loaded) > 0 {
@@ -144,11 +155,12 @@ func (d *Directory) Set(l league.League, teams []game.Team) error {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.publish(map[string][]game.Team{l.Key: cleaned})
+	d.listed[l.Key] = cleaned
+	d.publish(map[string][]game.Team{l.Key: d.merged(l.Key)})
 	if d.dir == "" {
 		return nil
 	}
-	if err := d.write(l.Key, cleaned); err != nil {
+	if err := d.write(l.Key); err != nil {
 		return fmt.Errorf("teams: caching %s: %w", l.Key, err)
 	}
 	return nil
@@ -236,8 +248,9 @@ func index(l league.League, teams []game.Team) *leagueTeams {
 
 func (d *Directory) path(key string) string { return filepath.Join(d.dir, key+".json") }
 
-func (d *Directory) write(key string, teams []game.Team) error {
-	b, err := json.MarshalIndent(cacheFile{League: key, UpdatedAt: time.Now().UTC(), Teams: teams}, "", "  ")
+// write caches a league's listed and learned teams. Callers hold d.mu.
+func (d *Directory) write(key string) error {
+	b, err := json.MarshalIndent(cacheFile{League: key, UpdatedAt: time.Now().UTC(), Teams: d.listed[key], Learned: d.learned[key]}, "", "  ")
 	if err != nil {
 		return err
 	}
