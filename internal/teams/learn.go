@@ -8,16 +8,18 @@ import (
 )
 
 // ESPN's team list of a college league is paged and never quite complete
-// (a Division II opponent of an FBS team is on no FBS list), so the
-// directory also learns the teams the games it sees name: every team seen
-// anywhere resolves. The list wins where both know a team; a refresh of
-// the list keeps the learned teams it lacks.
+// (a Division II opponent of an FBS team is on no FBS list), so for college
+// leagues the directory also learns the teams the games it sees name:
+// every team seen anywhere resolves. The list wins where both know a team;
+// a refresh of the list keeps the learned teams it lacks. Professional
+// lists are complete, and a team that left one (the Coyotes, now Utah)
+// must not come back from an old game.
 
 // Observe learns the teams of a poll's or a schedule's games; it is the
 // directory's side of the poller's observers.
 func (d *Directory) Observe(leagueKey string, games []game.Game) {
 	l, ok := d.enabled[strings.ToLower(leagueKey)]
-	if !ok || len(games) == 0 {
+	if !ok || !l.College || len(games) == 0 {
 		return
 	}
 	// Most polls name no new team: check the published snapshot first,
@@ -39,8 +41,9 @@ func (d *Directory) Observe(leagueKey string, games []game.Game) {
 	}
 }
 
-// Learn adds teams the directory does not know yet. Per-game facts (the
-// record, the poll rank) are not kept. It reports how many were added.
+// Learn adds teams the directory does not know yet, in any enabled league
+// (Observe calls it for college leagues only). Per-game facts (the record,
+// the poll rank) are not kept. It reports how many were added.
 func (d *Directory) Learn(l league.League, teams []game.Team) int {
 	enabled, ok := d.enabled[strings.ToLower(l.Key)]
 	if !ok {

@@ -34,7 +34,7 @@ func TestTeamsLearnedFromScoreboards(t *testing.T) {
 	for _, c := range []struct{ input, want string }{
 		{"UGA", "ncaaf-uga"},
 		{"Georgia Bulldogs", "ncaaf-uga"},
-		{"61", "ncaaf-uga"}, // ESPN's id
+		{"61", "ncaaf-uga"},  // ESPN's id
 		{"YSU", "ncaaf-ysu"}, // an FCS opponent
 		{"ncaaf-m-oh", "ncaaf-m-oh"},
 		{"M-OH", "ncaaf-m-oh"},
@@ -72,6 +72,16 @@ func TestTeamsLearnedFromScoreboards(t *testing.T) {
 	assert.Empty(t, d.Teams("mls"))
 }
 
+// A professional list is complete: an old game's team that left the
+// league (the Coyotes, in the 2022 NHL capture) does not come back.
+func TestProfessionalListsAreNotLearned(t *testing.T) {
+	d := newDir(t, "", "nhl")
+	d.Observe("nhl", parseGames(t, "nhl", "nhl/scoreboard-2022-09-25-preseason-live-mixed-ot.json"))
+	assert.Len(t, d.Teams("nhl"), 32)
+	_, ok := d.Lookup("nhl", "ARI")
+	assert.False(t, ok)
+}
+
 // Clubs of different leagues that share an abbreviation or a city are
 // ambiguous until league= decides: Houston Dynamo (MLS) and Houston Dash
 // (NWSL) in the ten-league soccer capture.
@@ -79,12 +89,14 @@ func TestSoccerClubsSharedAcrossLeagues(t *testing.T) {
 	games, err := espn.ParseScoreboardMixed(espntest.Load(t, "soccer/scoreboard-2026-03-21-ten-leagues-final.json"), league.Soccer)
 	require.NoError(t, err)
 	d := NewDirectory("", []league.League{lg(t, "mls"), lg(t, "nwsl"), lg(t, "epl"), lg(t, "bund")}, nil)
-	byLeague := map[string][]game.Game{}
+	byLeague := map[string][]game.Team{}
 	for _, g := range games {
-		byLeague[g.LeagueKey()] = append(byLeague[g.LeagueKey()], g)
+		byLeague[g.LeagueKey()] = append(byLeague[g.LeagueKey()], g.HomeTeam, g.AwayTeam)
 	}
-	for k, gs := range byLeague {
-		d.Observe(k, gs)
+	for _, k := range []string{"mls", "nwsl", "epl", "bund"} {
+		ts := byLeague[k]
+		// Derived: the day's clubs stand for each league's team list.
+		require.NoError(t, d.Set(lg(t, k), ts))
 	}
 	for _, input := range []string{"HOU", "Houston"} {
 		_, err := d.Resolve(input, "")
