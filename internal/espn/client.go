@@ -143,7 +143,7 @@ func buildVersion() string {
 func (c *Client) ScoreboardDay(ctx context.Context, l league.League, day time.Time) ([]game.Game, error) {
 	q := url.Values{"dates": {ScoreboardDate(day)}}
 	division(q, l)
-	return fetch(c, ctx, l, "scoreboard", q, ParseScoreboard)
+	return c.scoreboard(ctx, l, q)
 }
 
 // division asks a college scoreboard for every game of the league's
@@ -168,7 +168,15 @@ func (c *Client) ScoreboardMonth(ctx context.Context, l league.League, year int,
 	}
 	q := url.Values{"dates": {fmt.Sprintf("%04d%02d", year, int(month))}, "limit": {monthLimit}}
 	division(q, l)
-	return fetch(c, ctx, l, "scoreboard", q, ParseScoreboard)
+	return c.scoreboard(ctx, l, q)
+}
+
+// scoreboard fetches one scoreboard answer and keeps, with each game, its
+// event as ESPN sent it and the request it came from.
+func (c *Client) scoreboard(ctx context.Context, l league.League, q url.Values) ([]game.Game, error) {
+	games, err := fetch(c, ctx, l, "scoreboard", q, parseScoreboardWithSource)
+	stampSource(games, c.requestURL(l, "scoreboard", q), c.now())
+	return games, err
 }
 
 // Teams fetches the league's teams. A college league has hundreds, which
@@ -257,10 +265,7 @@ func fetchRetry[T any](c *Client, ctx context.Context, l league.League, path str
 	if l.Sport == "" || l.ESPNLeague == "" {
 		return zero, fmt.Errorf("espn: league %q has no ESPN path", l.Key)
 	}
-	u := c.base + "/" + url.PathEscape(l.Sport) + "/" + url.PathEscape(l.ESPNLeague) + "/" + path
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
+	u := c.requestURL(l, path, q)
 	for attempt := 0; ; attempt++ {
 		body, err := c.once(ctx, u)
 		var out T
@@ -287,6 +292,15 @@ func fetchRetry[T any](c *Client, ctx context.Context, l league.League, path str
 			return zero, fmt.Errorf("espn: GET %s: %w (last error: %v)", u, serr, err)
 		}
 	}
+}
+
+// requestURL is the address of one ESPN request.
+func (c *Client) requestURL(l league.League, path string, q url.Values) string {
+	u := c.base + "/" + url.PathEscape(l.Sport) + "/" + url.PathEscape(l.ESPNLeague) + "/" + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return u
 }
 
 // transportError is a failure before ESPN's status line or while reading

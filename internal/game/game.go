@@ -4,6 +4,7 @@
 package game
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 )
@@ -153,6 +154,10 @@ type Game struct {
 	// Sets are the points of each set played (volleyball), where Score is
 	// the sets won.
 	Sets []Score `json:"sets,omitempty"`
+	// Source is ESPN's own JSON for the game, kept in memory only, for the
+	// views that present ESPN's fields as ESPN sent them (the TeamTracker
+	// sensor); nil for games that did not come from a scoreboard.
+	Source *Source `json:"-"`
 }
 
 // Soccer is where a soccer match stands beyond the score.
@@ -211,6 +216,15 @@ func (g *Game) Winner() Side {
 		return Away
 	}
 	return Level
+}
+
+// Source is one scoreboard event as ESPN sent it and where it came from.
+// It is shared between copies of a game and never modified.
+type Source struct {
+	Event     json.RawMessage // the event object
+	League    json.RawMessage // the answer's leagues[0]; nil when absent
+	URL       string          // the request that returned it
+	FetchedAt time.Time
 }
 
 // LeagueKey is the registry key of the game's league: "nfl".
