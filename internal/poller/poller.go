@@ -94,6 +94,8 @@ type LeagueStatus struct {
 	IntervalSeconds     float64   `json:"interval_seconds"`
 	TeamsLoadedAt       time.Time `json:"teams_loaded_at"`
 	Polls               int64     `json:"polls"`
+	// live is true while the league is polled at the live cadence.
+	live bool
 }
 
 // OK reports whether the league's last poll succeeded.
@@ -150,6 +152,14 @@ func (p *Poller) Wake(leagueKey string) {
 	}
 }
 
+// Live reports whether a league is polled at the live cadence now.
+func (p *Poller) Live(leagueKey string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	st, ok := p.status[leagueKey]
+	return ok && st.live
+}
+
 // Status reports every league's polling health.
 func (p *Poller) Status() []LeagueStatus {
 	now := p.o.Now()
@@ -188,9 +198,11 @@ func (p *Poller) loop(ctx context.Context, l league.League) {
 			return
 		}
 		first = false
-		interval := p.interval(games, p.o.Now())
+		live := p.liveCadence(games, p.o.Now())
+		interval := p.interval(live)
 		p.mu.Lock()
 		st := p.status[l.Key]
+		st.live = live
 		st.LastAttempt = now
 		st.Polls++
 		st.IntervalSeconds = interval.Seconds()
@@ -385,24 +397,32 @@ func (p *Poller) prune(games map[string]game.Game, fresh map[string]bool, now ti
 	}
 }
 
-// interval picks the cadence: live while a game is live, starts within
+// interval is the wait before the next poll.
+func (p *Poller) interval(live bool) time.Duration {
+	if live {
+		return p.o.LiveInterval
+	}
+	return p.o.IdleInterval
+}
+
+// liveCadence picks the cadence: live while a game is live, starts within
 // LiveLead, or should have started within the last three hours.
-func (p *Poller) interval(games map[string]game.Game, now time.Time) time.Duration {
+func (p *Poller) liveCadence(games map[string]game.Game, now time.Time) bool {
 	for _, g := range games {
 		switch g.Status {
 		case game.StatusLive:
-			return p.o.LiveInterval
+			return true
 		case game.StatusScheduled:
 			if g.Start.IsZero() || !g.TimeValid {
 				continue
 			}
 			until := g.Start.Sub(now)
 			if until <= p.o.LiveLead && until > -3*time.Hour {
-				return p.o.LiveInterval
+				return true
 			}
 		}
 	}
-	return p.o.IdleInterval
+	return false
 }
 
 // withTeamFallback fills logo and colours from the team directory where the

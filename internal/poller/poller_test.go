@@ -197,14 +197,14 @@ func TestIntervalFollowsTheGames(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			assert.Equal(t, c.want, p.interval(c.games, now))
+			assert.Equal(t, c.want, p.interval(p.liveCadence(c.games, now)))
 		})
 	}
 	tbd := at(5*time.Minute, game.StatusScheduled)
 	g := tbd["1"]
 	g.TimeValid = false
 	tbd["1"] = g
-	assert.Equal(t, time.Minute, p.interval(tbd, now), "a TBD placeholder time is not a kick-off")
+	assert.Equal(t, time.Minute, p.interval(p.liveCadence(tbd, now)), "a TBD placeholder time is not a kick-off")
 }
 
 func TestMonthsCoverTheHorizon(t *testing.T) {
