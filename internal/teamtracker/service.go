@@ -1,0 +1,306 @@
+package teamtracker
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/state"
+)
+
+// ErrUnknownLeague is returned for a league the service does not follow.
+var ErrUnknownLeague = errors.New("league not followed")
+
+// Snapshots are the in-memory games of each league.
+type Snapshots interface {
+	League(leagueKey string) *state.Snapshot
+}
+
+// Options configure a Service. Zero values take the defaults in brackets.
+type Options struct {
+	// Live reports whether a league is polled at the live cadence now
+	// (private_fast_refresh); nil means never.
+	Live func(leagueKey string) bool
+	Now  func() time.Time // [time.Now]
+	// Location is where last_update is written [time.Local], as
+	// TeamTracker writes it in Home Assistant's zone.
+	Location *time.Location
+}
+
+// Service answers sensors from memory. It is safe for concurrent use.
+type Service struct {
+	st      Snapshots
+	leagues map[string]league.League
+	o       Options
+
+	mu sync.RWMutex
+	// scheduled are the games the schedule refresher knows, per league:
+	// the next game of a team may lie beyond the scoreboard's days.
+	scheduled map[string][]game.Game
+}
+
+// New builds a service for the followed leagues.
+func New(st Snapshots, leagues []league.League, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Location == nil {
+		o.Location = time.Local
+	}
+	if o.Live == nil {
+		o.Live = func(string) bool { return false }
+	}
+	s := &Service{st: st, leagues: map[string]league.League{}, o: o, scheduled: map[string][]game.Game{}}
+	for _, l := range leagues {
+		s.leagues[l.Key] = l
+	}
+	return s
+}
+
+// Observe keeps the upcoming games of a league's stored schedule (the
+// schedule refresher hands whole seasons over); only games not yet over
+// are kept, in memory.
+func (s *Service) Observe(leagueKey string, games []game.Game) {
+	if _, ok := s.leagues[leagueKey]; !ok {
+		return
+	}
+	cutoff := s.o.Now().Add(-24 * time.Hour)
+	byID := map[string]game.Game{}
+	s.mu.RLock()
+	for _, g := range s.scheduled[leagueKey] {
+		byID[g.ID] = g
+	}
+	s.mu.RUnlock()
+	for _, g := range games {
+		byID[g.ID] = g
+	}
+	keep := make([]game.Game, 0, len(byID))
+	for _, g := range byID {
+		if g.Status.Over() || g.Start.IsZero() || g.Start.Before(cutoff) {
+			continue
+		}
+		g.Source = nil // the schedule's events are not scoreboard events
+		keep = append(keep, g)
+	}
+	sort.Slice(keep, func(i, j int) bool { return keep[i].Start.Before(keep[j].Start) })
+	s.mu.Lock()
+	s.scheduled[leagueKey] = keep
+	s.mu.Unlock()
+}
+
+// Sensor is the sensor of one team (the service's team id, "nfl-kc") of a
+// followed league, from the games in memory. It never waits on ESPN or a
+// store.
+func (s *Service) Sensor(leagueKey, teamID string) (Sensor, error) {
+	l, ok := s.leagues[leagueKey]
+	if !ok {
+		return Sensor{}, fmt.Errorf("%w: %q", ErrUnknownLeague, leagueKey)
+	}
+	now := s.o.Now()
+	c := context{league: l.Name, sport: l.Sport, leaguePath: l.ESPNLeague, now: now, loc: s.o.Location}
+	snap := s.st.League(leagueKey)
+	var games []game.Game
+	var updated time.Time
+	if snap != nil {
+		games, updated = snap.Games, snap.UpdatedAt
+	}
+	out := Sensor{Team: teamID, League: l.Name}
+	if !updated.IsZero() {
+		out.UpdatedAt = updated.UTC().Format(time.RFC3339)
+	}
+
+	var chosen *view
+	var chosenGame *game.Game
+	cands := s.candidates(leagueKey, teamID, games)
+	for i := range cands {
+		g := &cands[i]
+		v, ok := viewOf(g, teamID, leagueKey, c)
+		if !ok {
+			continue
+		}
+		prev, prevGame := chosen, chosenGame
+		chosen, chosenGame = &v, g
+		if v.state == StateIn || v.state == StatePre && absDuration(v.date.Sub(now)) < 20*time.Minute {
+			break
+		}
+		if prev != nil && keepPrevious(prev, &v, now) {
+			chosen, chosenGame = prev, prevGame
+		}
+	}
+
+	if chosen == nil {
+		out.State = StateNotFound
+		out.Attributes = notFound(l, teamID, games, c)
+		out.Attributes["private_fast_refresh"] = s.o.Live(leagueKey)
+		return out, nil
+	}
+	a := chosen.attrs
+	leagueInfo(a, chosenGame.Source)
+	if src := chosenGame.Source; src != nil {
+		a["api_url"] = src.URL
+		a["last_update"] = src.FetchedAt.In(c.loc).Format(lastUpdateLayout)
+	} else if !updated.IsZero() {
+		a["last_update"] = updated.In(c.loc).Format(lastUpdateLayout)
+	}
+	// One request serves the whole league here, so the league's cadence
+	// is the sensor's.
+	a["private_fast_refresh"] = s.o.Live(leagueKey)
+	out.State = chosen.state
+	out.Attributes = a
+	return out, nil
+}
+
+// candidates are the team's games on the scoreboards in memory, then the
+// scheduled ones not on them, by start time.
+func (s *Service) candidates(leagueKey, teamID string, games []game.Game) []game.Game {
+	var out []game.Game
+	seen := map[string]bool{}
+	plays := func(g *game.Game) bool { return g.HomeTeam.ID == teamID || g.AwayTeam.ID == teamID }
+	for i := range games {
+		if plays(&games[i]) {
+			out = append(out, games[i])
+			seen[games[i].ID] = true
+		}
+	}
+	s.mu.RLock()
+	for i, g := range s.scheduled[leagueKey] {
+		if plays(&s.scheduled[leagueKey][i]) && !seen[g.ID] {
+			out = append(out, g)
+		}
+	}
+	s.mu.RUnlock()
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	return out
+}
+
+// viewOf is the game seen from the team: from ESPN's event where the
+// scoreboard sent one, else from the parsed game.
+func viewOf(g *game.Game, teamID, leagueKey string, c context) (view, bool) {
+	if g.Source != nil {
+		if ev, ok := decodeEvent(g.Source.Event); ok {
+			if ti, ok := competitorIndex(ev, g, teamID, leagueKey); ok {
+				return fromEvent(ev, ti, c), true
+			}
+		}
+	}
+	return fromGame(g, teamID, c), true
+}
+
+// competitorIndex finds the team among the event's two competitors.
+func competitorIndex(ev *rawEvent, g *game.Game, teamID, leagueKey string) (int, bool) {
+	cs := ev.Competitions[0].Competitors
+	if len(cs) != 2 {
+		return 0, false
+	}
+	for i, x := range cs {
+		if x.Team != nil && x.Team.Abbreviation != nil && game.TeamID(leagueKey, *x.Team.Abbreviation) == teamID {
+			return i, true
+		}
+	}
+	// Abbreviations may differ between ESPN answers; the side does not.
+	want := "away"
+	if g.HomeTeam.ID == teamID {
+		want = "home"
+	}
+	for i, x := range cs {
+		if h, _ := text(x.HomeAway); strings.EqualFold(h, want) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// keepPrevious is TeamTracker's choice between the game chosen so far and
+// the next one: live or final games more than 18 hours ahead count as
+// upcoming (postponed); a final beats an upcoming game more than 18 hours
+// away, the latest final wins, the earliest upcoming wins, and an upcoming
+// game within 18 hours beats a final.
+func keepPrevious(prev, cur *view, now time.Time) bool {
+	const far = 18 * time.Hour
+	eff := func(v *view) string {
+		if (v.state == StatePost || v.state == StateIn) && v.date.Sub(now) > far {
+			return StatePre
+		}
+		return v.state
+	}
+	ps, cs := eff(prev), eff(cur)
+	switch ps {
+	case StatePost:
+		switch cs {
+		case StatePre:
+			return cur.date.Sub(now) > far
+		case StatePost:
+			return prev.date.After(cur.date)
+		}
+	case StatePre:
+		switch cs {
+		case StatePre:
+			return !prev.date.After(cur.date)
+		case StatePost:
+			return absDuration(prev.date.Sub(now)) < far
+		}
+	}
+	return false
+}
+
+// leagueInfo sets the league's name and logo from the scoreboard answer.
+func leagueInfo(a map[string]any, src *game.Source) {
+	a["league_logo"], a["league_name"] = DefaultLogo, ""
+	if src == nil || len(src.League) == 0 {
+		return
+	}
+	var lg rawLeague
+	if json.Unmarshal(src.League, &lg) != nil {
+		return
+	}
+	if len(lg.Logos) > 0 {
+		a["league_logo"] = orValue(lg.Logos[0].Href, DefaultLogo)
+	}
+	a["league_name"] = orValue(lg.Name, "")
+}
+
+// notFound is the sensor of a team without a game in memory: TeamTracker's
+// message names the span of the games it looked through.
+func notFound(l league.League, teamID string, games []game.Game, c context) map[string]any {
+	a := newAttributes()
+	a["league"], a["sport"] = l.Name, l.Sport
+	a["sport_path"], a["league_path"] = l.Sport, l.ESPNLeague
+	abbr := strings.ToUpper(strings.TrimPrefix(teamID, l.Key+"-"))
+	a["team_abbr"] = abbr
+	var first, last time.Time
+	var src *game.Source
+	for i := range games {
+		g := &games[i]
+		if g.Source != nil && src == nil {
+			src = g.Source
+		}
+		if g.Start.IsZero() {
+			continue
+		}
+		if first.IsZero() || g.Start.Before(first) {
+			first = g.Start
+		}
+		if g.Start.After(last) {
+			last = g.Start
+		}
+	}
+	leagueInfo(a, src)
+	if src != nil {
+		a["api_url"] = src.URL
+		a["last_update"] = src.FetchedAt.In(c.loc).Format(lastUpdateLayout)
+	}
+	if first.IsZero() {
+		first = time.Date(9999, 12, 31, 1, 0, 0, 0, time.UTC)
+		last = time.Date(1900, 1, 31, 1, 0, 0, 0, time.UTC)
+	}
+	const layout = "2006-01-02T15:04Z"
+	a["api_message"] = "No competition scheduled for '" + abbr + "' between " +
+		first.UTC().Format(layout) + " and " + last.UTC().Format(layout)
+	return a
+}
