@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/httpapi"
 	"github.com/sports-data/sports-data/internal/store"
 	"github.com/sports-data/sports-data/internal/store/writer"
@@ -52,4 +53,15 @@ func (h storeHealth) Health() httpapi.StoreStatus {
 		out.LastWriteAt = &t
 	}
 	return out
+}
+
+// fanOut hands every observation to each observer in turn.
+type fanOut []interface {
+	Observe(leagueKey string, games []game.Game)
+}
+
+func (f fanOut) Observe(leagueKey string, games []game.Game) {
+	for _, o := range f {
+		o.Observe(leagueKey, games)
+	}
 }

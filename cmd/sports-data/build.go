@@ -27,6 +27,7 @@ import (
 	"github.com/sports-data/sports-data/internal/store/sqlite"
 	"github.com/sports-data/sports-data/internal/store/writer"
 	"github.com/sports-data/sports-data/internal/teams"
+	"github.com/sports-data/sports-data/internal/teamtracker"
 	"github.com/sports-data/sports-data/internal/userteams"
 	"github.com/sports-data/sports-data/internal/webhook"
 )
@@ -71,6 +72,8 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		return nil, err
 	}
 	haSvc := ha.New(st, dir, ha.Options{UpcomingWindow: cfg.HAUpcomingWindow, RecentWindow: cfg.HARecentWindow, Now: now})
+	var p *poller.Poller
+	sensors := teamtracker.New(st, cfg.Leagues, teamtracker.Options{Live: func(k string) bool { return p.Live(k) }, Now: now})
 
 	// Storage: the store, the batch writer in front of it, and the
 	// recorder that turns polls into change-only points.
@@ -133,7 +136,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	observers := []poller.Observer{dir, haSvc, gate.Wrap(hooks)}
 	if rec != nil {
 		observers = append(observers, gate.Wrap(rec))
-		sched := schedule.NewRefresher(client, dir.Teams, gate.Wrap(rec), cfg.Leagues, schedule.Options{Logger: logger, Now: now})
+		sched := schedule.NewRefresher(client, dir.Teams, fanOut{gate.Wrap(rec), sensors}, cfg.Leagues, schedule.Options{Logger: logger, Now: now})
 		a.tasks = append(a.tasks, sched.Run)
 	}
 	a.tasks = append(a.tasks, func(ctx context.Context) {
@@ -151,7 +154,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		observers = append(observers, mqttPub)
 		a.tasks = append(a.tasks, mqttPub.Run)
 	}
-	p := poller.New(client, st, dir, observers, cfg.Leagues, poller.Options{
+	p = poller.New(client, st, dir, observers, cfg.Leagues, poller.Options{
 		LiveInterval: cfg.PollLiveInterval,
 		IdleInterval: cfg.PollIdleInterval,
 		Logger:       logger,
@@ -177,6 +180,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		Polling:   p,
 		Usage:     client,
 		HA:        haSvc,
+		Sensors:   sensors,
 		Webhooks:  hooks,
 		Observe:   m.Request,
 		Now:       now,

@@ -459,6 +459,7 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 		for _, team := range []string{"HOU", "nhl-edm", "Bruins", "MIA"} {
 			get("/api/v1/ha/game-status/"+url.PathEscape(team), 200)
 			get("/api/v1/ha/game-context/"+url.PathEscape(team), 200)
+			get("/api/v1/ha/sensor/"+url.PathEscape(team), 200)
 		}
 		var st struct {
 			Status string  `json:"status"`
@@ -478,7 +479,7 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 		require.NotNil(t, ctx.Result)
 		assert.Equal(t, "win", *ctx.Result)
 
-		for _, route := range []string{"game-status", "game-context"} {
+		for _, route := range []string{"game-status", "game-context", "sensor"} {
 			get("/api/v1/ha/"+route+"/Jets", 409)
 			get("/api/v1/ha/"+route+"/Jets?league=nhl", 200)
 			get("/api/v1/ha/"+route+"/zzzzzz", 404)

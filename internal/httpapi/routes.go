@@ -28,6 +28,7 @@ func (s *Server) routes() http.Handler {
 	// Home Assistant.
 	r.Get("/api/v1/ha/game-status/{team}", s.handleGameStatus)
 	r.Get("/api/v1/ha/game-context/{team}", s.handleGameContext)
+	r.Get("/api/v1/ha/sensor/{team}", s.handleSensor)
 
 	// History, timeline and schedules: one rate limit per client IP.
 	r.Group(func(r chi.Router) {

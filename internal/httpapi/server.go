@@ -109,6 +109,7 @@ type Deps struct {
 	Store     StoreHealth
 	MQTT      MQTTHealth
 	HA        HAService
+	Sensors   SensorService
 	History   HistoryService
 	Webhooks  WebhookService
 	Now       func() time.Time
