@@ -10,8 +10,10 @@ export INFLUXDB_PORT
 .PHONY: run build test test-unit bench load soak fuzz fuzz-ci lint influxdb-start influxdb-stop mosquitto-start mosquitto-stop demo clean
 
 ## run: start the service on :8005 with the embedded store in ./data
-run:
-	$(GO) run ./cmd/sports-data
+# The binary runs itself, not under `go run`: go run exits 1 when the
+# program is interrupted, so Ctrl-C would end in a make error.
+run: build
+	$(abspath $(BIN))
 
 ## build: a static binary in bin/
 build:
@@ -48,8 +50,8 @@ soak-short: build
 	$(GO) run ./cmd/soak -bin $(BIN) -days 1 -influxd "$(SOAK_INFLUXD)" $(SOAK_FLAGS)
 
 ## demo: the service against the built-in season simulator, no network needed (SPEED=60 DEMO_PORT=8005)
-demo:
-	$(GO) run ./cmd/sports-data demo --speed $${SPEED:-60} --port $${DEMO_PORT:-8005}
+demo: build
+	$(abspath $(BIN)) demo --speed $${SPEED:-60} --port $${DEMO_PORT:-8005}
 
 ## fuzz-ci: every fuzz target for a few seconds each
 fuzz-ci:

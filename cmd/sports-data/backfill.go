@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,17 +18,39 @@ import (
 	"github.com/sports-data/sports-data/internal/teams"
 )
 
+const backfillUsage = `usage: sports-data backfill --league nfl --season 2024 [--team KC]
+
+Loads past seasons from ESPN's team schedules into the store. The store
+is the one the service uses, taken from the environment like every other
+setting: STORE (sqlite by default, in DATA_DIR) or INFLUXDB_URL and the
+other INFLUXDB_* variables; see the settings table in README.md. An
+interrupted backfill resumes where it stopped.
+
+flags:
+`
+
 // backfillCommand loads past seasons from ESPN's team schedules straight
 // into the configured store: sports-data backfill --league nfl --season 2024
 // [--team KC].
 func backfillCommand(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("backfill", flag.ContinueOnError)
 	fs.SetOutput(stdout)
+	fs.Usage = func() {
+		fmt.Fprint(stdout, backfillUsage)
+		fs.PrintDefaults()
+	}
 	leagueName := fs.String("league", "", "league to load (nfl, nhl, …)")
 	season := fs.Int("season", 0, "season year as ESPN numbers it (the NFL season that starts in September 2024 is 2024)")
 	team := fs.String("team", "", "only this team (KC, Chiefs, nfl-kc, …); all teams when empty")
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return fmt.Errorf("backfill: %v", err)
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("backfill: unexpected argument %q", fs.Arg(0))
 	}
 	if *leagueName == "" || *season == 0 {
 		fs.Usage()

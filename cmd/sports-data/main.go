@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -45,8 +46,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	switch cmd {
 	case "", "serve":
+		if len(args) > 2 {
+			return helpOnly("serve", serveUsage, args[2:], stdout)
+		}
 		return serve(ctx, getenv, stdout, nil, nil)
 	case "healthcheck":
+		if len(args) > 2 {
+			return helpOnly("healthcheck", healthcheckUsage, args[2:], stdout)
+		}
 		return healthcheck(ctx, getenv, stdout)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "sports-data", version)
@@ -74,6 +81,33 @@ commands:
 
 Configuration is read from the environment; see README.md.
 `
+
+const serveUsage = `usage: sports-data [serve]
+
+Runs the service until it is interrupted (Ctrl-C, SIGTERM). It takes no
+flags: every setting comes from the environment (PORT, DATA_DIR, LEAGUES,
+STORE, INFLUXDB_*, …; see the settings table in README.md).
+`
+
+const healthcheckUsage = `usage: sports-data healthcheck
+
+Asks the service on 127.0.0.1:$PORT (default 8005) for /health and exits 0
+when it answers 200, 1 otherwise; for container health checks, where the
+image has no curl.
+`
+
+// helpOnly answers a command that takes no arguments: help prints its
+// usage, anything else is refused rather than ignored.
+func helpOnly(name, text string, args []string, stdout io.Writer) error {
+	if len(args) == 1 {
+		switch args[0] {
+		case "-h", "-help", "--help", "help":
+			fmt.Fprint(stdout, text)
+			return nil
+		}
+	}
+	return fmt.Errorf("%s takes no arguments (got %q)\n%s", name, strings.Join(args, " "), text)
+}
 
 func newLogger(w io.Writer, level string) *slog.Logger {
 	var l slog.Level
