@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/espntest"
 	"github.com/sports-data/sports-data/internal/game"
 )
 
@@ -331,5 +332,41 @@ func TestDerivedBasketballHalvesAndQuarters(t *testing.T) {
 		assert.Equal(t, c.total, games[0].Period.Total, c.league)
 		assert.Equal(t, c.firstOT, games[0].Overtime(), c.league)
 		assert.Equal(t, c.otherOT, games[1].Overtime(), "%s: period 2 of %d", c.league, c.total)
+	}
+}
+
+// BenchmarkParseScoreboardPerSport is the parse time of one real
+// scoreboard answer of each sport (go test -bench ParseScoreboardPerSport).
+func BenchmarkParseScoreboardPerSport(b *testing.B) {
+	cases := []struct {
+		name, league, rel string
+		games             int
+	}{
+		{"football-nfl", "nfl", "nfl/scoreboard-2022-wk1-sun-live-mixed.json", 16},
+		{"football-ncaaf", "ncaaf", "ncaaf/scoreboard-2022-09-17-live-mixed.json", 25},
+		{"hockey-nhl", "nhl", "nhl/scoreboard-2022-09-25-preseason-live-mixed-ot.json", 10},
+		{"basketball-nba", "nba", "nba/scoreboard-2024-12-15-all-final.json", 7},
+		{"baseball-mlb", "mlb", "mlb/scoreboard-2025-06-04-live-final-postponed.json", 15},
+		{"soccer-mls", "mls", "mls/scoreboard-2022-09-17-live-mixed.json", 11},
+		{"soccer-all", "", "soccer/scoreboard-2026-03-21-ten-leagues-final.json", 34},
+		{"volleyball-ncaavbw", "ncaavbw", "ncaavbw/scoreboard-2022-09-11-live-mixed.json", 6},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			data := espntest.Load(b, c.rel)
+			parse := func() ([]game.Game, error) { return ParseScoreboardMixed(data, "soccer") }
+			if c.league != "" {
+				l := mustLeague(b, c.league)
+				parse = func() ([]game.Game, error) { return ParseScoreboard(data, l) }
+			}
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				games, err := parse()
+				if err != nil || len(games) != c.games {
+					b.Fatalf("got %d games, %v", len(games), err)
+				}
+			}
+		})
 	}
 }
