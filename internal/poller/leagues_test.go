@@ -81,7 +81,7 @@ func TestESPNRequestsAllLeaguesBusy(t *testing.T) {
 		for first := true; now.Before(start.Add(span)); first = false {
 			require.NoError(t, p.poll(ctx, l, games, now, &upcomingAt, first), l.Key)
 			polls[l.Key]++
-			now = now.Add(p.interval(games, now))
+			now = now.Add(p.interval(p.liveCadence(games, now)))
 		}
 		n := len(srv.Requests())
 		perLeague[l.Key] = n - before
