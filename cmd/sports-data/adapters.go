@@ -37,7 +37,7 @@ func (h storeHealth) Health() httpapi.StoreStatus {
 		Enabled:        true,
 		Kind:           info.Kind,
 		Version:        info.Version,
-		Connected:      ws.Connected,
+		Connected:      ws.Connected && !info.Unreachable,
 		CircuitBreaker: ws.Breaker,
 		WritesSuccess:  ws.WritesSuccess,
 		WritesFailed:   ws.WritesFailed,
@@ -47,6 +47,10 @@ func (h storeHealth) Health() httpapi.StoreStatus {
 		Dropped:        ws.Dropped,
 		LastError:      ws.LastError,
 		StorageBytes:   info.Bytes,
+	}
+	if info.Unreachable && info.LastError != "" {
+		// No write may have failed yet: the store's own error says why.
+		out.LastError = info.LastError
 	}
 	if !ws.LastWriteAt.IsZero() {
 		t := ws.LastWriteAt

@@ -117,6 +117,12 @@ type Info struct {
 	// Bytes is the SQLite file size, or for InfluxDB the bytes of line
 	// protocol written since start.
 	Bytes int64 `json:"storage_bytes"`
+	// Unreachable is set by a store that talks to a server while that
+	// server has never answered or has stopped answering, and LastError
+	// says why: /health must not call such a store connected because no
+	// write has failed yet. An embedded store leaves both zero.
+	Unreachable bool   `json:"-"`
+	LastError   string `json:"-"`
 }
 
 // ErrUnavailable is returned (wrapped) when the store cannot be reached.

@@ -230,11 +230,21 @@ func (s *Store) QueryLanguage() string {
 }
 
 // Info describes the store: the server version (empty until the server has
-// answered once) and the bytes of line protocol written since Open.
+// answered once), the bytes of line protocol written since Open, and,
+// while the server is not set up (never answered, or a call found it
+// gone), Unreachable with the last setup or call error.
 func (s *Store) Info(context.Context) store.Info {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return store.Info{Kind: "influxdb", Version: s.version, Bytes: s.bytes.Load()}
+	info := store.Info{Kind: "influxdb", Version: s.version, Bytes: s.bytes.Load()}
+	if !s.ready {
+		info.Unreachable = true
+		info.LastError = "not connected yet"
+		if s.lastErr != nil {
+			info.LastError = s.lastErr.Error()
+		}
+	}
+	return info
 }
 
 // Prune does nothing: InfluxDB drops old points by its retention policy.

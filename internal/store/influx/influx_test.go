@@ -122,6 +122,7 @@ func TestServerDownAtOpenThenUpThenDownAgainInfluxDB18(t *testing.T) {
 
 	assert.Equal(t, "", s.QueryLanguage(), "not known before the server answered")
 	assert.Equal(t, "", s.Info(context.Background()).Version)
+	requireNotConnected(t, s)
 	requireUnavailable(t, s)
 	requireUnavailable(t, s)
 	assert.Len(t, logs.messages(slog.LevelWarn), 1, "one line about the server being down, not one per call")
@@ -130,9 +131,11 @@ func TestServerDownAtOpenThenUpThenDownAgainInfluxDB18(t *testing.T) {
 	requireWorks(t, s, "401000001")
 	assert.Equal(t, influx.LanguageInfluxQL, s.QueryLanguage())
 	assert.True(t, strings.HasPrefix(s.Info(context.Background()).Version, "1.8."))
+	assert.False(t, s.Info(context.Background()).Unreachable)
 
 	relay.Close()
 	requireUnavailable(t, s)
+	requireNotConnected(t, s)
 	assert.True(t, strings.HasPrefix(s.Info(context.Background()).Version, "1.8."), "the last known version stays for /health")
 
 	startForwarder(t, addr, target)
@@ -144,17 +147,30 @@ func TestServerDownAtOpenThenUpThenDownAgainInfluxDB18(t *testing.T) {
 func TestServerDownAtOpenThenUpThenDownAgainFlight(t *testing.T) {
 	addr := freeAddr(t)
 	s := openStore(t, influx.Options{URL: "http://" + addr, Token: "tok", Database: "sports", Timeout: time.Second})
+	requireNotConnected(t, s)
 	requireUnavailable(t, s)
 
 	srv := flighttest.Start(t, "tok", flighttest.WithAddr(addr))
 	requireWorks(t, s, "401000001")
 	assert.Equal(t, influx.LanguageSQL, s.QueryLanguage())
+	assert.False(t, s.Info(context.Background()).Unreachable, "connected once the server answered")
 
 	srv.Close()
 	requireUnavailable(t, s)
+	requireNotConnected(t, s)
 
 	flighttest.Start(t, "tok", flighttest.WithAddr(addr))
 	requireWorks(t, s, "401000002")
+}
+
+// requireNotConnected: Info, which /health reads, says the server is not
+// reached and why, before any write has failed.
+func requireNotConnected(t *testing.T, s *influx.Store) {
+	t.Helper()
+	info := s.Info(context.Background())
+	require.True(t, info.Unreachable, "Info must not call an unanswered server connected")
+	require.NotEmpty(t, info.LastError)
+	assert.NotEqual(t, "not connected yet", info.LastError, "the error of the attempt, not a placeholder")
 }
 
 func requireUnauthorized(t *testing.T, err error) {
