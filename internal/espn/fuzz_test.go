@@ -187,3 +187,70 @@ func competitionOf(ev any) (map[string]any, bool) {
 	c, ok := comps[0].(map[string]any)
 	return c, ok
 }
+
+// FuzzParseSportRules parses each input by the rules of every sport that
+// has its own (soccer, also as a mixed answer; baseball; volleyball;
+// college) and checks what those rules promise.
+func FuzzParseSportRules(f *testing.F) {
+	seedCaptures(f)
+	for _, s := range []string{
+		// A shoot-out, shots, a minute clock with stoppage time.
+		`{"events":[{"id":"1","uid":"s:600~l:770~e:1","competitions":[{"status":{"period":5,"displayClock":"120'+3'","type":{"name":"STATUS_FINAL_PEN","state":"post","completed":true}},"competitors":[{"homeAway":"home","score":"1","shootoutScore":3,"team":{"abbreviation":"A"},"statistics":[{"name":"totalShots","displayValue":"9"},{"name":"shotsOnTarget","displayValue":"x"}]},{"homeAway":"away","score":"1","shootoutScore":"4","team":{"abbreviation":"B"},"statistics":[{"name":"totalShots","displayValue":"-2"}]}]}]}]}`,
+		// A count and bases, sets, a rank.
+		`{"events":[{"id":"2","uid":"s:1~l:10~e:2","competitions":[{"situation":{"balls":"3","strikes":2.5,"outs":-1,"onFirst":true},"status":{"period":11,"type":{"state":"in","shortDetail":"Bot 11th"}},"competitors":[{"homeAway":"home","curatedRank":{"current":"7"},"linescores":[{"value":25},{"value":"x"}],"team":{"abbreviation":"A"}},{"homeAway":"away","curatedRank":{"current":99},"linescores":[{"value":1e300}],"team":{"abbreviation":"B"}}]}]}]}`,
+		`{"events":[{"id":"3","competitions":[{"status":{"displayClock":"45'+","type":{"state":"in"}},"competitors":[{"homeAway":"home","team":{"abbreviation":"A"},"records":[{"type":"total","summary":"1-2-3"}]},{"homeAway":"away","team":{"abbreviation":"B"},"records":[{"type":"total","summary":"4-5"}]}]}]}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	keys := []string{"mls", "mlb", "ncaavbw", "ncaaf"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, key := range keys {
+			l := mustLeague(t, key)
+			games, err := ParseScoreboard(data, l)
+			if err != nil {
+				return
+			}
+			checkFuzzGames(t, l, games)
+			for _, g := range games {
+				checkSportRules(t, l, g)
+			}
+		}
+		games, err := ParseScoreboardMixed(data, league.Soccer)
+		if err != nil {
+			t.Fatalf("the mixed parser failed where the single one did not: %v", err)
+		}
+		for _, g := range games {
+			l := mustLeague(t, g.LeagueKey())
+			if l.Sport != league.Soccer {
+				t.Fatalf("a %s game in a soccer answer", l.Key)
+			}
+			checkSportRules(t, l, g)
+		}
+	})
+}
+
+func checkSportRules(t *testing.T, l league.League, g game.Game) {
+	if (g.Soccer != nil) != l.Draws() || (g.Sets != nil && !l.Sets()) || (g.Baseball != nil && !l.Innings()) {
+		t.Fatalf("%s game with another sport's fields: %+v", l.Key, g)
+	}
+	if g.Baseball != nil && g.Status != game.StatusLive {
+		t.Fatalf("a baseball situation on a %s game", g.Status)
+	}
+	if s := g.Soccer; s != nil && (s.Minute < 0 || s.AddedTime < 0 || s.Shootout != nil && (s.Shootout.Home < 0 && s.Shootout.Away < 0)) {
+		t.Fatalf("soccer %+v", s)
+	}
+	for _, tm := range []game.Team{g.HomeTeam, g.AwayTeam} {
+		if tm.Rank != nil && (!l.College || *tm.Rank < 1 || *tm.Rank > 50) {
+			t.Fatalf("rank %d in %s", *tm.Rank, l.Key)
+		}
+		if r := tm.Record; r != nil && r.Points != nil && (!l.Draws() || *r.Points != 3*r.Wins+*r.Ties) {
+			t.Fatalf("points %+v in %s", r, l.Key)
+		}
+	}
+	switch w := g.Winner(); {
+	case g.Status != game.StatusFinal && w != game.Level:
+		t.Fatalf("a %s game has a winner", g.Status)
+	case w == game.Level && g.Status == game.StatusFinal && g.Score.Home != g.Score.Away && (g.Soccer == nil || g.Soccer.Shootout == nil):
+		t.Fatalf("a final %d-%d without a winner", g.Score.Home, g.Score.Away)
+	}
+}
