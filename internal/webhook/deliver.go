@@ -218,7 +218,7 @@ func (s *Service) recordCall(h *hook, r attemptResult) {
 		st.LastFailure = &now
 		st.LastError = ptr(r.describe(s.opts.Timeout))
 	}
-	s.regsDirty = true
+	s.statsDirty = true
 }
 
 // Test sends a signed "test" event to the webhook now and returns how it
@@ -248,11 +248,17 @@ func (s *Service) Test(ctx context.Context, id string) (TestResult, error) {
 	body := encode(testPayload(eventID, id, team, lk, s.now()))
 	o := s.deliver(bctx, h, t, eventID, EventTest, body, time.Time{}, s.testRetries)
 	if o.disabled {
+		s.outboxMu.Lock()
 		s.mu.Lock()
-		if !h.gone {
+		disable := !h.gone
+		if disable {
 			s.disableLocked(h)
 		}
 		s.mu.Unlock()
+		if disable {
+			s.journalLocked([]journalRec{{Op: opDrop, Webhook: id}}, false)
+		}
+		s.outboxMu.Unlock()
 		s.log.Warn("webhook disabled: receiver answered 410 Gone", "webhook_id", id)
 	}
 	s.persistNow()

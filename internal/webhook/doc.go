@@ -84,18 +84,26 @@
 //
 //   - webhooks.json: registrations (with their secrets; mode 0600) and
 //     delivery counters.
-//   - webhook-outbox.json: pending deliveries (the exact bodies) and the last
-//     observed state of each game. It is written before Observe returns
-//     whenever an event was detected, and otherwise at most once a second
-//     and when Run stops. Deliveries not sent when Run stops (including one
-//     interrupted mid-request) stay here and are sent after the next start,
-//     with the same id and body; a receiver that did get the interrupted one
-//     sees the same webhook-id twice.
+//   - webhook-outbox.log: pending deliveries (the exact bodies), a journal
+//     written in proportion to events: a line (fsynced before Observe
+//     returns) for each delivery queued, a short line when one ends or a
+//     webhook's queue is dropped; retries and polls without events write
+//     nothing. Compacted at start, at stop and when it has grown past
+//     twice what is pending. Deliveries not sent when Run stops (including
+//     one interrupted mid-request) stay here and are sent after the next
+//     start, with the same id and body; a receiver that did get the
+//     interrupted one sees the same webhook-id twice. The single-file
+//     webhook-outbox.json of earlier versions is carried over and removed.
+//   - webhook-games.json: the last observed state of each game, written
+//     before Observe returns whenever it detected an event, soon after
+//     any other change of a game's status or score, and at most once a
+//     minute for the times games were last seen.
 //   - webhook-delivered.log: one line per delivered (webhook, event id),
 //     kept 7 days, appended with an fsync after each delivery and compacted
 //     at start, at stop and when it has grown.
 //
-// The first two are replaced atomically (temp file, fsync, rename), so a
+// Registrations' counters are written at most every 30 s (and at stop).
+// The JSON files are replaced atomically (temp file, fsync, rename), so a
 // crash leaves the old or the new version. A crash can tear at most the last
 // line of the log, which is skipped when loading, as is any line that does
 // not parse or is over 1 MiB long (damage). At start, temporary files that

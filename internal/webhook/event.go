@@ -188,21 +188,23 @@ func (s *Service) Seed(leagueKey string, previous []game.Game) {
 			continue
 		}
 		s.games[k] = &gameState{snap: snapshot{Status: g.Status, Score: g.Score}, touched: now}
-		s.outboxDirty = true
+		s.gamesDirty = true
 	}
 }
 
 // Observe takes every game of one poll of a league, detects events against
 // the previous state of each game and queues a delivery for every webhook
 // that wants one. It never waits for a receiver; when it detected something
-// it writes the outbox before returning, so a crash right after loses
-// nothing.
+// it writes the outbox and the games before returning, so a crash right
+// after loses nothing.
 func (s *Service) Observe(leagueKey string, games []game.Game) {
 	lk := strings.ToLower(strings.TrimSpace(leagueKey))
 	now := s.now()
 	var wake []*hook
+	var added []journalRec
 	detected := false
 
+	s.outboxMu.Lock()
 	s.mu.Lock()
 	for _, g := range games {
 		if g.ID == "" {
@@ -216,11 +218,18 @@ func (s *Service) Observe(leagueKey string, games []game.Game) {
 		st := s.games[k]
 		if st == nil {
 			s.games[k] = &gameState{snap: snapshot{Status: g.Status, Score: g.Score}, seenAt: now, touched: now}
+			s.gamesDirty = true
 			continue
 		}
 		evs, corrections := detect(st.snap, g, st.corrections)
 		lastSeen := st.seenAt
-		st.snap = snapshot{Status: g.Status, Score: g.Score}
+		next := snapshot{Status: g.Status, Score: g.Score}
+		if next != st.snap || corrections != st.corrections {
+			s.gamesDirty = true
+		} else {
+			s.gamesTimes = true
+		}
+		st.snap = next
 		st.corrections, st.seenAt, st.touched = corrections, now, now
 		if len(evs) == 0 {
 			continue
@@ -235,7 +244,8 @@ func (s *Service) Observe(leagueKey string, games []game.Game) {
 			ev.Observed = now
 			s.announceLocked(ev, now)
 			for _, h := range s.hooks {
-				if s.enqueueLocked(h, ev, now) {
+				if it, ok := s.enqueueLocked(h, ev, now); ok {
+					added = append(added, journalRec{Op: opAdd, Webhook: h.rec.ID, Item: &it})
 					wake = append(wake, h)
 				}
 			}
@@ -244,15 +254,19 @@ func (s *Service) Observe(leagueKey string, games []game.Game) {
 	for k, st := range s.games {
 		if now.Sub(st.touched) > forgetGamesAfter {
 			delete(s.games, k)
+			s.gamesDirty = true
 		}
 	}
 	s.forgetAnnouncedLocked(now)
-	s.outboxDirty = true
 	s.mu.Unlock()
+	// The deliveries first: a crash between the two writes re-detects the
+	// same events (same ids) from the older games, and they are queued once.
+	s.journalLocked(added, true)
+	s.outboxMu.Unlock()
 
 	if detected {
-		if err := s.saveOutbox(); err != nil {
-			s.log.Error("writing webhook outbox", "err", err)
+		if err := s.saveGames(); err != nil {
+			s.log.Error("writing webhook games", "err", err)
 		}
 	}
 	for _, h := range wake {

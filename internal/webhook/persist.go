@@ -14,22 +14,25 @@ import (
 	"time"
 
 	"github.com/sports-data/sports-data/internal/atomicfile"
-	"github.com/sports-data/sports-data/internal/game"
 )
 
 // The persistence stage: what the files in DATA_DIR hold and how each is
 // written (see the package documentation for the files).
 
-// Files in DATA_DIR. The registrations and the outbox are rewritten whole
+// Files in DATA_DIR. The registrations and the games are rewritten whole
 // (temp file, fsync, rename, fsync of the directory), so a crash leaves
-// either the old or the new version. The delivered log is appended to with
-// an fsync per line; a crash can at most tear its last line, which loading
-// skips (that one delivery may then be repeated, as if the crash had come a
-// moment earlier). The log is compacted by the same atomic rewrite.
+// either the old or the new version. The outbox journal and the delivered
+// log are appended to (with an fsync when an event was queued, and for
+// each delivery); a crash can at most tear their last line, which loading
+// skips (that one delivery may then be repeated, as if the crash had come
+// a moment earlier). They are compacted by the same atomic rewrite.
 const (
 	registrationsFile = "webhooks.json"
-	outboxFile        = "webhook-outbox.json"
+	outboxFile        = "webhook-outbox.log"
+	gamesFile         = "webhook-games.json"
 	deliveredFile     = "webhook-delivered.log"
+	// legacyOutboxFile is the outbox of earlier versions, carried over.
+	legacyOutboxFile = "webhook-outbox.json"
 )
 
 // record is a registration as stored.
@@ -60,22 +63,6 @@ type item struct {
 	Observed  time.Time `json:"observed_at"`
 }
 
-// gameRecord is what detection remembers of a game across restarts.
-type gameRecord struct {
-	Status      game.Status `json:"status"`
-	Home        int         `json:"home"`
-	Away        int         `json:"away"`
-	Corrections int         `json:"corrections,omitempty"`
-	SeenAt      time.Time   `json:"seen_at,omitzero"`
-	Touched     time.Time   `json:"touched"`
-}
-
-type outboxDoc struct {
-	Version int                   `json:"version"`
-	Queues  map[string][]item     `json:"queues"`
-	Games   map[string]gameRecord `json:"games"`
-}
-
 type deliveredLine struct {
 	Webhook string `json:"w"`
 	Event   string `json:"e"`
@@ -93,7 +80,7 @@ func writeAtomic(path string, data []byte) error {
 // behind mid-write, whatever their age: no Service on this folder has
 // written yet.
 func removeTemps(dir string) {
-	for _, base := range []string{registrationsFile, outboxFile, deliveredFile} {
+	for _, base := range []string{registrationsFile, outboxFile, gamesFile, deliveredFile, legacyOutboxFile} {
 		matches, _ := filepath.Glob(atomicfile.TempPattern(filepath.Join(dir, base)))
 		for _, m := range matches {
 			_ = os.Remove(m)
@@ -119,33 +106,6 @@ func loadRegistrations(path string) ([]record, error) {
 		}
 	}
 	return doc.Webhooks, nil
-}
-
-// loadOutbox reads the outbox. A file that cannot be read as JSON is moved
-// aside (it is only a cache of pending work) and an empty outbox returned
-// together with the reason, for the log.
-func loadOutbox(path string, now time.Time) (outboxDoc, error) {
-	doc := outboxDoc{Queues: map[string][]item{}, Games: map[string]gameRecord{}}
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return doc, nil
-	}
-	if err != nil {
-		return doc, err
-	}
-	if err := json.Unmarshal(b, &doc); err != nil {
-		aside := fmt.Sprintf("%s.corrupt-%d", path, now.Unix())
-		_ = os.Rename(path, aside)
-		return outboxDoc{Queues: map[string][]item{}, Games: map[string]gameRecord{}},
-			fmt.Errorf("%s is not valid JSON (moved to %s): %w", path, aside, err)
-	}
-	if doc.Queues == nil {
-		doc.Queues = map[string][]item{}
-	}
-	if doc.Games == nil {
-		doc.Games = map[string]gameRecord{}
-	}
-	return doc, nil
 }
 
 // loadDelivered reads the delivered log into webhook → event id → unix
@@ -255,21 +215,28 @@ func encodeDelivered(m map[string]map[string]int64) ([]byte, int) {
 
 func gameKey(leagueKey, id string) string { return leagueKey + "|" + id }
 
-// persistNow writes registrations and outbox, logging failures.
+// persistNow writes the registrations and their counters now, logging a
+// failure.
 func (s *Service) persistNow() {
 	if err := s.saveRegistrations(); err != nil {
 		s.log.Error("writing webhook registrations", "err", err)
 	}
-	if err := s.saveOutbox(); err != nil {
-		s.log.Error("writing webhook outbox", "err", err)
-	}
 }
 
-// flush writes what changed; force writes regardless. It also expires old
-// delivered ids now and then.
+// flush writes what changed; force writes everything and compacts. Changed
+// registrations and games' scores are written at once; counters and the
+// times games were last seen, which change with every attempt and poll, at
+// most every statsInterval and gamesTimesInterval (real time: it paces
+// disk writes). It also expires old delivered ids now and then.
 func (s *Service) flush(force bool) {
+	wall := time.Now()
 	s.mu.Lock()
-	regs, outbox := s.regsDirty || force, s.outboxDirty || force
+	regs := s.regsDirty || force || (s.statsDirty && wall.Sub(s.lastStatsSave) >= statsInterval)
+	games := s.gamesDirty || force || (s.gamesTimes && wall.Sub(s.lastGamesSave) >= gamesTimesInterval)
+	pending := 0
+	for _, h := range s.hooks {
+		pending += len(h.queue)
+	}
 	prune := s.now().Sub(s.lastPrune) > pruneInterval
 	if prune {
 		s.lastPrune = s.now()
@@ -293,9 +260,17 @@ func (s *Service) flush(force bool) {
 			s.log.Error("writing webhook registrations", "err", err)
 		}
 	}
-	if outbox {
-		if err := s.saveOutbox(); err != nil {
-			s.log.Error("writing webhook outbox", "err", err)
+	if games {
+		if err := s.saveGames(); err != nil {
+			s.log.Error("writing webhook games", "err", err)
+		}
+	}
+	s.outboxMu.Lock()
+	compact := force || s.journal.broken || s.journal.lines > 2*pending+1024
+	s.outboxMu.Unlock()
+	if compact {
+		if err := s.compactOutbox(); err != nil {
+			s.log.Error("compacting webhook outbox", "err", err)
 		}
 	}
 	s.deliveredMu.Lock()
@@ -316,7 +291,8 @@ func (s *Service) saveRegistrations() error {
 	for _, h := range s.hooks {
 		doc.Webhooks = append(doc.Webhooks, h.rec)
 	}
-	s.regsDirty = false
+	regsWere, statsWere := s.regsDirty, s.statsDirty
+	s.regsDirty, s.statsDirty, s.lastStatsSave = false, false, time.Now()
 	s.mu.Unlock()
 	sort.Slice(doc.Webhooks, func(i, j int) bool {
 		a, b := doc.Webhooks[i], doc.Webhooks[j]
@@ -331,37 +307,8 @@ func (s *Service) saveRegistrations() error {
 	}
 	if err != nil {
 		s.mu.Lock()
-		s.regsDirty = true
-		s.mu.Unlock()
-	}
-	return err
-}
-
-func (s *Service) saveOutbox() error {
-	s.outboxMu.Lock()
-	defer s.outboxMu.Unlock()
-	s.mu.Lock()
-	doc := outboxDoc{Version: 1, Queues: map[string][]item{}, Games: make(map[string]gameRecord, len(s.games))}
-	for id, h := range s.hooks {
-		if len(h.queue) > 0 {
-			doc.Queues[id] = append([]item(nil), h.queue...)
-		}
-	}
-	for k, g := range s.games {
-		doc.Games[k] = gameRecord{
-			Status: g.snap.Status, Home: g.snap.Score.Home, Away: g.snap.Score.Away,
-			Corrections: g.corrections, SeenAt: g.seenAt, Touched: g.touched,
-		}
-	}
-	s.outboxDirty = false
-	s.mu.Unlock()
-	b, err := json.Marshal(doc)
-	if err == nil {
-		err = writeAtomic(s.outboxPath, b)
-	}
-	if err != nil {
-		s.mu.Lock()
-		s.outboxDirty = true
+		s.regsDirty = s.regsDirty || regsWere
+		s.statsDirty = s.statsDirty || statsWere
 		s.mu.Unlock()
 	}
 	return err
@@ -393,4 +340,56 @@ func (s *Service) compactDelivered() error {
 	}
 	s.deliveredLines = n
 	return nil
+}
+
+// saveGames writes what detection remembers of each game.
+func (s *Service) saveGames() error {
+	s.gamesMu.Lock()
+	defer s.gamesMu.Unlock()
+	s.mu.Lock()
+	doc := gamesDoc{Version: 1, Games: make(map[string]gameRecord, len(s.games))}
+	for k, g := range s.games {
+		doc.Games[k] = gameRecord{
+			Status: g.snap.Status, Home: g.snap.Score.Home, Away: g.snap.Score.Away,
+			Corrections: g.corrections, SeenAt: g.seenAt, Touched: g.touched,
+		}
+	}
+	dirtyWere, timesWere := s.gamesDirty, s.gamesTimes
+	s.gamesDirty, s.gamesTimes, s.lastGamesSave = false, false, time.Now()
+	s.mu.Unlock()
+	b, err := json.Marshal(doc)
+	if err == nil {
+		err = writeAtomic(s.gamesPath, b)
+	}
+	if err != nil {
+		s.mu.Lock()
+		s.gamesDirty = s.gamesDirty || dirtyWere
+		s.gamesTimes = s.gamesTimes || timesWere
+		s.mu.Unlock()
+	}
+	return err
+}
+
+// compactOutbox rewrites the outbox journal with what is pending.
+func (s *Service) compactOutbox() error {
+	s.outboxMu.Lock()
+	defer s.outboxMu.Unlock()
+	s.mu.Lock()
+	queues := make(map[string][]item, len(s.hooks))
+	for id, h := range s.hooks {
+		if len(h.queue) > 0 {
+			queues[id] = append([]item(nil), h.queue...)
+		}
+	}
+	s.mu.Unlock()
+	return s.journal.rewrite(queues)
+}
+
+// journalLocked appends to the outbox journal; the caller holds outboxMu.
+// A failure is logged, and the next flush rewrites the journal from the
+// queues in memory.
+func (s *Service) journalLocked(recs []journalRec, sync bool) {
+	if err := s.journal.append(recs, sync); err != nil {
+		s.log.Error("writing webhook outbox", "err", err)
+	}
 }

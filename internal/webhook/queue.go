@@ -82,21 +82,26 @@ func (s *Service) finish(h *hook, it item, o outcome) {
 			s.log.Error("recording webhook delivery", "webhook_id", id, "err", err)
 		}
 	}
+	s.outboxMu.Lock()
 	s.mu.Lock()
+	var recs []journalRec
 	if len(h.queue) > 0 && h.queue[0].EventID == it.EventID {
 		h.queue[0] = item{}
 		h.queue = h.queue[1:]
+		recs = append(recs, journalRec{Op: opDone, Webhook: id, Event: it.EventID})
 	}
-	s.outboxDirty = true
 	disable := o.disabled && !h.gone
 	if disable {
 		s.disableLocked(h)
+		recs = append(recs, journalRec{Op: opDrop, Webhook: id})
 	}
 	if o.expired && !h.gone {
 		h.rec.Stats.Expired++
-		s.regsDirty = true
+		s.statsDirty = true
 	}
 	s.mu.Unlock()
+	s.journalLocked(recs, false)
+	s.outboxMu.Unlock()
 
 	log := s.log.With("webhook_id", id, "event", it.Event, "event_id", it.EventID, "attempts", o.attempts)
 	switch {
@@ -113,11 +118,13 @@ func (s *Service) finish(h *hook, it item, o outcome) {
 	}
 }
 
+// disableLocked disables a webhook and drops its queue; the caller holds
+// outboxMu and mu, and journals the drop.
 func (s *Service) disableLocked(h *hook) {
 	h.rec.Stats.Disabled = true
 	h.rec.Stats.DisabledReason = ptr("receiver answered 410 Gone")
 	h.queue = nil
-	s.regsDirty, s.outboxDirty = true, true
+	s.regsDirty = true
 	if h.stop != nil {
 		h.stop()
 		h.stop = nil
@@ -143,32 +150,32 @@ func (h *hook) wants(ev Event) bool {
 	return false
 }
 
-func (s *Service) enqueueLocked(h *hook, ev Event, now time.Time) bool {
+func (s *Service) enqueueLocked(h *hook, ev Event, now time.Time) (item, bool) {
 	if h.inactive() || !h.wants(ev) {
-		return false
+		return item{}, false
 	}
 	if _, done := h.delivered[ev.ID]; done {
-		return false
+		return item{}, false
 	}
 	for _, it := range h.queue {
 		if it.EventID == ev.ID {
-			return false
+			return item{}, false
 		}
 	}
 	if len(h.queue) >= s.opts.QueueLimit {
 		h.rec.Stats.Dropped++
-		s.regsDirty = true
+		s.statsDirty = true
 		s.log.Warn("webhook queue full; event dropped", "webhook_id", h.rec.ID,
 			"event", ev.Type, "event_id", ev.ID, "limit", s.opts.QueueLimit, "dropped", h.rec.Stats.Dropped)
-		return false
+		return item{}, false
 	}
-	body := encode(payloadFor(ev, h.rec.ID, h.rec.Team, now))
-	h.queue = append(h.queue, item{
+	it := item{
 		EventID:   ev.ID,
 		Event:     ev.Type,
-		Body:      string(body),
+		Body:      string(encode(payloadFor(ev, h.rec.ID, h.rec.Team, now))),
 		NotBefore: now.Add(time.Duration(h.rec.DelaySeconds) * time.Second),
 		Observed:  now,
-	})
-	return true
+	}
+	h.queue = append(h.queue, it)
+	return it, true
 }

@@ -425,10 +425,12 @@ func (s *Service) List() []Registration {
 
 // Delete removes a webhook, stops its delivery and drops its queue.
 func (s *Service) Delete(id string) error {
+	s.outboxMu.Lock()
 	s.mu.Lock()
 	h := s.hooks[id]
 	if h == nil {
 		s.mu.Unlock()
+		s.outboxMu.Unlock()
 		return ErrNotFound
 	}
 	delete(s.hooks, id)
@@ -438,14 +440,13 @@ func (s *Service) Delete(id string) error {
 		h.stop()
 		h.stop = nil
 	}
-	s.regsDirty, s.outboxDirty = true, true
+	s.regsDirty = true
 	s.mu.Unlock()
+	s.journalLocked([]journalRec{{Op: opDrop, Webhook: id}}, false)
+	s.outboxMu.Unlock()
 
 	if err := s.saveRegistrations(); err != nil {
 		return fmt.Errorf("webhook: saving registrations: %w", err)
-	}
-	if err := s.saveOutbox(); err != nil {
-		s.log.Error("writing webhook outbox", "err", err)
 	}
 	s.log.Info("webhook deleted", "webhook_id", id)
 	return nil

@@ -241,10 +241,10 @@ func TestCorruptFiles(t *testing.T) {
 	assert.NoFileExists(t, tmp)
 
 	// An unreadable outbox is moved aside and the service starts.
-	require.NoError(t, os.WriteFile(filepath.Join(o.DataDir, outboxFile), []byte("{not json"), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(o.DataDir, legacyOutboxFile), []byte("{not json"), 0o600))
 	_, err = New(o)
 	require.NoError(t, err)
-	aside, _ := filepath.Glob(filepath.Join(o.DataDir, outboxFile+".corrupt-*"))
+	aside, _ := filepath.Glob(filepath.Join(o.DataDir, legacyOutboxFile+".corrupt-*"))
 	assert.Len(t, aside, 1)
 
 	// Unreadable registrations stop the start with a clear error: starting

@@ -24,9 +24,9 @@ import (
 // Options configure a Service. Zero values take the defaults in brackets.
 type Options struct {
 	// DataDir holds webhooks.json (registrations and their counters),
-	// webhook-outbox.json (pending deliveries and what detection remembers
-	// of each game) and webhook-delivered.log (event ids delivered per
-	// webhook, kept 7 days). Required.
+	// webhook-outbox.log (pending deliveries), webhook-games.json (what
+	// detection remembers of each game) and webhook-delivered.log (event
+	// ids delivered per webhook, kept 7 days). Required.
 	DataDir string
 	// Version goes into the User-Agent "sports-data/<version>" ["dev"].
 	Version string
@@ -82,6 +82,8 @@ const (
 	forgetGamesAfter   = 36 * time.Hour
 	flushInterval      = time.Second
 	pruneInterval      = 10 * time.Minute
+	statsInterval      = 30 * time.Second
+	gamesTimesInterval = time.Minute
 )
 
 // Service keeps the registrations, turns observed games into events and
@@ -89,11 +91,10 @@ const (
 // dead receiver delays nobody but itself.
 //
 // Exactly-once across restarts rests on three things in DATA_DIR:
-//   - the outbox holds every pending delivery; it is written before Observe
-//     returns whenever it detected something, and again (at most once a
-//     second, and when Run stops) as deliveries finish. Deliveries not sent
-//     when Run stops stay in it and go out after the next start.
-//   - the outbox also holds the last observed state of every game, so the
+//   - the outbox journal holds every pending delivery; a delivery is in it
+//     before Observe returns, and leaves it when it ends. Deliveries not
+//     sent when Run stops stay in it and go out after the next start.
+//   - the games file holds the last observed state of every game, so the
 //     next start diffs against what this service last saw; Seed fills in
 //     games it has no record of from the store's baseline.
 //   - the delivered log: an event id delivered to a webhook is never sent to
@@ -107,23 +108,30 @@ type Service struct {
 	client                    *http.Client
 	log                       *slog.Logger
 
-	regPath, outboxPath, deliveredPath string
+	regPath, gamesPath, deliveredPath string
 
-	mu          sync.Mutex
-	hooks       map[string]*hook
-	games       map[string]*gameState
-	running     bool
-	runCtx      context.Context
-	regsDirty   bool
-	outboxDirty bool
-	lastPrune   time.Time
-	wg          sync.WaitGroup
-	workers     atomic.Int64 // worker goroutines alive, for tests
+	mu      sync.Mutex
+	hooks   map[string]*hook
+	games   map[string]*gameState
+	running bool
+	runCtx  context.Context
+	// What changed since the last write: registrations (written at once),
+	// their counters (paced), games' states (at once) and the times games
+	// were last seen (paced).
+	regsDirty, statsDirty, gamesDirty, gamesTimes bool
+	lastStatsSave, lastGamesSave                  time.Time
+	lastPrune                                     time.Time
+	wg                                            sync.WaitGroup
+	workers                                       atomic.Int64 // worker goroutines alive, for tests
 
 	// Each file has its own writer lock; a writer takes its snapshot while
 	// holding it, so a later write never loses to an earlier one.
-	regsMu, outboxMu, deliveredMu sync.Mutex
-	deliveredLines                int // guarded by deliveredMu
+	// outboxMu also orders the queue changes with their journal lines:
+	// whoever changes a queue takes it before mu and appends before
+	// releasing it.
+	regsMu, outboxMu, gamesMu, deliveredMu sync.Mutex
+	deliveredLines                         int      // guarded by deliveredMu
+	journal                                *journal // guarded by outboxMu
 
 	announced map[string]time.Time // event ids passed to listeners; guarded by mu
 
@@ -161,7 +169,8 @@ type gameState struct {
 
 // New loads the registrations, pending deliveries and delivered ids from
 // DataDir. A registrations file that cannot be read is an error; an
-// unreadable outbox is moved aside and logged.
+// unreadable games file is moved aside and logged, and unreadable lines of
+// the outbox journal are skipped.
 func New(o Options) (*Service, error) {
 	if o.DataDir == "" {
 		return nil, errors.New("webhook: DataDir is required")
@@ -232,7 +241,8 @@ func New(o Options) (*Service, error) {
 		client:        &client,
 		log:           o.Logger,
 		regPath:       filepath.Join(o.DataDir, registrationsFile),
-		outboxPath:    filepath.Join(o.DataDir, outboxFile),
+		gamesPath:     filepath.Join(o.DataDir, gamesFile),
+		journal:       &journal{path: filepath.Join(o.DataDir, outboxFile)},
 		deliveredPath: filepath.Join(o.DataDir, deliveredFile),
 		hooks:         map[string]*hook{},
 		games:         map[string]*gameState{},
@@ -241,6 +251,7 @@ func New(o Options) (*Service, error) {
 	}
 	now := s.now()
 	s.lastPrune = now
+	s.lastStatsSave, s.lastGamesSave = time.Now(), time.Now()
 
 	recs, err := loadRegistrations(s.regPath)
 	if err != nil {
@@ -266,11 +277,28 @@ func New(o Options) (*Service, error) {
 		}
 	}
 
-	doc, err := loadOutbox(s.outboxPath, now)
+	queues, found, err := loadJournal(s.journal.path)
 	if err != nil {
-		s.log.Warn("webhook outbox unreadable; pending deliveries lost", "err", err)
+		s.log.Warn("webhook outbox partly unreadable; some pending deliveries lost", "err", err)
 	}
-	for id, items := range doc.Queues {
+	games, err := loadGames(s.gamesPath, now)
+	if err != nil {
+		s.log.Warn("webhook games unreadable; detection starts from the stored baseline", "err", err)
+	}
+	legacyPath := filepath.Join(o.DataDir, legacyOutboxFile)
+	legacy, migrate, err := loadLegacyOutbox(legacyPath, now)
+	if err != nil {
+		s.log.Warn("webhook outbox of an earlier version unreadable; its pending deliveries lost", "err", err)
+	}
+	if migrate {
+		if !found {
+			queues = legacy.Queues
+		}
+		if len(games) == 0 && legacy.Games != nil {
+			games = legacy.Games
+		}
+	}
+	for id, items := range queues {
 		h := s.hooks[id]
 		if h == nil || h.inactive() {
 			continue
@@ -282,7 +310,7 @@ func New(o Options) (*Service, error) {
 			h.queue = append(h.queue, it)
 		}
 	}
-	for k, g := range doc.Games {
+	for k, g := range games {
 		s.games[k] = &gameState{
 			snap:        snapshot{Status: g.Status, Score: game.Score{Home: g.Home, Away: g.Away}},
 			corrections: g.Corrections,
@@ -290,9 +318,22 @@ func New(o Options) (*Service, error) {
 			touched:     g.Touched,
 		}
 	}
-	// Rewriting the log now drops expired ids and ids of deleted webhooks.
+	// Rewriting the logs now drops expired ids, finished deliveries and
+	// ids of deleted webhooks.
 	if err := s.compactDelivered(); err != nil {
 		return nil, fmt.Errorf("webhook: compacting %s: %w", s.deliveredPath, err)
+	}
+	if err := s.compactOutbox(); err != nil {
+		return nil, fmt.Errorf("webhook: compacting %s: %w", s.journal.path, err)
+	}
+	if migrate {
+		if err := s.saveGames(); err != nil {
+			return nil, fmt.Errorf("webhook: %w", err)
+		}
+		if err := os.Remove(legacyPath); err != nil {
+			return nil, fmt.Errorf("webhook: %w", err)
+		}
+		s.log.Info("webhook outbox carried over to the journal", "from", legacyOutboxFile, "to", outboxFile)
 	}
 	pending := 0
 	for _, h := range s.hooks {
