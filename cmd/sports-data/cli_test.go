@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -157,4 +158,22 @@ func TestDemoDataIsIgnoredByGit(t *testing.T) {
 	}
 	require.NoError(t, err, string(out))
 	assert.Equal(t, "data-demo/sports-data.db\ndata/sports-data.db\n", string(out))
+}
+
+// Started while ESPN is unreachable and with no cached team list, the
+// service cannot know any team: a lookup answers 503 saying why, not 404
+// "no team matches".
+func TestTeamLookupBeforeAnyTeamListIs503(t *testing.T) {
+	s := startService(t, "http://127.0.0.1:1", nil)
+	for _, path := range []string{
+		"/api/v1/ha/game-status/Chiefs",
+		"/api/v1/ha/game-status/nhl-bos",
+		"/api/v1/games/history?team=KC",
+	} {
+		var body struct {
+			Detail string `json:"detail"`
+		}
+		require.Equal(t, http.StatusServiceUnavailable, s.get(path, &body), path)
+		assert.Contains(t, body.Detail, "team list has not been loaded", path)
+	}
 }

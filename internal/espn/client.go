@@ -286,7 +286,9 @@ func fetchRetry[T any](c *Client, ctx context.Context, l league.League, path str
 			return zero, err
 		}
 		wait := c.backoff(attempt, err)
-		c.log.Warn("espn request failed; retrying", "league", l.Key, "url", u,
+		// Each retry is detail: the poller reports an outage once per
+		// league, when it starts and when it ends.
+		c.log.Debug("espn request failed; retrying", "league", l.Key, "url", u,
 			"attempt", attempt+1, "wait", wait, "err", err)
 		if serr := c.sleep(ctx, wait); serr != nil {
 			return zero, fmt.Errorf("espn: GET %s: %w (last error: %v)", u, serr, err)

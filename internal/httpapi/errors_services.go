@@ -6,6 +6,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/history"
 	"github.com/sports-data/sports-data/internal/store"
+	"github.com/sports-data/sports-data/internal/teams"
 	"github.com/sports-data/sports-data/internal/webhook"
 )
 
@@ -13,7 +14,10 @@ import (
 func (s *Server) mapServiceError(err error) (*apiError, bool) {
 	var hv *history.InvalidError
 	var wv *webhook.ValidationError
+	var nl *teams.NotLoadedError
 	switch {
+	case errors.As(err, &nl):
+		return &apiError{status: http.StatusServiceUnavailable, msg: nl.Error()}, true
 	case errors.As(err, &hv):
 		return &apiError{status: http.StatusBadRequest, msg: hv.Message}, true
 	case errors.Is(err, history.ErrNotFound):

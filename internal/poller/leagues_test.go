@@ -75,7 +75,7 @@ func TestESPNRequestsAllLeaguesBusy(t *testing.T) {
 	before := 0
 	for _, l := range leagues {
 		now = start
-		require.True(t, p.refreshTeams(ctx, l), l.Key)
+		require.NoError(t, p.refreshTeams(ctx, l), l.Key)
 		games := map[string]game.Game{}
 		var upcomingAt time.Time
 		for first := true; now.Before(start.Add(span)); first = false {

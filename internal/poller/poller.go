@@ -7,12 +7,14 @@ package poller
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/retry"
 	"github.com/sports-data/sports-data/internal/state"
 	"github.com/sports-data/sports-data/internal/tz"
 )
@@ -46,8 +48,11 @@ type Options struct {
 	Horizon       time.Duration // [7 days]
 	TeamsEvery    time.Duration // [24h]
 	FetchTimeout  time.Duration // [45s] bound of one poll's ESPN calls
-	Now           func() time.Time
-	Logger        *slog.Logger
+	// RetryBase is the first pause after a failed poll [1s, at most
+	// LiveInterval]; it doubles with each failure up to LiveInterval.
+	RetryBase time.Duration
+	Now       func() time.Time
+	Logger    *slog.Logger
 	// OnPoll, when set, is called after every poll attempt (metrics).
 	OnPoll func(leagueKey string, lag time.Duration, err error)
 }
@@ -74,6 +79,10 @@ func (o *Options) defaults() {
 	if o.FetchTimeout <= 0 {
 		o.FetchTimeout = 45 * time.Second
 	}
+	if o.RetryBase <= 0 {
+		o.RetryBase = time.Second
+	}
+	o.RetryBase = min(o.RetryBase, o.LiveInterval)
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -181,12 +190,15 @@ func (p *Poller) Status() []LeagueStatus {
 // current cadence.
 func (p *Poller) loop(ctx context.Context, l league.League) {
 	games := map[string]game.Game{}
-	var upcomingAt, teamsAt time.Time
+	var upcomingAt, teamsAt, downSince time.Time
 	first := true
 	for {
 		now := p.o.Now()
-		if now.Sub(teamsAt) >= p.o.TeamsEvery || teamsAt.IsZero() {
-			if p.refreshTeams(ctx, l) {
+		var teamsErr error
+		// A league without any team yet asks for the list at every poll:
+		// team lookups fail until it is there.
+		if now.Sub(teamsAt) >= p.o.TeamsEvery || teamsAt.IsZero() || p.noTeams(l) {
+			if teamsErr = p.refreshTeams(ctx, l); teamsErr == nil {
 				teamsAt = now
 			} else {
 				// Try again in an hour rather than at every poll.
@@ -205,23 +217,25 @@ func (p *Poller) loop(ctx context.Context, l league.League) {
 		st.live = live
 		st.LastAttempt = now
 		st.Polls++
-		st.IntervalSeconds = interval.Seconds()
-		st.Games = len(games)
 		if err != nil {
 			st.LastError = err.Error()
 			st.ConsecutiveFailures++
+			// ESPN unreachable: try again within the live cadence, not
+			// after the idle interval, so that its return is seen soon.
+			interval = min(interval, p.retryWait(st.ConsecutiveFailures))
 		} else {
 			st.LastSuccess = now
 			st.ConsecutiveFailures = 0
 			st.LastError = ""
 		}
+		failures := st.ConsecutiveFailures
+		st.IntervalSeconds = interval.Seconds()
+		st.Games = len(games)
 		p.mu.Unlock()
 		if p.o.OnPoll != nil {
 			p.o.OnPoll(l.Key, p.o.Now().Sub(now), err)
 		}
-		if err != nil {
-			p.o.Logger.Warn("poll failed; serving the last good data", "league", l.Key, "err", err)
-		}
+		downSince = p.report(l, err, teamsErr, failures, downSince, now)
 		t := time.NewTimer(interval)
 		select {
 		case <-ctx.Done():
@@ -234,21 +248,56 @@ func (p *Poller) loop(ctx context.Context, l league.League) {
 	}
 }
 
-func (p *Poller) refreshTeams(ctx context.Context, l league.League) bool {
+// report logs a poll's outcome: one warning when a league's polls start
+// failing, one line when they succeed again, and the failures in between
+// at debug level only, so that an outage of hours is two lines. It
+// returns when the current outage began (zero when there is none).
+func (p *Poller) report(l league.League, err, teamsErr error, failures int, downSince, now time.Time) time.Time {
+	switch {
+	case err != nil && failures == 1:
+		p.o.Logger.Warn("ESPN polls failing; serving the last good data and retrying within the live interval",
+			"league", l.Key, "err", err)
+		return now
+	case err != nil:
+		p.o.Logger.Debug("poll failed", "league", l.Key, "failures", failures, "err", err)
+		return downSince
+	}
+	if !downSince.IsZero() {
+		p.o.Logger.Info("ESPN polls succeed again", "league", l.Key, "down_for", now.Sub(downSince).Round(time.Second))
+	}
+	if teamsErr != nil {
+		p.o.Logger.Warn("team list refresh failed; keeping the cached teams", "league", l.Key, "err", teamsErr)
+	}
+	return time.Time{}
+}
+
+// retryWait is the pause after the failures-th failed poll in a row:
+// exponential backoff with jitter from RetryBase up to LiveInterval,
+// never less than half of RetryBase.
+func (p *Poller) retryWait(failures int) time.Duration {
+	b := retry.Backoff{Base: p.o.RetryBase, Max: p.o.LiveInterval}
+	return max(b.Delay(failures-1), p.o.RetryBase/2)
+}
+
+// noTeams reports whether the directory holds no team of the league.
+func (p *Poller) noTeams(l league.League) bool {
+	return p.dir != nil && len(p.dir.Teams(l.Key)) == 0
+}
+
+// refreshTeams replaces the league's team list with ESPN's; on failure
+// the cached teams stay and the error is returned for the caller to report.
+func (p *Poller) refreshTeams(ctx context.Context, l league.League) error {
 	if p.dir == nil {
-		return true
+		return nil
 	}
 	fctx, cancel := context.WithTimeout(ctx, p.o.FetchTimeout)
 	defer cancel()
 	teams, err := p.f.Teams(fctx, l)
-	if err == nil && len(teams) == 0 {
-		return false
-	}
 	if err != nil {
-		if ctx.Err() == nil {
-			p.o.Logger.Warn("team list refresh failed; keeping the cached teams", "league", l.Key, "err", err)
-		}
-		return false
+		return err
+	}
+	if len(teams) == 0 {
+		return errors.New("ESPN listed no teams")
 	}
 	if err := p.dir.Set(l, teams); err != nil {
 		p.o.Logger.Warn("team cache not written", "league", l.Key, "err", err)
@@ -256,7 +305,7 @@ func (p *Poller) refreshTeams(ctx context.Context, l league.League) bool {
 	p.mu.Lock()
 	p.status[l.Key].TeamsLoadedAt = p.o.Now()
 	p.mu.Unlock()
-	return true
+	return nil
 }
 
 // poll fetches what is due, merges it into games, publishes and notifies.

@@ -74,6 +74,20 @@ func (e *NotFoundError) Error() string {
 
 func (e *NotFoundError) Unwrap() error { return e.Reason }
 
+// NotLoadedError is returned instead of a NotFoundError when no team fits
+// and a league searched has no team list yet (ESPN has not answered since
+// the service started and no cached list was on disk): the team may well
+// exist, so the answer is "not now" rather than "no such team".
+type NotLoadedError struct {
+	Input   string
+	Leagues []string // names of the leagues without teams, "NHL"
+}
+
+func (e *NotLoadedError) Error() string {
+	return fmt.Sprintf("cannot look up %q yet: the %s team list has not been loaded from ESPN since the service started; try again shortly",
+		e.Input, strings.Join(e.Leagues, " and "))
+}
+
 // teamKeys are a team's names in normalised form.
 type teamKeys struct {
 	abbr      string
@@ -149,7 +163,8 @@ func (r ref) match() Match { return Match{League: r.lt.league, Team: r.lt.teams[
 // narrows the search. Nothing at all gives a *NotFoundError with close
 // suggestions. A league that is unknown or not enabled gives a
 // *NotFoundError wrapping ErrLeagueNotEnabled, so callers that only know
-// NotFoundError still answer 404.
+// NotFoundError still answer 404. Nothing found while a league searched
+// has no teams yet gives a *NotLoadedError instead.
 func (d *Directory) Resolve(input, leagueKey string) (Match, error) {
 	in := strings.TrimSpace(input)
 	if len(in) > MaxInputLen {
@@ -163,6 +178,45 @@ func (d *Directory) Resolve(input, leagueKey string) (Match, error) {
 	if err != nil {
 		return Match{}, &NotFoundError{Input: in, Reason: err}
 	}
+	m, err := d.resolve(s, scope, in)
+	var nf *NotFoundError
+	if errors.As(err, &nf) && nf.Reason == nil {
+		if missing := d.unloaded(s, leagueKey, in); len(missing) > 0 {
+			return Match{}, &NotLoadedError{Input: in, Leagues: missing}
+		}
+	}
+	return m, err
+}
+
+// unloaded names the enabled leagues a lookup of input searches that have
+// no team at all: leagueKey's, the prefix's of a prefixed id, or every
+// enabled league.
+func (d *Directory) unloaded(s *snapshot, leagueKey, input string) []string {
+	keys := []string{strings.ToLower(strings.TrimSpace(leagueKey))}
+	if i := strings.IndexByte(input, '-'); i > 0 {
+		if l, ok := league.Lookup(input[:i]); ok {
+			keys = []string{l.Key}
+		}
+	}
+	if keys[0] == "" {
+		keys = keys[:0]
+		for k := range d.enabled {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+	}
+	var out []string
+	for _, k := range keys {
+		l, ok := d.enabled[k]
+		if lt := s.leagues[k]; ok && (lt == nil || len(lt.teams) == 0) {
+			out = append(out, l.Name)
+		}
+	}
+	return out
+}
+
+// resolve is Resolve within scope, for trimmed input of a valid length.
+func (d *Directory) resolve(s *snapshot, scope []*leagueTeams, in string) (Match, error) {
 
 	// A prefixed id names its league; it must agree with leagueKey.
 	if i := strings.IndexByte(in, '-'); i > 0 {
@@ -224,11 +278,12 @@ func (d *Directory) resolvePrefixed(s *snapshot, scope []*leagueTeams, in string
 			inScope = true
 		}
 	}
-	if !inScope {
-		// leagueKey named another league than the prefix.
+	lt := s.leagues[l.Key]
+	if !inScope || lt == nil {
+		// leagueKey named another league than the prefix, or the
+		// prefix's league has no teams yet.
 		return Match{}, &NotFoundError{Input: in, Suggestions: suggest(scope, normalize(abbr))}
 	}
-	lt := s.leagues[l.Key]
 	if i, ok := lt.byAbbr[strings.ToLower(strings.TrimSpace(abbr))]; ok {
 		return Match{League: lt.league, Team: lt.teams[i]}, nil
 	}
