@@ -53,7 +53,9 @@ func TestAnOutageIsRetriedWithinTheLiveCadenceAndLoggedOnce(t *testing.T) {
 	srv := espntest.NewServer(t)
 	var down atomic.Bool
 	down.Store(true)
-	fail := func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "unavailable", http.StatusServiceUnavailable) }
+	fail := func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "unavailable", http.StatusServiceUnavailable)
+	}
 	// An NFL week with no game on: the poller would idle.
 	srv.Handle("/football/nfl/scoreboard", func(w http.ResponseWriter, r *http.Request) {
 		if down.Load() {
