@@ -15,7 +15,7 @@ require (
 	go.yaml.in/yaml/v3 v3.0.5
 	golang.org/x/net v0.59.0
 	golang.org/x/time v0.16.0
-	google.golang.org/grpc v1.82.0
+	google.golang.org/grpc v1.82.1
 	modernc.org/sqlite v1.62.0
 )
 

@@ -171,6 +171,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 			CORSOrigins:          cfg.CORSOrigins,
 			HistoryRatePerMinute: cfg.HistoryRatePerMinute,
 			PollIdleInterval:     cfg.PollIdleInterval,
+			TrustedProxies:       cfg.TrustedProxies,
 		},
 		Version:   version,
 		Logger:    logger,

@@ -172,6 +172,25 @@ func TestBadQueryValuesAre400(t *testing.T) {
 	}
 }
 
+// TestOversizedHeadersAre431: the server reads at most 64 KiB of request
+// line and headers (Go's default is 1 MiB).
+func TestOversizedHeadersAre431(t *testing.T) {
+	s := startService(t, newESPN(t).URL, nil)
+	req, err := http.NewRequest(http.MethodGet, s.base+"/health", nil)
+	require.NoError(t, err)
+	req.Header.Set("X-Padding", strings.Repeat("a", 80<<10))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusRequestHeaderFieldsTooLarge, resp.StatusCode)
+
+	req.Header.Set("X-Padding", strings.Repeat("a", 32<<10))
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "headers under the bound pass")
+}
+
 // shiftCapture rewrites every event date of a capture so that its first
 // game starts at first; the result is derived from the real capture.
 func shiftCapture(t *testing.T, rel string, first time.Time) []byte {

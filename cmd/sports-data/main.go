@@ -24,6 +24,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/config"
 	"github.com/sports-data/sports-data/internal/demo"
+	"github.com/sports-data/sports-data/internal/httpapi"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -156,6 +157,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 	srv := &http.Server{
 		Handler:           app.handler,
 		ReadHeaderTimeout: 5 * time.Second,
+		MaxHeaderBytes:    httpapi.MaxHeaderBytes,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       2 * time.Minute,

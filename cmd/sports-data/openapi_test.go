@@ -624,7 +624,7 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 		post("/api/v1/ha/webhooks/game-start", map[string]any{"url": ok.URL, "secret": "short"}, 422)
 		post("/api/v1/ha/webhooks/register", map[string]any{"url": ok.URL, "secret": secret, "team": "Jets"}, 409)
 		post("/api/v1/webhooks/register", map[string]any{"url": ok.URL, "secret": secret, "team": "zzzzzz"}, 404)
-		post("/api/v1/ha/webhooks/register", `{"url":"`+ok.URL+`","secret":"`+strings.Repeat("s", 70<<10)+`"}`, 422)
+		post("/api/v1/ha/webhooks/register", `{"url":"`+ok.URL+`","secret":"`+strings.Repeat("s", 70<<10)+`"}`, 413)
 		post("/api/v1/ha/webhooks/no-such-id/test", nil, 404)
 
 		del := func(path string, want int) {
@@ -771,8 +771,12 @@ func TestOpenAPIErrorsWithoutStoreAndWithAPIKey(t *testing.T) {
 		c.check(t, s.base, http.MethodDelete, "/api/v1/webhooks/"+reg.ID, nil, http.Header{"X-Api-Key": {key}}, 204)
 		c.check(t, s.base, http.MethodPost, "/api/v1/user/teams", map[string]any{"nfl_teams": []string{"wsh"}},
 			http.Header{"X-Api-Key": {key}}, 200)
-		// Reading needs no key.
-		get("/api/v1/ha/webhooks", 200)
+		// The webhook lists need the key (their URLs are secrets); other
+		// reads do not.
+		get("/api/v1/ha/webhooks", 401)
+		get("/api/v1/webhooks/list", 401)
+		c.check(t, s.base, http.MethodGet, "/api/v1/ha/webhooks", nil, http.Header{"X-Api-Key": {key}}, 200)
+		c.check(t, s.base, http.MethodGet, "/api/v1/webhooks/list", nil, http.Header{"Authorization": {"Bearer " + key}}, 200)
 		get("/api/v1/user/teams", 200)
 		rcv.check(t)
 		assert.Equal(t, 1, rcv.testEvents())

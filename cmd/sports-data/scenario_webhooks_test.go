@@ -319,7 +319,7 @@ func TestScenarioWebhooksEndToEnd(t *testing.T) {
 		Webhooks []map[string]any `json:"webhooks"`
 		Count    int              `json:"count"`
 	}
-	require.Equal(t, http.StatusOK, s.get("/api/v1/ha/webhooks", &list))
+	require.Equal(t, http.StatusOK, s.do(http.MethodGet, "/api/v1/ha/webhooks", nil, bearer, &list))
 	require.Equal(t, 4, list.Count)
 	for _, reg := range list.Webhooks {
 		assert.Equal(t, "***", reg["secret"])
@@ -338,7 +338,7 @@ func TestScenarioWebhooksEndToEnd(t *testing.T) {
 	var old struct {
 		Count int `json:"count"`
 	}
-	require.Equal(t, http.StatusOK, s.get("/api/v1/webhooks/list", &old))
+	require.Equal(t, http.StatusOK, s.do(http.MethodGet, "/api/v1/webhooks/list", nil, bearer, &old))
 	assert.Equal(t, 4, old.Count)
 
 	// A test event, signed like the others.
@@ -369,11 +369,11 @@ func TestScenarioWebhooksEndToEnd(t *testing.T) {
 	assert.NotEmpty(t, gone["detail"])
 	require.Equal(t, http.StatusNotFound, s.do(http.MethodDelete, "/api/v1/webhooks/"+r3.ID, nil, bearer, nil))
 	require.Equal(t, http.StatusNoContent, s.do(http.MethodDelete, "/api/v1/webhooks/"+r4.ID, nil, http.Header{"X-API-Key": {key}}, nil))
-	require.Equal(t, http.StatusOK, s.get("/api/v1/ha/webhooks", &list))
+	require.Equal(t, http.StatusOK, s.do(http.MethodGet, "/api/v1/ha/webhooks", nil, bearer, &list))
 	assert.Equal(t, 2, list.Count)
 
 	// Registrations survive a restart; deleted ones stay deleted.
 	s.restart()
-	require.Equal(t, http.StatusOK, s.get("/api/v1/ha/webhooks", &list))
+	require.Equal(t, http.StatusOK, s.do(http.MethodGet, "/api/v1/ha/webhooks", nil, bearer, &list))
 	assert.Equal(t, 2, list.Count)
 }

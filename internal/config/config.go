@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/netip"
 	"net/url"
 	"os"
 	"reflect"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/redact"
 )
 
 // Config is every setting the service reads. Field tags name the variables;
@@ -31,6 +33,8 @@ type Config struct {
 	LogLevel       string  `env:"LOG_LEVEL" default:"info"`
 	APIKey         string  `env:"API_KEY"`
 	CORSOriginsRaw string  `env:"CORS_ORIGINS" default:"http://localhost:3000,http://localhost"`
+	// Peers whose X-Forwarded-For / X-Real-IP name the client.
+	TrustedProxiesRaw string `env:"TRUSTED_PROXIES" default:"127.0.0.0/8,::1/128"`
 
 	PollLiveInterval time.Duration `env:"POLL_LIVE_INTERVAL" default:"15s"`
 	PollIdleInterval time.Duration `env:"POLL_IDLE_INTERVAL" default:"5m"`
@@ -65,10 +69,11 @@ type Config struct {
 	MQTTTeamsRaw        string `env:"MQTT_TEAMS"`
 
 	// Derived by Load; not read from the environment.
-	Leagues     []league.League
-	CORSOrigins []string
-	StoreKind   string // "sqlite", "influxdb" or "none"
-	MQTTTeams   []string
+	Leagues        []league.League
+	CORSOrigins    []string
+	TrustedProxies []netip.Prefix
+	StoreKind      string // "sqlite", "influxdb" or "none"
+	MQTTTeams      []string
 }
 
 // DefaultESPNMaxRPS paces requests to ESPN's own hosts when ESPN_MAX_RPS
@@ -213,7 +218,7 @@ func (c *Config) derive() error {
 	}
 	c.Leagues = ls
 	if u, err := url.Parse(c.ESPNBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("ESPN_BASE_URL: %q is not an http(s) URL", c.ESPNBaseURL)
+		return fmt.Errorf("ESPN_BASE_URL: %q is not an http(s) URL", redact.Password(c.ESPNBaseURL))
 	}
 	c.ESPNBaseURL = strings.TrimRight(c.ESPNBaseURL, "/")
 	if c.ESPNBaseURL == strings.TrimRight(DefaultESPNBaseURL, "/") {
@@ -264,7 +269,7 @@ func (c *Config) derive() error {
 	if c.StoreKind == StoreInfluxDB {
 		u, err := url.Parse(c.InfluxURL)
 		if c.InfluxURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("INFLUXDB_URL: %q is not an http(s) URL (required when STORE=influxdb)", c.InfluxURL)
+			return fmt.Errorf("INFLUXDB_URL: %q is not an http(s) URL (required when STORE=influxdb)", redact.Password(c.InfluxURL))
 		}
 	}
 	if c.InfluxToken == "" && c.InfluxTokenFile != "" {
@@ -312,9 +317,29 @@ func (c *Config) derive() error {
 	}
 	c.CORSOrigins = nil
 	for _, o := range strings.Split(c.CORSOriginsRaw, ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			c.CORSOrigins = append(c.CORSOrigins, o)
+		if o = strings.TrimSuffix(strings.TrimSpace(o), "/"); o == "" {
+			continue
 		}
+		if u, err := url.Parse(o); o != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") ||
+			u.Host == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "") {
+			return fmt.Errorf("CORS_ORIGINS: %q is not an origin (allowed: * or scheme://host[:port], comma-separated)", o)
+		}
+		c.CORSOrigins = append(c.CORSOrigins, o)
+	}
+	c.TrustedProxies = nil
+	for _, p := range strings.Split(c.TrustedProxiesRaw, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		pfx, err := netip.ParsePrefix(p)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				return fmt.Errorf("TRUSTED_PROXIES: %q is not an address or a network such as 10.0.0.0/8", p)
+			}
+			pfx = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, pfx.Masked())
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"net/netip"
 	"os"
 	"strings"
 	"testing"
@@ -78,6 +79,11 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{[]string{"ESPN_BASE_URL", "ftp://x"}, "ESPN_BASE_URL"},
 		{[]string{"HA_UPCOMING_WINDOW", "-1h"}, "HA_UPCOMING_WINDOW"},
 		{[]string{"HISTORY_RATE_LIMIT_PER_MINUTE", "0"}, "HISTORY_RATE_LIMIT_PER_MINUTE"},
+		{[]string{"CORS_ORIGINS", "http://localhost:3000/app"}, "CORS_ORIGINS"},
+		{[]string{"CORS_ORIGINS", "localhost"}, "CORS_ORIGINS"},
+		{[]string{"CORS_ORIGINS", "null"}, "CORS_ORIGINS"},
+		{[]string{"TRUSTED_PROXIES", "10.0.0.0/33"}, "TRUSTED_PROXIES"},
+		{[]string{"TRUSTED_PROXIES", "proxy.lan"}, "TRUSTED_PROXIES"},
 		{[]string{"ESPN_MAX_RPS", "fast"}, "ESPN_MAX_RPS"},
 		{[]string{"ESPN_MAX_RPS", "-1"}, "ESPN_MAX_RPS"},
 		{[]string{"ESPN_MAX_RPS", "NaN"}, "ESPN_MAX_RPS"},
@@ -111,6 +117,32 @@ func TestESPNMaxRPS(t *testing.T) {
 	c, err = Load(env("ESPN_BASE_URL", "http://127.0.0.1:9999/sports", "ESPN_MAX_RPS", "20"))
 	require.NoError(t, err)
 	assert.Equal(t, 20.0, c.ESPNMaxRPS)
+}
+
+// TestURLErrorsHideThePassword: a rejected URL is quoted back without
+// its password.
+func TestURLErrorsHideThePassword(t *testing.T) {
+	for _, e := range [][]string{
+		{"ESPN_BASE_URL", "ftp://reader:s3cret-pw@proxy/sports"},
+		{"STORE", "influxdb", "INFLUXDB_URL", "ftp://admin:s3cret-pw@influx:8086"},
+	} {
+		_, err := Load(env(e...))
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "s3cret-pw")
+		assert.Contains(t, err.Error(), ":***@")
+	}
+}
+
+func TestTrustedProxiesAndOrigins(t *testing.T) {
+	c, err := Load(env())
+	require.NoError(t, err)
+	assert.Equal(t, []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}, c.TrustedProxies, "loopback by default")
+	c, err = Load(env("TRUSTED_PROXIES", " 192.168.1.10, 10.0.0.0/8 ,fd00::1", "CORS_ORIGINS", "https://ha.lan:8123/, *"))
+	require.NoError(t, err)
+	assert.Equal(t, []netip.Prefix{
+		netip.MustParsePrefix("192.168.1.10/32"), netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("fd00::1/128"),
+	}, c.TrustedProxies)
+	assert.Equal(t, []string{"https://ha.lan:8123", "*"}, c.CORSOrigins)
 }
 
 func TestLeaguesAreParsedInOrderWithoutDuplicates(t *testing.T) {

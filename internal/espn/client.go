@@ -78,6 +78,7 @@ type Options struct {
 // Client fetches and parses ESPN answers. It is safe for concurrent use.
 type Client struct {
 	base        string
+	user        *url.Userinfo // credentials of the base URL, kept out of every shown URL
 	hc          *http.Client
 	ua          string
 	maxRetries  int
@@ -105,6 +106,12 @@ func NewClient(baseURL string, o Options) *Client {
 		limits:      o.Limits,
 		now:         o.Now,
 		sleep:       retry.Sleep,
+	}
+	// Credentials in the base URL (a proxy's) are sent with each request
+	// but kept out of the URLs that errors and logs show.
+	if bu, err := url.Parse(c.base); err == nil && bu.User != nil {
+		c.user, bu.User = bu.User, nil
+		c.base = bu.String()
 	}
 	if c.hc == nil {
 		c.hc = &http.Client{Timeout: defaultTimeout}
@@ -321,6 +328,7 @@ func (c *Client) once(ctx context.Context, u string) ([]byte, error) {
 	if err := c.limits.Wait(ctx, req.URL.Host); err != nil {
 		return nil, fmt.Errorf("espn: waiting for the request budget: %w", err)
 	}
+	req.URL.User = c.user
 	req.Header.Set("User-Agent", c.ua)
 	req.Header.Set("Accept", "application/json")
 	start := time.Now()

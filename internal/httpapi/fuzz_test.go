@@ -43,6 +43,9 @@ func FuzzRoutes(f *testing.F) {
 			return // not a request a client could send
 		}
 		req.RemoteAddr = "203.0.113.7:1"
+		if method == "POST" {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		if rec.Code >= 500 && rec.Code != http.StatusServiceUnavailable {

@@ -3,8 +3,6 @@ package httpapi
 import (
 	"net/http"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/sports-data/sports-data/internal/ha"
 	"github.com/sports-data/sports-data/internal/teamtracker"
 )
@@ -49,7 +47,12 @@ func (s *Server) handleGameStatus(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out, err := s.d.HA.GameStatus(chi.URLParam(r, "team"), lk)
+	team, err := pathParam(r, "team")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out, err := s.d.HA.GameStatus(team, lk)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -63,7 +66,12 @@ func (s *Server) handleGameContext(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out, err := s.d.HA.GameContext(chi.URLParam(r, "team"), lk)
+	team, err := pathParam(r, "team")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out, err := s.d.HA.GameContext(team, lk)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/sports-data/sports-data/internal/history"
 )
 
@@ -51,8 +49,8 @@ func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	id := chi.URLParam(r, "game_id")
-	if !validGameID(id) {
+	id, err := pathParam(r, "game_id")
+	if err != nil || !validGameID(id) {
 		s.fail(w, r, badRequest("game_id must be ESPN's numeric game id"))
 		return
 	}
@@ -79,7 +77,12 @@ func (s *Server) handleSchedule(w http.ResponseWriter, r *http.Request) {
 		}
 		season = n
 	}
-	res, err := s.d.History.Schedule(r.Context(), chi.URLParam(r, "team"), lk, season)
+	team, err := pathParam(r, "team")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.d.History.Schedule(r.Context(), team, lk, season)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -272,24 +273,19 @@ func unprocessable(format string, args ...any) error {
 	return &apiError{status: http.StatusUnprocessableEntity, msg: fmt.Sprintf(format, args...)}
 }
 
-// maxBody bounds every request body; registrations and team lists are tiny.
-const maxBody = 64 << 10
-
 // decodeBody reads one JSON value. Malformed JSON is 422 like the earlier
 // FastAPI service answered; an oversized body is 413.
 func decodeBody(r *http.Request, v any) error {
-	body := http.MaxBytesReader(nil, r.Body, maxBody)
-	dec := json.NewDecoder(body)
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
-		switch {
-		case errors.As(err, &mbe):
-			return &apiError{status: http.StatusRequestEntityTooLarge, msg: "request body is larger than 64 KiB"}
-		case errors.Is(err, io.EOF):
+		if errors.Is(err, io.EOF) {
 			return unprocessable("request body is empty; a JSON object is expected")
-		default:
-			return unprocessable("request body is not valid JSON: %s", jsonProblem(err))
 		}
+		return unprocessable("request body is not valid JSON: %s", jsonProblem(err))
 	}
 	if dec.More() {
 		return unprocessable("request body has data after the JSON object")

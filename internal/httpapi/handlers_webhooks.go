@@ -1,10 +1,9 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"net/http"
-
-	"github.com/go-chi/chi/v5"
 
 	"github.com/sports-data/sports-data/internal/webhook"
 )
@@ -18,8 +17,18 @@ type WebhookService interface {
 	Test(ctx context.Context, id string) (webhook.TestResult, error)
 }
 
+// decodeRegistration reads a registration body: 413 when too large, the
+// webhook package's checks otherwise.
+func decodeRegistration(r *http.Request) (webhook.RegisterRequest, error) {
+	b, err := readBody(r)
+	if err != nil {
+		return webhook.RegisterRequest{}, err
+	}
+	return webhook.DecodeRegisterRequest(bytes.NewReader(b))
+}
+
 func (s *Server) handleRegisterWebhook(w http.ResponseWriter, r *http.Request) {
-	req, err := webhook.DecodeRegisterRequest(r.Body)
+	req, err := decodeRegistration(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -36,7 +45,7 @@ func (s *Server) handleRegisterWebhook(w http.ResponseWriter, r *http.Request) {
 // score-update): the same body without events.
 func (s *Server) registerFor(event string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		req, err := webhook.DecodeRegisterRequest(r.Body)
+		req, err := decodeRegistration(r)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -59,7 +68,11 @@ func (s *Server) handleListWebhooks(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDeleteWebhook(w http.ResponseWriter, r *http.Request) {
-	if err := s.d.Webhooks.Delete(chi.URLParam(r, "id")); err != nil {
+	id, err := pathParam(r, "id")
+	if err == nil {
+		err = s.d.Webhooks.Delete(id)
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -67,7 +80,12 @@ func (s *Server) handleDeleteWebhook(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleTestWebhook(w http.ResponseWriter, r *http.Request) {
-	res, err := s.d.Webhooks.Test(r.Context(), chi.URLParam(r, "id"))
+	id, err := pathParam(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.d.Webhooks.Test(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return

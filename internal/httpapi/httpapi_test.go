@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strconv"
 	"testing"
 	"time"
@@ -20,13 +21,27 @@ import (
 	"github.com/sports-data/sports-data/internal/state"
 	"github.com/sports-data/sports-data/internal/teams"
 	"github.com/sports-data/sports-data/internal/userteams"
+	"github.com/sports-data/sports-data/internal/webhook"
 )
 
 type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
+// testServer is the whole router over real parts: the 2022 week 1 NFL
+// capture in memory, team lists from captures, saved teams and webhooks in
+// a temporary directory.
+type testServer struct {
+	http.Handler
+	favorites *userteams.Store
+	webhooks  *webhook.Service
+}
+
 func newServer(t testing.TB, env map[string]string, now *clock) http.Handler {
+	return newTestServer(t, env, now)
+}
+
+func newTestServer(t testing.TB, env map[string]string, now *clock) *testServer {
 	t.Helper()
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	require.NoError(t, err)
@@ -43,11 +58,15 @@ func newServer(t testing.TB, env map[string]string, now *clock) http.Handler {
 	st.Replace("nfl", games, now.now())
 	fav, err := userteams.Open(t.TempDir())
 	require.NoError(t, err)
-	return New(Deps{
+	hooks, err := webhook.New(webhook.Options{DataDir: t.TempDir(), Now: now.now})
+	require.NoError(t, err)
+	h := New(Deps{
 		Options: options(cfg), Version: "test", State: st, Teams: dir, Favorites: fav,
-		HA:  ha.New(st, dir, ha.Options{Now: now.now}),
-		Now: now.now,
+		HA:       ha.New(st, dir, ha.Options{Now: now.now}),
+		Webhooks: hooks,
+		Now:      now.now,
 	})
+	return &testServer{Handler: h, favorites: fav, webhooks: hooks}
 }
 
 // options are the service's settings as cmd/sports-data passes them.
@@ -59,6 +78,7 @@ func options(cfg *config.Config) Options {
 		CORSOrigins:          cfg.CORSOrigins,
 		HistoryRatePerMinute: cfg.HistoryRatePerMinute,
 		PollIdleInterval:     cfg.PollIdleInterval,
+		TrustedProxies:       cfg.TrustedProxies,
 	}
 }
 
@@ -179,12 +199,13 @@ func TestTeamErrorsMapTo409And404(t *testing.T) {
 }
 
 func TestClientIPBehindAProxy(t *testing.T) {
+	loopback := []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	r.RemoteAddr = "127.0.0.1:5555"
 	r.Header.Set("X-Forwarded-For", "198.51.100.9")
-	assert.Equal(t, "198.51.100.9", clientIP(r))
+	assert.Equal(t, "198.51.100.9", clientIP(r, loopback).String())
 	r.RemoteAddr = "203.0.113.5:5555" // a public peer cannot choose its address
-	assert.Equal(t, "203.0.113.5", clientIP(r))
+	assert.Equal(t, "203.0.113.5", clientIP(r, loopback).String())
 }
 
 // TestRateLimitIsASlidingMinute: requests spread over a minute count

@@ -57,17 +57,25 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 	})
 }
 
-// cors answers browsers the way the earlier service did: the configured
-// origins, with credentials, any method and header.
+// cors answers browsers the way the earlier service did for the configured
+// origins: the origin echoed, with credentials, any method and header.
+// With "*" any page may read: the answer is a literal "*" without
+// credentials. "null" (sandboxed frames, files) is never echoed.
 func (s *Server) cors(next http.Handler) http.Handler {
 	origins := s.d.Options.CORSOrigins
+	anyOrigin := slices.Contains(origins, "*")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
-		if origin != "" && (slices.Contains(origins, origin) || slices.Contains(origins, "*")) {
+		named := origin != "" && origin != "null" && slices.Contains(origins, origin)
+		if named || (origin != "" && anyOrigin) {
 			h := w.Header()
-			h.Set("Access-Control-Allow-Origin", origin)
-			h.Set("Access-Control-Allow-Credentials", "true")
 			h.Add("Vary", "Origin")
+			if named {
+				h.Set("Access-Control-Allow-Origin", origin)
+				h.Set("Access-Control-Allow-Credentials", "true")
+			} else {
+				h.Set("Access-Control-Allow-Origin", "*")
+			}
 			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 				h.Set("Access-Control-Allow-Methods", "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT")
 				if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {

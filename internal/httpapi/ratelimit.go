@@ -2,8 +2,8 @@ package httpapi
 
 import (
 	"math"
-	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,8 +14,9 @@ import (
 // minute: the first perMinute requests within a minute succeed, the next one
 // is refused until the oldest of them is a minute old.
 type ipLimiter struct {
-	perMinute int
-	now       func() time.Time
+	perMinute  int
+	maxClients int
+	now        func() time.Time
 
 	mu      sync.Mutex
 	clients map[string]*window
@@ -30,8 +31,12 @@ type window struct {
 	last  time.Time
 }
 
+// maxLimiterClients bounds the limiter's memory (each client holds at most
+// perMinute times) whatever the number of addresses that call.
+const maxLimiterClients = 4096
+
 func newIPLimiter(perMinute int, now func() time.Time) *ipLimiter {
-	return &ipLimiter{perMinute: perMinute, now: now, clients: map[string]*window{}}
+	return &ipLimiter{perMinute: perMinute, maxClients: maxLimiterClients, now: now, clients: map[string]*window{}}
 }
 
 // allow reports whether ip may go on, and if not, after how long.
@@ -51,6 +56,15 @@ func (l *ipLimiter) allow(ip string) (bool, time.Duration) {
 	}
 	w, ok := l.clients[ip]
 	if !ok {
+		if len(l.clients) >= l.maxClients {
+			// Full of clients active this minute: forget one at random
+			// (map order). It gets its budget back, which costs less
+			// than unbounded memory.
+			for k := range l.clients {
+				delete(l.clients, k)
+				break
+			}
+		}
 		w = &window{times: make([]time.Time, 0, min(l.perMinute, 1024))}
 		l.clients[ip] = w
 	}
@@ -70,9 +84,10 @@ func (l *ipLimiter) allow(ip string) (bool, time.Duration) {
 }
 
 func (s *Server) rateLimit(l *ipLimiter) func(http.Handler) http.Handler {
+	trusted := s.d.Options.TrustedProxies
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ok, wait := l.allow(clientIP(r))
+			ok, wait := l.allow(limiterKey(clientIP(r, trusted)))
 			if !ok {
 				secs := int(math.Ceil(wait.Seconds()))
 				if secs < 1 {
@@ -89,24 +104,56 @@ func (s *Server) rateLimit(l *ipLimiter) func(http.Handler) http.Handler {
 	}
 }
 
-// clientIP is the peer address; behind a reverse proxy on this host or a
-// private network (the dashboard's nginx) the forwarded address is used.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+// clientIP is the peer's address. When the peer is one of the trusted
+// proxies (TRUSTED_PROXIES), the client is the right-most X-Forwarded-For
+// address that is not itself a trusted proxy, or X-Real-IP; anyone else
+// cannot choose the address it is counted under.
+func clientIP(r *http.Request, trusted []netip.Prefix) netip.Addr {
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
-		host = r.RemoteAddr
+		a, _ := netip.ParseAddr(r.RemoteAddr)
+		return a.Unmap()
 	}
-	ip := net.ParseIP(host)
-	if ip != nil && (ip.IsLoopback() || ip.IsPrivate()) {
-		if v := r.Header.Get("X-Real-IP"); v != "" && net.ParseIP(strings.TrimSpace(v)) != nil {
-			return strings.TrimSpace(v)
-		}
-		if v := r.Header.Get("X-Forwarded-For"); v != "" {
-			parts := strings.Split(v, ",")
-			if last := strings.TrimSpace(parts[len(parts)-1]); net.ParseIP(last) != nil {
-				return last
+	ip := peer.Addr().Unmap()
+	if !isTrusted(ip, trusted) {
+		return ip
+	}
+	if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+		hops := strings.Split(strings.Join(xff, ","), ",")
+		for i := len(hops) - 1; i >= 0; i-- {
+			hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+			if err != nil {
+				break // a forged or garbled entry: stop at what is known
+			}
+			ip = hop.Unmap()
+			if !isTrusted(ip, trusted) {
+				return ip
 			}
 		}
+		return ip
 	}
-	return host
+	if v, err := netip.ParseAddr(strings.TrimSpace(r.Header.Get("X-Real-IP"))); err == nil {
+		return v.Unmap()
+	}
+	return ip
+}
+
+func isTrusted(ip netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// limiterKey counts an IPv6 client by its /64, the block one home or one
+// host is given, so that it cannot multiply its budget by changing the
+// low bits of its address.
+func limiterKey(ip netip.Addr) string {
+	if ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.String()
 }

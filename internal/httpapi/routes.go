@@ -4,13 +4,15 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
 )
 
-// routes is the whole HTTP surface of the service. Each path is written
+// routes is the whole HTTP surface of the service; HEAD is answered
+// wherever GET is. Each path is written
 // here once: the metrics label is the route pattern chi matched.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.recoverer, s.observe, s.cors)
+	r.Use(s.recoverer, s.observe, middleware.GetHead, s.cors, s.guardWrites)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 
@@ -38,11 +40,12 @@ func (s *Server) routes() http.Handler {
 		r.Get("/api/v1/games/schedule/{team}", s.handleSchedule)
 	})
 
-	// Webhooks, under the Home Assistant paths and the earlier ones.
-	r.Get("/api/v1/ha/webhooks", s.handleListWebhooks)
-	r.Get("/api/v1/webhooks/list", s.handleListWebhooks)
+	// Webhooks, under the Home Assistant paths and the earlier ones. The
+	// lists need the key too: a webhook URL is a password.
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireKey)
+		r.Get("/api/v1/ha/webhooks", s.handleListWebhooks)
+		r.Get("/api/v1/webhooks/list", s.handleListWebhooks)
 		r.Post("/api/v1/ha/webhooks/register", s.handleRegisterWebhook)
 		r.Post("/api/v1/webhooks/register", s.handleRegisterWebhook)
 		r.Post("/api/v1/ha/webhooks/game-start", s.registerFor("game_start"))

@@ -6,6 +6,7 @@ package httpapi
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/sports-data/sports-data/internal/espn"
@@ -93,6 +94,7 @@ type Options struct {
 	CORSOrigins          []string        // origins browsers may call from; "*" for any
 	HistoryRatePerMinute int             // per client, on the history routes
 	PollIdleInterval     time.Duration   // for the estimated ESPN calls of a day
+	TrustedProxies       []netip.Prefix  // peers whose forwarded addresses count
 }
 
 // Deps are everything the handlers call. Optional parts may be nil: the

@@ -64,3 +64,22 @@ func URL(raw string) string {
 	// url.URL.String escapes "*" in user info; undo that for readability.
 	return strings.ReplaceAll(u.String(), "%2A%2A%2A", Mask)
 }
+
+// Password returns raw with only the password of its user info replaced by
+// Mask, for service URLs (ESPN, InfluxDB) whose path and query are not
+// secret and help whoever reads the log. A string that does not parse as
+// a URL is masked whole.
+func Password(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return Mask
+	}
+	if u.User == nil {
+		return raw
+	}
+	if _, has := u.User.Password(); !has {
+		return raw
+	}
+	u.User = url.UserPassword(u.User.Username(), Mask)
+	return strings.ReplaceAll(u.String(), "%2A%2A%2A", Mask)
+}

@@ -59,3 +59,19 @@ func FuzzURL(f *testing.F) {
 		}
 	})
 }
+
+func TestPassword(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"https://site.api.espn.com/apis/site/v2/sports", "https://site.api.espn.com/apis/site/v2/sports"},
+		{"http://admin:p%40ss@influx:8086", "http://admin:***@influx:8086"},
+		{"http://u:pw@proxy/apis/site/v2/sports/football/nfl/scoreboard?dates=20221011", "http://u:***@proxy/apis/site/v2/sports/football/nfl/scoreboard?dates=20221011"},
+		{"http://user@influx:8086", "http://user@influx:8086"},
+		{"", ""},
+		{"http://u:pw@[::1", Mask},
+	}
+	for _, c := range cases {
+		if got := Password(c.in); got != c.want {
+			t.Errorf("Password(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -51,6 +51,7 @@ import (
 
 	"github.com/InfluxCommunity/influxdb3-go/v2/influxdb3"
 
+	"github.com/sports-data/sports-data/internal/redact"
 	"github.com/sports-data/sports-data/internal/store"
 )
 
@@ -103,13 +104,13 @@ func (o *Options) validate() error {
 	case o.URL == "":
 		return errors.New("influx: URL is required")
 	case err != nil:
-		return fmt.Errorf("influx: URL %q: %w", o.URL, err)
+		return fmt.Errorf("influx: URL %q: %w", redact.Password(o.URL), err)
 	case u.Scheme != "http" && u.Scheme != "https":
-		return fmt.Errorf("influx: URL %q: scheme must be http or https", o.URL)
+		return fmt.Errorf("influx: URL %q: scheme must be http or https", redact.Password(o.URL))
 	case u.Host == "":
-		return fmt.Errorf("influx: URL %q has no host", o.URL)
+		return fmt.Errorf("influx: URL %q has no host", redact.Password(o.URL))
 	case u.RawQuery != "" || u.Fragment != "":
-		return fmt.Errorf("influx: URL %q must not have a query or fragment", o.URL)
+		return fmt.Errorf("influx: URL %q must not have a query or fragment", redact.Password(o.URL))
 	}
 	if !databaseName.MatchString(o.Database) {
 		return fmt.Errorf("influx: database name %q must match %s", o.Database, databaseName)
@@ -209,7 +210,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 
 	if _, err := s.connect(ctx); err != nil {
 		s.log.Warn("influxdb store not ready; calls fail until it is, retrying in the background",
-			"url", o.URL, "database", o.Database, "err", err)
+			"url", redact.Password(o.URL), "database", o.Database, "err", err)
 	}
 	go s.retryLoop()
 	return s, nil
@@ -323,7 +324,7 @@ func (s *Store) connectWith(ctx context.Context, force bool) (conn, error) {
 		// back-off long after the server is back.
 		_ = old.Close()
 	}
-	s.log.Info("influxdb store ready", "url", s.opts.URL, "database", s.opts.Database,
+	s.log.Info("influxdb store ready", "url", redact.Password(s.opts.URL), "database", s.opts.Database,
 		"version", c.version, "query_language", c.language)
 	return c, nil
 }
@@ -356,7 +357,7 @@ func (s *Store) current() (conn, bool, error) {
 // (or the background loop) sets up again. It logs once per outage.
 func (s *Store) markDown(err error) {
 	if s.invalidate(err) {
-		s.log.Warn("influxdb store unavailable; retrying in the background", "url", s.opts.URL, "err", err)
+		s.log.Warn("influxdb store unavailable; retrying in the background", "url", redact.Password(s.opts.URL), "err", err)
 	}
 }
 
@@ -380,7 +381,7 @@ func (s *Store) invalidate(err error) bool {
 // the first refusal after a success is logged.
 func (s *Store) refused(err error) error {
 	if !s.authRefused.Swap(true) {
-		s.log.Warn("influxdb refused the credentials", "url", s.opts.URL, "database", s.opts.Database, "err", err)
+		s.log.Warn("influxdb refused the credentials", "url", redact.Password(s.opts.URL), "database", s.opts.Database, "err", err)
 	}
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -563,4 +564,36 @@ type countingTransport struct {
 func (c countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	c.n.Add(1)
 	return c.base.RoundTrip(r)
+}
+
+// TestCredentialsInTheURLAreNotShown: a password in INFLUXDB_URL reaches
+// neither a log line nor an error.
+func TestCredentialsInTheURLAreNotShown(t *testing.T) {
+	var buf strings.Builder
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(lockedWriter{&mu, &buf}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	_, err := influx.Open(context.Background(), influx.Options{URL: "ftp://admin:s3cret-pw@127.0.0.1:8086", Database: "sports"})
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "s3cret-pw")
+	assert.Contains(t, err.Error(), "admin:***@127.0.0.1:8086")
+
+	s := openStore(t, influx.Options{URL: "http://admin:s3cret-pw@" + freeAddr(t), Database: "sports", Timeout: time.Second, Logger: logger})
+	requireUnavailable(t, s)
+	mu.Lock()
+	logs := buf.String()
+	mu.Unlock()
+	require.Contains(t, logs, "influxdb store not ready")
+	assert.Contains(t, logs, "admin:***@")
+	assert.NotContains(t, logs, "s3cret-pw")
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  *strings.Builder
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/sports-data/sports-data/internal/redact"
 )
 
 // row is one result row, column name to value: string, int64, float64,
@@ -74,7 +76,7 @@ func (s *Store) influxQL(ctx context.Context, method, stmt string, params map[st
 			return influxQLResult{err: msg}, nil
 		}
 		if resp.StatusCode == http.StatusNotFound {
-			return influxQLResult{}, unavailable("%s /query: HTTP 404: %s (is %s an InfluxDB 1.8+/2.x server?)", method, msg, s.opts.URL)
+			return influxQLResult{}, unavailable("%s /query: HTTP 404: %s (is %s an InfluxDB 1.8+/2.x server?)", method, msg, redact.Password(s.opts.URL))
 		}
 		return influxQLResult{}, fmt.Errorf("influx: %s /query: HTTP %d: %s", method, resp.StatusCode, msg)
 	}
