@@ -28,7 +28,12 @@ func (s *Server) handleSensor(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	m, err := s.d.Teams.Resolve(chi.URLParam(r, "team"), lk)
+	team, err := pathParam(r, "team")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	m, err := s.d.Teams.Resolve(team, lk)
 	if err != nil {
 		s.fail(w, r, err)
 		return

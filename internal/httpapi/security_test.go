@@ -263,7 +263,7 @@ func TestHeadWhereGetExists(t *testing.T) {
 	for _, path := range []string{
 		"/", "/health", "/api/v1/games/live", "/api/v1/games/upcoming", "/api/v1/teams",
 		"/api/v1/user/teams", "/api/v1/cache/stats", "/api/v1/metrics/api-usage",
-		"/api/v1/ha/game-status/HOU", "/api/v1/ha/game-context/HOU", "/api/v1/ha/webhooks",
+		"/api/v1/ha/game-status/HOU", "/api/v1/ha/game-context/HOU", "/api/v1/ha/sensor/HOU", "/api/v1/ha/webhooks",
 		"/api/v1/webhooks/list", "/api/v1/games/history", "/api/v1/games/schedule/NE",
 	} {
 		get, err := http.Get(ts.URL + path)
