@@ -1,5 +1,5 @@
 // Package simulator is an ESPN-compatible site API server that plays a
-// schedule of NFL and NHL games at any speed, for tests, soak runs and the
+// schedule of NFL, NHL and MLS games at any speed, for tests, soak runs and the
 // demo mode.
 //
 // # Derived, not captured
@@ -87,7 +87,17 @@
 //     random game.
 //
 // A postponed game gets no replay when no such day lies in the window.
-// Records (W-L, W-L-T after a tie, NHL W-L-OTL) start from draws for the
+//
+// MLS (soccer, at ESPN's path soccer/usa.1; see soccer.go): matches on
+// Wednesday, Saturday and Sunday evenings, halves of 45 game minutes in
+// real time plus drawn stoppage time, a 15-minute halftime, the clock in
+// minutes ("45'+2'"), goals per side from the strengths; a level score is
+// a draw. Scripted: a draw (1-1) and a match level after extra time and
+// won 3-4 on penalties (shootoutScore beside the level score,
+// STATUS_FINAL_PEN, period 5). The teams answer is derived from the MLS
+// clubs of the captures (no MLS teams answer was captured).
+//
+// Records (W-L, W-L-T after a tie, NHL W-L-OTL, MLS W-D-L) start from draws for the
 // games before the window and change at every final. Truth lists every
 // game with its scenario and tags, every score state and status change,
 // and its final; Truth.RecordOf sums a team's finals of the window.

@@ -47,8 +47,13 @@ func newLeagueSpec(key string) (*leagueSpec, error) {
 	case "nhl":
 		s = &leagueSpec{reg: reg, id: "90", uidPrefix: "s:70~l:90", fullName: "National Hockey League",
 			slug: "nhl", calendarType: "day", idDigit: 2, periodWord: "Period", clockLen: 1200, otClockLen: 300}
+	case "mls":
+		// Halves of 45 game minutes plus stoppage time; extra time of two
+		// 15-minute halves in a match that must have a winner.
+		s = &leagueSpec{reg: reg, id: "770", uidPrefix: "s:600~l:770", fullName: "Major League Soccer",
+			slug: "usa.1", calendarType: "day", idDigit: 3, periodWord: "Half", clockLen: 2700, otClockLen: 900}
 	default:
-		return nil, fmt.Errorf("simulator: league %q is not simulated (nfl, nhl)", key)
+		return nil, fmt.Errorf("simulator: league %q is not simulated (nfl, nhl, mls)", key)
 	}
 	teams, err := loadTeams(reg.Key)
 	if err != nil {
@@ -59,6 +64,10 @@ func newLeagueSpec(key string) (*leagueSpec, error) {
 }
 
 func (l *leagueSpec) nfl() bool { return l.reg.Key == "nfl" }
+
+// soccer leagues count the clock up in minutes, end level as draws and
+// settle cup ties with a penalty shoot-out.
+func (l *leagueSpec) soccer() bool { return l.reg.Draws() }
 
 // segKind is what the scoreboard shows during one stretch of a game.
 type segKind int
@@ -154,6 +163,15 @@ type finalInfo struct {
 	winner     side
 	tie        bool
 	otLoss     bool // NHL: the loser gets an overtime loss
+
+	// Soccer: the last clock shown and, after a shoot-out, its score
+	// (winner is then the shoot-out's winner while tie stays true: level
+	// in the table).
+	soccer             bool
+	clock              int
+	displayClock       string
+	pens               bool
+	pensHome, pensAway int
 }
 
 // dateAt is the event date ESPN lists at time t.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -157,7 +158,7 @@ func TestDataComesFromCaptures(t *testing.T) {
 			n++
 		}
 	}
-	assert.Equal(t, 39, n)
+	assert.Equal(t, 39+11, n, "NFL and NHL venues, and MLS venues of the MLS scoreboard")
 }
 
 func TestCalendar(t *testing.T) {
@@ -180,4 +181,55 @@ func TestCalendar(t *testing.T) {
 	assert.Equal(t, time.Date(2026, 11, 29, 12, 0, 0, 0, eastern), SundayNoonET(time.Date(2026, 11, 29, 12, 0, 0, 0, eastern)))
 	// Whole days across the autumn clock change.
 	assert.Equal(t, time.Date(2026, 11, 2, 0, 0, 0, 0, eastern), addDays(time.Date(2026, 10, 31, 0, 0, 0, 0, eastern), 2))
+}
+
+// The MLS teams answer is derived: every club in it is one the MLS and
+// soccer captures show, with the same id, abbreviation, names and logo.
+func TestMLSTeamsComeFromCaptures(t *testing.T) {
+	type capTeam struct {
+		ID, Abbreviation, DisplayName, Logo string
+	}
+	seen := map[string]capTeam{}
+	// Newest first: a club renamed since 2022 (New York's) has its 2026 name.
+	for _, rel := range []string{"soccer/scoreboard-2026-03-21-ten-leagues-final.json", "mls/scoreboard-2022-09-17-live-mixed.json", "mls/team-clb-schedule-2026-final.json"} {
+		var doc struct {
+			Events []struct {
+				UID          string
+				Competitions []struct {
+					Competitors []struct {
+						Team struct {
+							capTeam
+							Logos []struct{ Href string }
+						}
+					}
+				}
+			}
+		}
+		require.NoError(t, json.Unmarshal(espntest.Load(t, rel), &doc))
+		for _, e := range doc.Events {
+			if e.UID != "" && !strings.Contains(e.UID, "~l:770~") {
+				continue
+			}
+			for _, c := range e.Competitions[0].Competitors {
+				ct := c.Team.capTeam
+				if ct.Logo == "" && len(c.Team.Logos) > 0 {
+					ct.Logo = c.Team.Logos[0].Href
+				}
+				if _, ok := seen[ct.ID]; !ok {
+					seen[ct.ID] = ct
+				}
+			}
+		}
+	}
+	teams, err := loadTeams("mls")
+	require.NoError(t, err)
+	assert.Len(t, teams, 28)
+	for _, tm := range teams {
+		c, ok := seen[tm.id]
+		if assert.True(t, ok, "%s (%s) is in no capture", tm.abbr, tm.id) {
+			assert.Equal(t, c.Abbreviation, tm.abbr, tm.id)
+			assert.Equal(t, c.DisplayName, tm.displayName, tm.id)
+			assert.Equal(t, c.Logo, tm.logo, tm.id)
+		}
+	}
 }

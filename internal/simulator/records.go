@@ -34,6 +34,7 @@ func summary(w, l, third int, otl bool) string {
 // each final of the window brings, in time order.
 type recordBook struct {
 	otl   bool
+	wdl   bool // soccer: wins, draws, losses
 	base  map[*team]rec
 	steps map[*team][]recStep
 }
@@ -47,12 +48,19 @@ type recStep struct {
 // season (NFL: one a week before this one; NHL: about one every other day
 // since mid-October) and adds the window's finals.
 func newRecordBook(lg *leagueSpec, plans []*gamePlan, seed int64, first time.Time) *recordBook {
-	b := &recordBook{otl: !lg.nfl(), base: map[*team]rec{}, steps: map[*team][]recStep{}}
+	b := &recordBook{otl: !lg.nfl() && !lg.soccer(), wdl: lg.soccer(), base: map[*team]rec{}, steps: map[*team][]recStep{}}
 	season := lg.reg.SeasonFor(first.In(eastern).Year(), int(first.In(eastern).Month()))
 	played := 0
-	if lg.nfl() {
+	switch {
+	case lg.nfl():
 		played = nflWeek(first, season) - 1
-	} else {
+	case lg.soccer():
+		// About one match a week since the first of March.
+		opening := time.Date(season, time.March, 1, 0, 0, 0, 0, eastern)
+		if d := first.Sub(opening).Hours() / 24; d > 0 {
+			played = min(int(d/7), 34)
+		}
+	default:
 		opening := time.Date(season-1, time.October, 10, 0, 0, 0, 0, eastern)
 		if d := first.Sub(opening).Hours() / 24; d > 0 {
 			played = int(d * 0.48)
@@ -148,6 +156,14 @@ func (b *recordBook) at(t *team, when time.Time) rec {
 	return steps[i-1].total
 }
 
-func (b *recordBook) total(r rec) string { return summary(r.w, r.l, r.third, b.otl) }
-func (b *recordBook) home(r rec) string  { return summary(r.homeW, r.homeL, r.homeT, b.otl) }
-func (b *recordBook) road(r rec) string  { return summary(r.roadW, r.roadL, r.roadT, b.otl) }
+func (b *recordBook) total(r rec) string { return b.summary(r.w, r.l, r.third) }
+func (b *recordBook) home(r rec) string  { return b.summary(r.homeW, r.homeL, r.homeT) }
+func (b *recordBook) road(r rec) string  { return b.summary(r.roadW, r.roadL, r.roadT) }
+
+// summary is the league's form: soccer writes wins, draws, losses.
+func (b *recordBook) summary(w, l, third int) string {
+	if b.wdl {
+		return fmt.Sprintf("%d-%d-%d", w, third, l)
+	}
+	return summary(w, l, third, b.otl)
+}

@@ -192,6 +192,8 @@ type competitorJSON struct {
 	Linescores []linescoreJSON `json:"linescores,omitempty"`
 	Statistics []struct{}      `json:"statistics"`
 	Records    []recordJSON    `json:"records"`
+	// ShootoutScore is soccer's penalty shoot-out goals, after one only.
+	ShootoutScore *int `json:"shootoutScore,omitempty"`
 }
 
 type teamJSON struct {
@@ -303,10 +305,14 @@ type probabilityJSON struct {
 
 func (lg *leagueSpec) leagueBlock(season int) leagueJSON {
 	var start, end time.Time
-	if lg.nfl() {
+	switch {
+	case lg.nfl():
 		start = time.Date(season, time.August, 1, 7, 0, 0, 0, time.UTC)
 		end = time.Date(season+1, time.February, 15, 7, 59, 0, 0, time.UTC)
-	} else {
+	case lg.soccer():
+		start = time.Date(season, time.February, 1, 5, 0, 0, 0, time.UTC)
+		end = time.Date(season, time.December, 15, 4, 59, 0, 0, time.UTC)
+	default:
 		start = time.Date(season-1, time.July, 23, 7, 0, 0, 0, time.UTC)
 		end = time.Date(season, time.July, 1, 6, 59, 0, 0, time.UTC)
 	}
@@ -320,7 +326,7 @@ func (lg *leagueSpec) leagueBlock(season int) leagueJSON {
 
 // seasonDisplay is "2026" (NFL) or "2026-27" (NHL), as ESPN names seasons.
 func seasonDisplay(lg *leagueSpec, season int) string {
-	if lg.nfl() {
+	if lg.nfl() || lg.soccer() {
 		return strconv.Itoa(season)
 	}
 	return fmt.Sprintf("%d-%02d", season-1, season%100)
@@ -343,8 +349,12 @@ func (b *recordBook) records(t *team, at time.Time) []recordJSON {
 }
 
 func (p *gamePlan) statusJSON(st gameState, competition bool) statusJSON {
+	clock, display := st.clock, displayClock(st.clock)
+	if p.lg.soccer() {
+		clock, display = p.soccerStatusClock(st)
+	}
 	s := statusJSON{
-		Clock: espnInt(st.clock), DisplayClock: displayClock(st.clock), Period: st.period,
+		Clock: espnInt(clock), DisplayClock: display, Period: st.period,
 		Type: statusTypeJSON{ID: st.status.id, Name: st.status.name, State: string(st.status.state), Completed: st.status.completed,
 			Description: st.status.description, Detail: st.status.detail, ShortDetail: st.status.shortDetail, AltDetail: st.status.altDetail},
 	}
@@ -415,8 +425,15 @@ func (s *Sim) event(p *gamePlan, t time.Time) eventJSON {
 			}
 		}
 		if st.status.completed {
-			w := !p.final.tie && p.final.winner == side
+			w := (!p.final.tie || p.final.pens) && p.final.winner == side
 			c.Winner = &w
+			if p.final.pens {
+				pens := p.final.pensHome
+				if side == away {
+					pens = p.final.pensAway
+				}
+				c.ShootoutScore = &pens
+			}
 		}
 		comp.Competitors = append(comp.Competitors, c)
 	}

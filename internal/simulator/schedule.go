@@ -55,6 +55,17 @@ var nhlDaySlots = map[time.Weekday][][2]int{
 // also an empty list.
 var nhlNetworks = [][]string{{}, {"ESPN+"}, {"NHL NET"}, {}}
 
+// mlsDaySlots are MLS kick-offs by weekday (Eastern): most clubs on
+// Saturday evening, a few on Sunday and midweek; other days have none.
+var mlsDaySlots = map[time.Weekday][][2]int{
+	time.Wednesday: {{19, 30}, {19, 30}, {20, 30}, {22, 30}},
+	time.Saturday:  {{13, 0}, {15, 30}, {17, 0}, {19, 30}, {19, 30}, {19, 30}, {19, 30}, {20, 30}, {21, 30}, {22, 30}, {22, 30}},
+	time.Sunday:    {{14, 0}, {17, 0}, {19, 0}},
+}
+
+// mlsNetworks rotate over MLS matches, as the MLS capture lists them.
+var mlsNetworks = [][]string{{"MLS Season Pass"}, {"FOX", "MLS Season Pass"}, {"MLS Season Pass"}}
+
 // window is the simulated stretch of days.
 type window struct {
 	start time.Time // Options.Start
@@ -74,10 +85,13 @@ func buildLeague(lg *leagueSpec, w window, seed int64) ([]*gamePlan, error) {
 		t.strength = 0.35 + 0.3*strengths.Float64()
 	}
 	var plans []*gamePlan
-	if lg.nfl() {
+	switch {
+	case lg.nfl():
 		plans = nflSchedule(lg, w, seed)
-	} else {
-		plans = nhlSchedule(lg, w, seed)
+	case lg.soccer():
+		plans = daySchedule(lg, w, seed, mlsDaySlots, mlsNetworks)
+	default:
+		plans = daySchedule(lg, w, seed, nhlDaySlots, nhlNetworks)
 	}
 	sort.SliceStable(plans, func(i, j int) bool {
 		if !plans[i].scheduled.Equal(plans[j].scheduled) {
@@ -153,14 +167,14 @@ func nflSchedule(lg *leagueSpec, w window, seed int64) []*gamePlan {
 	return plans
 }
 
-// nhlSchedule fills each day's slots with teams, rested teams first.
-func nhlSchedule(lg *leagueSpec, w window, seed int64) []*gamePlan {
+// daySchedule fills each day's slots with teams, rested teams first.
+func daySchedule(lg *leagueSpec, w window, seed int64, daySlots map[time.Weekday][][2]int, networks [][]string) []*gamePlan {
 	var plans []*gamePlan
 	played := map[*team]int{}
 	yesterday := map[*team]bool{}
 	for di, day := range w.days {
-		r := rngFor(seed, "nhl", "day", day.Format("20060102"))
-		slots := nhlDaySlots[day.Weekday()]
+		r := rngFor(seed, lg.reg.Key, "day", day.Format("20060102"))
+		slots := daySlots[day.Weekday()]
 		cands := append([]*team(nil), lg.teams...)
 		keys := make(map[*team]float64, len(cands))
 		for _, t := range cands {
@@ -193,7 +207,7 @@ func nhlSchedule(lg *leagueSpec, w window, seed int64) []*gamePlan {
 				home:       h,
 				away:       a,
 				scheduled:  at(day, slots[i][0], slots[i][1]),
-				broadcasts: nhlNetworks[(di+i)%len(nhlNetworks)],
+				broadcasts: networks[(di+i)%len(networks)],
 			})
 		}
 		yesterday = today
@@ -258,6 +272,8 @@ const (
 	ScenarioOverturned  = "overturned"   // NFL: a touchdown taken back on review
 	ScenarioPostponed   = "postponed"    // called off before the start
 	ScenarioReplay      = "replay"       // NHL: the postponed game's replay under a new id
+	ScenarioDraw        = "draw"         // soccer: level at full time
+	ScenarioPenalties   = "penalties"    // soccer: level after extra time, decided on penalties
 	ScenarioRandom      = ""             // a game drawn from the seed
 	nflPostponeLead     = 20 * time.Minute
 	nhlPostponeLead     = 2 * time.Hour
@@ -268,6 +284,12 @@ const (
 )
 
 func scenariosFor(lg *leagueSpec) []scenario {
+	if lg.soccer() {
+		return []scenario{
+			{name: ScenarioDraw, prefer: []func(*gamePlan) bool{anyGame}},
+			{name: ScenarioPenalties, prefer: []func(*gamePlan) bool{anyGame}},
+		}
+	}
 	if lg.nfl() {
 		return []scenario{
 			{name: ScenarioOvertime, prefer: []func(*gamePlan) bool{startsAt(time.Sunday, 20), startsFrom(20), anyGame}},

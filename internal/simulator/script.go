@@ -56,6 +56,21 @@ const (
 // scriptGame draws or looks up the game's scoring and lays out its timeline.
 func scriptGame(p *gamePlan, seed int64) error {
 	r := rngFor(seed, p.lg.reg.Key, "script", p.seq)
+	if p.lg.soccer() {
+		var ss soccerScript
+		switch p.scenario {
+		case ScenarioDraw:
+			ss = soccerDrawScript(r)
+		case ScenarioPenalties:
+			ss = soccerPenaltiesScript(r)
+		default:
+			ss = randomSoccer(p, r)
+		}
+		if err := buildSoccerTimeline(p, ss); err != nil {
+			return fmt.Errorf("simulator: game %s (%s @ %s, %q): %w", p.id, p.away.abbr, p.home.abbr, p.scenario, err)
+		}
+		return nil
+	}
 	var s script
 	switch {
 	case p.lg.nfl() && p.scenario == ScenarioOvertime:

@@ -32,8 +32,8 @@ func (s *Sim) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, bodyNotFound)
 		return
 	}
-	lg := s.byKey[parts[1]]
-	if lg == nil || lg.reg.Sport != parts[0] {
+	lg := s.byPath[parts[0]+"/"+parts[1]]
+	if lg == nil {
 		writeJSON(w, http.StatusNotFound, bodyNotFound)
 		return
 	}

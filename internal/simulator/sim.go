@@ -17,7 +17,7 @@ import (
 // Options configure a simulation. Everything it serves is a function of
 // these options and the simulated clock.
 type Options struct {
-	// Leagues to simulate: "nfl", "nhl" (default both).
+	// Leagues to simulate: "nfl", "nhl", "mls" (default nfl and nhl).
 	Leagues []string
 	// Start is the simulated clock when New returns, e.g. a Sunday 12:00
 	// ET (see SundayNoonET). Zero means SundayNoonET(time.Now()), which is
@@ -82,6 +82,7 @@ type Sim struct {
 	speed   float64
 	leagues []*leagueSpec
 	byKey   map[string]*leagueSpec
+	byPath  map[string]*leagueSpec // "soccer/usa.1": ESPN's path of the league
 	plans   map[string][]*gamePlan // by league key, in id order
 	books   map[string]*recordBook
 	teams   map[string][]byte // the teams answer by league key
@@ -130,6 +131,7 @@ func New(o Options) (*Sim, error) {
 		start:   o.Start,
 		speed:   o.Speed,
 		byKey:   map[string]*leagueSpec{},
+		byPath:  map[string]*leagueSpec{},
 		plans:   map[string][]*gamePlan{},
 		books:   map[string]*recordBook{},
 		teams:   map[string][]byte{},
@@ -165,6 +167,7 @@ func New(o Options) (*Sim, error) {
 		s.teams[lg.reg.Key] = markBody(raw)
 		s.leagues = append(s.leagues, lg)
 		s.byKey[lg.reg.Key] = lg
+		s.byPath[lg.reg.Sport+"/"+lg.reg.ESPNLeague] = lg
 		s.plans[lg.reg.Key] = plans
 		s.books[lg.reg.Key] = newRecordBook(lg, plans, o.Seed, o.Start)
 		for _, p := range plans {

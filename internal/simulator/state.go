@@ -58,6 +58,12 @@ func (p *gamePlan) stateAt(t time.Time) gameState {
 		f := p.final
 		st.status = statusType{id: "3", name: "STATUS_FINAL", state: phasePost, completed: true, description: "Final",
 			detail: f.detail, shortDetail: f.detail, altDetail: f.altDetail}
+		if f.soccer {
+			st.status = statusType{id: "28", name: "STATUS_FULL_TIME", state: phasePost, completed: true, description: "Full Time", detail: f.detail, shortDetail: f.detail}
+			if f.pens {
+				st.status.id, st.status.name, st.status.description = "47", "STATUS_FINAL_PEN", "Final Score - After Penalties"
+			}
+		}
 		st.period = f.period
 		return st
 	}
@@ -73,6 +79,9 @@ func (p *gamePlan) stateAt(t time.Time) gameState {
 func (p *gamePlan) liveStatus(sg *segment, clock int) statusType {
 	inProgress := func(detail, short string) statusType {
 		return statusType{id: "2", name: "STATUS_IN_PROGRESS", state: phaseIn, description: "In Progress", detail: detail, shortDetail: short}
+	}
+	if p.lg.soccer() {
+		return soccerLiveStatus(sg, clock)
 	}
 	switch sg.kind {
 	case segPlay, segHold:

@@ -15,7 +15,11 @@ import (
 // scoreboards and schedules, newest capture winning; a test checks each
 // entry against the captures.
 //
-//go:embed data/nfl-teams.json data/nhl-teams.json data/venues.json
+// mls-teams.json is derived, not captured: no MLS teams answer was
+// captured, so it lists the MLS clubs of the MLS and soccer captures in
+// the teams answer's shape (TestMLSTeamsComeFromCaptures checks each).
+//
+//go:embed data/nfl-teams.json data/nhl-teams.json data/mls-teams.json data/venues.json
 var dataFS embed.FS
 
 // team is what the simulator needs of one team, taken from the teams capture.
@@ -93,7 +97,7 @@ func teamsFile(leagueKey string) ([]byte, error) {
 }
 
 var (
-	teamsOnce  = map[string]*sync.Once{"nfl": {}, "nhl": {}}
+	teamsOnce  = map[string]*sync.Once{"nfl": {}, "nhl": {}, "mls": {}}
 	teamsProto = map[string][]team{}
 	teamsErr   = map[string]error{}
 )

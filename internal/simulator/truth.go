@@ -194,7 +194,7 @@ func (p *gamePlan) truthAt(t time.Time) GameTruth {
 		if e.at.After(t) {
 			break
 		}
-		g.Scores = append(g.Scores, ScoreChange{Time: e.at, Home: e.home, Away: e.away, Period: e.period, Clock: displayClock(e.clock), Kind: e.kind, Text: e.text})
+		g.Scores = append(g.Scores, ScoreChange{Time: e.at, Home: e.home, Away: e.away, Period: e.period, Clock: p.eventClock(e), Kind: e.kind, Text: e.text})
 	}
 	for _, c := range p.statusChanges() {
 		if c.Time.After(t) {
@@ -238,7 +238,7 @@ func (p *gamePlan) statusChanges() []StatusChange {
 		sg := &p.segments[i]
 		add(sg.from, p.liveStatus(sg, sg.clockAt(sg.from)), sg.period)
 	}
-	add(p.end, statusType{name: "STATUS_FINAL", state: phasePost}, p.final.period)
+	add(p.end, p.stateAt(p.end).status, p.final.period)
 	return out
 }
 
@@ -250,7 +250,7 @@ func (p *gamePlan) tags() []string {
 		if p.final.period > reg {
 			tags = append(tags, TagOvertime)
 		}
-		if p.final.detail == "Final/SO" {
+		if p.final.detail == "Final/SO" || p.final.pens {
 			tags = append(tags, TagShootout)
 		}
 		if p.final.tie {
