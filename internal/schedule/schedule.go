@@ -15,6 +15,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/retry"
 )
 
 // ScheduleFetcher loads one team's schedule of one season.
@@ -35,9 +36,10 @@ type Options struct {
 	// schedules of a new installation: 10m, one request every ~10 s for
 	// two leagues of 32 teams.
 	FirstSpread time.Duration
-	// Retry is the pause before teams that failed (up to twice) and
-	// leagues whose team list was still empty are tried again within a
-	// cycle; 1m.
+	// Retry is the longest first pause before teams that failed for a
+	// reason that may pass (up to twice) and leagues whose team list was
+	// still empty are tried again within a cycle; later pauses grow, with
+	// the service's retry policy (package retry), up to 8×Retry; 1m.
 	Retry time.Duration
 	// Season is the season to load for a league; the league's current
 	// season by the calendar when nil.
@@ -132,10 +134,11 @@ func (r *Refresher) cycle(ctx context.Context, firstSpread time.Duration) {
 			if len(jobs) == 0 && len(empty) == 0 {
 				break
 			}
-			if !r.o.Now().Add(r.o.Retry).Before(deadline) {
+			pause := retry.Backoff{Base: r.o.Retry, Max: 8 * r.o.Retry}.Delay(pass - 1)
+			if !r.o.Now().Add(pause).Before(deadline) {
 				break
 			}
-			if !sleep(ctx, r.o.Retry) {
+			if !sleep(ctx, pause) {
 				return
 			}
 			var more []job
@@ -160,7 +163,9 @@ func (r *Refresher) cycle(ctx context.Context, firstSpread time.Duration) {
 				}
 				r.log.Warn("team schedule refresh failed", "league", j.l.Key, "team", j.team.Abbreviation, "err", err)
 				failed++
-				if j.tries++; j.tries <= retryPasses {
+				// ESPN answering 404 or an unreadable schedule will not
+				// change within a minute; the next cycle asks again.
+				if j.tries++; j.tries <= retryPasses && retry.RetryableError(err) {
 					again = append(again, j)
 				}
 				continue
@@ -225,15 +230,5 @@ func (r *Refresher) RefreshTeam(ctx context.Context, l league.League, team game.
 
 // sleep waits d or until ctx is done; it reports whether ctx is still live.
 func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
+	return retry.Sleep(ctx, d) == nil
 }

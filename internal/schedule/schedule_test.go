@@ -333,3 +333,28 @@ func TestRefreshThenHistoryMatchesTheCapture(t *testing.T) {
 		})
 	}
 }
+
+// A team ESPN answers 503 for is tried again within the cycle; one it
+// answers 404 for is not, since that will not change within minutes.
+func TestRunRetriesOnlyWhatMayPass(t *testing.T) {
+	srv := espntest.NewServer(t)
+	serveAll(t, srv)
+	nfl := lookup(t, "nfl")
+	all := teamsOf(t)("nfl")
+	gone, busy := all[0], all[len(all)-1] // gone is asked before busy in every pass
+	srv.Handle(path(nfl, gone.ESPNID), func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, `{"code":404,"message":"team not found"}`, http.StatusNotFound)
+	})
+	srv.Handle(path(nfl, busy.ESPNID), func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+	})
+	obs := newObserved()
+	r := schedule.NewRefresher(client(srv), teamsOf(t), obs, []league.League{nfl}, schedule.Options{
+		Every: time.Hour, Spread: 10 * time.Millisecond, Retry: 10 * time.Millisecond, Season: season2023,
+	})
+	stop := run(context.Background(), r)
+	defer stop()
+	require.Eventually(t, func() bool { return requestsByPath(srv)[path(nfl, busy.ESPNID)] == 3 },
+		10*time.Second, 5*time.Millisecond, "503: the first try and two retries")
+	assert.Equal(t, 1, requestsByPath(srv)[path(nfl, gone.ESPNID)], "404: not retried in the cycle")
+}

@@ -52,6 +52,7 @@ import (
 	"github.com/InfluxCommunity/influxdb3-go/v2/influxdb3"
 
 	"github.com/sports-data/sports-data/internal/redact"
+	"github.com/sports-data/sports-data/internal/retry"
 	"github.com/sports-data/sports-data/internal/store"
 )
 
@@ -92,11 +93,14 @@ var (
 
 const defaultTimeout = 5 * time.Second
 
-// retry bounds for the background setup.
+// retry bounds for the background setup: the service's retry policy
+// (package retry) between retryMin and retryMax.
 const (
 	retryMin = time.Second
 	retryMax = 30 * time.Second
 )
+
+var setupBackoff = retry.Backoff{Base: retryMin, Max: retryMax}
 
 func (o *Options) validate() error {
 	u, err := url.Parse(o.URL)
@@ -390,25 +394,27 @@ func (s *Store) refused(err error) error {
 func (s *Store) accepted() { s.authRefused.Store(false) }
 
 // retryLoop sets the store up again while it is not ready, backing off
-// between attempts, until Close.
+// between attempts with full jitter (so that many services do not come
+// back to a restarted server together), until Close. A call that finds
+// the server gone kicks it back to the shortest wait.
 func (s *Store) retryLoop() {
 	defer close(s.done)
-	delay := retryMin
-	timer := time.NewTimer(delay)
+	attempt := 0
+	timer := time.NewTimer(retryMin)
 	defer timer.Stop()
 	for {
 		select {
 		case <-s.stop:
 			return
 		case <-s.kick:
-			delay = retryMin
+			attempt = 0
 			if !timer.Stop() {
 				select {
 				case <-timer.C:
 				default:
 				}
 			}
-			timer.Reset(delay)
+			timer.Reset(retryMin)
 			continue
 		case <-timer.C:
 		}
@@ -426,9 +432,15 @@ func (s *Store) retryLoop() {
 		}()
 		_, err := s.connectWith(ctx, true)
 		cancel()
+		delay := retryMin
 		if err != nil {
+			// Never below retryMin: calls in between fail fast on the
+			// last error (connectWith) rather than piling up attempts.
+			delay = max(setupBackoff.Delay(attempt), retryMin)
+			attempt++
 			s.log.Debug("influxdb setup failed", "err", err, "retry_in", delay)
-			delay = min(delay*2, retryMax)
+		} else {
+			attempt = 0
 		}
 		timer.Reset(delay)
 	}
@@ -551,7 +563,7 @@ func (s *Store) request(ctx context.Context, method, path string, query url.Valu
 	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
 		msg := readError(resp)
 		return nil, &statusError{status: resp.StatusCode, err: unauthorized(fmt.Sprintf("%s %s: HTTP %d: %s", method, path, resp.StatusCode, msg))}
-	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
+	case retry.RetryableStatus(resp.StatusCode):
 		msg := readError(resp)
 		return nil, unavailable("%s %s: HTTP %d: %s", method, path, resp.StatusCode, msg)
 	}
