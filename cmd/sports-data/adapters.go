@@ -6,9 +6,11 @@ import (
 
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/httpapi"
+	"github.com/sports-data/sports-data/internal/schedule"
 	"github.com/sports-data/sports-data/internal/store"
 	"github.com/sports-data/sports-data/internal/store/writer"
 	"github.com/sports-data/sports-data/internal/teams"
+	"github.com/sports-data/sports-data/internal/userteams"
 	"github.com/sports-data/sports-data/internal/webhook"
 )
 
@@ -67,5 +69,29 @@ type fanOut []interface {
 func (f fanOut) Observe(leagueKey string, games []game.Game) {
 	for _, o := range f {
 		o.Observe(leagueKey, games)
+	}
+}
+
+// wantedTeams lists, for the schedule refresher, the teams users care
+// about: every user's saved teams, the webhooks' teams and the MQTT teams.
+func wantedTeams(fav *userteams.Store, hooks *webhook.Service, dir *teams.Directory, mqttTeams []string) func() []schedule.TeamKey {
+	return func() []schedule.TeamKey {
+		var out []schedule.TeamKey
+		for _, id := range fav.Saved() {
+			if l, abbr, ok := strings.Cut(id, "-"); ok {
+				out = append(out, schedule.TeamKey{League: l, Abbreviation: abbr})
+			}
+		}
+		for _, h := range hooks.List() {
+			if h.Team != "" {
+				out = append(out, schedule.TeamKey{League: h.League, Abbreviation: h.Team})
+			}
+		}
+		for _, t := range mqttTeams {
+			if m, err := dir.Resolve(t, ""); err == nil {
+				out = append(out, schedule.TeamKey{League: m.League.Key, Abbreviation: m.Team.Abbreviation})
+			}
+		}
+		return out
 	}
 }

@@ -136,7 +136,8 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	observers := []poller.Observer{dir, haSvc, gate.Wrap(hooks)}
 	if rec != nil {
 		observers = append(observers, gate.Wrap(rec))
-		sched := schedule.NewRefresher(client, dir.Teams, fanOut{gate.Wrap(rec), sensors}, cfg.Leagues, schedule.Options{Logger: logger, Now: now})
+		sched := schedule.NewRefresher(client, dir.Teams, fanOut{gate.Wrap(rec), sensors}, cfg.Leagues, schedule.Options{
+			Logger: logger, Now: now, Wanted: wantedTeams(fav, hooks, dir, cfg.MQTTTeams)})
 		a.tasks = append(a.tasks, sched.Run)
 	}
 	a.tasks = append(a.tasks, func(ctx context.Context) {

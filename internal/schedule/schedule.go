@@ -4,13 +4,16 @@
 //
 // ESPN publishes no rate limit and asks for politeness, so a refresh cycle
 // does not fetch every team at once: the teams' requests are spread evenly
-// over Options.Spread, and cycles start Options.Every apart.
+// over Options.Spread, and cycles start Options.Every apart. The teams
+// users care about (Options.Wanted) go first and without that pause, so
+// that their schedules are there within a minute of start.
 package schedule
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/sports-data/sports-data/internal/game"
@@ -41,11 +44,26 @@ type Options struct {
 	// still empty are tried again within a cycle; later pauses grow, with
 	// the service's retry policy (package retry), up to 8×Retry; 1m.
 	Retry time.Duration
+	// TeamsWait is the pause before leagues whose team list was still
+	// empty are looked at again when no failed team waits; 5s.
+	TeamsWait time.Duration
+	// Wanted lists the teams users care about (saved teams, webhook and
+	// MQTT teams); it is asked at the start of every cycle. Their
+	// schedules are fetched first, one after the other, before the rest
+	// is spread.
+	Wanted func() []TeamKey
 	// Season is the season to load for a league; the league's current
 	// season by the calendar when nil.
 	Season func(l league.League) int
 	Now    func() time.Time
 	Logger *slog.Logger
+}
+
+// TeamKey names a team by league key and ESPN abbreviation. An empty
+// League matches the abbreviation in every league.
+type TeamKey struct {
+	League       string
+	Abbreviation string
 }
 
 // retryPasses is how often a cycle goes back to the teams that failed.
@@ -78,6 +96,9 @@ func NewRefresher(f ScheduleFetcher, teamsOf func(leagueKey string) []game.Team,
 	o.FirstSpread = min(o.FirstSpread, o.Spread)
 	if o.Retry <= 0 {
 		o.Retry = time.Minute
+	}
+	if o.TeamsWait <= 0 {
+		o.TeamsWait = 5 * time.Second
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -127,6 +148,7 @@ func (r *Refresher) cycle(ctx context.Context, firstSpread time.Duration) {
 		seasons[l.Key] = r.o.Season(l)
 	}
 	jobs, empty := r.jobs(r.leagues)
+	jobs, wanted := r.wantedFirst(jobs)
 	spread := firstSpread
 	var games, failed int
 	for pass := 0; ; pass++ {
@@ -135,6 +157,12 @@ func (r *Refresher) cycle(ctx context.Context, firstSpread time.Duration) {
 				break
 			}
 			pause := retry.Backoff{Base: r.o.Retry, Max: 8 * r.o.Retry}.Delay(pass - 1)
+			// With only leagues without teams left, look again soon: their
+			// list comes with the first poll after start, and the wanted
+			// teams' schedules are due within a minute of it.
+			if len(jobs) == 0 {
+				pause = min(r.o.Retry, r.o.TeamsWait)
+			}
 			if !r.o.Now().Add(pause).Before(deadline) {
 				break
 			}
@@ -143,7 +171,8 @@ func (r *Refresher) cycle(ctx context.Context, firstSpread time.Duration) {
 			}
 			var more []job
 			more, empty = r.jobs(empty)
-			jobs = append(jobs, more...)
+			more, wanted = r.wantedFirst(more)
+			jobs = append(more, jobs...)
 			// A league that just got its teams is spread like a first
 			// pass; retries alone are few and go within a retry pause.
 			spread = r.o.Retry
@@ -153,7 +182,7 @@ func (r *Refresher) cycle(ctx context.Context, firstSpread time.Duration) {
 		}
 		var again []job
 		for i, j := range jobs {
-			if i > 0 && !sleep(ctx, spread/time.Duration(len(jobs))) {
+			if i > 0 && i >= wanted && !sleep(ctx, spread/time.Duration(len(jobs)-wanted)) {
 				return
 			}
 			n, err := r.RefreshTeam(ctx, j.l, j.team, seasons[j.l.Key])
@@ -172,12 +201,42 @@ func (r *Refresher) cycle(ctx context.Context, firstSpread time.Duration) {
 			}
 			games += n
 		}
-		jobs = again
+		jobs, wanted = again, 0
 	}
 	for _, l := range empty {
 		r.log.Warn("no teams known for league; its schedules were not refreshed", "league", l.Key)
 	}
 	r.log.Info("team schedules refreshed", "games", games, "failed_requests", failed)
+}
+
+// wantedFirst moves the jobs of wanted teams to the front, keeping the
+// order otherwise, and returns how many there are.
+func (r *Refresher) wantedFirst(jobs []job) ([]job, int) {
+	if r.o.Wanted == nil || len(jobs) == 0 {
+		return jobs, 0
+	}
+	keys := r.o.Wanted()
+	isWanted := func(j job) bool {
+		for _, k := range keys {
+			if (k.League == "" || strings.EqualFold(k.League, j.l.Key)) && strings.EqualFold(k.Abbreviation, j.team.Abbreviation) {
+				return true
+			}
+		}
+		return false
+	}
+	out := make([]job, 0, len(jobs))
+	for _, j := range jobs {
+		if isWanted(j) {
+			out = append(out, j)
+		}
+	}
+	n := len(out)
+	for _, j := range jobs {
+		if !isWanted(j) {
+			out = append(out, j)
+		}
+	}
+	return out, n
 }
 
 func (r *Refresher) jobs(leagues []league.League) (jobs []job, empty []league.League) {
