@@ -8,7 +8,7 @@
 #   scripts/mosquitto-test.sh url     print the URL the tests want in SPORTS_DATA_TEST_MQTT_URL
 #
 # Environment:
-#   MOSQUITTO_PORT     18883, or the next free port above it when that one is taken at start
+#   MOSQUITTO_PORT     a broker already running there is reused; unset: the first free port from 18883
 #   MOSQUITTO_RUN_DIR  ${TMPDIR:-/tmp}/sports-data-mosquitto-$PORT (configuration, log, pid)
 set -euo pipefail
 
@@ -36,12 +36,13 @@ listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 start() {
   install
   local dir; dir=$(run_dir)
-  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
+  if [ -n "${MOSQUITTO_PORT:-}" ] && [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
     echo "mqtt://127.0.0.1:$port"
     return 0
   fi
   if [ -z "${MOSQUITTO_PORT:-}" ]; then
-    while listening "$port"; do port=$((port + 1)); done
+    # Another run's broker is not ours to share: its run stops it.
+    while listening "$port" || [ -e "$(run_dir)" ]; do port=$((port + 1)); done
     dir=$(run_dir)
   fi
   mkdir -p "$dir"
