@@ -277,6 +277,10 @@ func TestMQTTDiscoveryOverASimulatedGame(t *testing.T) {
 	ha.WaitFor(tp+"/"+home+"/state", 2*mqttWait, func(m mqtttest.Message) bool { return m.Payload == "POST" })
 	post := matchesRoute(t, ss, ha, tp, home, "POST")
 	assert.NotEmpty(t, post)
+	// live follows the state, a message behind it.
+	ha.Wait("live OFF after the game", mqttWait, func([]mqtttest.Message) bool {
+		return len(dedup(payloads(ha.On(tp+"/"+home+"/live")))) >= 3
+	})
 	assert.Equal(t, []string{"PRE", "IN", "POST"}, dedup(payloads(ha.On(tp+"/"+home+"/state"))))
 	assert.Equal(t, []string{"OFF", "ON", "OFF"}, dedup(payloads(ha.On(tp+"/"+home+"/live"))))
 	assert.Equal(t, payloads(ha.On(tp+"/"+home+"/state")), dedup(payloads(ha.On(tp+"/"+home+"/state"))), "states only on change")
