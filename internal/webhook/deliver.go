@@ -80,15 +80,15 @@ type outcome struct {
 // id and body; the timestamp and signatures are made afresh per attempt.
 // Retryable failures are retried at most maxRetries times and, when
 // deadline is set, until the deadline (on the service's clock): the last
-// attempt is made at the deadline, and a delivery that reaches it
-// undelivered (or that is already past it before its first attempt, having
-// waited behind others) is expired.
+// attempt is made at the deadline (wall clock), and a delivery that
+// reaches it undelivered (or that is already past it before its first
+// attempt, having waited behind others) is expired.
 func (s *Service) deliver(ctx context.Context, h *hook, t target, eventID, event string, body []byte, deadline time.Time, maxRetries int) (o outcome) {
 	start := time.Now()
 	defer func() { o.elapsed = time.Since(start) }()
 	for attempt := 1; ; attempt++ {
 		if !deadline.IsZero() {
-			now := s.now()
+			now := time.Now()
 			if now.After(deadline) || (attempt > 1 && !now.Before(deadline)) {
 				o.expired = true
 				if o.err == "" {
@@ -131,7 +131,7 @@ func (s *Service) deliver(ctx context.Context, h *hook, t target, eventID, event
 			wait = min(r.retryAfter, s.opts.RetryAfterCap)
 		}
 		if !deadline.IsZero() {
-			if left := deadline.Sub(s.now()); left < wait {
+			if left := time.Until(deadline); left < wait {
 				wait = max(left, 0)
 			}
 		}

@@ -61,6 +61,10 @@ type item struct {
 	Body      string    `json:"body"`
 	NotBefore time.Time `json:"not_before"`
 	Observed  time.Time `json:"observed_at"`
+	// Due is when the delivery became due on the wall clock (NotBefore is
+	// on the service's clock, which a demo runs fast); the retry window
+	// runs from it. Zero in outboxes of earlier versions: NotBefore then.
+	Due time.Time `json:"due,omitzero"`
 }
 
 type deliveredLine struct {

@@ -46,7 +46,7 @@ func (s *Service) work(ctx context.Context, h *hook) {
 				return
 			}
 		}
-		o := s.deliver(ctx, h, t, it.EventID, it.Event, []byte(it.Body), it.NotBefore.Add(s.opts.RetryWindow), s.eventRetries)
+		o := s.deliver(ctx, h, t, it.EventID, it.Event, []byte(it.Body), it.deadline(s.opts.RetryWindow), s.eventRetries)
 		if o.interrupted {
 			return
 		}
@@ -175,7 +175,17 @@ func (s *Service) enqueueLocked(h *hook, ev Event, now time.Time) (item, bool) {
 		Body:      string(encode(payloadFor(ev, h.rec.ID, h.rec.Team, now))),
 		NotBefore: now.Add(time.Duration(h.rec.DelaySeconds) * time.Second),
 		Observed:  now,
+		Due:       time.Now().Add(time.Duration(h.rec.DelaySeconds) * time.Second),
 	}
 	h.queue = append(h.queue, it)
 	return it, true
+}
+
+// deadline is when retrying it ends, on the wall clock: a receiver's
+// restart takes real time whatever the service's clock says.
+func (it item) deadline(window time.Duration) time.Time {
+	if it.Due.IsZero() {
+		return it.NotBefore.Add(window)
+	}
+	return it.Due.Add(window)
 }

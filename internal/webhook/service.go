@@ -50,7 +50,8 @@ type Options struct {
 	// webhook's delay) an event is retried on network errors, timeouts,
 	// 408, 429 and 5xx, so that a receiver restarting (Home Assistant) gets
 	// it when it is back, in order. Past it the event is dropped and
-	// counted [10 min] (WEBHOOK_RETRY_WINDOW).
+	// counted [10 min] (WEBHOOK_RETRY_WINDOW). It is wall-clock time, not
+	// Now's: a restart takes real time however fast a demo's clock runs.
 	RetryWindow time.Duration
 	// MaxRetries bounds the retries after the first attempt [no bound but
 	// RetryWindow for events; 3 for Service.Test]; negative means none.
