@@ -17,9 +17,9 @@ var ErrUnauthorized = errors.New("influxdb refused the credentials")
 var ErrRejected = errors.New("influxdb rejected points")
 
 // ErrInvalidPoint is returned (wrapped) when a point cannot be written at
-// all (unknown series, bad league key, no game id, no time). Nothing of the
-// batch is sent.
-var ErrInvalidPoint = errors.New("invalid point")
+// all (store.Validate: unknown series, bad league key, no game id, no
+// time). Nothing of the batch is sent.
+var ErrInvalidPoint = store.ErrInvalidPoint
 
 // BeyondRetentionError reports points InfluxDB dropped because their time
 // is older than the retention policy keeps ("points beyond retention policy

@@ -88,7 +88,6 @@ type Options struct {
 
 var (
 	databaseName = regexp.MustCompile(`^[A-Za-z0-9_\-]+$`)
-	leagueKeyRE  = regexp.MustCompile(`^[a-z0-9]+$`)
 )
 
 const defaultTimeout = 5 * time.Second

@@ -29,8 +29,8 @@ import (
 // answer is sorted in Go.
 
 func measurement(key, series string) (string, error) {
-	if !leagueKeyRE.MatchString(key) {
-		return "", fmt.Errorf("influx: league %q must match %s", key, leagueKeyRE)
+	if !store.ValidLeague(key) {
+		return "", fmt.Errorf("influx: league %q is not a registry key (lower-case letters and digits)", key)
 	}
 	return `"` + key + "_" + series + `"`, nil
 }
@@ -82,7 +82,7 @@ func (s *Store) Games(ctx context.Context, q store.GameQuery) ([]store.Point, er
 	}
 	out := []store.Point{}
 	for _, p := range latest {
-		if gameMatches(p, q) {
+		if q.Matches(p) {
 			out = append(out, p)
 		}
 	}
@@ -101,22 +101,6 @@ func newer(a, b store.Point) bool {
 		return a.ObservedAt.After(b.ObservedAt)
 	}
 	return a.Time.After(b.Time)
-}
-
-func gameMatches(p store.Point, q store.GameQuery) bool {
-	switch {
-	case q.Team != "" && p.HomeTeam != q.Team && p.AwayTeam != q.Team:
-		return false
-	case q.Season != 0 && p.Season != q.Season:
-		return false
-	case q.Status != "" && p.Status != q.Status:
-		return false
-	case !q.From.IsZero() && p.Time.Before(q.From):
-		return false
-	case !q.To.IsZero() && !p.Time.Before(q.To):
-		return false
-	}
-	return true
 }
 
 // Timeline returns every score point of one game in time order.

@@ -35,30 +35,6 @@ func periodField(leagueKey string) string {
 	return "period"
 }
 
-func validTime(t time.Time) bool { return !t.IsZero() && t.After(minTime) && t.Before(maxTime) }
-
-func checkPoint(p *store.Point) error {
-	switch {
-	case p.Series != store.SeriesScores && p.Series != store.SeriesGames:
-		return fmt.Errorf("%w: unknown series %q", ErrInvalidPoint, p.Series)
-	case !leagueKeyRE.MatchString(p.League):
-		return fmt.Errorf("%w: league %q must match %s", ErrInvalidPoint, p.League, leagueKeyRE)
-	case p.GameID == "":
-		return fmt.Errorf("%w: %s point without a game id", ErrInvalidPoint, p.Measurement())
-	case !validTime(p.Time):
-		// A zero time would make InfluxDB stamp the point with its own clock.
-		return fmt.Errorf("%w: %s point of game %s has no usable time (%s)", ErrInvalidPoint, p.Measurement(), p.GameID, p.Time)
-	case p.Series == store.SeriesGames && !p.ObservedAt.IsZero() && !validTime(p.ObservedAt):
-		return fmt.Errorf("%w: games row of game %s: observed_at %s out of range", ErrInvalidPoint, p.GameID, p.ObservedAt)
-	}
-	for _, v := range []string{p.GameID, p.HomeTeam, p.AwayTeam, p.Status, p.HomeConference, p.AwayConference, p.HomeDivision, p.AwayDivision} {
-		if strings.ContainsAny(v, "\r\n") {
-			return fmt.Errorf("%w: game %s: a tag value contains a line break", ErrInvalidPoint, p.GameID)
-		}
-	}
-	return nil
-}
-
 // encodePoint builds the line protocol of one point. Every integer is an
 // int64 (1.8 rejects unsigned integers) and every field is written even when
 // empty (InfluxDB merges a rewrite field by field).
@@ -120,10 +96,10 @@ func (s *Store) Write(ctx context.Context, points []store.Point) error {
 	var buf bytes.Buffer
 	lines := 0
 	now := time.Now()
+	if err := store.Validate(points); err != nil {
+		return fmt.Errorf("influx: %w", err)
+	}
 	for i := range points {
-		if err := checkPoint(&points[i]); err != nil {
-			return err
-		}
 		// A nanosecond apart, so rows of one batch keep their order.
 		b, err := encodePoint(&points[i], now.Add(time.Duration(i)))
 		if err != nil {

@@ -67,16 +67,10 @@ func (e *OpenError) Error() string {
 
 func (e *OpenError) Unwrap() error { return e.Err }
 
-// InvalidPointError rejects a write batch: one point cannot be stored.
-// Retrying the batch cannot help, so it does not wrap store.ErrUnavailable.
-type InvalidPointError struct {
-	Index  int // position in the batch
-	Reason string
-}
-
-func (e *InvalidPointError) Error() string {
-	return fmt.Sprintf("sqlite store: point %d: %s", e.Index, e.Reason)
-}
+// InvalidPointError rejects a write batch: one point cannot be stored
+// (store.Validate, the same check for every store). Retrying the batch
+// cannot help, so it does not wrap store.ErrUnavailable.
+type InvalidPointError = store.InvalidPointError
 
 // InvalidQueryError rejects a read with arguments no store can answer.
 type InvalidQueryError struct{ Reason string }
@@ -287,50 +281,11 @@ func (s *Store) checkOpen(op string) error {
 	return nil
 }
 
-// validLeague reports whether l can be a registry key ("nfl", "ncaaf"):
-// anything else is a caller bug that would otherwise vanish as "no rows".
-func validLeague(l string) bool {
-	if l == "" || len(l) > 32 {
-		return false
-	}
-	for _, c := range l {
-		if (c < 'a' || c > 'z') && (c < '0' || c > '9') {
-			return false
-		}
-	}
-	return true
-}
-
-func validate(points []store.Point) error {
-	for i := range points {
-		p := &points[i]
-		var reason string
-		switch {
-		case p.Series != store.SeriesScores && p.Series != store.SeriesGames:
-			reason = fmt.Sprintf("unknown series %q", p.Series)
-		case !validLeague(p.League):
-			reason = fmt.Sprintf("league %q is not a registry key (lower-case letters and digits)", p.League)
-		case p.GameID == "":
-			reason = "no game id"
-		case p.Time.IsZero():
-			reason = "no time"
-		case !representable(p.Time), !p.ObservedAt.IsZero() && !representable(p.ObservedAt):
-			reason = fmt.Sprintf("time %s outside the years 1678 to 2262", p.Time.Format(time.RFC3339))
-		}
-		if reason != "" {
-			return &InvalidPointError{Index: i, Reason: reason}
-		}
-	}
-	return nil
-}
-
 // Times are stored as unix nanoseconds, which span the years 1678 to 2262.
 var (
 	minTime = time.Unix(0, math.MinInt64)
 	maxTime = time.Unix(0, math.MaxInt64)
 )
-
-func representable(t time.Time) bool { return !t.Before(minTime) && !t.After(maxTime) }
 
 // nanos converts a query bound, clamping it to what can be stored so that
 // "since the year 1" or "until 9999" mean everything.
@@ -380,7 +335,7 @@ func (s *Store) Write(ctx context.Context, points []store.Point) error {
 	if err := s.checkOpen("write"); err != nil {
 		return err
 	}
-	if err := validate(points); err != nil {
+	if err := store.Validate(points); err != nil {
 		return err
 	}
 	if len(points) == 0 {
@@ -444,7 +399,7 @@ func (s *Store) Games(ctx context.Context, q store.GameQuery) ([]store.Point, er
 	if err := s.checkOpen("games"); err != nil {
 		return nil, err
 	}
-	if !validLeague(q.League) {
+	if !store.ValidLeague(q.League) {
 		return nil, &InvalidQueryError{Reason: fmt.Sprintf("games: league %q is not a registry key", q.League)}
 	}
 	query, args := gamesQuery(q)
@@ -496,7 +451,7 @@ func (s *Store) Timeline(ctx context.Context, league, gameID string) ([]store.Po
 	if err := s.checkOpen("timeline"); err != nil {
 		return nil, err
 	}
-	if !validLeague(league) {
+	if !store.ValidLeague(league) {
 		return nil, &InvalidQueryError{Reason: fmt.Sprintf("timeline: league %q is not a registry key", league)}
 	}
 	rows, err := s.query(ctx,
@@ -514,7 +469,7 @@ func (s *Store) Unfinished(ctx context.Context, league string, since time.Time) 
 	if err := s.checkOpen("unfinished"); err != nil {
 		return nil, err
 	}
-	if !validLeague(league) {
+	if !store.ValidLeague(league) {
 		return nil, &InvalidQueryError{Reason: fmt.Sprintf("unfinished: league %q is not a registry key", league)}
 	}
 	var from int64 = math.MinInt64

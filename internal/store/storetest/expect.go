@@ -23,28 +23,12 @@ func ExpectGames(points []store.Point, q store.GameQuery) []store.Point {
 	}
 	out := []store.Point{}
 	for _, p := range latest {
-		if matches(p, q) {
+		if q.Matches(p) {
 			out = append(out, Normalize(p))
 		}
 	}
 	SortGames(out)
 	return out
-}
-
-func matches(p store.Point, q store.GameQuery) bool {
-	switch {
-	case q.Team != "" && p.HomeTeam != q.Team && p.AwayTeam != q.Team:
-		return false
-	case q.Season != 0 && p.Season != q.Season:
-		return false
-	case q.Status != "" && p.Status != q.Status:
-		return false
-	case !q.From.IsZero() && p.Time.Before(q.From):
-		return false
-	case !q.To.IsZero() && !p.Time.Before(q.To):
-		return false
-	}
-	return true
 }
 
 // ExpectTimeline is the answer to Timeline(league, gameID): every score
