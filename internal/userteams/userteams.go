@@ -20,6 +20,13 @@ import (
 // DefaultUser is the user whose teams mark games as favourites.
 const DefaultUser = "default"
 
+// Bounds of what the file may hold, so that whoever can reach the port
+// cannot grow it (and the memory it is loaded into) without end.
+const (
+	MaxUsers        = 100
+	MaxTeamsPerUser = 100
+)
+
 var (
 	userIDPattern = regexp.MustCompile(`^[A-Za-z0-9_.@-]{1,64}$`)
 	teamIDPattern = regexp.MustCompile(`^[a-z0-9]{1,10}(-[a-z0-9]{1,10})?$`)
@@ -30,12 +37,19 @@ type InvalidError struct{ Msg string }
 
 func (e *InvalidError) Error() string { return e.Msg }
 
-// Store is safe for concurrent use.
+// Store is safe for concurrent use. Readers (every /games request asks
+// IsFavorite) take mu only for a moment: a save writes the file under
+// saveMu alone, then swaps the new state in.
 type Store struct {
 	path string
-	mu   sync.RWMutex
+	// saveMu orders saves, so that the file always holds the latest state.
+	saveMu sync.Mutex
+	// writeFile replaces the file atomically (atomicfile.Write).
+	writeFile func(path string, data []byte) error
+	mu        sync.RWMutex
 	// users maps user id → league key → team ids as the client sent them,
-	// lower-cased ("sf" or "nfl-sf").
+	// lower-cased ("sf" or "nfl-sf"). Saves replace the map and its
+	// entries, never change them, so a snapshot stays valid.
 	users map[string]map[string][]string
 	// fav is the default user's teams as prefixed ids, for is_favorite.
 	fav map[string]bool
@@ -45,7 +59,11 @@ type Store struct {
 
 // Open loads DATA_DIR/user_teams.json when it exists.
 func Open(dataDir string) (*Store, error) {
-	s := &Store{path: filepath.Join(dataDir, "user_teams.json"), users: map[string]map[string][]string{}}
+	s := &Store{
+		path:      filepath.Join(dataDir, "user_teams.json"),
+		users:     map[string]map[string][]string{},
+		writeFile: func(path string, data []byte) error { return atomicfile.Write(path, data, 0o644) },
+	}
 	b, err := os.ReadFile(s.path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
@@ -80,7 +98,8 @@ func ValidateUser(userID string) error {
 }
 
 // Save replaces a user's teams for the leagues given and writes the file
-// atomically.
+// atomically. Readers are not held up by the write: they see the previous
+// teams until the file is written, then the new ones.
 func (s *Store) Save(userID string, teams map[string][]string) error {
 	if err := ValidateUser(userID); err != nil {
 		return err
@@ -103,22 +122,44 @@ func (s *Store) Save(userID string, teams map[string][]string) error {
 		sort.Strings(list)
 		clean[league] = list
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	prev := s.users[userID]
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
+	s.mu.RLock()
+	cur := s.users
+	s.mu.RUnlock()
+	if _, known := cur[userID]; !known && len(cur) >= MaxUsers {
+		return &InvalidError{Msg: fmt.Sprintf("at most %d users can save teams; this service has that many", MaxUsers)}
+	}
 	merged := map[string][]string{}
-	for k, v := range prev {
+	for k, v := range cur[userID] {
 		merged[k] = v
 	}
+	total := 0
 	for k, v := range clean {
 		merged[k] = v
 	}
-	s.users[userID] = merged
-	if err := s.write(); err != nil {
-		s.users[userID] = prev
+	for _, v := range merged {
+		total += len(v)
+	}
+	if total > MaxTeamsPerUser {
+		return &InvalidError{Msg: fmt.Sprintf("at most %d teams per user (this would save %d)", MaxTeamsPerUser, total)}
+	}
+	next := make(map[string]map[string][]string, len(cur)+1)
+	for k, v := range cur {
+		next[k] = v
+	}
+	next[userID] = merged
+	b, err := json.MarshalIndent(next, "", "  ")
+	if err != nil {
 		return err
 	}
+	if err := s.writeFile(s.path, b); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.users = next
 	s.rebuildFavoritesLocked()
+	s.mu.Unlock()
 	return nil
 }
 
@@ -159,12 +200,4 @@ func (s *Store) rebuildFavoritesLocked() {
 			}
 		}
 	}
-}
-
-func (s *Store) write() error {
-	b, err := json.MarshalIndent(s.users, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomicfile.Write(s.path, b, 0o644)
 }
