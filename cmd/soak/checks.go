@@ -357,3 +357,23 @@ func recordsFromTruth(tr simulator.Truth) map[string]record {
 }
 
 var eastern = tz.Eastern
+
+// teamRef names a team by league and abbreviation: an abbreviation alone
+// is not a team (DAL is the NFL's Cowboys and the NHL's Stars).
+type teamRef struct {
+	League       string // registry key, "nfl"
+	Abbreviation string
+}
+
+func (t teamRef) String() string { return t.League + "/" + t.Abbreviation }
+
+// events lists, in order, the ids of the deliveries about the team's games.
+func (t teamRef) events(ds []delivery) []string {
+	var out []string
+	for _, d := range ds {
+		if strings.EqualFold(d.Payload.League, t.League) && (d.Payload.HomeTeam == t.Abbreviation || d.Payload.AwayTeam == t.Abbreviation) {
+			out = append(out, d.EventID)
+		}
+	}
+	return out
+}

@@ -232,3 +232,21 @@ func TestLogMsg(t *testing.T) {
 		logMsg(`time=2026-11-28T11:37:08.459Z level=WARN msg="poll failed; serving the last good data" league=nfl err="x"`))
 	assert.Equal(t, "listening", logMsg(`time=2026-11-28T11:37:08.459Z level=INFO msg=listening addr=[::]:1`))
 }
+
+// DAL is the NFL's Cowboys and the NHL's Stars: the team webhook's
+// reference is the events of its league's games only.
+func TestTeamEventsCarryTheLeague(t *testing.T) {
+	d := func(id, league, home, away string) delivery {
+		return delivery{EventID: id, Payload: payload{League: league, HomeTeam: home, AwayTeam: away}}
+	}
+	all := []delivery{
+		d("1", "NFL", "DAL", "NYG"),
+		d("2", "NHL", "DAL", "BOS"),
+		d("3", "NFL", "PHI", "DAL"),
+		d("4", "NHL", "CHI", "DAL"),
+		d("5", "NFL", "KC", "BUF"),
+	}
+	assert.Equal(t, []string{"1", "3"}, teamRef{League: "nfl", Abbreviation: "DAL"}.events(all))
+	assert.Equal(t, []string{"2", "4"}, teamRef{League: "nhl", Abbreviation: "DAL"}.events(all))
+	assert.Equal(t, "nfl/DAL", teamRef{League: "nfl", Abbreviation: "DAL"}.String())
+}

@@ -69,6 +69,9 @@ type options struct {
 	workDir   string
 	keep      bool
 	limit     time.Duration
+	// from is the day the simulated Sunday is looked for at or after;
+	// today when zero.
+	from time.Time
 }
 
 func main() {
@@ -85,7 +88,17 @@ func main() {
 	flag.StringVar(&o.workDir, "dir", "", "run folder (default: a new temporary folder)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the run folder even when every check passes")
 	flag.DurationVar(&o.limit, "timeout", 30*time.Minute, "give up after this long")
+	var start string
+	flag.StringVar(&start, "start", "", "simulate the Sunday on or after this day (YYYY-MM-DD, US Eastern; default: the next Sunday)")
 	flag.Parse()
+	if start != "" {
+		d, err := time.ParseInLocation("2006-01-02", start, eastern)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "soak: -start %q is not a YYYY-MM-DD date\n", start)
+			os.Exit(2)
+		}
+		o.from = d
+	}
 	if o.speed == 0 {
 		o.speed = 1200
 		if o.days > 1 {

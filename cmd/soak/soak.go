@@ -35,7 +35,7 @@ type run struct {
 	rcv     *receivers
 	base    string
 	client  *http.Client
-	team    string            // the team-scoped webhook's team
+	team    teamRef           // the team-scoped webhook's team
 	hookIDs map[string]string // webhook id → receiver name (all, team, flaky)
 	kills   []time.Time
 	hangEnd time.Time // simulated
@@ -58,7 +58,11 @@ func soakRun(ctx context.Context, o options, store string) (*report, error) {
 	// Sunday 08:00 Eastern: simulated hours before the first games, for
 	// the baseline readings and ESPN requests held until the client gives
 	// up (each stalls a league for hours of simulated time).
-	start := simulator.SundayNoonET(time.Now()).Add(-4 * time.Hour)
+	from := o.from
+	if from.IsZero() {
+		from = time.Now()
+	}
+	start := simulator.SundayNoonET(from).Add(-4 * time.Hour)
 	sim, err := simulator.New(simulator.Options{
 		Start: start, Speed: o.speed, Seed: o.seed, Days: o.days,
 		Faults: simulator.Faults{
@@ -193,14 +197,14 @@ func (r *run) register(secrets map[string]string) error {
 	// sides seconds apart.
 	tr := r.sim.Truth()
 	for _, g := range tr.Games {
-		if g.League == "nfl" && (r.team == "" || g.Scenario == simulator.ScenarioQuick) {
-			r.team = g.Home.Abbreviation
+		if g.League == "nfl" && (r.team.Abbreviation == "" || g.Scenario == simulator.ScenarioQuick) {
+			r.team = teamRef{League: g.League, Abbreviation: g.Home.Abbreviation}
 			if g.Scenario == simulator.ScenarioQuick {
 				break
 			}
 		}
 	}
-	if r.team == "" {
+	if r.team.Abbreviation == "" {
 		return errors.New("the simulation has no NFL game")
 	}
 	// A team webhook needs the team list, which comes with the first polls.
@@ -219,7 +223,7 @@ func (r *run) register(secrets map[string]string) error {
 	}
 	bodies := map[string]map[string]any{
 		"all":   {"url": r.rcv.url("all"), "secret": secrets["all"]},
-		"team":  {"url": r.rcv.url("team"), "secret": secrets["team"], "team": r.team, "league": "nfl", "delay_seconds": 30},
+		"team":  {"url": r.rcv.url("team"), "secret": secrets["team"], "team": r.team.Abbreviation, "league": r.team.League, "delay_seconds": 30},
 		"flaky": {"url": r.rcv.url("flaky"), "secret": secrets["flaky"]},
 	}
 	for _, name := range []string{"all", "team", "flaky"} {
@@ -641,16 +645,12 @@ func (r *run) checkWebhooks(tr simulator.Truth) {
 	// Team: exactly the reference webhook's events of the team's games.
 	team := firstAccepted(byHook["team"])
 	tOnce, _ := checkOnce(byHook["team"], r.kills)
-	var want, got []string
-	for _, d := range all {
-		if d.Payload.HomeTeam == r.team || d.Payload.AwayTeam == r.team {
-			want = append(want, d.EventID)
-		}
-	}
+	want := r.team.events(all)
+	var got []string
 	for _, d := range team {
 		got = append(got, d.EventID)
-		if d.Payload.Team != r.team {
-			tOnce = append(tOnce, fmt.Sprintf("team: %s has team %q", d.EventID, d.Payload.Team))
+		if d.Payload.Team != r.team.Abbreviation || !strings.EqualFold(d.Payload.League, r.team.League) {
+			tOnce = append(tOnce, fmt.Sprintf("team: %s has team %q of %q", d.EventID, d.Payload.Team, d.Payload.League))
 		}
 	}
 	if p := checkPrefix(got, want); p != "" || len(got) != len(want) {
