@@ -364,6 +364,12 @@ func (p *Poller) poll(ctx context.Context, l league.League, games map[string]gam
 		published = append(published, p.withTeamFallback(l, g))
 	}
 	if len(seen) > 0 || firstErr == nil {
+		// The cadence is known before the games are: a reader of the new
+		// games must not see the previous poll's cadence.
+		live := p.liveCadence(games, now)
+		p.mu.Lock()
+		p.status[l.Key].live = live
+		p.mu.Unlock()
 		p.st.Replace(l.Key, published, now)
 	}
 	if len(seen) > 0 {
