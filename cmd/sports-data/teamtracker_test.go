@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/league"
+)
+
+// TeamTracker's own regression suite (testdata/teamtracker) run against the
+// whole service: for each team-sport case, the service follows the case's
+// league, an ESPN stand-in answers every scoreboard request with
+// TeamTracker's all.json, the clock is frozen at the case's time, and the
+// sensor read through GET /api/v1/ha/sensor/{team} must have TeamTracker's
+// state and every one of its attributes, except the deliberate differences
+// below (listed in the README's table with their reasons).
+
+type ttCase struct {
+	Case       string         `json:"case"`
+	League     string         `json:"league"`
+	ESPNPath   string         `json:"espn_path"`
+	Team       string         `json:"team"`
+	FrozenTime string         `json:"frozen_time"`
+	State      string         `json:"state"`
+	Attributes map[string]any `json:"attributes"`
+}
+
+// ttKickoff is what TeamTracker's kickoff_in says at each case's frozen
+// time (arrow 1.4's humanize of the expected date); TeamTracker's snapshot
+// holds a placeholder instead.
+var ttKickoff = map[string]string{
+	"test_tt_all_test01": "in an hour", "test_tt_all_test02": "an hour ago", "test_tt_all_test03": "a day ago",
+	"test_tt_all_test04": "in an hour", "test_tt_all_test05": "an hour ago", "test_tt_all_test06": "a day ago",
+	"test_tt_all_test07": "in an hour", "test_tt_all_test08": "an hour ago", "test_tt_all_test09": "a day ago",
+	"test_tt_all_test10": "in an hour", "test_tt_all_test11": "an hour ago", "test_tt_all_test12": "a day ago",
+	"test_tt_all_test13": "in an hour", "test_tt_all_test14": "an hour ago", "test_tt_all_test15": "a day ago",
+	"test_tt_all_test16": "in an hour", "test_tt_all_test17": "an hour ago", "test_tt_all_test18": "a day ago",
+}
+
+// ttDeliberate are the attributes where the service differs from
+// TeamTracker on purpose, with what the service answers instead; the
+// README's table says why. private_fast_refresh is the league's polling
+// cadence here, and every league polled from all.json has a live game.
+var ttDeliberate = map[string]any{"private_fast_refresh": true}
+
+// ttTeamsDoc is an ESPN teams answer holding every team of all.json, so
+// that the service's resolver knows the teams the cases name.
+func ttTeamsDoc(t *testing.T, all []byte) []byte {
+	var doc struct {
+		Events []struct {
+			Competitions []struct {
+				Competitors []struct {
+					Type string          `json:"type"`
+					Team json.RawMessage `json:"team"`
+				} `json:"competitors"`
+			} `json:"competitions"`
+		} `json:"events"`
+	}
+	require.NoError(t, json.Unmarshal(all, &doc))
+	var teams []map[string]json.RawMessage
+	seen := map[string]bool{}
+	for _, ev := range doc.Events {
+		for _, c := range ev.Competitions {
+			for _, x := range c.Competitors {
+				if x.Type != "team" || len(x.Team) == 0 {
+					continue
+				}
+				// ESPN's team ids are per league: all.json mixes leagues,
+				// so the abbreviation tells its teams apart.
+				var id struct {
+					Abbreviation string `json:"abbreviation"`
+				}
+				require.NoError(t, json.Unmarshal(x.Team, &id))
+				if seen[id.Abbreviation] {
+					continue
+				}
+				seen[id.Abbreviation] = true
+				teams = append(teams, map[string]json.RawMessage{"team": x.Team})
+			}
+		}
+	}
+	out, err := json.Marshal(map[string]any{"sports": []any{map[string]any{"leagues": []any{map[string]any{"teams": teams}}}}})
+	require.NoError(t, err)
+	return out
+}
+
+// startFrozen runs the whole service (serve, as run does) on a clock that
+// stands still at now.
+func startFrozen(t *testing.T, espnURL string, env map[string]string, now time.Time) *service {
+	t.Helper()
+	full := serviceEnv(t, espnURL, env)
+	s := &service{t: t, env: full, out: &syncBuffer{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.done = make(chan error, 1)
+	ready := make(chan string, 1)
+	go func() {
+		s.done <- serve(ctx, func(k string) string { return full[k] }, s.out, func(addr string) { ready <- addr }, func() time.Time { return now })
+	}()
+	select {
+	case addr := <-ready:
+		_, port, _ := strings.Cut(addr[strings.LastIndex(addr, ":"):], ":")
+		s.base = "http://127.0.0.1:" + port
+	case err := <-s.done:
+		t.Fatalf("service exited early: %v\n%s", err, s.out.String())
+	case <-time.After(20 * time.Second):
+		t.Fatalf("service did not start:\n%s", s.out.String())
+	}
+	t.Cleanup(s.stop)
+	return s
+}
+
+// ttLeague is the followed league of an ESPN path, "hockey/nhl".
+func ttLeague(t *testing.T, espnPath string) league.League {
+	for _, k := range league.Keys() {
+		l, _ := league.Lookup(k)
+		if l.Sport+"/"+l.ESPNLeague == espnPath {
+			return l
+		}
+	}
+	t.Fatalf("no league follows %s", espnPath)
+	return league.League{}
+}
+
+func TestTeamTrackerConformance(t *testing.T) {
+	dir := filepath.Join(filepath.Dir(espntest.Dir(t)), "teamtracker")
+	all, err := os.ReadFile(filepath.Join(dir, "all.json"))
+	require.NoError(t, err)
+	raw, err := os.ReadFile(filepath.Join(dir, "cases.json"))
+	require.NoError(t, err)
+	var suite struct {
+		Cases []ttCase `json:"cases"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &suite))
+	teamsDoc := ttTeamsDoc(t, all)
+
+	var casesEqual, statesEqual, attrsEqual, attrsTotal int
+	var differences []string
+	ran := 0
+	for _, c := range suite.Cases {
+		if _, followed := ttKickoff[c.Case]; !followed {
+			continue // tennis, MMA, golf, cricket, racing: not team sports
+		}
+		ran++
+		t.Run(c.Case, func(t *testing.T) {
+			l := ttLeague(t, c.ESPNPath)
+			now, err := time.Parse("2006-01-02T15:04Z", c.FrozenTime)
+			require.NoError(t, err)
+			srv := espntest.NewServer(t)
+			srv.ServeBytes("/"+c.ESPNPath+"/scoreboard", all)
+			srv.ServeBytes("/"+c.ESPNPath+"/teams", teamsDoc)
+			s := startFrozen(t, srv.URL, map[string]string{"LEAGUES": l.Key, "STORE": "none"}, now)
+
+			path := "/api/v1/ha/sensor/" + url.PathEscape(c.Team) + "?league=" + l.Key
+			var got struct {
+				State      string         `json:"state"`
+				Attributes map[string]any `json:"attributes"`
+				UpdatedAt  string         `json:"updated_at"`
+			}
+			s.waitFor("the first poll", func() bool {
+				return scGetQuiet(s, path, &got) == 200 && got.UpdatedAt != ""
+			})
+
+			// The normalised attributes: what TeamTracker's test blanks,
+			// checked here for what they must be.
+			wantURL := srv.URL + "/" + c.ESPNPath + "/scoreboard?"
+			assert.True(t, strings.HasPrefix(fmt.Sprint(got.Attributes["api_url"]), wantURL), "api_url %v", got.Attributes["api_url"])
+			sportPath, leaguePath, _ := strings.Cut(c.ESPNPath, "/")
+			assert.Equal(t, sportPath, got.Attributes["sport_path"])
+			assert.Equal(t, leaguePath, got.Attributes["league_path"])
+			_, err = time.Parse("2006-01-02 15:04:05-07:00", fmt.Sprint(got.Attributes["last_update"]))
+			assert.NoError(t, err, "last_update %v", got.Attributes["last_update"])
+			assert.Equal(t, ttKickoff[c.Case], got.Attributes["kickoff_in"])
+			for _, k := range []string{"api_url", "sport_path", "league_path", "last_update", "kickoff_in"} {
+				got.Attributes[k] = c.Attributes[k]
+			}
+
+			if assert.Equal(t, c.State, got.State, "state") {
+				statesEqual++
+				casesEqual++ // counted down below on any attribute difference
+			}
+			same := true
+			names := make([]string, 0, len(c.Attributes))
+			for k := range c.Attributes {
+				names = append(names, k)
+			}
+			sort.Strings(names)
+			assert.Len(t, got.Attributes, len(c.Attributes), "the sensor has exactly TeamTracker's attributes")
+			for _, k := range names {
+				want := c.Attributes[k]
+				attrsTotal++
+				g, present := got.Attributes[k]
+				if present && assert.ObjectsAreEqual(want, g) {
+					attrsEqual++
+					continue
+				}
+				same = false
+				if d, ok := ttDeliberate[k]; ok && present && assert.ObjectsAreEqual(d, g) {
+					differences = append(differences, fmt.Sprintf("%s %s: TeamTracker %v, service %v", c.Case, k, mustJSON(t, want), mustJSON(t, g)))
+					continue
+				}
+				assert.Failf(t, "attribute differs", "%s: TeamTracker %s, service %s", k, mustJSON(t, want), mustJSON(t, g))
+			}
+			if !same && c.State == got.State {
+				casesEqual--
+			}
+		})
+	}
+	require.Equal(t, 18, ran, "cases 1-18 are the team sports")
+	t.Logf("TeamTracker conformance: %d of %d states equal; %d of %d cases equal in state and every attribute; %d of %d attributes equal",
+		statesEqual, ran, casesEqual, ran, attrsEqual, attrsTotal)
+	for _, d := range differences {
+		t.Logf("deliberate difference: %s", d)
+	}
+}
