@@ -22,6 +22,9 @@ type haPackage struct {
 			Name           string   `yaml:"name"`
 			ValueTemplate  string   `yaml:"value_template"`
 			JSONAttributes []string `yaml:"json_attributes"`
+			// JSONAttributesPath, when set, is where the attributes are:
+			// "$.attributes" for the TeamTracker-compatible sensor.
+			JSONAttributesPath string `yaml:"json_attributes_path"`
 		} `yaml:"sensor"`
 		BinarySensor []struct {
 			Name          string `yaml:"name"`
@@ -185,7 +188,15 @@ func TestHomeAssistantPackageReadsRealFields(t *testing.T) {
 		require.Equal(t, http.StatusOK, s.get(path, &answer), path)
 		var read []string
 		for _, sn := range r.Sensor {
-			read = append(read, sn.JSONAttributes...)
+			attrs := answer
+			if p := strings.TrimPrefix(sn.JSONAttributesPath, "$."); p != "" {
+				inner, ok := answer[p].(map[string]any)
+				require.True(t, ok, "%s has no object at %s", path, sn.JSONAttributesPath)
+				attrs = inner
+			}
+			for _, f := range sn.JSONAttributes {
+				assert.Contains(t, attrs, f, "%s lacks the attribute %s", path, f)
+			}
 			for _, m := range valueField.FindAllStringSubmatch(sn.ValueTemplate, -1) {
 				read = append(read, m[1])
 			}
@@ -197,7 +208,7 @@ func TestHomeAssistantPackageReadsRealFields(t *testing.T) {
 		}
 		require.NotEmpty(t, read)
 		for _, f := range read {
-			assert.Contains(t, answer, f, "game-status lacks %s", f)
+			assert.Contains(t, answer, f, "%s lacks %s", path, f)
 		}
 	}
 }
