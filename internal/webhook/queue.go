@@ -99,20 +99,33 @@ func (s *Service) finish(h *hook, it item, o outcome) {
 		h.rec.Stats.Expired++
 		s.statsDirty = true
 	}
+	// One warning per outage of a receiver, not one per event dropped.
+	droppedBefore := h.expiredRun
+	switch {
+	case o.expired:
+		h.expiredRun++
+	case o.delivered:
+		h.expiredRun = 0
+	}
 	s.mu.Unlock()
 	s.journalLocked(recs, false)
 	s.outboxMu.Unlock()
 
 	log := s.log.With("webhook_id", id, "event", it.Event, "event_id", it.EventID, "attempts", o.attempts)
 	switch {
+	case o.delivered && droppedBefore > 0:
+		log.Info("webhook receiver answering again", "dropped_meanwhile", droppedBefore)
 	case o.delivered:
 		log.Debug("webhook delivered", "latency", o.elapsed)
 	case disable:
 		log.Warn("webhook disabled: receiver answered 410 Gone")
 		s.persistNow()
-	case o.expired:
-		log.Warn("webhook event dropped: not delivered within the retry window",
+	case o.expired && droppedBefore == 0:
+		log.Warn("webhook events are being dropped: not delivered within the retry window (later ones are counted in expired_events until the receiver answers)",
 			"window", s.opts.RetryWindow, "occurred_at", it.Observed, "err", o.err)
+	case o.expired:
+		log.Debug("webhook event dropped: not delivered within the retry window",
+			"occurred_at", it.Observed, "err", o.err)
 	default:
 		log.Warn("webhook delivery failed", "err", o.err)
 	}

@@ -152,6 +152,9 @@ type hook struct {
 	wake      chan struct{}
 	stop      context.CancelFunc // set while a worker runs
 	gone      bool               // deleted
+	// expiredRun counts the events dropped past the retry window since
+	// the last delivery, so that an outage is logged once.
+	expiredRun int64
 	// refused says why a registration loaded from disk is not delivered
 	// to (its URL breaks a rule); it is not stored, so that a change of
 	// settings takes effect at the next start.

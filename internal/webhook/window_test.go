@@ -2,9 +2,11 @@ package webhook
 
 import (
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -180,4 +182,27 @@ func TestEventsPastTheRetryWindowAreDropped(t *testing.T) {
 	s2 := start(t, o)
 	require.Eventually(t, func() bool { st, p := stats(t, s2.Service, reg.ID); return p == 0 && st.Expired == 2 }, 10*time.Second, time.Millisecond)
 	assert.Len(t, ha.delivered(), 1, "the stale event is not sent after the restart")
+}
+
+// A receiver that stays away is one warning, not one per event dropped,
+// and one line when it answers again.
+func TestExpiryIsLoggedOncePerOutage(t *testing.T) {
+	logs := &syncBuf{}
+	o := testOptions(t)
+	o.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	o.RetryWindow = 100 * time.Millisecond
+	o.BaseBackoff, o.MaxBackoff = time.Millisecond, 5*time.Millisecond
+	s := start(t, o)
+	ha := newRestartable(t, nil)
+	reg := register(t, s.Service, ha.URL(), "NE")
+	ha.down()
+	walk(t, s.Service, nil, miaNEFrames(t)[:5]) // game_start and two score changes
+	require.Eventually(t, func() bool { st, p := stats(t, s.Service, reg.ID); return p == 0 && st.Expired == 3 }, 10*time.Second, time.Millisecond)
+	ha.up(t)
+	s.Observe("nfl", poll(t, miaNEFrames(t)[6]))
+	ha.waitDelivered(t, 1)
+	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "answering again") }, 10*time.Second, time.Millisecond)
+	assert.Equal(t, 1, strings.Count(logs.String(), "level=WARN"), logs.String())
+	assert.Contains(t, logs.String(), "webhook events are being dropped")
+	assert.Contains(t, logs.String(), "dropped_meanwhile=3")
 }
