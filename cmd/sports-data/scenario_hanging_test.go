@@ -163,7 +163,7 @@ func TestScenarioHangingStoreNeverBlocksARequest(t *testing.T) {
 
 	// A history read has to ask the store; it gives up with an answer
 	// that says the store is unavailable (503) or too slow (504), not with
-	// a 500, which DESIGN §3 keeps for bugs.
+	// a 500, which docs/architecture.md (Errors) keeps for bugs.
 	var tl map[string]any
 	code := s.get("/api/v1/games/timeline/"+g.ID, &tl)
 	assert.Contains(t, []int{http.StatusServiceUnavailable, http.StatusGatewayTimeout}, code, "%s\n%s", mustJSON(t, tl), tail(s.out.String(), 2000))

@@ -125,7 +125,7 @@ type scHookSpec struct {
 }
 
 // scExpectedEvents lists, in order, what hook must receive for the frames:
-// the detection rules of DESIGN §3.3 applied to each pair of consecutive
+// the detection rules of docs/events.md applied to each pair of consecutive
 // states, seen from the hook's team (from the home team without one).
 func scExpectedEvents(g *scGame, frames []scFrame, hook scHookSpec) []string {
 	var out []string

@@ -71,7 +71,7 @@ func uidPart(uid, key string) string {
 }
 
 // ParseSchedule reads a team schedule answer (…/teams/{id}/schedule). Its
-// events differ from the scoreboard's in the places ESPN.md §9 lists: the
+// events differ from the scoreboard's in the places docs/espn.md lists: the
 // score is an object, records sit in record[], the season type in
 // seasonType. The season of events without one is the requested season,
 // never the top-level one (which is the season current at request time).
@@ -286,7 +286,7 @@ func buildGame(l league.League, ev *rawEvent, top topLevel) (game.Game, bool) {
 // classify maps ESPN's status to the API's. The state decides first, then
 // completed; the name only tells apart the ways a game can end unplayed,
 // because ESPN marks postponed and suspended games "post" with completed
-// false (ESPN.md §3). Halftime, end of period, delays and every other name
+// false (docs/espn.md, Status). Halftime, end of period, delays and every other name
 // of an "in" game are live.
 func classify(state string, completed bool, name string) game.Status {
 	name = strings.ToUpper(strings.TrimSpace(name))
@@ -342,7 +342,7 @@ func unplayed(name string) game.Status {
 }
 
 // period fills the clock fields. ESPN sends period 1 and "15:00" for some
-// games that have not started (ESPN.md §3), so scheduled, postponed and
+// games that have not started (docs/espn.md, Status), so scheduled, postponed and
 // canceled games get period 0 and no time; a final shows its last period
 // (4 for an NHL overtime final) and "0:00" whatever ESPN's clock says
 // (the NBA sends "0.0"). Live and suspended games show ESPN's clock.

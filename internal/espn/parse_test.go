@@ -110,7 +110,7 @@ func byTeams(t testing.TB, games []game.Game, away, home string) game.Game {
 }
 
 // TestEveryCapture parses every capture with the parser of its endpoint and
-// checks the status counts ESPN.md §12 lists, plus the invariants every
+// checks the status counts of each capture (testdata/espn/SOURCES.md), plus the invariants every
 // parsed game must keep.
 func TestEveryCapture(t *testing.T) {
 	type counts struct{ scheduled, live, final, postponed int }

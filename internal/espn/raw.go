@@ -3,7 +3,7 @@ package espn
 import "encoding/json"
 
 // The raw* types mirror the parts of ESPN's JSON the service reads
-// (ESPN.md in the design notes describes the full shape). Scalars that ESPN
+// (docs/espn.md describes what the service relies on). Scalars that ESPN
 // has sent in more than one JSON type use the flex* types.
 
 type eventsDoc struct {

@@ -20,7 +20,7 @@ type Resolver interface {
 	Resolve(input, leagueKey string) (teams.Match, error)
 }
 
-// Options are the windows of DESIGN §3.3.
+// Options are the windows of docs/events.md (Home Assistant game status).
 type Options struct {
 	UpcomingWindow time.Duration // HA_UPCOMING_WINDOW [24h]
 	RecentWindow   time.Duration // HA_RECENT_WINDOW [4h]

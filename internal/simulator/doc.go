@@ -10,13 +10,13 @@
 // game at that team's home (others get a name marked "(simulated)"). The
 // shape of every other answer (field names, nesting, value types and the
 // wording of statuses) is derived from the captured scoreboards and the
-// captured team schedule described in ESPN.md; the games, scores, plays,
+// captured team schedule described in docs/espn.md; the games, scores, plays,
 // records and odds are invented from the seed. Every answer says so in two
 // top-level keys, "x-sports-data-simulated": true and
 // "x-sports-data-note", which ESPN clients ignore, and in the header
 // X-Sports-Data-Simulated: true (error bodies stay exactly ESPN's). States that no capture
 // shows (NFL halftime and overtime, STATUS_END_PERIOD, NHL shootouts,
-// postponed NFL/NHL games) use the wording ESPN.md reports from other
+// postponed NFL/NHL games) use the wording docs/espn.md reports from other
 // clients, and the shootout's live text ("Shootout"/"SO") is a guess.
 //
 // # Clock and determinism

@@ -85,7 +85,7 @@ type scoreboardJSON struct {
 	Simulated bool         `json:"x-sports-data-simulated"`
 	Note      string       `json:"x-sports-data-note"`
 	Leagues   []leagueJSON `json:"leagues"`
-	// Season, Week and Day are only on requests without dates (ESPN.md §1).
+	// Season, Week and Day are only on requests without dates (docs/espn.md, Answers).
 	Season *struct {
 		Type int `json:"type"`
 		Year int `json:"year"`

@@ -371,7 +371,7 @@ func randomNHL(p *gamePlan, r *rand.Rand) script {
 }
 
 // Breaks between periods, in simulated time. ESPN's wording for them was
-// never captured; ESPN.md lists the names other clients key on.
+// never captured; docs/espn.md lists the names other clients key on.
 const (
 	nflQuarterBreak = 2 * time.Minute
 	nflHalftime     = 13 * time.Minute

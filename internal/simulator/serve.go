@@ -10,7 +10,7 @@ import (
 )
 
 // ESPN's error bodies. The 400 is what ESPN has answered to date ranges
-// since September 2026 (ESPN.md §13).
+// since September 2026 (docs/espn.md, Requests).
 var (
 	bodyRange    = []byte(`{"code":400,"message":"Failed to get events endpoint."}`)
 	bodyError    = []byte(`{"code":500,"message":"Internal Server Error"}`)

@@ -3,7 +3,7 @@
 // all accept. Reads use SQL over Arrow Flight on InfluxDB 3, or InfluxQL over
 // HTTP /query on 1.8+/2.x (3.x answers it too).
 //
-// Storage layout (DESIGN §4): measurements {league}_scores and
+// Storage layout (docs/storage.md): measurements {league}_scores and
 // {league}_games. Scores rows carry the tags game_id, season, season_type,
 // week, home_team, away_team, status and the conference/division tags, and
 // the fields home_score, away_score (integers), the period under the league's
@@ -14,7 +14,7 @@
 // newest version of a game whose start moved.
 //
 // Periods are string fields holding the decimal number ("1", "5"), as
-// DESIGN §4 fixes them, in both series; every reader parses them back to
+// docs/storage.md fixes them, in both series; every reader parses them back to
 // integers. Every integer is written as a signed integer (InfluxDB 1.8
 // rejects unsigned ones), every field of a row is written every time (even
 // empty strings), so that rewriting a row at the same time and tags, which

@@ -377,7 +377,7 @@ func TestFieldTypeConflictIsRejectedInfluxDB18(t *testing.T) {
 	assert.Contains(t, err.Error(), "field type conflict")
 }
 
-// DESIGN §4: which values are tags and which fields, and of what type.
+// docs/storage.md: which values are tags and which fields, and of what type.
 func TestSchemaInfluxDB18(t *testing.T) {
 	base := influxURL(t)
 	db := freshDatabase(t, base)
