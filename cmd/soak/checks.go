@@ -270,6 +270,11 @@ func checkChain(g simulator.GameTruth, evs []payload, lateFinal bool) []string {
 				problems = append(problems, fmt.Sprintf("%s: game_end at %d-%d, final is %d-%d", name, e.Score.Home, e.Score.Away, g.Final.Home, g.Final.Away))
 			case cur != e.Score:
 				problems = append(problems, fmt.Sprintf("%s: game_end at %d-%d, but the last score delivered was %d-%d", name, e.Score.Home, e.Score.Away, cur.Home, cur.Away))
+			case g.Final.Shootout != nil && (e.Shootout == nil || *e.Shootout != (score{Home: g.Final.Shootout[0], Away: g.Final.Shootout[1]}) || e.Winner != g.Final.ShootoutWinner):
+				problems = append(problems, fmt.Sprintf("%s: game_end of a match won %d-%d on penalties by %s says winner %q, shoot-out %v",
+					name, g.Final.Shootout[0], g.Final.Shootout[1], g.Final.ShootoutWinner, e.Winner, e.Shootout))
+			case g.Final.Shootout == nil && g.Final.Tie && e.Winner != "tie":
+				problems = append(problems, fmt.Sprintf("%s: game_end of a draw says winner %q", name, e.Winner))
 			}
 		default:
 			problems = append(problems, fmt.Sprintf("%s: unexpected event %q", name, e.Event))

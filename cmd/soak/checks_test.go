@@ -250,3 +250,38 @@ func TestTeamEventsCarryTheLeague(t *testing.T) {
 	assert.Equal(t, []string{"2", "4"}, teamRef{League: "nhl", Abbreviation: "DAL"}.events(all))
 	assert.Equal(t, "nfl/DAL", teamRef{League: "nfl", Abbreviation: "DAL"}.String())
 }
+
+// A soccer match level at 1-1 and won 3-4 on penalties by the away side,
+// and a draw: game_end must name the shoot-out's winner and score, and
+// "tie" for the draw.
+func TestCheckChainSoccerEndings(t *testing.T) {
+	pens := simulator.GameTruth{League: "mls", ID: "5", Home: simulator.Team{Abbreviation: "TOR"}, Away: simulator.Team{Abbreviation: "ORL"},
+		Scheduled: at(0), Start: at(0), Scores: []simulator.ScoreChange{{Time: at(30), Away: 1, Period: 1}, {Time: at(90), Home: 1, Away: 1, Period: 2}},
+		Final: &simulator.Result{Home: 1, Away: 1, Period: 5, Detail: "FT-Pens", Tie: true, Shootout: &[2]int{3, 4}, ShootoutWinner: "ORL"}}
+	chain := func(end payload) []payload {
+		return []payload{
+			{Event: "game_start"},
+			{Event: "score_change", Score: score{0, 1}},
+			{Event: "score_change", PreviousScore: score{0, 1}, Score: score{1, 1}},
+			end,
+		}
+	}
+	good := payload{Event: "game_end", Score: score{1, 1}, Winner: "ORL", Shootout: &score{3, 4}}
+	assert.Empty(t, checkChain(pens, chain(good), false))
+	for _, bad := range []payload{
+		{Event: "game_end", Score: score{1, 1}, Winner: "tie"},
+		{Event: "game_end", Score: score{1, 1}, Winner: "ORL"},
+		{Event: "game_end", Score: score{1, 1}, Winner: "TOR", Shootout: &score{3, 4}},
+		{Event: "game_end", Score: score{1, 1}, Winner: "ORL", Shootout: &score{4, 3}},
+	} {
+		assert.Len(t, checkChain(pens, chain(bad), false), 1, "%+v", bad)
+	}
+
+	draw := pens
+	draw.Final = &simulator.Result{Home: 1, Away: 1, Period: 2, Detail: "FT", Tie: true}
+	assert.Empty(t, checkChain(draw, chain(payload{Event: "game_end", Score: score{1, 1}, Winner: "tie"}), false))
+	assert.Len(t, checkChain(draw, chain(payload{Event: "game_end", Score: score{1, 1}, Winner: "TOR"}), false), 1)
+	// Records count both as draws.
+	recs := recordsFromTruth(simulator.Truth{Games: []simulator.GameTruth{pens}})
+	assert.Equal(t, record{GamesPlayed: 1, Ties: 1, PointsFor: 1, PointsAgainst: 1}, recs["mls/ORL/2026"])
+}

@@ -45,6 +45,8 @@ type payload struct {
 	PreviousScore score  `json:"previous_score"`
 	Status        string `json:"status"`
 	Timestamp     string `json:"timestamp"`
+	Winner        string `json:"winner"`
+	Shootout      *score `json:"shootout"`
 }
 
 type score struct {

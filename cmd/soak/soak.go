@@ -47,6 +47,10 @@ type run struct {
 // soakRun plays the simulated days through the binary on one store and
 // returns the report of its checks. An error means the run could not be
 // carried out (the report, when not nil, says how far it got).
+// soakLeagues are simulated and followed: American football, hockey and
+// soccer (draws, penalties).
+var soakLeagues = []string{"nfl", "nhl", "mls"}
+
 func soakRun(ctx context.Context, o options, store string) (*report, error) {
 	dir := filepath.Join(o.workDir, store)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -64,7 +68,7 @@ func soakRun(ctx context.Context, o options, store string) (*report, error) {
 	}
 	start := simulator.SundayNoonET(from).Add(-4 * time.Hour)
 	sim, err := simulator.New(simulator.Options{
-		Start: start, Speed: o.speed, Seed: o.seed, Days: o.days,
+		Start: start, Speed: o.speed, Seed: o.seed, Days: o.days, Leagues: soakLeagues,
 		Faults: simulator.Faults{
 			ErrorRate:       0.4 * o.faultRate,
 			TimeoutRate:     0.2 * o.faultRate,
@@ -132,6 +136,7 @@ func soakRun(ctx context.Context, o options, store string) (*report, error) {
 		"HISTORY_RATE_LIMIT_PER_MINUTE=1000000",
 		"INFLUXDB_FLUSH_INTERVAL=250ms",
 		"CIRCUIT_BREAKER_TIMEOUT_SECONDS=2",
+		"LEAGUES=" + strings.Join(soakLeagues, ","),
 	}
 	if r.influx != nil {
 		env = append(env, "STORE=influxdb", "INFLUXDB_URL="+r.influx.url, "INFLUXDB_DATABASE=sports_data_soak")

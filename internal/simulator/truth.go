@@ -87,6 +87,10 @@ type Result struct {
 	Detail string // "Final", "Final/OT", "Final/SO"
 	Winner string // the winner's abbreviation; empty for a tie
 	Tie    bool
+	// Shootout is a soccer shoot-out's score; its winner wins the match
+	// (game_end's winner) while the match counts as a draw (Tie).
+	Shootout       *[2]int
+	ShootoutWinner string
 }
 
 // Tags of GameTruth.
@@ -207,6 +211,10 @@ func (p *gamePlan) truthAt(t time.Time) GameTruth {
 		r := &Result{Home: f.home, Away: f.away, Period: f.period, Detail: f.detail, Tie: f.tie}
 		if !f.tie {
 			r.Winner = p.sideTeam(f.winner).abbr
+		}
+		if f.pens {
+			r.Shootout = &[2]int{f.pensHome, f.pensAway}
+			r.ShootoutWinner = p.sideTeam(f.winner).abbr
 		}
 		g.Final = r
 		g.End = p.end
