@@ -1,6 +1,7 @@
 package espn
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"time"
@@ -24,6 +25,39 @@ type eventIDs struct {
 	} `json:"competitions"`
 }
 
+// eventID is the game id of one event as the parser takes it: the event's
+// "id", else its first competition's. ESPN writes "id" first, so reading
+// stops there instead of decoding the whole event.
+func eventID(ev json.RawMessage) string {
+	dec := json.NewDecoder(bytes.NewReader(ev))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return ""
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		if key == "id" {
+			var id flexString
+			if dec.Decode(&id) == nil && strings.TrimSpace(string(id)) != "" {
+				return strings.TrimSpace(string(id))
+			}
+			continue
+		}
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return ""
+		}
+	}
+	var ids eventIDs
+	_ = json.Unmarshal(ev, &ids)
+	if len(ids.Competitions) > 0 {
+		return strings.TrimSpace(string(ids.Competitions[0].ID))
+	}
+	return ""
+}
+
 // parseScoreboardWithSource is ParseScoreboard that also keeps each game's
 // event as ESPN sent it, for the views that show ESPN's own fields.
 func parseScoreboardWithSource(data []byte, l league.League) ([]game.Game, error) {
@@ -45,12 +79,7 @@ func parseScoreboardWithSource(data []byte, l league.League) ([]game.Game, error
 	}
 	byID := make(map[string]json.RawMessage, len(doc.Events))
 	for _, ev := range doc.Events {
-		var ids eventIDs
-		_ = json.Unmarshal(ev, &ids)
-		id := strings.TrimSpace(string(ids.ID))
-		if id == "" && len(ids.Competitions) > 0 {
-			id = strings.TrimSpace(string(ids.Competitions[0].ID))
-		}
+		id := eventID(ev)
 		if _, dup := byID[id]; id != "" && !dup {
 			byID[id] = ev
 		}
