@@ -148,7 +148,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	})
 	var mqttPub *hadiscovery.Publisher
 	if cfg.MQTTURL != "" {
-		if mqttPub, err = newMQTT(cfg, dir, fav, gameStatusSensor{haSvc}, keys, logger, m); err != nil {
+		if mqttPub, err = newMQTT(cfg, dir, fav, teamTrackerSensor{sensors}, keys, logger, m); err != nil {
 			return nil, err
 		}
 		hooks.Subscribe(mqttPub.Event)

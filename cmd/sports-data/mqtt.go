@@ -4,11 +4,11 @@ import (
 	"log/slog"
 
 	"github.com/sports-data/sports-data/internal/config"
-	"github.com/sports-data/sports-data/internal/ha"
 	"github.com/sports-data/sports-data/internal/hadiscovery"
 	"github.com/sports-data/sports-data/internal/httpapi"
 	"github.com/sports-data/sports-data/internal/metrics"
 	"github.com/sports-data/sports-data/internal/teams"
+	"github.com/sports-data/sports-data/internal/teamtracker"
 	"github.com/sports-data/sports-data/internal/userteams"
 )
 
@@ -51,14 +51,13 @@ func (h mqttHealth) Health() httpapi.MQTTStatus {
 	}
 }
 
-// gameStatusSensor is the sensor state of game-status, with its answer as
-// the attributes.
-type gameStatusSensor struct{ ha *ha.Service }
+// teamTrackerSensor is the sensor of GET /api/v1/ha/sensor/{team}.
+type teamTrackerSensor struct{ s *teamtracker.Service }
 
-func (g gameStatusSensor) Sensor(leagueKey, teamID string) (string, any, error) {
-	st, err := g.ha.GameStatus(teamID, leagueKey)
+func (t teamTrackerSensor) Sensor(leagueKey, teamID string) (string, any, error) {
+	out, err := t.s.Sensor(leagueKey, teamID)
 	if err != nil {
 		return "", nil, err
 	}
-	return st.State, st, nil
+	return out.State, out.Attributes, nil
 }

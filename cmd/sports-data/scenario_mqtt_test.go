@@ -148,10 +148,12 @@ func (s *simService) do(method, path string, body any, out any) int {
 // sensorRoute is what the HTTP route answers for a team's sensor: its
 // state and attributes.
 func sensorRoute(s *simService, team string) (string, map[string]any) {
-	var out map[string]any
-	require.Equal(s.t, http.StatusOK, s.do(http.MethodGet, "/api/v1/ha/game-status/"+url.PathEscape(team), nil, &out))
-	st, _ := out["state"].(string)
-	return st, out
+	var out struct {
+		State      string         `json:"state"`
+		Attributes map[string]any `json:"attributes"`
+	}
+	require.Equal(s.t, http.StatusOK, s.do(http.MethodGet, "/api/v1/ha/sensor/"+url.PathEscape(team), nil, &out))
+	return out.State, out.Attributes
 }
 
 // firstGame is the simulated NFL game of a scenario, or the earliest
@@ -276,7 +278,11 @@ func TestMQTTDiscoveryOverASimulatedGame(t *testing.T) {
 	matchesRoute(t, ss, ha, tp, home, "IN")
 	ha.WaitFor(tp+"/"+home+"/state", 2*mqttWait, func(m mqtttest.Message) bool { return m.Payload == "POST" })
 	post := matchesRoute(t, ss, ha, tp, home, "POST")
-	assert.NotEmpty(t, post)
+	// TeamTracker's attributes, seen from the team.
+	assert.Equal(t, g.Home.Abbreviation, post["team_abbr"])
+	assert.Equal(t, g.Away.Abbreviation, post["opponent_abbr"])
+	assert.Equal(t, strconv.Itoa(g.Final.Home), fmt.Sprint(post["team_score"]))
+	assert.Equal(t, strconv.Itoa(g.Final.Away), fmt.Sprint(post["opponent_score"]))
 	// live follows the state, a message behind it.
 	ha.Wait("live OFF after the game", mqttWait, func([]mqtttest.Message) bool {
 		return len(dedup(payloads(ha.On(tp+"/"+home+"/live")))) >= 3
