@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"log/slog"
 
 	"github.com/sports-data/sports-data/internal/config"
@@ -51,6 +52,8 @@ func (h mqttHealth) Health() httpapi.MQTTStatus {
 	}
 }
 
+var errNotPolledYet = errors.New("the league has not been polled yet")
+
 // teamTrackerSensor is the sensor of GET /api/v1/ha/sensor/{team}.
 type teamTrackerSensor struct{ s *teamtracker.Service }
 
@@ -58,6 +61,11 @@ func (t teamTrackerSensor) Sensor(leagueKey, teamID string) (string, any, error)
 	out, err := t.s.Sensor(leagueKey, teamID)
 	if err != nil {
 		return "", nil, err
+	}
+	// Before the league's first poll the sensor knows no game: not a
+	// state worth pushing (NOT_FOUND) to Home Assistant.
+	if out.UpdatedAt == "" {
+		return "", nil, errNotPolledYet
 	}
 	return out.State, out.Attributes, nil
 }
