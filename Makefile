@@ -49,6 +49,11 @@ soak: build
 soak-short: build
 	$(GO) run ./cmd/soak -bin $(BIN) -days 1 -influxd "$(SOAK_INFLUXD)" $(SOAK_FLAGS)
 
+## e2e-ha: a real Home Assistant (pinned, cached outside the repository) runs deployments/homeassistant/ and MQTT discovery against a simulated game (minutes)
+.PHONY: e2e-ha
+e2e-ha: build
+	scripts/e2e-ha.sh
+
 ## demo: the service against the built-in season simulator, no network needed (SPEED=60 DEMO_PORT=8005)
 demo: build
 	$(abspath $(BIN)) demo --speed $${SPEED:-60} --port $${DEMO_PORT:-8005}

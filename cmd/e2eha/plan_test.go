@@ -1,0 +1,57 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sports-data/sports-data/internal/simulator"
+)
+
+// The planned game is the one the checks need: upcoming for half a minute
+// or more of real time, then both teams scoring, a goal taken back, and
+// enough score changes around the middle for the restart.
+func TestPlanGameFindsTheQuickScoresGameSoonAfterTheStart(t *testing.T) {
+	for _, seed := range []int64{1, 2} {
+		p, err := planGame(seed, 40, 80*time.Minute)
+		require.NoError(t, err)
+		g, err := p.start()
+		require.NoError(t, err)
+		defer g.sim.Close()
+
+		lead := g.truth.Scheduled.Sub(p.clock)
+		assert.GreaterOrEqual(t, lead, 80*time.Minute)
+		assert.LessOrEqual(t, lead, 95*time.Minute)
+		assert.Equal(t, simulator.ScenarioQuick, g.truth.Scenario)
+		assert.Contains(t, g.truth.Tags, simulator.TagOverturned)
+		require.NotNil(t, g.truth.Final, "the truth is read past the end")
+		assert.GreaterOrEqual(t, len(g.truth.Scores), 4)
+		assert.Equal(t, "nhl-", p.team[:4])
+		// The real clock runs speed times slower than the simulated one.
+		assert.InDelta(t, float64(lead)/40, float64(g.wall(g.truth.Scheduled).Sub(g.epoch)), float64(time.Second))
+	}
+}
+
+func TestPackageAutomationsReadsTheThreeWebhookAutomations(t *testing.T) {
+	autos, err := packageAutomations("../../deployments/homeassistant/sports_data.yaml")
+	require.NoError(t, err)
+	events := map[string]automation{}
+	for _, a := range autos {
+		events[a.Event] = a
+	}
+	require.Len(t, events, 3)
+	assert.Equal(t, "score-update", events["score_change"].Route)
+	assert.Contains(t, events["score_change"].Fields, "score_change")
+	assert.Contains(t, events["game_end"].Fields, "result")
+	assert.NotEmpty(t, events["game_start"].WebhookID)
+}
+
+func TestQuantileIsNearestRank(t *testing.T) {
+	ms := time.Millisecond
+	s := []time.Duration{5 * ms, 1 * ms, 4 * ms, 2 * ms, 3 * ms}
+	assert.Equal(t, 3*ms, quantile(s, 0.5))
+	assert.Equal(t, 5*ms, quantile(s, 0.99))
+	assert.Equal(t, 1*ms, quantile(s, 0))
+}
