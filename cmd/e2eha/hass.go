@@ -21,7 +21,8 @@ type haConfig struct {
 	dir          string
 	port         int
 	packageFile  string // deployments/homeassistant/sports_data.yaml, copied byte for byte
-	gameStatus   string // the REST sensor's resource
+	service      string // http://127.0.0.1:<port> of the service
+	team         string // the followed team
 	recorderBase string // http://127.0.0.1:<port> of the harness's recorder
 }
 
@@ -89,7 +90,8 @@ light:
           - delay: 0
 `
 
-const haSecrets = `sports_data_game_status_url: %s
+const haSecrets = `sports_data_game_status_url: %s/api/v1/ha/game-status/%[2]s
+sports_data_sensor_url: %[1]s/api/v1/ha/sensor/%[2]s
 sports_data_tv: media_player.e2e_tv
 sports_data_lights: light.e2e_lights
 sports_data_notify: rest_command.e2e_notify
@@ -103,7 +105,7 @@ func writeHAConfig(c haConfig) error {
 	}
 	files := map[string][]byte{
 		"configuration.yaml": fmt.Appendf(nil, haConfiguration, c.port, c.recorderBase),
-		"secrets.yaml":       fmt.Appendf(nil, haSecrets, c.gameStatus),
+		"secrets.yaml":       fmt.Appendf(nil, haSecrets, c.service, c.team),
 		"sports_data.yaml":   pkg,
 	}
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {

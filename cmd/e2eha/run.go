@@ -76,7 +76,7 @@ func (r *run) run(ctx context.Context) error {
 	}
 	haDir := filepath.Join(r.dir, "ha-config")
 	if err := writeHAConfig(haConfig{dir: haDir, port: r.haPort, packageFile: r.o.pkg, recorderBase: r.rec.base,
-		gameStatus: r.svcBase + "/api/v1/ha/game-status/" + plan.team}); err != nil {
+		service: r.svcBase, team: plan.team}); err != nil {
 		return err
 	}
 	r.ha = &child{name: "home-assistant", path: r.o.hass, args: []string{"-c", haDir},
@@ -101,10 +101,7 @@ func (r *run) run(ctx context.Context) error {
 	}
 	env := append(os.Environ(),
 		"LOG_LEVEL=info", "LEAGUES=nhl", "STORE=sqlite",
-		"MQTT_URL="+r.o.mqttURL, "MQTT_TEAMS="+plan.team,
-		// A restart of Home Assistant of about a minute is covered by
-		// the webhook retries (README, settings).
-		"WEBHOOK_RETRY_WINDOW=3m")
+		"MQTT_URL="+r.o.mqttURL, "MQTT_TEAMS="+plan.team)
 	r.svc = &child{name: "sports-data", path: r.o.bin, env: env, logPath: filepath.Join(r.dir, "sports-data.log"),
 		args: []string{"demo", "--attach", simURL,
 			"--clock-start", r.g.start.Format(time.RFC3339Nano),
