@@ -12,7 +12,7 @@ import (
 	"github.com/sports-data/sports-data/internal/baseline"
 	"github.com/sports-data/sports-data/internal/config"
 	"github.com/sports-data/sports-data/internal/espn"
-	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/gamepoint"
 	"github.com/sports-data/sports-data/internal/ha"
 	"github.com/sports-data/sports-data/internal/hadiscovery"
 	"github.com/sports-data/sports-data/internal/history"
@@ -93,7 +93,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		w, err = writer.New(hist.WriteThrough(db), writer.Options{
 			BatchSize:       cfg.BatchSize,
 			FlushInterval:   cfg.FlushInterval,
-			Live:            func(p store.Point) bool { return p.Status == game.StatusLive.StorageWord() },
+			Live:            gamepoint.Live,
 			SpoolDir:        filepath.Join(cfg.DataDir, "spool"),
 			BreakerFailures: cfg.BreakerFailures,
 			BreakerTimeout:  time.Duration(cfg.BreakerTimeoutSeconds) * time.Second,

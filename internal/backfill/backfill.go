@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/gamepoint"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/store"
 	"github.com/sports-data/sports-data/internal/teams"
@@ -283,54 +284,26 @@ func (b *run) stored(ctx context.Context, id string) (final bool, last time.Time
 	return final, last, nil
 }
 
-func (b *run) gameRow(g *game.Game, observed time.Time) store.Point {
-	return store.Point{
-		Series:        store.SeriesGames,
-		League:        b.l.Key,
-		Time:          g.Start.UTC(),
-		GameID:        g.ID,
-		Season:        b.o.Season,
-		SeasonType:    g.SeasonType,
-		Week:          g.Week,
-		HomeTeam:      strings.ToUpper(g.HomeTeam.Abbreviation),
-		AwayTeam:      strings.ToUpper(g.AwayTeam.Abbreviation),
-		Status:        g.Status.StorageWord(),
-		HomeScore:     g.Score.Home,
-		AwayScore:     g.Score.Away,
-		Period:        g.Period.Current,
-		TimeRemaining: g.Period.TimeRemaining,
-		HomeTeamID:    g.HomeTeam.ESPNID,
-		AwayTeamID:    g.AwayTeam.ESPNID,
-		HomeTeamName:  g.HomeTeam.Name,
-		AwayTeamName:  g.AwayTeam.Name,
-		Venue:         g.Venue,
-		ObservedAt:    observed,
-	}
+// storedGame is g as backfill stores it: of the season asked for, with what
+// the team directory knows of its teams (a schedule answer has no
+// conference or division).
+func (b *run) storedGame(g *game.Game) *game.Game {
+	c := *g
+	c.Season = b.o.Season
+	c.HomeTeam, c.AwayTeam = b.withDirectory(g.HomeTeam), b.withDirectory(g.AwayTeam)
+	return &c
 }
 
+func (b *run) gameRow(g *game.Game, observed time.Time) store.Point {
+	return gamepoint.Row(b.l.Key, b.storedGame(g), observed)
+}
+
+// finalPoint is the one score point of a final game, stamped at a time
+// every run computes alike.
 func (b *run) finalPoint(g *game.Game) store.Point {
-	home, away := b.withDirectory(g.HomeTeam), b.withDirectory(g.AwayTeam)
-	return store.Point{
-		Series:         store.SeriesScores,
-		League:         b.l.Key,
-		Time:           g.Start.UTC().Add(FinalPointOffset),
-		GameID:         g.ID,
-		Season:         b.o.Season,
-		SeasonType:     g.SeasonType,
-		Week:           g.Week,
-		HomeTeam:       strings.ToUpper(g.HomeTeam.Abbreviation),
-		AwayTeam:       strings.ToUpper(g.AwayTeam.Abbreviation),
-		Status:         game.StatusFinal.StorageWord(),
-		HomeConference: home.Conference,
-		AwayConference: away.Conference,
-		HomeDivision:   home.Division,
-		AwayDivision:   away.Division,
-		HomeScore:      g.Score.Home,
-		AwayScore:      g.Score.Away,
-		Period:         g.Period.Current,
-		TimeRemaining:  g.Period.TimeRemaining,
-		StatusDetail:   g.StatusDetail,
-	}
+	c := b.storedGame(g)
+	c.Status = game.StatusFinal
+	return gamepoint.Score(b.l.Key, c, g.Start.UTC().Add(FinalPointOffset))
 }
 
 // withDirectory fills in what the team directory knows about a game's team

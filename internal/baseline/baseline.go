@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/gamepoint"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/store"
 )
@@ -84,29 +85,14 @@ func Load(ctx context.Context, src Sources, leagues []league.League, rec Recorde
 }
 
 // Games turns stored points into the games the webhook detector compares
-// the first poll with. Points whose status is not one the service knows are
-// left out.
+// the first poll with (package gamepoint reads them). Points whose status
+// is not one the service knows are left out.
 func Games(leagueKey string, pts []store.Point) []game.Game {
-	l, _ := league.Lookup(leagueKey)
 	out := make([]game.Game, 0, len(pts))
 	for _, p := range pts {
-		status, ok := game.ParseStatus(p.Status)
-		if !ok {
-			continue
+		if g, ok := gamepoint.Game(leagueKey, p); ok {
+			out = append(out, g)
 		}
-		out = append(out, game.Game{
-			ID:           p.GameID,
-			League:       l.Name,
-			Status:       status,
-			HomeTeam:     game.Team{ID: game.TeamID(leagueKey, p.HomeTeam), Abbreviation: p.HomeTeam, Name: p.HomeTeamName},
-			AwayTeam:     game.Team{ID: game.TeamID(leagueKey, p.AwayTeam), Abbreviation: p.AwayTeam, Name: p.AwayTeamName},
-			Score:        game.Score{Home: p.HomeScore, Away: p.AwayScore},
-			Period:       game.Period{Current: p.Period, Total: l.Periods, TimeRemaining: p.TimeRemaining},
-			StatusDetail: p.StatusDetail,
-			Season:       p.Season,
-			SeasonType:   p.SeasonType,
-			Week:         p.Week,
-		})
 	}
 	return out
 }

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/gamepoint"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/store"
 	"github.com/sports-data/sports-data/internal/teams"
@@ -396,7 +397,7 @@ func buildTimeline(l league.League, gameID string, points []store.Point) *Timeli
 	}
 	var firstLive, firstFinal time.Time
 	for _, p := range points {
-		st := apiStatus(p.Status)
+		st, _ := gamepoint.Status(p.Status)
 		tl.Timeline = append(tl.Timeline, TimelineEntry{
 			Time:          p.Time.UTC(),
 			HomeScore:     p.HomeScore,
@@ -419,7 +420,7 @@ func buildTimeline(l league.League, gameID string, points []store.Point) *Timeli
 	// The score of the last final observation: a correction after the
 	// final whistle is the one that stands.
 	for i := len(points) - 1; i >= 0; i-- {
-		if apiStatus(points[i].Status) == game.StatusFinal {
+		if st, _ := gamepoint.Status(points[i].Status); st == game.StatusFinal {
 			tl.FinalScore = &game.Score{Home: points[i].HomeScore, Away: points[i].AwayScore}
 			break
 		}

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/gamepoint"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/store"
 )
@@ -102,33 +103,27 @@ type ScheduleResult struct {
 // through unchanged; history uses it too so clients parse one form.
 const espnTime = "2006-01-02T15:04Z"
 
-// apiStatus turns a storage status word into the API word; a word the
-// vocabulary does not know is passed on as it is rather than hidden.
-func apiStatus(word string) game.Status {
-	if s, ok := game.ParseStatus(word); ok {
-		return s
-	}
-	return game.Status(word)
-}
-
+// fromPoint is a stored games row as history shows it, read through
+// package gamepoint like every other reader of stored points.
 func fromPoint(l league.League, p store.Point) HistoricalGame {
+	g, _ := gamepoint.Game(l.Key, p)
 	t := p.Time.UTC()
 	return HistoricalGame{
-		GameID:        p.GameID,
+		GameID:        g.ID,
 		League:        l.Name,
-		Season:        p.Season,
-		SeasonType:    p.SeasonType,
-		Week:          p.Week,
+		Season:        g.Season,
+		SeasonType:    g.SeasonType,
+		Week:          g.Week,
 		StartTime:     t.Format(espnTime),
-		HomeTeam:      p.HomeTeam,
-		AwayTeam:      p.AwayTeam,
-		HomeTeamName:  p.HomeTeamName,
-		AwayTeamName:  p.AwayTeamName,
-		HomeScore:     p.HomeScore,
-		AwayScore:     p.AwayScore,
-		Status:        apiStatus(p.Status),
-		Period:        p.Period,
-		TimeRemaining: p.TimeRemaining,
+		HomeTeam:      g.HomeTeam.Abbreviation,
+		AwayTeam:      g.AwayTeam.Abbreviation,
+		HomeTeamName:  g.HomeTeam.Name,
+		AwayTeamName:  g.AwayTeam.Name,
+		HomeScore:     g.Score.Home,
+		AwayScore:     g.Score.Away,
+		Status:        g.Status,
+		Period:        g.Period.Current,
+		TimeRemaining: g.Period.TimeRemaining,
 		start:         t,
 		leagueKey:     l.Key,
 	}

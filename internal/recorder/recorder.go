@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/gamepoint"
 	"github.com/sports-data/sports-data/internal/store"
 )
 
@@ -176,17 +177,17 @@ func (r *Recorder) Seed(leagueKey string, latest []store.Point) {
 				continue
 			}
 			scoreAt[k] = p.Time
-			e.score, e.hasScore = scoreOfPoint(p), true
+			e.score, e.hasScore = scoreOfPoint(lk, p), true
 		case store.SeriesGames:
 			if t, ok := rowAt[k]; ok && !p.ObservedAt.After(t) {
 				continue
 			}
 			rowAt[k] = p.ObservedAt
-			e.row, e.hasRow = rowOfPoint(p), true
+			e.row, e.hasRow = rowOfPoint(lk, p), true
 			// A finished game has no score point among the unfinished
 			// ones; its row carries the same state.
 			if _, fromScores := scoreAt[k]; !fromScores {
-				e.score, e.hasScore = scoreOfPoint(p), true
+				e.score, e.hasScore = scoreOfPoint(lk, p), true
 			}
 		}
 	}
@@ -222,19 +223,13 @@ func over(storageWord string) bool {
 	return ok && s.Over()
 }
 
-func storageWord(s string) string {
-	if st, ok := game.ParseStatus(s); ok {
-		return st.StorageWord()
-	}
-	return s
-}
-
 func scoreOf(g *game.Game) scoreState {
 	return scoreState{status: g.Status.StorageWord(), home: g.Score.Home, away: g.Score.Away, period: g.Period.Current}
 }
 
-func scoreOfPoint(p *store.Point) scoreState {
-	return scoreState{status: storageWord(p.Status), home: p.HomeScore, away: p.AwayScore, period: p.Period}
+func scoreOfPoint(lk string, p *store.Point) scoreState {
+	g, _ := gamepoint.Game(lk, *p)
+	return scoreOf(&g)
 }
 
 func rowOf(g *game.Game) rowState {
@@ -254,21 +249,12 @@ func rowOf(g *game.Game) rowState {
 	}
 }
 
-func rowOfPoint(p *store.Point) rowState {
-	return rowState{
-		start:    p.Time.UnixNano(),
-		status:   storageWord(p.Status),
-		home:     p.HomeScore,
-		away:     p.AwayScore,
-		period:   p.Period,
-		venue:    p.Venue,
-		homeTeam: strings.ToUpper(p.HomeTeam),
-		awayTeam: strings.ToUpper(p.AwayTeam),
-		homeID:   p.HomeTeamID,
-		awayID:   p.AwayTeamID,
-		homeName: p.HomeTeamName,
-		awayName: p.AwayTeamName,
-	}
+// rowOfPoint is the row state of a stored games row, read back as the
+// game it stores (package gamepoint).
+func rowOfPoint(lk string, p *store.Point) rowState {
+	g, _ := gamepoint.Game(lk, *p)
+	g.Start = p.Time // a score point seeds no start; a row's time is its start
+	return rowOf(&g)
 }
 
 // keepKnown fills what this observation lacks from the row last recorded:
@@ -287,41 +273,14 @@ func (s *rowState) keepKnown(prev rowState) {
 	fill(&s.awayName, prev.awayName)
 }
 
-// tags are the values both series share.
-func tags(lk string, g *game.Game) store.Point {
-	return store.Point{
-		League:         lk,
-		GameID:         g.ID,
-		Season:         g.Season,
-		SeasonType:     g.SeasonType,
-		Week:           g.Week,
-		HomeTeam:       strings.ToUpper(g.HomeTeam.Abbreviation),
-		AwayTeam:       strings.ToUpper(g.AwayTeam.Abbreviation),
-		Status:         g.Status.StorageWord(),
-		HomeConference: g.HomeTeam.Conference,
-		AwayConference: g.AwayTeam.Conference,
-		HomeDivision:   g.HomeTeam.Division,
-		AwayDivision:   g.AwayTeam.Division,
-		HomeScore:      g.Score.Home,
-		AwayScore:      g.Score.Away,
-		Period:         g.Period.Current,
-		TimeRemaining:  g.Period.TimeRemaining,
-		StatusDetail:   g.StatusDetail,
-	}
-}
-
 func scorePoint(lk string, g *game.Game, now time.Time) store.Point {
-	p := tags(lk, g)
-	p.Series = store.SeriesScores
-	p.Time = now
-	return p
+	return gamepoint.Score(lk, g, now)
 }
 
+// gamesPoint is the games row of g with what the recorder kept of the
+// row before (see keepKnown).
 func gamesPoint(lk string, g *game.Game, row rowState, now time.Time) store.Point {
-	p := tags(lk, g)
-	p.Series = store.SeriesGames
-	p.Time = g.Start
-	p.ObservedAt = now
+	p := gamepoint.Row(lk, g, now)
 	p.HomeTeamID, p.AwayTeamID = row.homeID, row.awayID
 	p.HomeTeamName, p.AwayTeamName = row.homeName, row.awayName
 	p.Venue = row.venue
