@@ -7,7 +7,7 @@
 // teams), its status, score, period, clock, status detail and the teams'
 // conferences and divisions; the games row adds the scheduled start (its
 // time), the teams' ESPN ids and names, the venue and when it was observed.
-// docs/ and the README's Storage section describe the stored layout.
+// docs/storage.md describes the stored layout.
 package gamepoint
 
 import (
