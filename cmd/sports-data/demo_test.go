@@ -226,8 +226,11 @@ func TestDemoAttachedFollowsTheSimulatorsClock(t *testing.T) {
 			StartTime string `json:"start_time"`
 		} `json:"games"`
 	}
-	require.Equal(t, http.StatusOK, getJSON(t, svc+"/api/v1/games/upcoming?hours=12&league=nfl", &up))
-	require.NotEmpty(t, up.Games)
+	// The live list can match on the NHL's games alone before the NFL's
+	// first poll has landed: wait for that poll.
+	require.Eventually(t, func() bool {
+		return getJSON(t, svc+"/api/v1/games/upcoming?hours=12&league=nfl", &up) == http.StatusOK && len(up.Games) > 0
+	}, 30*time.Second, 20*time.Millisecond)
 	now := sim.Now()
 	for _, g := range up.Games {
 		st, err := time.Parse("2006-01-02T15:04Z", g.StartTime)
