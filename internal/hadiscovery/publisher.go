@@ -93,6 +93,7 @@ type Publisher struct {
 	sent      map[string]string // retained topic → payload last published
 	announced map[string]team
 	failed    map[string]string // input → why it did not resolve (logged once)
+	held      *outEvent         // an event whose publish failed, sent before the queue
 }
 
 type outEvent struct {
@@ -311,7 +312,7 @@ func (p *Publisher) Run(ctx context.Context) {
 			dirty = false
 		}
 		var events chan outEvent
-		if p.online() {
+		if p.online() && p.held == nil {
 			events = p.events
 		}
 		select {
@@ -335,6 +336,11 @@ func (p *Publisher) Run(ctx context.Context) {
 			clear(p.sent)
 			dirty = true
 		case e := <-events:
+			p.publishEvent(e)
+		}
+		if p.held != nil && p.online() {
+			e := *p.held
+			p.held = nil
 			p.publishEvent(e)
 		}
 	}
@@ -412,16 +418,12 @@ func (p *Publisher) retain(topic string, payload []byte) {
 	}
 }
 
+// publishEvent sends one event; one that did not go out (the connection
+// went while it was being sent) is kept to go first, so that events keep
+// their order.
 func (p *Publisher) publishEvent(e outEvent) {
 	if !p.publish(e.topic, e.payload, 1, false) {
-		// Back in line: the connection went while it was being sent.
-		select {
-		case p.events <- e:
-		default:
-			p.mu.Lock()
-			p.st.EventsDropped++
-			p.mu.Unlock()
-		}
+		p.held = &e
 	}
 }
 

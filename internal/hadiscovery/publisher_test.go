@@ -403,6 +403,11 @@ func TestBrokerTroubleNeverBlocks(t *testing.T) {
 	r.listen()
 	r.ha.WaitFor(r.tp+"/nfl-ne/state", wait, func(m mqtttest.Message) bool { return m.Payload == "PRE" })
 	r.ha.Wait("the three queued events", wait, func([]mqtttest.Message) bool { return len(r.ha.On(r.tp+"/nfl-ne/event")) == 3 })
+	var order []any
+	for _, m := range r.ha.On(r.tp + "/nfl-ne/event") {
+		order = append(order, jsonField(t, m.Payload, "team_score"))
+	}
+	assert.Equal(t, []any{7.0, 14.0, 21.0}, order, "the queued events, in the order they happened")
 	assert.True(t, r.p.Status().Connected)
 
 	// The broker restarts and forgets everything (no persistence): the
