@@ -154,15 +154,7 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 		app.close(context.Background())
 		return fmt.Errorf("PORT: cannot listen on %d: %v", cfg.Port, err)
 	}
-	srv := &http.Server{
-		Handler:           app.handler,
-		ReadHeaderTimeout: 5 * time.Second,
-		MaxHeaderBytes:    httpapi.MaxHeaderBytes,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := httpapi.NewHTTPServer(app.handler, slog.NewLogLogger(logger.Handler(), slog.LevelWarn))
 	logger.Info("listening", "addr", ln.Addr().String(), "version", version, "store", cfg.StoreKind,
 		"leagues", cfg.LeaguesRaw, "data_dir", cfg.DataDir)
 	if cfg.APIKey == "" {

@@ -277,6 +277,11 @@ func (s *Service) Invalidate(leagueKey string, teamAbbrs ...string) {
 	s.cache.invalidate(strings.ToLower(strings.TrimSpace(leagueKey)), abbrs)
 }
 
+// Version changes whenever a write may have changed an answer (every
+// Invalidate), so that a caller keeping encoded answers knows when to
+// drop them.
+func (s *Service) Version() uint64 { return s.cache.currentEpoch() }
+
 // resolve asks the directory for the team and checks that the answer is
 // one the stores may be given.
 func (s *Service) resolve(team, leagueName string) (league.League, game.Team, error) {

@@ -14,8 +14,8 @@ import (
 // maxBody bounds every request body; registrations and team lists are tiny.
 const maxBody = 64 << 10
 
-// MaxHeaderBytes bounds the request line and headers the server reads.
-const MaxHeaderBytes = 64 << 10
+// maxHeaderBytes bounds the request line and headers the server reads.
+const maxHeaderBytes = 64 << 10
 
 var errTooLarge = &apiError{status: http.StatusRequestEntityTooLarge, msg: "request body is larger than 64 KiB"}
 

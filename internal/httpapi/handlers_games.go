@@ -1,11 +1,9 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -151,25 +149,12 @@ func (s *Server) handleLive(w http.ResponseWriter, r *http.Request) {
 	if s.d.Favorites != nil {
 		ver.favorites = s.d.Favorites.Version()
 	}
-	key := r.URL.RawQuery
-	if body, ok := s.live.get(key, ver); ok {
+	switch s.serveKept(w, r, s.live, ver, func() (any, error) { return s.selectGames(r, isLive) }) {
+	case fromKept:
 		s.cache.hit()
-		writeBody(w, http.StatusOK, body)
-		return
+	case built:
+		s.cache.miss()
 	}
-	out, err := s.selectGames(r, isLive)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	body, err := json.Marshal(out)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.live.put(key, ver, body)
-	s.cache.miss()
-	writeBody(w, http.StatusOK, body)
 }
 
 func (s *Server) handleUpcoming(w http.ResponseWriter, r *http.Request) {
@@ -221,48 +206,6 @@ type counters struct {
 
 func (c *counters) hit()  { c.hits.Add(1) }
 func (c *counters) miss() { c.misses.Add(1) }
-
-// answerVersion identifies the inputs of a cached answer.
-type answerVersion struct{ games, favorites uint64 }
-
-// answerCache holds encoded answers by query string. It is small and
-// simply starts over when full: a dashboard asks a handful of queries.
-type answerCache struct {
-	mu      sync.Mutex
-	entries map[string]cachedAnswer
-}
-
-type cachedAnswer struct {
-	ver  answerVersion
-	body []byte
-}
-
-const (
-	answerCacheSize   = 256
-	answerCacheKeyMax = 512
-)
-
-func (c *answerCache) get(key string, ver answerVersion) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[key]
-	if !ok || e.ver != ver {
-		return nil, false
-	}
-	return e.body, true
-}
-
-func (c *answerCache) put(key string, ver answerVersion, body []byte) {
-	if len(key) > answerCacheKeyMax {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil || len(c.entries) >= answerCacheSize {
-		c.entries = make(map[string]cachedAnswer, answerCacheSize)
-	}
-	c.entries[key] = cachedAnswer{ver: ver, body: body}
-}
 
 // clip shortens user input quoted back in an error message.
 func clip(s string) string {

@@ -33,17 +33,16 @@ func (s *Server) handleSensor(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	m, err := s.d.Teams.Resolve(team, lk)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	out, err := s.d.Sensors.Sensor(m.League.Key, m.Team.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	// Home Assistant polls the sensor of each followed team: the answer
+	// is kept until a poll lands, and at most a second (kickoff_in).
+	ver := answerVersion{games: s.d.State.Version(), tick: second(s.d.Now())}
+	s.serveKept(w, r, s.sensor, ver, func() (any, error) {
+		m, err := s.d.Teams.Resolve(team, lk)
+		if err != nil {
+			return nil, err
+		}
+		return s.d.Sensors.Sensor(m.League.Key, m.Team.ID)
+	})
 }
 
 func (s *Server) handleGameStatus(w http.ResponseWriter, r *http.Request) {
@@ -57,12 +56,10 @@ func (s *Server) handleGameStatus(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	out, err := s.d.HA.GameStatus(team, lk)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
+	// Kept like the sensor: until a poll lands, at most a second
+	// (minutes_until_start).
+	ver := answerVersion{games: s.d.State.Version(), tick: second(s.d.Now())}
+	s.serveKept(w, r, s.status, ver, func() (any, error) { return s.d.HA.GameStatus(team, lk) })
 }
 
 func (s *Server) handleGameContext(w http.ResponseWriter, r *http.Request) {

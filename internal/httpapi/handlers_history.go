@@ -15,6 +15,8 @@ type HistoryService interface {
 	History(ctx context.Context, q history.HistoryQuery) (*history.HistoryPage, error)
 	Timeline(ctx context.Context, gameID, leagueKey string) (*history.Timeline, error)
 	Schedule(ctx context.Context, team, leagueKey string, season int) (*history.ScheduleResult, error)
+	// Version changes whenever a write may have changed an answer.
+	Version() uint64
 }
 
 var errHistoryOff = unavailable("Historical queries not available")
@@ -35,12 +37,10 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	page, err := s.d.History.History(r.Context(), q)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, page)
+	// A page is kept until a write may have changed it: dashboards ask
+	// for the same season again and again.
+	ver := answerVersion{history: s.d.History.Version(), tick: minute(s.d.Now())}
+	s.serveKept(w, r, s.history, ver, func() (any, error) { return s.d.History.History(r.Context(), q) })
 }
 
 func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,7 @@
 package httpapi
 
 import (
+	"log"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -127,7 +128,22 @@ type Server struct {
 	d       Deps
 	started time.Time
 	cache   *counters
-	live    *answerCache
+	// Encoded answers kept per route (answers.go).
+	live, status, sensor, history *answerCache
+}
+
+// NewHTTPServer is the server of handler h: bounded headers and timeouts,
+// so that a slow or hostile client cannot hold a connection or memory.
+func NewHTTPServer(h http.Handler, errorLog *log.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          errorLog,
+	}
 }
 
 // New builds the HTTP handler of the whole service.
@@ -138,6 +154,7 @@ func New(d Deps) http.Handler {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	s := &Server{d: d, started: d.Now(), cache: &counters{}, live: &answerCache{}}
+	s := &Server{d: d, started: d.Now(), cache: &counters{}, live: &answerCache{},
+		status: &answerCache{}, sensor: &answerCache{}, history: &answerCache{}}
 	return s.routes()
 }

@@ -6,6 +6,7 @@ package metrics
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -27,6 +28,14 @@ type Metrics struct {
 	deliveries   *prometheus.CounterVec
 	attempts     *prometheus.HistogramVec
 	httpDuration *prometheus.HistogramVec
+	// routeObs holds the observer of each route, method and status, so
+	// that a request does not format and hash its labels again.
+	routeObs sync.Map // routeKey → prometheus.Observer
+}
+
+type routeKey struct {
+	route, method string
+	status        int
 }
 
 // New registers every collector.
@@ -145,7 +154,12 @@ func (m *Metrics) WatchWriter(stats func() WriterStats) {
 // pattern (not the raw path, which would let clients create unbounded
 // series).
 func (m *Metrics) Request(route, method string, status int, took time.Duration) {
-	m.httpDuration.WithLabelValues(route, method, strconv.Itoa(status)).Observe(took.Seconds())
+	k := routeKey{route, method, status}
+	o, ok := m.routeObs.Load(k)
+	if !ok {
+		o, _ = m.routeObs.LoadOrStore(k, m.httpDuration.WithLabelValues(route, method, strconv.Itoa(status)))
+	}
+	o.(prometheus.Observer).Observe(took.Seconds())
 }
 
 // MQTTStats are the MQTT discovery publisher's counters, read when
