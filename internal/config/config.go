@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/redact"
@@ -354,7 +355,7 @@ func (c *Config) deriveMQTT() error {
 	}
 	for name, p := range map[string]*string{"MQTT_DISCOVERY_PREFIX": &c.MQTTDiscoveryPrefix, "MQTT_TOPIC_PREFIX": &c.MQTTTopicPrefix} {
 		*p = strings.Trim(*p, "/")
-		if *p == "" || strings.ContainsAny(*p, "+#\x00") {
+		if *p == "" || strings.ContainsAny(*p, "+#\x00") || !utf8.ValidString(*p) {
 			return fmt.Errorf("%s: %q is not allowed (allowed: a topic without + or #, such as homeassistant)", name, *p)
 		}
 	}

@@ -205,6 +205,7 @@ func TestMQTTSettings(t *testing.T) {
 		{"MQTT_URL", "broker:1883"},
 		{"MQTT_TOPIC_PREFIX", "sports/#"},
 		{"MQTT_DISCOVERY_PREFIX", "home+assistant"},
+		{"MQTT_TOPIC_PREFIX", "sports\xffdata"},
 		{"MQTT_TOPIC_PREFIX", "homeassistant"},
 	} {
 		_, err := Load(env(bad...))
