@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -480,18 +479,6 @@ type scHealth struct {
 		LastError      string `json:"last_error"`
 		StorageBytes   int64  `json:"storage_bytes"`
 	} `json:"influxdb"`
-}
-
-// scInfluxURL is the InfluxDB 1.8 of the integration tests, or a skip.
-func scInfluxURL(t *testing.T) string {
-	u := os.Getenv("SPORTS_DATA_TEST_INFLUXDB_URL")
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("InfluxDB 1.8 not available: set SPORTS_DATA_TEST_INFLUXDB_URL (make test starts one)")
-		}
-		t.Skip("InfluxDB 1.8 not available: set SPORTS_DATA_TEST_INFLUXDB_URL (make test starts one)")
-	}
-	return strings.TrimRight(u, "/")
 }
 
 // scDatabase is a database name of its own for one test.

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/influxtest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -141,7 +142,7 @@ func TestScenarioPersistenceSQLite(t *testing.T) {
 }
 
 func TestScenarioPersistenceInfluxDB18(t *testing.T) {
-	base := scInfluxURL(t)
+	base := influxtest.URL(t)
 	db := scDatabase()
 	t.Cleanup(func() { scDropDatabase(t, base, db) })
 

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/sports-data/sports-data/internal/retry"
 	"github.com/sports-data/sports-data/internal/tz"
 )
@@ -390,31 +391,13 @@ func TestNoRetriesWhenNegative(t *testing.T) {
 	assert.Len(t, srv.Requests(), 1)
 }
 
-// clock is a settable Now for usage tests.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
 func TestUsagePerLeaguePerDay(t *testing.T) {
 	srv := espntest.NewServer(t)
 	srv.ServeFixture(t, nflScoreboard, nflLive)
 	srv.ServeFixture(t, nhlScoreboard, "nhl/scoreboard-2022-09-25-preseason-live-mixed-ot.json")
-	clk := &clock{t: time.Date(2026, 11, 27, 23, 59, 0, 0, time.UTC)}
+	clk := fakeclock.New(time.Date(2026, 11, 27, 23, 59, 0, 0, time.UTC))
 	o := fastOptions()
-	o.Now = clk.now
+	o.Now = clk.Now
 	o.MaxRetries = -1
 	c := NewClient(srv.URL, o)
 	ctx := context.Background()
@@ -427,10 +410,10 @@ func TestUsagePerLeaguePerDay(t *testing.T) {
 	assert.NotNil(t, u.History)
 
 	for i := 0; i < 3; i++ {
-		_, err := c.ScoreboardDay(ctx, nfl, clk.now())
+		_, err := c.ScoreboardDay(ctx, nfl, clk.Now())
 		require.NoError(t, err)
 	}
-	_, err := c.ScoreboardDay(ctx, nhl, clk.now())
+	_, err := c.ScoreboardDay(ctx, nhl, clk.Now())
 	require.NoError(t, err)
 	_, err = c.Teams(ctx, nfl) // 404 here: counted, as an error
 	require.Error(t, err)
@@ -441,8 +424,8 @@ func TestUsagePerLeaguePerDay(t *testing.T) {
 	assert.EqualValues(t, 1, u.Errors)
 
 	// Past midnight UTC: a new day (by UTC, not by Eastern time).
-	clk.set(time.Date(2026, 11, 28, 0, 1, 0, 0, time.UTC))
-	_, err = c.ScoreboardDay(ctx, nhl, clk.now())
+	clk.Set(time.Date(2026, 11, 28, 0, 1, 0, 0, time.UTC))
+	_, err = c.ScoreboardDay(ctx, nhl, clk.Now())
 	require.NoError(t, err)
 	u = c.Usage()
 	assert.Equal(t, "2026-11-28", u.Date)
@@ -454,13 +437,13 @@ func TestUsagePerLeaguePerDay(t *testing.T) {
 	assert.Equal(t, UsageDay{Date: "2026-11-27", Total: 5, Errors: 1, ByLeague: map[string]int64{"nfl": 4, "nhl": 1}}, u.History[1])
 
 	// A week later the 27th has dropped out; the window is seven days.
-	clk.set(time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC))
+	clk.Set(time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC))
 	u = c.Usage()
 	require.Len(t, u.History, 1, "the 28th is the oldest day kept on 4 December")
 	assert.Equal(t, "2026-11-28", u.History[0].Date)
 	assert.Zero(t, u.Total)
-	clk.set(time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC))
-	_, err = c.ScoreboardDay(ctx, nfl, clk.now())
+	clk.Set(time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC))
+	_, err = c.ScoreboardDay(ctx, nfl, clk.Now())
 	require.NoError(t, err)
 	u = c.Usage()
 	require.Len(t, u.History, 1)
@@ -472,8 +455,8 @@ func TestUsagePerLeaguePerDay(t *testing.T) {
 }
 
 func TestUsageJSONShape(t *testing.T) {
-	clk := &clock{t: time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)}
-	c := NewClient("http://127.0.0.1:1", Options{Now: clk.now})
+	clk := fakeclock.New(time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC))
+	c := NewClient("http://127.0.0.1:1", Options{Now: clk.Now})
 	c.usage.record("nfl", false)
 	c.usage.record("nfl", true)
 	b, err := json.Marshal(c.Usage())

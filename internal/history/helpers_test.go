@@ -4,7 +4,6 @@ import (
 	"context"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -97,24 +96,6 @@ func (r *recordingReader) calls() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return len(r.games) + len(r.timelines)
-}
-
-// fixedNow is a clock the tests move by hand.
-type fixedNow struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fixedNow) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fixedNow) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
 
 func newService(t testing.TB, r history.Reader, o history.Options) *history.Service {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/history"
 	"github.com/sports-data/sports-data/internal/history/historytest"
@@ -476,7 +477,7 @@ func TestCache(t *testing.T) {
 	s := openSQLite(t)
 	seedKC(t, s)
 	rec := &recordingReader{r: s}
-	clock := &fixedNow{t: time.Date(2024, 12, 1, 12, 0, 0, 0, time.UTC)}
+	clock := fakeclock.New(time.Date(2024, 12, 1, 12, 0, 0, 0, time.UTC))
 	svc := newService(t, rec, history.Options{Now: clock.Now})
 	ctx := context.Background()
 	kc := history.HistoryQuery{Team: "KC", Season: 2024}
@@ -642,7 +643,7 @@ func TestDefaultSeasonFollowsTheLeagueCalendar(t *testing.T) {
 	seedKC(t, s)
 	rec := &recordingReader{r: s}
 	// 2025-01-20: still the NFL's 2024 season, and the NHL's 2025.
-	clock := &fixedNow{t: time.Date(2025, 1, 20, 12, 0, 0, 0, time.UTC)}
+	clock := fakeclock.New(time.Date(2025, 1, 20, 12, 0, 0, 0, time.UTC))
 	svc := newService(t, rec, history.Options{Now: clock.Now})
 	kc, err := svc.Schedule(context.Background(), "KC", "", 0)
 	require.NoError(t, err)

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/sports-data/sports-data/internal/history"
 	"github.com/sports-data/sports-data/internal/store"
 	st "github.com/sports-data/sports-data/internal/store/storetest"
@@ -24,7 +25,7 @@ func TestWriteThroughDropsTheWrittenTeamsAnswers(t *testing.T) {
 	s := openSQLite(t)
 	seedKC(t, s)
 	rec := &recordingReader{r: s}
-	clock := &fixedNow{t: time.Date(2024, 12, 1, 12, 0, 0, 0, time.UTC)}
+	clock := fakeclock.New(time.Date(2024, 12, 1, 12, 0, 0, 0, time.UTC))
 	svc := newService(t, rec, history.Options{Now: clock.Now})
 	ctx := context.Background()
 	kc := history.HistoryQuery{Team: "KC", Season: 2024}

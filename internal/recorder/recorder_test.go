@@ -12,6 +12,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/store"
@@ -75,28 +76,10 @@ func (q *queue) take() []store.Point {
 	return out
 }
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-	return c.t
-}
-
-func newRecorder() (*Recorder, *queue, *clock) {
+func newRecorder() (*Recorder, *queue, *fakeclock.Clock) {
 	q := &queue{}
-	c := &clock{t: time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC)}
-	return New(q, c.now, nil), q, c
+	c := fakeclock.New(time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC))
+	return New(q, c.Now, nil), q, c
 }
 
 func series(points []store.Point, s string) []store.Point {
@@ -142,7 +125,7 @@ func TestFirstSightWritesAScorePointAndAGamesRow(t *testing.T) {
 	require.Len(t, pts, 2)
 	sp, gp := pts[0], pts[1]
 	assert.Equal(t, store.Point{
-		Series: store.SeriesScores, League: "nfl", Time: c.now(),
+		Series: store.SeriesScores, League: "nfl", Time: c.Now(),
 		GameID: houInd, Season: 2022, SeasonType: 2, Week: 1,
 		HomeTeam: "HOU", AwayTeam: "IND", Status: "live",
 		HomeScore: 20, AwayScore: 20, Period: 4, TimeRemaining: "1:01", StatusDetail: "1:01 - 4th",
@@ -153,7 +136,7 @@ func TestFirstSightWritesAScorePointAndAGamesRow(t *testing.T) {
 		HomeTeam: "HOU", AwayTeam: "IND", Status: "live",
 		HomeScore: 20, AwayScore: 20, Period: 4, TimeRemaining: "1:01", StatusDetail: "1:01 - 4th",
 		HomeTeamID: "34", AwayTeamID: "11", HomeTeamName: "Houston Texans", AwayTeamName: "Indianapolis Colts",
-		Venue: "NRG Stadium", ObservedAt: c.now(),
+		Venue: "NRG Stadium", ObservedAt: c.Now(),
 	}, gp)
 
 	final := ofGame(got, neMia)
@@ -173,7 +156,7 @@ func TestSamePollAgainWritesNothing(t *testing.T) {
 	r.Observe("nfl", games)
 	require.NotEmpty(t, q.take())
 	for range 5 {
-		c.advance(15 * time.Second)
+		c.Add(15 * time.Second)
 		r.Observe("nfl", parse(t, nflLive))
 	}
 	assert.Empty(t, q.take(), "never one point per poll")
@@ -185,7 +168,7 @@ func TestClockOnlyChangeWritesNothing(t *testing.T) {
 	games := parse(t, nflLive)
 	r.Observe("nfl", games)
 	q.take()
-	c.advance(15 * time.Second)
+	c.Add(15 * time.Second)
 	r.Observe("nfl", next(games, houInd, func(g *game.Game) {
 		g.Period.TimeRemaining = "0:46"
 		g.StatusDetail = "0:46 - 4th"
@@ -199,7 +182,7 @@ func TestScoreChangeWritesOnePointAndARowRewrite(t *testing.T) {
 	games := parse(t, nflLive)
 	r.Observe("nfl", games)
 	q.take()
-	at := c.advance(15 * time.Second)
+	at := c.Add(15 * time.Second)
 	r.Observe("nfl", next(games, houInd, func(g *game.Game) {
 		g.Score.Home += 3
 		g.Period.TimeRemaining = "0:58"
@@ -224,7 +207,7 @@ func TestBothTeamsScoringBetweenPollsIsOnePoint(t *testing.T) {
 	games := parse(t, nflLive)
 	r.Observe("nfl", games)
 	q.take()
-	c.advance(15 * time.Second)
+	c.Add(15 * time.Second)
 	r.Observe("nfl", next(games, houInd, func(g *game.Game) {
 		g.Score.Home += 7
 		g.Score.Away += 3
@@ -240,11 +223,11 @@ func TestScoreGoingDownIsRecorded(t *testing.T) {
 	games := parse(t, nflLive)
 	r.Observe("nfl", games)
 	q.take()
-	c.advance(15 * time.Second)
+	c.Add(15 * time.Second)
 	scored := next(games, houInd, func(g *game.Game) { g.Score.Home += 6 })
 	r.Observe("nfl", scored)
 	require.Len(t, series(q.take(), store.SeriesScores), 1)
-	c.advance(15 * time.Second)
+	c.Add(15 * time.Second)
 	r.Observe("nfl", games) // back to 20-20
 	got := series(q.take(), store.SeriesScores)
 	require.Len(t, got, 1)
@@ -259,14 +242,14 @@ func TestNFLOvertime(t *testing.T) {
 	r.Observe("nfl", games)
 	q.take()
 
-	c.advance(time.Minute)
+	c.Add(time.Minute)
 	endOfRegulation := next(games, houInd, func(g *game.Game) {
 		g.Period.TimeRemaining, g.StatusDetail = "0:00", "End of 4th"
 	})
 	r.Observe("nfl", endOfRegulation)
 	assert.Empty(t, q.take(), "the clock running out is not a change")
 
-	c.advance(time.Minute)
+	c.Add(time.Minute)
 	ot := next(games, houInd, func(g *game.Game) {
 		g.Period.Current, g.Period.TimeRemaining, g.StatusDetail = 5, "10:00", "10:00 - OT"
 	})
@@ -277,7 +260,7 @@ func TestNFLOvertime(t *testing.T) {
 	assert.Equal(t, 5, got[0].Period)
 	assert.Equal(t, "live", got[0].Status)
 
-	c.advance(time.Minute)
+	c.Add(time.Minute)
 	r.Observe("nfl", next(ot, houInd, func(g *game.Game) {
 		g.Status, g.Period.TimeRemaining, g.StatusDetail = game.StatusFinal, "0:00", "Final/OT"
 	}))
@@ -304,13 +287,13 @@ func TestNHLOvertime(t *testing.T) {
 	first := q.take()
 	require.Len(t, first, 2)
 
-	c.advance(30 * time.Second)
+	c.Add(30 * time.Second)
 	endOfThird := third
 	endOfThird.Period.TimeRemaining, endOfThird.StatusDetail = "0:00", "End of 3rd"
 	r.Observe("nhl", []game.Game{endOfThird})
 	assert.Empty(t, q.take())
 
-	c.advance(15 * time.Minute)
+	c.Add(15 * time.Minute)
 	ot := third
 	ot.Period.Current, ot.Period.TimeRemaining, ot.StatusDetail = 4, "3:41", "3:41 - OT"
 	r.Observe("nhl", []game.Game{ot})
@@ -318,7 +301,7 @@ func TestNHLOvertime(t *testing.T) {
 	require.Len(t, got, 1)
 	assert.Equal(t, 4, got[0].Period)
 
-	c.advance(time.Minute)
+	c.Add(time.Minute)
 	r.Observe("nhl", captured)
 	got = ofGame(q.take(), cbjPit)
 	require.Len(t, got, 2)
@@ -344,7 +327,7 @@ func TestScheduledGamePostponed(t *testing.T) {
 	games := parse(t, nhlLiveOT)
 	r.Observe("nhl", games)
 	q.take()
-	c.advance(5 * time.Minute)
+	c.Add(5 * time.Minute)
 	r.Observe("nhl", next(games, vanCgy, func(g *game.Game) {
 		g.Status, g.StatusDetail = game.StatusPostponed, "Postponed"
 	}))
@@ -362,7 +345,7 @@ func TestScheduledToFinalDirectly(t *testing.T) {
 	games := parse(t, nflPre)
 	r.Observe("nfl", games)
 	q.take()
-	c.advance(6 * time.Hour)
+	c.Add(6 * time.Hour)
 	r.Observe("nfl", next(games, chiWsh2023, func(g *game.Game) {
 		g.Status, g.Score = game.StatusFinal, game.Score{Home: 20, Away: 40}
 		g.Period.Current, g.Period.TimeRemaining, g.StatusDetail = 4, "0:00", "Final"
@@ -380,7 +363,7 @@ func TestRescheduledStartRewritesTheGamesRow(t *testing.T) {
 	games := parse(t, nflPre)
 	r.Observe("nfl", games)
 	q.take()
-	c.advance(time.Hour)
+	c.Add(time.Hour)
 	moved := find(t, games, chiWsh2023).Start.Add(24 * time.Hour)
 	r.Observe("nfl", next(games, chiWsh2023, func(g *game.Game) {
 		g.Start = moved
@@ -390,7 +373,7 @@ func TestRescheduledStartRewritesTheGamesRow(t *testing.T) {
 	require.Len(t, got, 1, "a new games row, no score point")
 	assert.Equal(t, store.SeriesGames, got[0].Series)
 	assert.Equal(t, moved, got[0].Time)
-	assert.Equal(t, c.now(), got[0].ObservedAt)
+	assert.Equal(t, c.Now(), got[0].ObservedAt)
 }
 
 func TestGameWithoutStartGetsScorePointsOnly(t *testing.T) {
@@ -402,7 +385,7 @@ func TestGameWithoutStartGetsScorePointsOnly(t *testing.T) {
 	require.Len(t, got, 1)
 	assert.Equal(t, store.SeriesScores, got[0].Series)
 
-	c.advance(time.Minute)
+	c.Add(time.Minute)
 	g.Score.Home++
 	r.Observe("nhl", []game.Game{g})
 	got = q.take()
@@ -425,7 +408,7 @@ func TestSparserObservationIsNotAChange(t *testing.T) {
 	games := parse(t, nflLive)
 	r.Observe("nfl", games)
 	q.take()
-	c.advance(time.Hour)
+	c.Add(time.Hour)
 	sparse := next(games, neMia, func(g *game.Game) {
 		g.Venue, g.HomeTeam.ESPNID, g.AwayTeam.Name = "", "", ""
 	})
@@ -433,7 +416,7 @@ func TestSparserObservationIsNotAChange(t *testing.T) {
 	assert.Empty(t, q.take())
 
 	// A real change carries the known values along.
-	c.advance(time.Hour)
+	c.Add(time.Hour)
 	r.Observe("nfl", next(sparse, neMia, func(g *game.Game) { g.Score.Home = 21 }))
 	got := series(q.take(), store.SeriesGames)
 	require.Len(t, got, 1)
@@ -449,7 +432,7 @@ func TestForgetsVanishedGamesAndFinalsAfterASeason(t *testing.T) {
 	q.take()
 	require.Equal(t, len(games), r.Known())
 
-	c.advance(forgetAny + time.Hour)
+	c.Add(forgetAny + time.Hour)
 	other := parse(t, nhlLiveOT)
 	r.Observe("nhl", other)
 	q.take()
@@ -457,13 +440,13 @@ func TestForgetsVanishedGamesAndFinalsAfterASeason(t *testing.T) {
 	// NFL finals stay known.
 	assert.Equal(t, 2+len(other), r.Known())
 
-	c.advance(time.Minute)
+	c.Add(time.Minute)
 	r.Observe("nfl", games)
 	got := q.take()
 	assert.Len(t, series(got, store.SeriesScores), len(games)-2, "only the forgotten unfinished games count as first sight")
 	assert.Empty(t, ofGame(got, neMia))
 
-	c.advance(forgetOver + time.Hour)
+	c.Add(forgetOver + time.Hour)
 	r.Observe("mlb", nil)
 	assert.Zero(t, r.Known(), "nothing lingers forever")
 }
@@ -481,7 +464,7 @@ func TestFinalShownAgainDaysLaterIsNotStoredAgain(t *testing.T) {
 	// Ten days of polls of another league, which sweep hourly.
 	other := parse(t, nhlLiveOT)
 	for i := 0; i < 10*24; i++ {
-		c.advance(time.Hour)
+		c.Add(time.Hour)
 		r.Observe("nhl", other)
 	}
 	q.take()
@@ -505,13 +488,13 @@ func TestSeedSkipsWhatTheStoreAlreadyHas(t *testing.T) {
 		}
 	}
 	q2 := &queue{}
-	restarted := New(q2, c.now, nil)
+	restarted := New(q2, c.Now, nil)
 	restarted.Seed("nfl", latest)
-	c.advance(10 * time.Minute)
+	c.Add(10 * time.Minute)
 	restarted.Observe("nfl", games)
 	assert.Empty(t, q2.take(), "no duplicate after a restart")
 
-	c.advance(time.Minute)
+	c.Add(time.Minute)
 	restarted.Observe("nfl", next(games, houInd, func(g *game.Game) { g.Score.Away += 3 }))
 	assert.Len(t, q2.take(), 2)
 }
@@ -520,9 +503,9 @@ func TestSeedTakesTheNewestPointOfAGame(t *testing.T) {
 	r, q, c := newRecorder()
 	g := *find(t, parse(t, nflLive), houInd)
 	older := store.Point{Series: store.SeriesScores, League: "nfl", GameID: houInd,
-		Time: c.now().Add(-time.Minute), Status: "live", HomeScore: 20, AwayScore: 20, Period: 4}
+		Time: c.Now().Add(-time.Minute), Status: "live", HomeScore: 20, AwayScore: 20, Period: 4}
 	newer := older
-	newer.Time, newer.HomeScore = c.now(), 23
+	newer.Time, newer.HomeScore = c.Now(), 23
 	r.Seed("NFL", []store.Point{newer, older})
 	g.Score.Home = 23
 	r.Observe("nfl", []game.Game{g})
@@ -537,7 +520,7 @@ func TestConcurrentLeagues(t *testing.T) {
 		wg.Go(func() {
 			for i := range 50 {
 				r.Observe(rel[:3], next(games, games[0].ID, func(g *game.Game) { g.Score.Home = i }))
-				c.advance(time.Second)
+				c.Add(time.Second)
 			}
 		})
 	}

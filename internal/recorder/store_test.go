@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/store"
 	"github.com/sports-data/sports-data/internal/store/sqlite"
@@ -27,16 +28,16 @@ func TestRestartSeededFromSQLiteWritesNoDuplicates(t *testing.T) {
 	defer db.Close()
 	w, err := writer.New(db, writer.Options{SpoolDir: filepath.Join(dir, "spool")})
 	require.NoError(t, err)
-	c := &clock{t: time.Date(2022, 9, 25, 21, 40, 0, 0, time.UTC)}
-	rec := New(w, c.now, nil)
+	c := fakeclock.New(time.Date(2022, 9, 25, 21, 40, 0, 0, time.UTC))
+	rec := New(w, c.Now, nil)
 
 	nhl := parse(t, nhlLiveOT)
 	nfl := parse(t, nflLive)
 	rec.Observe("nhl", nhl)
 	rec.Observe("nfl", nfl)
-	c.advance(15 * time.Second)
+	c.Add(15 * time.Second)
 	rec.Observe("nhl", nhl) // nothing new
-	c.advance(15 * time.Second)
+	c.Add(15 * time.Second)
 	goal := next(nhl, anaAri, func(g *game.Game) { g.Score.Away++ }) // derived: ANA scores
 	rec.Observe("nhl", goal)
 	require.NoError(t, w.Close(ctx))
@@ -52,7 +53,7 @@ func TestRestartSeededFromSQLiteWritesNoDuplicates(t *testing.T) {
 
 	// Restart: seed from what the store says, as the service does.
 	q := &queue{}
-	restarted := New(q, c.now, nil)
+	restarted := New(q, c.Now, nil)
 	for _, lk := range []string{"nhl", "nfl"} {
 		unfinished, err := db.Unfinished(ctx, lk, time.Time{})
 		require.NoError(t, err)
@@ -61,12 +62,12 @@ func TestRestartSeededFromSQLiteWritesNoDuplicates(t *testing.T) {
 		require.NoError(t, err)
 		restarted.Seed(lk, append(unfinished, games...))
 	}
-	c.advance(10 * time.Minute)
+	c.Add(10 * time.Minute)
 	restarted.Observe("nhl", goal)
 	restarted.Observe("nfl", nfl)
 	assert.Empty(t, q.take(), "a restart writes nothing for games that did not change")
 
-	c.advance(15 * time.Second)
+	c.Add(15 * time.Second)
 	restarted.Observe("nhl", next(goal, anaAri, func(g *game.Game) { g.Score.Home++ }))
 	got := q.take()
 	require.Len(t, got, 2)

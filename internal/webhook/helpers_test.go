@@ -154,26 +154,6 @@ func (rc *receiver) waitDelivered(t testing.TB, n int) []received {
 	return rc.delivered()
 }
 
-// clock is a settable clock for Options.Now.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock(t time.Time) *clock { return &clock{t: t} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
 // running is a Service whose Run goroutine the test owns.
 type running struct {
 	*Service

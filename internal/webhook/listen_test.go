@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -33,7 +34,7 @@ func (l *eventLog) all() []Event {
 // delivery; EventPayload rebuilds the webhook's body byte for byte (but
 // for webhook_id), so another consumer can publish the same payload.
 func TestListenerGetsTheWebhookEvents(t *testing.T) {
-	clk := newClock(kickoff)
+	clk := fakeclock.New(kickoff)
 	o := testOptions(t)
 	o.Now = clk.Now
 	s, err := New(o)

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/sports-data/sports-data/internal/game"
 )
 
@@ -20,7 +21,7 @@ import (
 var kickoff = time.Date(2022, 9, 11, 17, 0, 0, 0, time.UTC)
 
 // walk observes frames as consecutive polls, a minute apart on clk.
-func walk(t testing.TB, s *Service, clk *clock, frames []game.Game) {
+func walk(t testing.TB, s *Service, clk *fakeclock.Clock, frames []game.Game) {
 	for i, f := range frames {
 		if clk != nil {
 			clk.Set(kickoff.Add(time.Duration(i) * time.Minute))
@@ -31,7 +32,7 @@ func walk(t testing.TB, s *Service, clk *clock, frames []game.Game) {
 
 // The whole game, pre-game to final, through real receivers.
 func TestGameWalkthrough(t *testing.T) {
-	clk := newClock(kickoff)
+	clk := fakeclock.New(kickoff)
 	o := testOptions(t)
 	o.Now = clk.Now
 	s := start(t, o)
@@ -584,7 +585,7 @@ func TestDeliveredLogPreventsResend(t *testing.T) {
 // The service was down while the game ended: one score_change and one
 // game_end when it comes back, and nothing more after another restart.
 func TestTransitionWhileDown(t *testing.T) {
-	clk := newClock(kickoff.Add(3*time.Hour + 45*time.Minute))
+	clk := fakeclock.New(kickoff.Add(3*time.Hour + 45*time.Minute))
 	o := testOptions(t)
 	o.Now = clk.Now
 	rc := newReceiver(t, testSecret, nil)
@@ -615,7 +616,7 @@ func TestTransitionWhileDown(t *testing.T) {
 func TestStaleEndIsNotSent(t *testing.T) {
 	frames := miaNEFrames(t)
 	// Estimated end 20:30Z (start + 3h30); back at 22:00Z: over 1h30.
-	clk := newClock(kickoff.Add(5 * time.Hour))
+	clk := fakeclock.New(kickoff.Add(5 * time.Hour))
 	o := testOptions(t)
 	o.Now = clk.Now
 	s := start(t, o)
@@ -853,7 +854,7 @@ func list0(list []Registration, url string) string {
 // Delivered ids are remembered for 7 days, then forgotten, in memory and in
 // the log.
 func TestDeliveredIDsExpire(t *testing.T) {
-	clk := newClock(kickoff)
+	clk := fakeclock.New(kickoff)
 	o := testOptions(t)
 	o.Now = clk.Now
 	rc := newReceiver(t, testSecret, nil)

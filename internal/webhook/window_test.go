@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -134,7 +135,7 @@ func TestReceiverRestartLosesNoEvent(t *testing.T) {
 // was down are dropped at start without an attempt. The window is wall
 // clock time, whatever the service's clock does.
 func TestEventsPastTheRetryWindowAreDropped(t *testing.T) {
-	clk := newClock(kickoff) // stands still: only the wall clock ends the window
+	clk := fakeclock.New(kickoff) // stands still: only the wall clock ends the window
 	o := testOptions(t)
 	o.Now = clk.Now
 	o.RetryWindow = 300 * time.Millisecond

@@ -10,13 +10,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/influxtest"
 	"github.com/sports-data/sports-data/internal/store"
 	"github.com/sports-data/sports-data/internal/store/flighttest"
 	"github.com/sports-data/sports-data/internal/store/influx"
@@ -56,24 +55,11 @@ func SQLite(t testing.TB) store.Store {
 	return s
 }
 
-// InfluxURL is the real InfluxDB 1.8 of the integration tests.
-func InfluxURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv("SPORTS_DATA_TEST_INFLUXDB_URL")
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("InfluxDB 1.8 not available: set SPORTS_DATA_TEST_INFLUXDB_URL (make test starts one)")
-		}
-		t.Skip("InfluxDB 1.8 not available: set SPORTS_DATA_TEST_INFLUXDB_URL (make test starts one)")
-	}
-	return strings.TrimRight(u, "/")
-}
-
 // InfluxDB18 opens the store on a database of its own, created with no
 // retention limit (the test data is from 2023-2025).
 func InfluxDB18(t testing.TB) store.Store {
 	t.Helper()
-	base := InfluxURL(t)
+	base := influxtest.URL(t)
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	db := "sdhistory_" + hex.EncodeToString(b)

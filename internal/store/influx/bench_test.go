@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/influxtest"
 	"github.com/sports-data/sports-data/internal/store"
 	"github.com/sports-data/sports-data/internal/store/influx"
 	"github.com/sports-data/sports-data/internal/store/storetest"
@@ -48,7 +49,7 @@ func writeBenchPoints() []store.Point {
 // plain POST of the same line protocol to 1.8's /write, in the batch sizes
 // of the batch writer (100) and of a backfill (5000).
 func BenchmarkWrite(b *testing.B) {
-	base := influxURL(b)
+	base := influxtest.URL(b)
 	pool := writeBenchPoints()
 	lines := make([][]byte, len(pool))
 	for i, p := range pool {
@@ -110,7 +111,7 @@ func BenchmarkWrite(b *testing.B) {
 // one after the other in every iteration, so that both see the same load
 // on a shared machine; it reports both rates and their ratio.
 func BenchmarkWriteInterleaved(b *testing.B) {
-	base := influxURL(b)
+	base := influxtest.URL(b)
 	pool := writeBenchPoints()
 	lines := make([][]byte, len(pool))
 	for i, p := range pool {
@@ -170,7 +171,7 @@ func BenchmarkWriteInterleaved(b *testing.B) {
 // batches of 5000.
 func twoSeasons(b *testing.B) (*influx.Store, []storetest.Game) {
 	b.Helper()
-	base := influxURL(b)
+	base := influxtest.URL(b)
 	s := openStore(b, influx.Options{URL: base, Database: freshDatabase(b, base), RetentionDays: 0})
 	var pts []store.Point
 	var games []storetest.Game

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/influxtest"
 	"github.com/sports-data/sports-data/internal/store"
 	"github.com/sports-data/sports-data/internal/store/flighttest"
 	"github.com/sports-data/sports-data/internal/store/influx"
@@ -17,7 +18,7 @@ import (
 // 2024, older than any sensible retention, so these databases keep data
 // forever.
 func TestConformanceInfluxDB18(t *testing.T) {
-	base := influxURL(t)
+	base := influxtest.URL(t)
 	storetest.Run(t, func(t *testing.T) store.Store {
 		s := openStore(t, influx.Options{URL: base, Database: freshDatabase(t, base), RetentionDays: 0})
 		require.Equal(t, influx.LanguageInfluxQL, s.QueryLanguage(), "1.8 is read with InfluxQL")

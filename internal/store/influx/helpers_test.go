@@ -28,19 +28,6 @@ import (
 	"github.com/sports-data/sports-data/internal/store/influx"
 )
 
-// influxURL is the InfluxDB 1.8 the integration tests use.
-func influxURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv("SPORTS_DATA_TEST_INFLUXDB_URL")
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("InfluxDB 1.8 not available: set SPORTS_DATA_TEST_INFLUXDB_URL (make test starts one)")
-		}
-		t.Skip("InfluxDB 1.8 not available: set SPORTS_DATA_TEST_INFLUXDB_URL (make test starts one)")
-	}
-	return strings.TrimRight(u, "/")
-}
-
 func randomName(prefix string) string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
@@ -237,7 +224,7 @@ type influxd struct {
 // binary scripts/influxdb-test.sh builds; dataConf is added to [data].
 func startInfluxd(t testing.TB, auth bool, dataConf string) influxd {
 	t.Helper()
-	influxURL(t) // the same skip rule as every 1.8 test
+	influxtest.URL(t) // the same skip rule as every 1.8 test
 	bin := influxtest.Binary()
 	if _, err := os.Stat(bin); err != nil {
 		if os.Getenv("CI") == "true" {

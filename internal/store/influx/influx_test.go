@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/influxtest"
 	"github.com/sports-data/sports-data/internal/store"
 	"github.com/sports-data/sports-data/internal/store/flighttest"
 	"github.com/sports-data/sports-data/internal/store/influx"
@@ -50,7 +51,7 @@ func TestOpenRejectsInvalidOptions(t *testing.T) {
 
 func TestAutoDetectsQueryLanguage(t *testing.T) {
 	t.Run("InfluxDB 1.8 means InfluxQL", func(t *testing.T) {
-		base := influxURL(t)
+		base := influxtest.URL(t)
 		s := openStore(t, influx.Options{URL: base, Database: freshDatabase(t, base)})
 		assert.Equal(t, influx.LanguageInfluxQL, s.QueryLanguage())
 		info := s.Info(context.Background())
@@ -115,7 +116,7 @@ func ids(points []store.Point) []string {
 // away and comes back. A TCP relay in front of the real server plays the
 // network.
 func TestServerDownAtOpenThenUpThenDownAgainInfluxDB18(t *testing.T) {
-	base := influxURL(t)
+	base := influxtest.URL(t)
 	target := strings.TrimPrefix(base, "http://")
 	addr := freeAddr(t)
 	logs, logger := newLogRecorder(t)
@@ -270,7 +271,7 @@ func TestCredentialsInfluxDB18(t *testing.T) {
 }
 
 func TestDatabaseCreatedWithRetentionPolicyInfluxDB18(t *testing.T) {
-	base := influxURL(t)
+	base := influxtest.URL(t)
 	cases := []struct {
 		days            int
 		duration, shard string
@@ -291,7 +292,7 @@ func TestDatabaseCreatedWithRetentionPolicyInfluxDB18(t *testing.T) {
 }
 
 func TestExistingDatabaseIsLeftAloneInfluxDB18(t *testing.T) {
-	base := influxURL(t)
+	base := influxtest.URL(t)
 	db := freshDatabase(t, base)
 	seriesValues(t, influxQL(t, base, "", "", `CREATE DATABASE "`+db+`"`)) // autogen, infinite
 	logs, logger := newLogRecorder(t)
@@ -304,7 +305,7 @@ func TestExistingDatabaseIsLeftAloneInfluxDB18(t *testing.T) {
 }
 
 func TestDatabaseDroppedWhileRunningInfluxDB18(t *testing.T) {
-	base := influxURL(t)
+	base := influxtest.URL(t)
 	db := freshDatabase(t, base)
 	s := openStore(t, influx.Options{URL: base, Database: db, RetentionDays: 0})
 	requireWorks(t, s, "401000004")
@@ -322,7 +323,7 @@ func TestDatabaseDroppedWhileRunningInfluxDB18(t *testing.T) {
 }
 
 func TestPointsBeyondRetentionAreReportedInfluxDB18(t *testing.T) {
-	base := influxURL(t)
+	base := influxtest.URL(t)
 	s := openStore(t, influx.Options{URL: base, Database: freshDatabase(t, base), RetentionDays: 1})
 	now := time.Now().UTC().Truncate(time.Second)
 	g := storetest.NewGame("nfl", "401671600", now.Add(-72*time.Hour), "KC", "DEN")
@@ -361,7 +362,7 @@ func TestPointsBeyondRetentionAreReportedInfluxDB18(t *testing.T) {
 }
 
 func TestFieldTypeConflictIsRejectedInfluxDB18(t *testing.T) {
-	base := influxURL(t)
+	base := influxtest.URL(t)
 	db := freshDatabase(t, base)
 	s := openStore(t, influx.Options{URL: base, Database: db, RetentionDays: 0})
 	// Something else wrote home_score as a float into the measurement.
@@ -379,7 +380,7 @@ func TestFieldTypeConflictIsRejectedInfluxDB18(t *testing.T) {
 
 // docs/storage.md: which values are tags and which fields, and of what type.
 func TestSchemaInfluxDB18(t *testing.T) {
-	base := influxURL(t)
+	base := influxtest.URL(t)
 	db := freshDatabase(t, base)
 	s := openStore(t, influx.Options{URL: base, Database: db, RetentionDays: 0})
 	nfl := sampleGame()
@@ -428,7 +429,7 @@ func TestSchemaInfluxDB18(t *testing.T) {
 // Games scheduled in the future are read too: InfluxQL puts no implicit
 // upper time bound on a raw SELECT.
 func TestFutureGamesInfluxDB18(t *testing.T) {
-	base := influxURL(t)
+	base := influxtest.URL(t)
 	s := openStore(t, influx.Options{URL: base, Database: freshDatabase(t, base)})
 	start := time.Now().UTC().Add(9 * 24 * time.Hour).Truncate(time.Minute)
 	g := storetest.NewGame("nfl", "401671800", start, "SF", "SEA")
