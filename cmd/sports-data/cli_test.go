@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/logbuf"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -44,7 +45,7 @@ func TestEveryCommandAnswersHelp(t *testing.T) {
 		{[]string{"backfill", "-h"}, []string{"usage: sports-data backfill"}},
 		{[]string{"--help"}, []string{"commands:", "backfill"}},
 	} {
-		out := &syncBuffer{}
+		out := &logbuf.Buffer{}
 		err := run(t.Context(), append([]string{"sports-data"}, tc.args...), env, out)
 		require.NoError(t, err, tc.args)
 		for _, w := range tc.want {

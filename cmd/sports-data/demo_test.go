@@ -20,13 +20,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sports-data/sports-data/internal/demo"
+	"github.com/sports-data/sports-data/internal/logbuf"
 	"github.com/sports-data/sports-data/internal/simulator"
 )
 
 // demoRun is the demo started in-process through run().
 type demoRun struct {
 	t      *testing.T
-	out    *syncBuffer
+	out    *logbuf.Buffer
 	cancel context.CancelFunc
 	done   chan struct{} // closed when run has returned err
 	err    error
@@ -34,7 +35,7 @@ type demoRun struct {
 
 func startDemo(t *testing.T, env map[string]string, args ...string) *demoRun {
 	t.Helper()
-	d := &demoRun{t: t, out: &syncBuffer{}, done: make(chan struct{})}
+	d := &demoRun{t: t, out: &logbuf.Buffer{}, done: make(chan struct{})}
 	ctx, cancel := context.WithCancel(context.Background())
 	d.cancel = cancel
 	go func() {
@@ -167,7 +168,7 @@ func TestDemoShowsLiveGamesAndSignedEventsAndStopsCleanly(t *testing.T) {
 func TestDemoRefusesAFolderWithOtherData(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "sports-data.db"), []byte("real data"), 0o644))
-	out := &syncBuffer{}
+	out := &logbuf.Buffer{}
 	err := run(context.Background(), []string{"sports-data", "demo", "--port", "0", "--data-dir", dir}, func(string) string { return "" }, out)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "holds data the demo did not write")

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/logbuf"
 )
 
 // capturedGame is what the test reads from a capture on its own, to compare
@@ -401,7 +402,7 @@ func TestBadConfigurationStopsStartUp(t *testing.T) {
 		{"PORT", "abc"}, {"POLL_LIVE_INTERVAL", "fast"}, {"LEAGUES", "nfl,xfl"},
 	} {
 		env := map[string]string{c.key: c.value, "DATA_DIR": t.TempDir()}
-		err := run(t.Context(), []string{"sports-data"}, func(k string) string { return env[k] }, &syncBuffer{})
+		err := run(t.Context(), []string{"sports-data"}, func(k string) string { return env[k] }, &logbuf.Buffer{})
 		require.Error(t, err, c.key)
 		assert.True(t, strings.HasPrefix(err.Error(), c.key+":"), err.Error())
 	}
@@ -410,7 +411,7 @@ func TestBadConfigurationStopsStartUp(t *testing.T) {
 func TestHealthcheckCommand(t *testing.T) {
 	s := startService(t, newESPN(t).URL, nil)
 	port := s.base[strings.LastIndex(s.base, ":")+1:]
-	out := &syncBuffer{}
+	out := &logbuf.Buffer{}
 	require.NoError(t, run(t.Context(), []string{"sports-data", "healthcheck"}, func(k string) string {
 		if k == "PORT" {
 			return port

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/logbuf"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -61,7 +62,7 @@ func scHangingServer(t *testing.T) (addr string, first func() time.Time) {
 func scStartPatiently(t *testing.T, espnURL string, env map[string]string) (*service, time.Time) {
 	t.Helper()
 	full := serviceEnv(t, espnURL, env)
-	s := &service{t: t, env: full, out: &syncBuffer{}}
+	s := &service{t: t, env: full, out: &logbuf.Buffer{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel, s.done = cancel, make(chan error, 1)
 	go func() {

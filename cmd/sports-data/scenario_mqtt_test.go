@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/logbuf"
 	"github.com/sports-data/sports-data/internal/mqtttest"
 	"github.com/sports-data/sports-data/internal/simulator"
 	"github.com/sports-data/sports-data/internal/webhook"
@@ -461,7 +462,7 @@ func TestMQTTLastWillAfterKill(t *testing.T) {
 	cmd.Env = append(os.Environ(),
 		"PORT=0", "DATA_DIR="+t.TempDir(), "ESPN_BASE_URL="+espn.URL, "POLL_LIVE_INTERVAL=50ms", "POLL_IDLE_INTERVAL=50ms",
 		"MQTT_URL="+broker, "MQTT_DISCOVERY_PREFIX="+dp, "MQTT_TOPIC_PREFIX="+tp, "MQTT_TEAMS=Chiefs")
-	out := &syncBuffer{}
+	out := &logbuf.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	require.NoError(t, cmd.Start())
 	exited := make(chan struct{})

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/logbuf"
 )
 
 const scKCSchedule = "nfl/team-12-kc-schedule-2023-season-final.json"
@@ -109,7 +110,7 @@ func TestScenarioSeasonRecordFromTheTeamSchedule(t *testing.T) {
 	// The 2023 season is older than the default retention of 730 days:
 	// the backfill refuses it, and the embedded store would prune it.
 	env := map[string]string{"DATA_DIR": dataDir, "ESPN_BASE_URL": espn.URL, "INFLUXDB_RETENTION_DAYS": "3650"}
-	out := &syncBuffer{}
+	out := &logbuf.Buffer{}
 	require.NoError(t, run(t.Context(), []string{"sports-data", "backfill", "--league", "nfl", "--season", "2023", "--team", "KC"},
 		func(k string) string { return env[k] }, out), out.String())
 	t.Log(out.String())

@@ -9,39 +9,21 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/logbuf"
 )
-
-// syncBuffer collects the service's log output.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // service is the whole program started in-process through run().
 type service struct {
 	t      *testing.T
 	base   string
 	env    map[string]string
-	out    *syncBuffer
+	out    *logbuf.Buffer
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -89,7 +71,7 @@ func startService(t *testing.T, espnURL string, env map[string]string) *service 
 
 func (s *service) start() {
 	s.t.Helper()
-	s.out = &syncBuffer{}
+	s.out = &logbuf.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	s.done = make(chan error, 1)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/espntest"
 	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/logbuf"
 )
 
 // TeamTracker's own regression suite (testdata/teamtracker) run against the
@@ -101,7 +102,7 @@ func ttTeamsDoc(t *testing.T, all []byte) []byte {
 func startFrozen(t *testing.T, espnURL string, env map[string]string, now time.Time) *service {
 	t.Helper()
 	full := serviceEnv(t, espnURL, env)
-	s := &service{t: t, env: full, out: &syncBuffer{}}
+	s := &service{t: t, env: full, out: &logbuf.Buffer{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	s.done = make(chan error, 1)

@@ -6,31 +6,13 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/sports-data/sports-data/internal/logbuf"
 	"github.com/sports-data/sports-data/internal/webhook"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// syncBuffer is an output the receiver's handler and the test share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 func TestFlags(t *testing.T) {
 	for _, tc := range []struct {
@@ -60,7 +42,7 @@ func TestFlags(t *testing.T) {
 }
 
 func TestReceiverVerifiesAndPrintsOneLinePerEvent(t *testing.T) {
-	out := &syncBuffer{}
+	out := &logbuf.Buffer{}
 	const secret = "demo-receiver-secret-0123456789"
 	r, err := startReceiver(secret, &lineWriter{w: out})
 	require.NoError(t, err)

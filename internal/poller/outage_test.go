@@ -1,12 +1,10 @@
 package poller
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,33 +15,10 @@ import (
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/espntest"
 	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/logbuf"
 	"github.com/sports-data/sports-data/internal/state"
 	"github.com/sports-data/sports-data/internal/teams"
 )
-
-// logBuffer is a log output the loops and the test share.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) lines(level string) []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []string
-	for _, l := range strings.Split(b.buf.String(), "\n") {
-		if strings.Contains(l, "level="+level) {
-			out = append(out, l)
-		}
-	}
-	return out
-}
 
 // ESPN refusing every request while no game is on: the league is polled
 // again within the live cadence (not after the hour-long idle interval),
@@ -74,8 +49,8 @@ func TestAnOutageIsRetriedWithinTheLiveCadenceAndLoggedOnce(t *testing.T) {
 	})
 	client := espn.NewClient(srv.URL, espn.Options{MaxRetries: 1, BaseBackoff: time.Millisecond,
 		HTTPClient: &http.Client{Timeout: 2 * time.Second}})
-	out := &logBuffer{}
-	logger := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	out := &logbuf.Buffer{}
+	logger := out.Logger(slog.LevelInfo)
 	l := nfl(t)
 	dir := teams.NewDirectory("", []league.League{l}, nil)
 	p := New(client, state.New("nfl"), dir, nil, []league.League{l}, Options{
@@ -93,7 +68,7 @@ func TestAnOutageIsRetriedWithinTheLiveCadenceAndLoggedOnce(t *testing.T) {
 	_, err := dir.Resolve("Chiefs", "")
 	var nl *teams.NotLoadedError
 	require.ErrorAs(t, err, &nl, "no team list was ever loaded")
-	warns := out.lines("WARN")
+	warns := out.Lines("level=WARN")
 	require.Len(t, warns, 1, "one warning per outage:\n%s", strings.Join(warns, "\n"))
 	assert.Contains(t, warns[0], "league=nfl")
 
@@ -102,8 +77,8 @@ func TestAnOutageIsRetriedWithinTheLiveCadenceAndLoggedOnce(t *testing.T) {
 	m, err := dir.Resolve("Chiefs", "")
 	require.NoError(t, err, "the team list is fetched again while the league has none")
 	assert.Equal(t, "KC", m.Team.Abbreviation)
-	assert.Len(t, out.lines("WARN"), 1, "recovery warns of nothing")
-	infos := out.lines("INFO")
+	assert.Len(t, out.Lines("level=WARN"), 1, "recovery warns of nothing")
+	infos := out.Lines("level=INFO")
 	require.Len(t, infos, 1)
 	assert.Contains(t, infos[0], "succeed again")
 	assert.Contains(t, infos[0], "league=nfl")
@@ -112,7 +87,7 @@ func TestAnOutageIsRetriedWithinTheLiveCadenceAndLoggedOnce(t *testing.T) {
 	// A second outage is a second warning.
 	down.Store(true)
 	p.Wake("nfl")
-	require.Eventually(t, func() bool { return len(out.lines("WARN")) == 2 }, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return len(out.Lines("level=WARN")) == 2 }, 10*time.Second, 5*time.Millisecond)
 }
 
 func TestRetryWaitGrowsToTheLiveIntervalAndNoFurther(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/logbuf"
 	"github.com/sports-data/sports-data/internal/store"
 )
 
@@ -154,28 +155,6 @@ func segments(t *testing.T, dir string) []string {
 	m, err := filepath.Glob(filepath.Join(dir, "seg-*.jsonl"))
 	require.NoError(t, err)
 	return m
-}
-
-// logBuffer collects log lines for assertions.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func (l *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(l, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 func TestBatchBySize(t *testing.T) {
@@ -443,12 +422,12 @@ func TestRestartDuringReplayResumesWhereItStopped(t *testing.T) {
 
 func TestSpoolBoundDropsOldest(t *testing.T) {
 	const n = 1000
-	logs := &logBuffer{}
+	logs := &logbuf.Buffer{}
 	s := &sink{failWith: fmt.Errorf("sink: connection refused: %w", store.ErrUnavailable)}
 	o := testOptions(t)
 	o.BreakerFailures = n // every flush tries the store
 	o.SpoolMaxBytes = 16 << 10
-	o.Logger = logs.logger()
+	o.Logger = logs.Logger(slog.LevelDebug)
 	w := newWriter(t, s, o)
 
 	for i := 0; i < n; i += 100 {
@@ -498,8 +477,8 @@ func TestTornSpoolTailIsSkipped(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, f.Close())
 
-	logs := &logBuffer{}
-	o.Logger = logs.logger()
+	logs := &logbuf.Buffer{}
+	o.Logger = logs.Logger(slog.LevelDebug)
 	up := &sink{}
 	w2 := newWriter(t, up, o)
 	w2.Enqueue(pts(12, 3, "live")...)
@@ -531,12 +510,12 @@ func TestCorruptSpoolLineIsSkippedAndCounted(t *testing.T) {
 }
 
 func TestPermanentErrorsAreDroppedNotRetried(t *testing.T) {
-	logs := &logBuffer{}
+	logs := &logbuf.Buffer{}
 	s := &sink{reject: func(p store.Point) bool { return p.GameID == "g0000003" }}
 	o := testOptions(t)
 	o.BatchSize = 5
 	o.BreakerFailures = 1
-	o.Logger = logs.logger()
+	o.Logger = logs.Logger(slog.LevelDebug)
 	w := newWriter(t, s, o)
 
 	w.Enqueue(pts(0, 4, "finished")...) // under a batch: only Flush writes
