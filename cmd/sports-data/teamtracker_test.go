@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -160,9 +163,22 @@ func TestTeamTrackerConformance(t *testing.T) {
 			now, err := time.Parse("2006-01-02T15:04Z", c.FrozenTime)
 			require.NoError(t, err)
 			srv := espntest.NewServer(t)
-			srv.ServeBytes("/"+c.ESPNPath+"/scoreboard", all)
+			// all.json is each day's scoreboard; the month requests of the
+			// poller's horizon find nothing more (and cost no parse).
+			srv.Handle("/"+c.ESPNPath+"/scoreboard", func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				if len(r.URL.Query().Get("dates")) == len("200601") {
+					_, _ = w.Write([]byte(`{"events":[]}`))
+					return
+				}
+				_, _ = w.Write(all)
+			})
 			srv.ServeBytes("/"+c.ESPNPath+"/teams", teamsDoc)
-			s := startFrozen(t, srv.URL, map[string]string{"LEAGUES": l.Key, "STORE": "none"}, now)
+			s := startFrozen(t, srv.URL, map[string]string{
+				"LEAGUES": l.Key, "STORE": "none",
+				// One poll is the whole test: the clock stands still.
+				"POLL_LIVE_INTERVAL": "1h", "POLL_IDLE_INTERVAL": "1h",
+			}, now)
 
 			path := "/api/v1/ha/sensor/" + url.PathEscape(c.Team) + "?league=" + l.Key
 			var got struct {
@@ -170,9 +186,11 @@ func TestTeamTrackerConformance(t *testing.T) {
 				Attributes map[string]any `json:"attributes"`
 				UpdatedAt  string         `json:"updated_at"`
 			}
-			s.waitFor("the first poll", func() bool {
+			// Patient: the first poll parses all.json (3 MB) twice, on a
+			// machine that may be busy.
+			require.Eventually(t, func() bool {
 				return scGetQuiet(s, path, &got) == 200 && got.UpdatedAt != ""
-			})
+			}, time.Minute, 20*time.Millisecond, "the first poll")
 
 			// The normalised attributes: what TeamTracker's test blanks,
 			// checked here for what they must be.
@@ -225,4 +243,62 @@ func TestTeamTrackerConformance(t *testing.T) {
 	for _, d := range differences {
 		t.Logf("deliberate difference: %s", d)
 	}
+}
+
+// A team without a game on the scoreboard days: the sensor shows the next
+// game of its stored schedule (the schedule refresher's), which TeamTracker,
+// reading only the scoreboard, cannot.
+func TestSensorShowsTheNextGameOfTheStoredSchedule(t *testing.T) {
+	srv := espntest.NewServer(t)
+	srv.ServeBytes("/football/nfl/scoreboard", scEmptyDay(t, "nfl/scoreboard-2022-wk1-sun-live-mixed.json"))
+	srv.ServeFixture(t, "/football/nfl/teams", "nfl/teams.json")
+	// Kansas City's 2023 schedule with its last game moved to three days
+	// from now and not yet played.
+	var sched map[string]any
+	require.NoError(t, json.Unmarshal(espntest.Load(t, "nfl/team-12-kc-schedule-2023-season-final.json"), &sched))
+	events := sched["events"].([]any)
+	next := events[len(events)-1].(map[string]any)
+	start := time.Now().Add(3*24*time.Hour + time.Hour).UTC().Truncate(time.Minute)
+	next["date"] = start.Format("2006-01-02T15:04Z")
+	comp := next["competitions"].([]any)[0].(map[string]any)
+	comp["date"] = next["date"]
+	typ := comp["status"].(map[string]any)["type"].(map[string]any)
+	typ["name"], typ["state"], typ["completed"], typ["detail"], typ["shortDetail"] = "STATUS_SCHEDULED", "pre", false, "", ""
+	// The schedule is of whichever season the service asks for.
+	var mu sync.Mutex
+	srv.Handle("/football/nfl/teams/12/schedule", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		season, _ := strconv.Atoi(r.URL.Query().Get("season"))
+		sched["requestedSeason"] = map[string]any{"year": season, "type": 2}
+		for _, e := range events {
+			e.(map[string]any)["season"] = map[string]any{"year": season, "type": 2}
+		}
+		body, err := json.Marshal(sched)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	})
+
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "user_teams.json"), []byte(`{"default": {"nfl": ["nfl-kc"]}}`), 0o644))
+	s := startService(t, srv.URL, map[string]string{"DATA_DIR": dir, "LEAGUES": "nfl", "STORE": "sqlite"})
+
+	var got struct {
+		State      string         `json:"state"`
+		Attributes map[string]any `json:"attributes"`
+	}
+	s.waitFor("the scheduled game on the sensor", func() bool {
+		return scGetQuiet(s, "/api/v1/ha/sensor/Chiefs", &got) == 200 && got.State == "PRE"
+	})
+	assert.Equal(t, "401547645", got.Attributes["event_id"])
+	assert.Equal(t, "KC @ LAC", got.Attributes["event_name"])
+	assert.Equal(t, "LAC", got.Attributes["opponent_abbr"])
+	assert.Equal(t, "away", got.Attributes["team_homeaway"])
+	assert.Equal(t, start.Format("2006-01-02T15:04Z"), got.Attributes["date"])
+	assert.Equal(t, "in 3 days", got.Attributes["kickoff_in"])
+	assert.Equal(t, "KC", got.Attributes["team_abbr"])
 }
