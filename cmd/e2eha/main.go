@@ -51,7 +51,7 @@ func main() {
 	flag.StringVar(&o.pkg, "package", "deployments/homeassistant/sports_data.yaml", "the Home Assistant package under test")
 	flag.Float64Var(&o.speed, "speed", 50, "simulated seconds per real second")
 	flag.Int64Var(&o.seed, "seed", 1, "the simulation's seed")
-	flag.DurationVar(&o.lead, "lead", 80*time.Minute, "simulated time from the start of the clock to the game (Home Assistant starts in it)")
+	flag.DurationVar(&o.lead, "lead", 100*time.Minute, "simulated time from the start of the clock to the game (Home Assistant starts in it)")
 	flag.DurationVar(&o.down, "down", time.Minute, "how long Home Assistant is stopped mid-game")
 	flag.DurationVar(&o.haWait, "ha-start-timeout", 5*time.Minute, "how long Home Assistant may take to answer (its first start installs integration requirements)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the run's directory (logs, configuration) after a pass")

@@ -15,22 +15,22 @@ import (
 // enough score changes around the middle for the restart.
 func TestPlanGameFindsTheQuickScoresGameSoonAfterTheStart(t *testing.T) {
 	for _, seed := range []int64{1, 2} {
-		p, err := planGame(seed, 40, 80*time.Minute)
+		p, err := planGame(seed, 50, 100*time.Minute)
 		require.NoError(t, err)
 		g, err := p.start()
 		require.NoError(t, err)
 		defer g.sim.Close()
 
 		lead := g.truth.Scheduled.Sub(p.clock)
-		assert.GreaterOrEqual(t, lead, 80*time.Minute)
-		assert.LessOrEqual(t, lead, 95*time.Minute)
+		assert.GreaterOrEqual(t, lead, 100*time.Minute)
+		assert.LessOrEqual(t, lead, 115*time.Minute)
 		assert.Equal(t, simulator.ScenarioQuick, g.truth.Scenario)
 		assert.Contains(t, g.truth.Tags, simulator.TagOverturned)
 		require.NotNil(t, g.truth.Final, "the truth is read past the end")
 		assert.GreaterOrEqual(t, len(g.truth.Scores), 4)
 		assert.Equal(t, "nhl-", p.team[:4])
 		// The real clock runs speed times slower than the simulated one.
-		assert.InDelta(t, float64(lead)/40, float64(g.wall(g.truth.Scheduled).Sub(g.epoch)), float64(time.Second))
+		assert.InDelta(t, float64(lead)/50, float64(g.wall(g.truth.Scheduled).Sub(g.epoch)), float64(time.Second))
 	}
 }
 
