@@ -101,17 +101,18 @@ type outEvent struct {
 	payload []byte
 }
 
-// Status is the mqtt section of /health.
+// Status is the publisher's connection and counters (the mqtt section of
+// /health).
 type Status struct {
-	Enabled       bool       `json:"enabled"`
-	Connected     bool       `json:"connected"`
-	LastError     string     `json:"last_error"`
-	LastErrorAt   *time.Time `json:"last_error_at"`
-	Published     int64      `json:"messages_published"`
-	PublishErrors int64      `json:"publish_errors"`
-	EventsQueued  int        `json:"events_queued"`
-	EventsDropped int64      `json:"events_dropped"`
-	Teams         []string   `json:"teams"`
+	Enabled       bool
+	Connected     bool
+	LastError     string
+	LastErrorAt   *time.Time
+	Published     int64 // messages the broker accepted
+	PublishErrors int64
+	EventsQueued  int // events waiting for the broker
+	EventsDropped int64
+	Teams         []string // announced team ids
 }
 
 // New checks the options and prepares the client; nothing connects before
