@@ -157,3 +157,35 @@ func TestDamagedGamesFile(t *testing.T) {
 	aside, _ := filepath.Glob(filepath.Join(o.DataDir, gamesFile+".corrupt-*"))
 	assert.Len(t, aside, 1)
 }
+
+// Whatever the journal holds (damage, torn lines, replays), loading never
+// fails on content and yields queues without empty or repeated ids.
+func FuzzLoadJournal(f *testing.F) {
+	for _, seed := range []string{
+		`{"op":"add","w":"a","i":{"event_id":"1","event":"game_start","body":"{}"}}` + "\n" + `{"op":"done","w":"a","e":"1"}`,
+		`{"op":"add","w":"a","i":{"event_id":"1"}}` + "\n" + `{"op":"add","w":"a","i":{"event_id":"1"}}` + "\n" + `{"op":"drop","w":"a"}`,
+		`{"op":"add","w":"a","i":{"event_id":"2","bo`,
+		"\n\n\r\n", `{"op":"done"}`, `[]`, `null`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), outboxFile)
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		queues, found, err := loadJournal(path)
+		if err != nil || !found {
+			t.Fatalf("loadJournal: found %v, err %v", found, err)
+		}
+		for w, items := range queues {
+			seen := map[string]bool{}
+			for _, it := range items {
+				if w == "" || it.EventID == "" || seen[it.EventID] {
+					t.Fatalf("webhook %q: item %+v (seen %v)", w, it, seen[it.EventID])
+				}
+				seen[it.EventID] = true
+			}
+		}
+	})
+}
