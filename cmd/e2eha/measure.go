@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -67,8 +68,8 @@ func (r *run) stateLatencies(states []haState, entity, live, final, teamKey, opp
 			out = append(out, s.LastUpdated.Sub(r.g.wall(r.g.truth.End)))
 			continue
 		}
-		ts, ok1 := s.Attributes[teamKey].(float64)
-		os, ok2 := s.Attributes[oppKey].(float64)
+		ts, ok1 := number(s.Attributes[teamKey])
+		os, ok2 := number(s.Attributes[oppKey])
 		if !ok1 || !ok2 || s.State != live {
 			continue
 		}
@@ -86,6 +87,19 @@ func (r *run) stateLatencies(states []haState, entity, live, final, teamKey, opp
 		}
 	}
 	return out
+}
+
+// number reads a score attribute: a number (game-status) or a string of
+// one (TeamTracker's attributes carry scores as ESPN's strings).
+func number(v any) (float64, bool) {
+	switch t := v.(type) {
+	case float64:
+		return t, true
+	case string:
+		f, err := strconv.ParseFloat(t, 64)
+		return f, err == nil
+	}
+	return 0, false
 }
 
 // mqttEntities finds the MQTT-discovered entities of the followed team in

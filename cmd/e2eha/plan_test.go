@@ -55,3 +55,13 @@ func TestQuantileIsNearestRank(t *testing.T) {
 	assert.Equal(t, 5*ms, quantile(s, 0.99))
 	assert.Equal(t, 1*ms, quantile(s, 0))
 }
+
+func TestNumberReadsBothScoreShapes(t *testing.T) {
+	for _, v := range []any{float64(3), "3"} {
+		n, ok := number(v)
+		assert.True(t, ok)
+		assert.Equal(t, 3.0, n)
+	}
+	_, ok := number(nil)
+	assert.False(t, ok)
+}
