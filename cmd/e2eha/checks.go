@@ -321,27 +321,31 @@ func durText(t, since time.Time) string {
 	return t.Sub(since).Round(100 * time.Millisecond).String()
 }
 
+// matchesAnswer: every attribute (and the state) Home Assistant wrote is
+// what the service answered in the 3 s before the write. Field by field:
+// the harness samples every 200 ms, and an answer can live for less (the
+// poll's fields and the minute of minutes_until_start change apart).
 func matchesAnswer(s haState, answers []answer) bool {
 	from, to := s.LastUpdated.Add(-3*time.Second), s.LastUpdated.Add(500*time.Millisecond)
+	var near []answer
 	for _, a := range answers {
-		if a.Last.Before(from) || a.First.After(to) {
-			continue
+		if !a.Last.Before(from) && !a.First.After(to) && a.Body["status"] == s.State {
+			near = append(near, a)
 		}
-		if a.Body["status"] != s.State {
-			continue
-		}
-		same := true
-		for _, k := range gameStatusAttrs {
-			if !equalJSON(s.Attributes[k], a.Body[k]) {
-				same = false
+	}
+	for _, k := range gameStatusAttrs {
+		found := false
+		for _, a := range near {
+			if equalJSON(s.Attributes[k], a.Body[k]) {
+				found = true
 				break
 			}
 		}
-		if same {
-			return true
+		if !found {
+			return false
 		}
 	}
-	return false
+	return len(near) > 0
 }
 
 // truthStart is when the game went live.

@@ -65,3 +65,22 @@ func TestNumberReadsBothScoreShapes(t *testing.T) {
 	_, ok := number(nil)
 	assert.False(t, ok)
 }
+
+// An attribute the service never answered around the write fails the
+// match; fields of two answers sampled apart pass.
+func TestMatchesAnswerFieldByField(t *testing.T) {
+	at := time.Date(2026, 12, 4, 17, 0, 0, 0, time.UTC)
+	answers := []answer{
+		{Body: map[string]any{"status": "upcoming", "minutes_until_start": 110.0, "updated_at": "a"}, First: at.Add(-time.Second), Last: at.Add(-900 * time.Millisecond)},
+		{Body: map[string]any{"status": "upcoming", "minutes_until_start": 109.0, "updated_at": "b"}, First: at.Add(-100 * time.Millisecond), Last: at},
+	}
+	state := func(min float64, upd string) haState {
+		return haState{State: "upcoming", LastUpdated: at, Attributes: map[string]any{"minutes_until_start": min, "updated_at": upd}}
+	}
+	assert.True(t, matchesAnswer(state(110, "b"), answers))
+	assert.False(t, matchesAnswer(state(111, "b"), answers))
+	assert.False(t, matchesAnswer(state(110, "c"), answers))
+	late := state(110, "a")
+	late.LastUpdated = at.Add(10 * time.Second)
+	assert.False(t, matchesAnswer(late, answers))
+}
