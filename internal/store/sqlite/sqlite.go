@@ -31,6 +31,8 @@ type Options struct {
 	// PruneInterval is how often retention runs; 0 means every 6 hours.
 	PruneInterval time.Duration
 	Logger        *slog.Logger
+	// Now is the clock Info's size cache reads; nil means time.Now.
+	Now func() time.Time
 }
 
 // Store is the embedded store. It is safe for concurrent use: writes go
@@ -42,6 +44,7 @@ type Store struct {
 	read    *sql.DB
 	log     *slog.Logger
 	version string
+	size    sizeCache // Info's storage size, kept for sizeFor
 
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt // read statements, prepared once per shape
@@ -137,6 +140,11 @@ func Open(path string, o Options) (*Store, error) {
 
 	s := &Store{path: abs, write: w, read: r, log: log, version: version, done: make(chan struct{}),
 		stmts: map[string]*sql.Stmt{}}
+	s.size.now = o.Now
+	s.size.paths = []string{abs, abs + "-wal"}
+	if s.size.now == nil {
+		s.size.now = time.Now
+	}
 	bg, stop := context.WithCancel(context.Background())
 	s.stop = stop
 	if o.RetentionDays > 0 {
@@ -602,15 +610,10 @@ func (s *Store) retain(ctx context.Context, keep, every time.Duration) {
 	}
 }
 
-// Info describes the store; Bytes counts the database file and its WAL.
+// Info describes the store; Bytes counts the database file and its WAL,
+// measured at most once per sizeFor.
 func (s *Store) Info(context.Context) store.Info {
-	var n int64
-	for _, f := range []string{s.path, s.path + "-wal"} {
-		if fi, err := os.Stat(f); err == nil {
-			n += fi.Size()
-		}
-	}
-	return store.Info{Kind: "sqlite", Version: s.version, Bytes: n}
+	return store.Info{Kind: "sqlite", Version: s.version, Bytes: s.size.get()}
 }
 
 // Path is the database file.

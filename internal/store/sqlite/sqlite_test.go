@@ -247,12 +247,19 @@ func TestInvalidInputIsTyped(t *testing.T) {
 }
 
 func TestInfoCountsFileAndWAL(t *testing.T) {
-	s := openTemp(t, Options{})
+	c := &sizeClock{t: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)}
+	s := openTemp(t, Options{Now: c.now})
 	info := s.Info(t.Context())
 	require.Equal(t, "sqlite", info.Kind)
 	require.Regexp(t, `^3\.\d+\.\d+$`, info.Version)
 	empty := info.Bytes
 	mustWrite(t, s, storetest.Season("nhl", storetest.Teams("nhl")[:6], 10))
+
+	// Within sizeFor the size measured before the writes is kept...
+	c.add(sizeFor - time.Millisecond)
+	require.Equal(t, empty, s.Info(t.Context()).Bytes, "the size is kept for sizeFor")
+	// ...and once sizeFor has passed it is measured again.
+	c.add(time.Millisecond)
 	info = s.Info(t.Context())
 	require.Greater(t, info.Bytes, empty)
 
@@ -409,4 +416,24 @@ func TestExtremeTimes(t *testing.T) {
 	far = row
 	far.ObservedAt = time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC)
 	require.ErrorAs(t, s.Write(t.Context(), []store.Point{far}), &ip)
+}
+
+// sizeClock is the clock of Info's size cache, moved by hand.
+type sizeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *sizeClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *sizeClock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+func TestInfoSizeRemeasuredWhenClockGoesBack(t *testing.T) {
+	c := &sizeClock{t: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)}
+	s := openTemp(t, Options{Now: c.now})
+	empty := s.Info(t.Context()).Bytes
+	mustWrite(t, s, storetest.Season("nhl", storetest.Teams("nhl")[:6], 10))
+	// A clock set back must not pin the old size until it catches up.
+	c.add(-time.Hour)
+	require.Greater(t, s.Info(t.Context()).Bytes, empty)
 }
