@@ -5,6 +5,9 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/sports-data/sports-data/internal/poller"
+	"github.com/sports-data/sports-data/internal/state"
 )
 
 // benchmarks run the handlers through the whole router with a warm state
@@ -35,3 +38,48 @@ func BenchmarkLiveFiltered(b *testing.B) {
 func BenchmarkUpcoming(b *testing.B)   { benchRoute(b, "/api/v1/games/upcoming?hours=168") }
 func BenchmarkGameStatus(b *testing.B) { benchRoute(b, "/api/v1/ha/game-status/HOU") }
 func BenchmarkHealth(b *testing.B)     { benchRoute(b, "/health") }
+
+// healthParts are fixed poll, store and MQTT statuses, so that the health
+// benchmark encodes every section as the service does.
+type healthParts struct{ at time.Time }
+
+func (h healthParts) Status() []poller.LeagueStatus {
+	return []poller.LeagueStatus{
+		{League: "nfl", LastAttempt: h.at, LastSuccess: h.at, Games: 16, IntervalSeconds: 30, StaleSeconds: 12.34},
+		{League: "nhl", LastAttempt: h.at, LastSuccess: h.at.Add(-time.Minute), Games: 9, IntervalSeconds: 300, StaleSeconds: 72.5},
+	}
+}
+
+func (h healthParts) Health() StoreStatus {
+	at := h.at
+	return StoreStatus{Enabled: true, Kind: "sqlite", Version: "3.46.0", Connected: true, CircuitBreaker: "closed",
+		WritesSuccess: 1200, PointsWritten: 9000, LastWriteAt: &at, StorageBytes: 1 << 20}
+}
+
+type mqttParts struct{}
+
+func (mqttParts) Health() MQTTStatus {
+	return MQTTStatus{Enabled: true, Connected: true, Published: 420, Teams: []string{"nfl-hou", "nhl-bos"}}
+}
+
+// BenchmarkHealthFull is /health with two polled leagues, a store and MQTT.
+func BenchmarkHealthFull(b *testing.B) {
+	c := &clock{t: time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC)}
+	h := New(Deps{Version: "bench", State: state.New("nfl", "nhl"), Now: c.now,
+		Options: Options{StoreKind: "sqlite"},
+		Polling: healthParts{at: c.now()}, Store: healthParts{at: c.now()}, MQTT: mqttParts{}})
+	req := httptest.NewRequest(http.MethodGet, "/health", nil)
+	req.RemoteAddr = "203.0.113.7:4321"
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		b.Fatalf("/health answered %d: %s", rec.Code, rec.Body)
+	}
+	b.SetBytes(int64(rec.Body.Len()))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+	}
+}

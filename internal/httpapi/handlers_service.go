@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/sports-data/sports-data/internal/userteams"
@@ -84,7 +85,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		APIStatus:     true,
 		Version:       s.d.Version,
 		Store:         s.d.Options.StoreKind,
-		Leagues:       map[string]healthLeague{},
+		Leagues:       make(map[string]healthLeague, len(s.d.Options.Leagues)),
 		UptimeSeconds: math.Round(now.Sub(s.started).Seconds()),
 		InfluxDB:      StoreStatus{Enabled: false, Kind: "none", CircuitBreaker: "closed"},
 	}
@@ -120,8 +121,22 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	if !h.APIStatus || (h.InfluxDB.Enabled && !h.InfluxDB.Connected) {
 		h.Status = "degraded"
 	}
-	writeJSON(w, http.StatusOK, h)
+	buf := healthBufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer healthBufs.Put(buf)
+	enc := json.NewEncoder(buf)
+	if err := enc.Encode(h); err != nil {
+		http.Error(w, `{"detail":"internal error"}`, http.StatusInternalServerError)
+		return
+	}
+	// Encode ends with a newline that json.Marshal, and so the earlier
+	// answers, did not write.
+	writeBody(w, http.StatusOK, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 }
+
+// healthBufs are the buffers /health encodes into: a monitor may poll it
+// often, and its answer is never kept, so the buffer is reused instead.
+var healthBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // userTeamsBody is the earlier service's shape: one list per league,
 // "nfl_teams" and "nhl_teams", and the same for any other followed league.

@@ -184,3 +184,12 @@ func TestTeamSeasonFileBytes(t *testing.T) {
 	t.Logf("whole NFL season (272 games, %d points): file %d bytes, %d bytes per 17 games (a sixteenth)",
 		len(season), league, (league-empty)/16)
 }
+
+// BenchmarkInfo is what /health asks of the store on every request.
+func BenchmarkInfo(b *testing.B) {
+	s := openTemp(b, Options{})
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Info(b.Context())
+	}
+}
