@@ -121,22 +121,20 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	if !h.APIStatus || (h.InfluxDB.Enabled && !h.InfluxDB.Connected) {
 		h.Status = "degraded"
 	}
-	buf := healthBufs.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer healthBufs.Put(buf)
-	enc := json.NewEncoder(buf)
-	if err := enc.Encode(h); err != nil {
+	bp := healthBufs.Get().(*[]byte)
+	defer healthBufs.Put(bp)
+	b, err := appendHealth((*bp)[:0], &h)
+	if err != nil {
 		http.Error(w, `{"detail":"internal error"}`, http.StatusInternalServerError)
 		return
 	}
-	// Encode ends with a newline that json.Marshal, and so the earlier
-	// answers, did not write.
-	writeBody(w, http.StatusOK, bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	*bp = b
+	writeBody(w, http.StatusOK, b)
 }
 
 // healthBufs are the buffers /health encodes into: a monitor may poll it
 // often, and its answer is never kept, so the buffer is reused instead.
-var healthBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+var healthBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
 // userTeamsBody is the earlier service's shape: one list per league,
 // "nfl_teams" and "nhl_teams", and the same for any other followed league.
