@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/sports-data/sports-data/internal/childproc"
 )
 
 // run is one end-to-end run: its processes, what it observed, its report.
@@ -66,12 +68,12 @@ func (r *run) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	svcPort, err := freePort()
+	svcPort, err := childproc.FreePort()
 	if err != nil {
 		return err
 	}
 	r.svcBase = fmt.Sprintf("http://127.0.0.1:%d", svcPort)
-	if r.haPort, err = freePort(); err != nil {
+	if r.haPort, err = childproc.FreePort(); err != nil {
 		return err
 	}
 	haDir := filepath.Join(r.dir, "ha-config")
@@ -79,8 +81,8 @@ func (r *run) run(ctx context.Context) error {
 		service: r.svcBase, team: plan.team}); err != nil {
 		return err
 	}
-	r.ha = &child{name: "home-assistant", path: r.o.hass, args: []string{"-c", haDir},
-		env: os.Environ(), logPath: filepath.Join(r.dir, "home-assistant.out")}
+	r.ha = &child{Proc: childproc.Proc{Name: "home-assistant", Path: r.o.hass, Args: []string{"-c", haDir},
+		Env: os.Environ(), LogPath: filepath.Join(r.dir, "home-assistant.out")}}
 	r.hc = newHAClient(r.haPort)
 	if err := r.warmUp(ctx, haDir); err != nil {
 		return err
@@ -102,18 +104,18 @@ func (r *run) run(ctx context.Context) error {
 	env := append(os.Environ(),
 		"LOG_LEVEL=info", "LEAGUES=nhl", "STORE=sqlite",
 		"MQTT_URL="+r.o.mqttURL, "MQTT_TEAMS="+plan.team)
-	r.svc = &child{name: "sports-data", path: r.o.bin, env: env, logPath: filepath.Join(r.dir, "sports-data.log"),
-		args: []string{"demo", "--attach", simURL,
+	r.svc = &child{Proc: childproc.Proc{Name: "sports-data", Path: r.o.bin, Env: env, LogPath: filepath.Join(r.dir, "sports-data.log"),
+		Args: []string{"demo", "--attach", simURL,
 			"--clock-start", r.g.start.Format(time.RFC3339Nano),
 			"--clock-epoch", strconv.FormatInt(r.g.epoch.UnixNano(), 10),
 			"--speed", strconv.FormatFloat(r.o.speed, 'f', -1, 64),
 			"--port", strconv.Itoa(svcPort),
 			"--data-dir", filepath.Join(r.dir, "data"),
-			"--poll", "1s"}}
+			"--poll", "1s"}}}
 	if err := r.svc.start(); err != nil {
 		return err
 	}
-	defer r.svc.stop(20 * time.Second)
+	defer r.svc.Stop(20 * time.Second)
 	if err := waitService(ctx, r.svcBase, 30*time.Second); err != nil {
 		return err
 	}
@@ -138,7 +140,7 @@ func (r *run) run(ctx context.Context) error {
 	if err := r.ha.start(); err != nil {
 		return err
 	}
-	defer r.ha.stop(60 * time.Second)
+	defer r.ha.Stop(60 * time.Second)
 	if err := r.hc.waitUp(ctx, r.o.haWait); err != nil {
 		return err
 	}
@@ -192,7 +194,7 @@ func (r *run) warmUp(ctx context.Context, haDir string) error {
 		return err
 	}
 	err := r.hc.waitUp(ctx, r.o.haWait)
-	r.ha.stop(60 * time.Second)
+	r.ha.Stop(60 * time.Second)
 	if err != nil {
 		return fmt.Errorf("first start of Home Assistant: %w", err)
 	}
@@ -215,7 +217,7 @@ func (r *run) restartMidGame(ctx context.Context) error {
 	}
 	r.obs.detach()
 	r.haStopped = time.Now()
-	r.ha.stop(60 * time.Second)
+	r.ha.Stop(60 * time.Second)
 	if err := sleepUntil(ctx, r.haStopped.Add(r.o.down)); err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/childproc"
 	"github.com/sports-data/sports-data/internal/simulator"
 )
 
@@ -125,7 +126,7 @@ func soakRun(ctx context.Context, o options, store string) (*report, error) {
 	r0 := time.Now()
 	simNow := sim.Now()
 	epoch := r0.Add(time.Since(r0) / 2)
-	port, err := freePort()
+	port, err := childproc.FreePort()
 	if err != nil {
 		return r.rep, err
 	}
@@ -143,19 +144,19 @@ func soakRun(ctx context.Context, o options, store string) (*report, error) {
 	} else {
 		env = append(env, "STORE=sqlite")
 	}
-	r.svc = &proc{name: "sports-data", path: o.bin, env: env, logPath: filepath.Join(dir, "service.log"),
-		args: []string{"demo", "--attach", simURL,
+	r.svc = &proc{Proc: childproc.Proc{Name: "sports-data", Path: o.bin, Env: env, LogPath: filepath.Join(dir, "service.log"),
+		Args: []string{"demo", "--attach", simURL,
 			"--clock-start", simNow.Format(time.RFC3339Nano),
 			"--clock-epoch", strconv.FormatInt(epoch.UnixNano(), 10),
 			"--speed", strconv.FormatFloat(o.speed, 'f', -1, 64),
 			"--port", strconv.Itoa(port),
 			"--data-dir", filepath.Join(dir, "data"),
-			"--poll", o.poll.String()}}
+			"--poll", o.poll.String()}}}
 	if err := r.startService(ctx); err != nil {
 		return r.rep, err
 	}
 	defer func() {
-		if r.svc.running() {
+		if r.svc.Running() {
 			r.svc.term(20 * time.Second)
 		}
 	}()
@@ -189,7 +190,7 @@ func (r *run) startService(ctx context.Context) error {
 		return err
 	}
 	if err := waitHTTP(ctx, r.base+"/health", http.StatusOK, 30*time.Second); err != nil {
-		return fmt.Errorf("the service did not come up (log: %s): %v", r.svc.logPath, err)
+		return fmt.Errorf("the service did not come up (log: %s): %v", r.svc.LogPath, err)
 	}
 	return nil
 }
@@ -563,7 +564,7 @@ func (r *run) check(ctx context.Context, baseline int) {
 	code, took := r.svc.term(20 * time.Second)
 	var sp []string
 	if code != 0 {
-		sp = append(sp, fmt.Sprintf("exit status %d after %s (see %s)", code, took.Round(time.Millisecond), r.svc.logPath))
+		sp = append(sp, fmt.Sprintf("exit status %d after %s (see %s)", code, took.Round(time.Millisecond), r.svc.LogPath))
 	}
 	r.rep.check("clean stop on SIGTERM", fmt.Sprintf("exit %d after %s", code, took.Round(time.Millisecond)), sp)
 }
@@ -898,7 +899,7 @@ func (r *run) saveDeliveries(path string) {
 // panics: every fault the soak injects is expected to be met with a
 // warning at most.
 func (r *run) checkLog() {
-	raw, err := os.ReadFile(r.svc.logPath)
+	raw, err := os.ReadFile(r.svc.LogPath)
 	if err != nil {
 		r.rep.check("service log: no errors or panics", "", []string{err.Error()})
 		return
