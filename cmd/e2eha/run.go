@@ -178,8 +178,6 @@ func (r *run) run(ctx context.Context) error {
 	return nil
 }
 
-// restartMidGame stops Home Assistant a little before the middle score
-// of the game, keeps it down for -down and starts it again.
 // warmUp starts Home Assistant once with the test configuration after it
 // was installed, so that it installs the integrations' requirements then
 // and not while the game's clock runs; a marker in its environment says
@@ -206,6 +204,8 @@ func (r *run) warmUp(ctx context.Context, haDir string) error {
 	return os.WriteFile(marker, []byte("Home Assistant has installed the requirements of make e2e-ha's configuration.\n"), 0o644)
 }
 
+// restartMidGame stops Home Assistant a little before the middle score
+// of the game, keeps it down for -down and starts it again.
 func (r *run) restartMidGame(ctx context.Context) error {
 	scores := r.g.truth.Scores
 	if len(scores) < 4 {
