@@ -1,11 +1,13 @@
 // Package espn talks to ESPN's public site API and turns its JSON into the
 // domain types of package game.
 //
-// The client asks only for forms ESPN still answers (one day, one month,
-// one team's season); it never asks for a date range, which ESPN has
-// answered with 400 since September 2026. It retries rate limits, server
-// errors and network failures with the service's one retry policy
-// (package retry) and counts every request per UTC day and league.
+// The client asks only for forms ESPN still answers completely (one day,
+// one month, one team's season, never a limit above 500); it never asks for
+// a date range, which ESPN has answered with 400 since September 2026. It
+// says when an answer looks cut short (Scoreboard.Truncated). It retries
+// rate limits, server errors and network failures with the service's one
+// retry policy (package retry) and counts every request per UTC day and
+// league.
 package espn
 
 import (
@@ -33,13 +35,8 @@ const (
 	defaultBaseBackoff = 500 * time.Millisecond
 	maxBackoff         = 10 * time.Second
 	// maxBody bounds what is read from one answer. A month of MLB with
-	// limit=1000 is several megabytes; nothing legitimate comes near this.
+	// limit=500 is several megabytes; nothing legitimate comes near this.
 	maxBody = 64 << 20
-	// monthLimit is sent with month requests: without it ESPN stops at 100
-	// events.
-	monthLimit = "1000"
-	// groupedLimit is the largest limit ESPN honours with groups=.
-	groupedLimit = "500"
 	// teamPages bounds the pages of a college team list.
 	teamPages = 10
 )
@@ -55,8 +52,12 @@ func ScoreboardDate(t time.Time) string {
 type Options struct {
 	// HTTPClient sends the requests; nil means one with a 10 s timeout.
 	HTTPClient *http.Client
-	// UserAgent defaults to "sports-data/<version> (+https://github.com/sports-data/sports-data)".
+	// UserAgent is sent with every request; empty means UserAgent(Version)
+	// (README: ESPN_USER_AGENT).
 	UserAgent string
+	// Version names the build in the default User-Agent; empty means the
+	// module version the binary was built from, else "dev".
+	Version string
 	// MaxRetries is how many times a failed request is repeated: 0 means
 	// the default of 3, a negative value means never.
 	MaxRetries int
@@ -117,7 +118,11 @@ func NewClient(baseURL string, o Options) *Client {
 		c.hc = &http.Client{Timeout: defaultTimeout}
 	}
 	if c.ua == "" {
-		c.ua = "sports-data/" + buildVersion() + " (+https://github.com/sports-data/sports-data)"
+		v := o.Version
+		if v == "" {
+			v = buildVersion()
+		}
+		c.ua = UserAgent(v)
 	}
 	switch {
 	case c.maxRetries == 0:
@@ -147,43 +152,64 @@ func buildVersion() string {
 
 // ScoreboardDay fetches one scoreboard day: the date day falls on in
 // US/Eastern (see ScoreboardDate), because that is how ESPN groups games.
-func (c *Client) ScoreboardDay(ctx context.Context, l league.League, day time.Time) ([]game.Game, error) {
-	q := url.Values{"dates": {ScoreboardDate(day)}}
-	division(q, l)
-	return c.scoreboard(ctx, l, q)
+//
+// A professional league's day is asked without a limit (ESPN's default
+// of 100 events is far above its busiest day), a college league's with
+// limit=500 (a Saturday of Division I basketball passes 100). An answer
+// that looks cut short is asked again in the other form, and the answer
+// that is complete, else the larger, is returned: a day cannot be split
+// further, so a day that is still cut stays Truncated.
+func (c *Client) ScoreboardDay(ctx context.Context, l league.League, day time.Time) (Scoreboard, error) {
+	dates := ScoreboardDate(day)
+	limit := 0
+	if l.Groups != "" {
+		limit = pageLimit
+	}
+	sb, err := c.scoreboard(ctx, l, dates, limit)
+	if err != nil || !sb.Truncated() {
+		return sb, err
+	}
+	other := pageLimit
+	if limit != 0 {
+		other = 0
+	}
+	again, err := c.scoreboard(ctx, l, dates, other)
+	switch {
+	case err != nil:
+		return sb, nil
+	case !again.Truncated(), again.Events > sb.Events:
+		return again, nil
+	}
+	return sb, nil
 }
 
-// division asks a college scoreboard for every game of the league's
-// division (groups=) rather than ESPN's default of the ranked teams'. A
-// day goes without a limit: ESPN answers only 25 events to a grouped
-// request whose limit is above 500, and a day's default holds them all.
-// A month is asked with 500, the most a grouped request is answered.
-func division(q url.Values, l league.League) {
-	if l.Groups == "" {
-		return
-	}
-	q.Set("groups", l.Groups)
-	if q.Get("limit") != "" {
-		q.Set("limit", groupedLimit)
-	}
-}
-
-// ScoreboardMonth fetches a whole month, the widest form ESPN still answers.
-func (c *Client) ScoreboardMonth(ctx context.Context, l league.League, year int, month time.Month) ([]game.Game, error) {
+// ScoreboardMonth fetches a whole month, the widest form ESPN still
+// answers, with limit=500: a larger limit is answered with 25 events, and
+// no limit stops at 100. A month with more events than that (college
+// sports) comes back Truncated; the caller asks for the days it needs.
+func (c *Client) ScoreboardMonth(ctx context.Context, l league.League, year int, month time.Month) (Scoreboard, error) {
 	if year < 1900 || year > 9999 || month < time.January || month > time.December {
-		return nil, fmt.Errorf("espn: invalid month %d-%d", year, int(month))
+		return Scoreboard{}, fmt.Errorf("espn: invalid month %d-%d", year, int(month))
 	}
-	q := url.Values{"dates": {fmt.Sprintf("%04d%02d", year, int(month))}, "limit": {monthLimit}}
-	division(q, l)
-	return c.scoreboard(ctx, l, q)
+	return c.scoreboard(ctx, l, fmt.Sprintf("%04d%02d", year, int(month)), pageLimit)
 }
 
 // scoreboard fetches one scoreboard answer and keeps, with each game, its
-// event as ESPN sent it and the request it came from.
-func (c *Client) scoreboard(ctx context.Context, l league.League, q url.Values) ([]game.Game, error) {
-	games, err := fetch(c, ctx, l, "scoreboard", q, parseScoreboardWithSource)
-	stampSource(games, c.requestURL(l, "scoreboard", q), c.now())
-	return games, err
+// event as ESPN sent it and the request it came from. A college league is
+// asked for every game of its division (groups=) rather than ESPN's
+// default of the ranked teams'.
+func (c *Client) scoreboard(ctx context.Context, l league.League, dates string, limit int) (Scoreboard, error) {
+	q := url.Values{"dates": {dates}}
+	if l.Groups != "" {
+		q.Set("groups", l.Groups)
+	}
+	if limit > 0 {
+		q.Set("limit", strconv.Itoa(limit))
+	}
+	sb, err := fetch(c, ctx, l, "scoreboard", q, parseScoreboardAnswer)
+	sb.Limit, sb.URL = limit, c.requestURL(l, "scoreboard", q)
+	stampSource(sb.Games, sb.URL, c.now())
+	return sb, err
 }
 
 // Teams fetches the league's teams. A college league has hundreds, which
@@ -197,7 +223,7 @@ func (c *Client) Teams(ctx context.Context, l league.League) ([]game.Team, error
 	var all []game.Team
 	seen := map[string]bool{}
 	for page := 1; page <= teamPages; page++ {
-		q := url.Values{"limit": {groupedLimit}, "page": {strconv.Itoa(page)}}
+		q := url.Values{"limit": {strconv.Itoa(pageLimit)}, "page": {strconv.Itoa(page)}}
 		ts, err := fetch(c, ctx, l, "teams", q, ParseTeams)
 		if err != nil {
 			if page > 1 && len(all) > 0 {
@@ -347,6 +373,7 @@ func (c *Client) once(ctx context.Context, u string) ([]byte, error) {
 			URL:        u,
 			RetryAfter: wait,
 			Body:       oneLine(string(snippet)),
+			Agent:      c.ua,
 		}
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))

@@ -81,7 +81,8 @@ func TestRetry500ThenSuccess(t *testing.T) {
 	o.Observer = obs.observe
 	c := NewClient(srv.URL, o)
 
-	games, err := c.ScoreboardDay(context.Background(), mustLeague(t, "nfl"), time.Date(2022, 9, 11, 12, 0, 0, 0, tz.Eastern))
+	sb, err := c.ScoreboardDay(context.Background(), mustLeague(t, "nfl"), time.Date(2022, 9, 11, 12, 0, 0, 0, tz.Eastern))
+	games := sb.Games
 	require.NoError(t, err)
 	assert.Len(t, games, 16)
 	assert.Len(t, srv.Requests(), 2)
@@ -133,7 +134,8 @@ func TestRetryAfterHonouredAndCapped(t *testing.T) {
 				waits = append(waits, d)
 				return nil
 			}
-			games, err := c.ScoreboardDay(context.Background(), mustLeague(t, "nfl"), time.Now())
+			sb, err := c.ScoreboardDay(context.Background(), mustLeague(t, "nfl"), time.Now())
+			games := sb.Games
 			require.NoError(t, err)
 			assert.Len(t, games, 16)
 			assert.Equal(t, []time.Duration{tc.want}, waits)
@@ -289,7 +291,7 @@ func TestDateRangeNeverRequested(t *testing.T) {
 	assert.Equal(t, "dates=20220911", reqs[0].RawQuery)
 	assert.Equal(t, nhlScoreboard, reqs[1].Path)
 	assert.Equal(t, "dates=20220925", reqs[1].RawQuery)
-	assert.Equal(t, "dates=202412&limit=1000", reqs[2].RawQuery)
+	assert.Equal(t, "dates=202412&limit=500", reqs[2].RawQuery, "ESPN answers 25 events to a limit above 500")
 	assert.Zero(t, srv.RangeRequests())
 
 	_, err = c.ScoreboardMonth(ctx, mustLeague(t, "nfl"), 2024, 13)
@@ -483,6 +485,10 @@ func TestConcurrentCalls(t *testing.T) {
 	assert.EqualValues(t, 8, c.Usage().Total)
 }
 
+// The real college-football capture holds exactly 25 events: asked with
+// limit=500 (a college day can pass ESPN's default of 100), 25 looks like
+// ESPN's cut, so the day is asked again without a limit, where 25 is below
+// the default's 100 and so complete.
 func TestCollegeScoreboardAsksForTheWholeDivision(t *testing.T) {
 	srv := espntest.NewServer(t)
 	srv.ServeFixture(t, "/football/college-football/scoreboard", "ncaaf/scoreboard-2022-09-17-live-mixed.json")
@@ -490,24 +496,28 @@ func TestCollegeScoreboardAsksForTheWholeDivision(t *testing.T) {
 	c := NewClient(srv.URL, fastOptions())
 	day := time.Date(2022, 9, 17, 12, 0, 0, 0, tz.Eastern)
 
-	games, err := c.ScoreboardDay(context.Background(), mustLeague(t, "ncaaf"), day)
+	sb, err := c.ScoreboardDay(context.Background(), mustLeague(t, "ncaaf"), day)
 	require.NoError(t, err)
-	assert.Len(t, games, 25)
-	_, err = c.ScoreboardMonth(context.Background(), mustLeague(t, "ncaaf"), 2022, time.September)
+	assert.Len(t, sb.Games, 25)
+	assert.False(t, sb.Truncated(), "25 events without a limit are the whole day")
+	month, err := c.ScoreboardMonth(context.Background(), mustLeague(t, "ncaaf"), 2022, time.September)
 	require.NoError(t, err)
+	assert.True(t, month.Truncated(), "25 events of a month asked with limit=500 may be ESPN's cut")
 	_, err = c.ScoreboardDay(context.Background(), mustLeague(t, "nfl"), day)
 	require.NoError(t, err)
 
 	reqs := srv.Requests()
-	require.Len(t, reqs, 3)
+	require.Len(t, reqs, 4)
 	assert.Equal(t, "80", reqs[0].Query().Get("groups"), "FBS: every game, not only the top 25")
-	assert.False(t, reqs[0].Query().Has("limit"), "ESPN cuts a grouped answer to 25 events above limit=500")
+	assert.Equal(t, "500", reqs[0].Query().Get("limit"))
 	assert.Equal(t, "20220917", reqs[0].Query().Get("dates"))
 	assert.Equal(t, "80", reqs[1].Query().Get("groups"))
-	assert.Equal(t, "500", reqs[1].Query().Get("limit"))
-	assert.Equal(t, "202209", reqs[1].Query().Get("dates"))
-	assert.Empty(t, reqs[2].Query().Get("groups"), "professional leagues have no groups")
-	assert.Empty(t, reqs[2].Query().Get("limit"))
+	assert.False(t, reqs[1].Query().Has("limit"), "the day again in ESPN's default form")
+	assert.Equal(t, "80", reqs[2].Query().Get("groups"))
+	assert.Equal(t, "500", reqs[2].Query().Get("limit"))
+	assert.Equal(t, "202209", reqs[2].Query().Get("dates"))
+	assert.Empty(t, reqs[3].Query().Get("groups"), "professional leagues have no groups")
+	assert.Empty(t, reqs[3].Query().Get("limit"), "a professional day is far below ESPN's default of 100")
 }
 
 // Derived: the NFL team list served as a college league's in pages, as

@@ -3,6 +3,7 @@ package espn
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/sports-data/sports-data/internal/retry"
@@ -16,9 +17,21 @@ type HTTPError struct {
 	RetryAfter time.Duration
 	// Body is the start of ESPN's answer, for logs.
 	Body string
+	// Agent is the User-Agent the request carried.
+	Agent string
 }
 
+// AgentRefused reports whether ESPN refused the request for its
+// User-Agent: its answer to a browser's or an empty agent is 403
+// (docs/espn.md, Requests).
+func (e *HTTPError) AgentRefused() bool { return e.Status == http.StatusForbidden }
+
 func (e *HTTPError) Error() string {
+	if e.AgentRefused() {
+		return fmt.Sprintf("ESPN refused this User-Agent (%q): HTTP 403 to GET %s. "+
+			"Set ESPN_USER_AGENT to an agent that names the program and its address, such as %q, not a browser's, and restart",
+			e.Agent, e.URL, UserAgent("2.0"))
+	}
 	if e.Body != "" {
 		return fmt.Sprintf("espn: GET %s: HTTP %d: %s", e.URL, e.Status, e.Body)
 	}

@@ -16,7 +16,8 @@ func TestScoreboardKeepsEachEventAsSent(t *testing.T) {
 	srv.ServeFixture(t, "/football/nfl/scoreboard", "nfl/scoreboard-2022-wk1-sun-live-mixed.json")
 	at := time.Date(2022, 9, 11, 20, 0, 0, 0, time.UTC)
 	c := NewClient(srv.URL, Options{Now: func() time.Time { return at }})
-	games, err := c.ScoreboardDay(t.Context(), mustLeague(t, "nfl"), at)
+	sb, err := c.ScoreboardDay(t.Context(), mustLeague(t, "nfl"), at)
+	games := sb.Games
 	require.NoError(t, err)
 	require.Len(t, games, 16)
 	for _, g := range games {

@@ -3,6 +3,7 @@
 package espntest
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/sports-data/sports-data/internal/espnrules"
 )
 
 // Dir is the folder of captured ESPN responses (testdata/espn at the
@@ -42,9 +45,12 @@ func Load(t testing.TB, rel string) []byte {
 }
 
 // Server is an ESPN stand-in. Paths are relative to the API base, e.g.
-// "/football/nfl/scoreboard". Like ESPN since September 2026, a scoreboard
-// request for a date range (dates=A-B) is answered 400; paths without a
-// handler are answered 404.
+// "/football/nfl/scoreboard". It answers as ESPN has since August and
+// September 2026 (package espnrules): 403 to an empty or browser-like
+// User-Agent, 400 to a scoreboard request for a date range (dates=A-B),
+// and a scoreboard's events cut to what ESPN answers for the request's
+// limit (100 without one, 25 above 500); paths without a handler are
+// answered 404.
 type Server struct {
 	*httptest.Server
 	mu       sync.Mutex
@@ -65,22 +71,74 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, *r.URL)
 	h := s.handlers[r.URL.Path]
-	isRange := strings.Contains(r.URL.Query().Get("dates"), "-")
+	isRange := espnrules.IsRange(r.URL.Query().Get("dates"))
 	if isRange {
 		s.ranges++
 	}
 	s.mu.Unlock()
-	if isRange {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusBadRequest)
-		_, _ = w.Write([]byte(`{"code":400,"message":"Failed to get events endpoint."}`))
-		return
-	}
-	if h == nil {
+	switch {
+	case espnrules.AgentRefused(r.UserAgent()):
+		writeJSON(w, http.StatusForbidden, espnrules.ForbiddenBody)
+	case isRange:
+		writeJSON(w, http.StatusBadRequest, espnrules.RangeBody)
+	case h == nil:
 		http.NotFound(w, r)
-		return
+	case strings.HasSuffix(r.URL.Path, "/scoreboard"):
+		serveLimited(w, r, h)
+	default:
+		h(w, r)
 	}
-	h(w, r)
+}
+
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// serveLimited runs a scoreboard handler and cuts its answer's events to
+// what ESPN answers for the request's limit. An answer within the limit
+// goes out byte for byte.
+func serveLimited(w http.ResponseWriter, r *http.Request, h http.HandlerFunc) {
+	rec := httptest.NewRecorder()
+	h(rec, r)
+	body := rec.Body.Bytes()
+	if rec.Code == http.StatusOK {
+		body = cutEvents(body, r.URL.Query().Get("limit"))
+	}
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.Header().Del("Content-Length")
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(body)
+}
+
+// cutEvents keeps the events ESPN would answer of a JSON object's
+// "events"; a body that is not such an object is left as it is.
+func cutEvents(body []byte, limit string) []byte {
+	var doc map[string]json.RawMessage
+	if json.Unmarshal(body, &doc) != nil {
+		return body
+	}
+	var events []json.RawMessage
+	if json.Unmarshal(doc["events"], &events) != nil {
+		return body
+	}
+	n := espnrules.Events(limit, len(events))
+	if n == len(events) {
+		return body
+	}
+	cut, err := json.Marshal(events[:n])
+	if err != nil {
+		return body
+	}
+	doc["events"] = cut
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return body
+	}
+	return out
 }
 
 // Handle sets the handler of one path, replacing any earlier one.

@@ -79,7 +79,8 @@ func TestESPNRequestsAllLeaguesBusy(t *testing.T) {
 		games := map[string]game.Game{}
 		var upcomingAt time.Time
 		for first := true; now.Before(start.Add(span)); first = false {
-			require.NoError(t, p.poll(ctx, l, games, now, &upcomingAt, first), l.Key)
+			_, err := p.poll(ctx, l, games, now, &upcomingAt, first)
+			require.NoError(t, err, l.Key)
 			polls[l.Key]++
 			now = now.Add(p.interval(p.liveCadence(games, now)))
 		}

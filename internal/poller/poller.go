@@ -2,7 +2,10 @@
 // at the live cadence while a game is live or about to start and at the idle
 // cadence otherwise. Each poll publishes the league's games to the in-memory
 // state and hands them to the observers (the change recorder and the webhook
-// detector). When ESPN fails, the last good games stay published.
+// detector). When ESPN fails, the last good games stay published. A month
+// answer that ESPN cut short is filled day by day, and each league's
+// status says what ESPN last answered and whether its answers can still
+// be trusted.
 package poller
 
 import (
@@ -12,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/retry"
@@ -22,8 +26,8 @@ import (
 // Fetcher is the part of the ESPN client the poller uses. Every call is a
 // single day, a whole month or the team list: ESPN refuses date ranges.
 type Fetcher interface {
-	ScoreboardDay(ctx context.Context, l league.League, day time.Time) ([]game.Game, error)
-	ScoreboardMonth(ctx context.Context, l league.League, year int, month time.Month) ([]game.Game, error)
+	ScoreboardDay(ctx context.Context, l league.League, day time.Time) (espn.Scoreboard, error)
+	ScoreboardMonth(ctx context.Context, l league.League, year int, month time.Month) (espn.Scoreboard, error)
 	Teams(ctx context.Context, l league.League) ([]game.Team, error)
 }
 
@@ -55,6 +59,12 @@ type Options struct {
 	Logger    *slog.Logger
 	// OnPoll, when set, is called after every poll attempt (metrics).
 	OnPoll func(leagueKey string, lag time.Duration, err error)
+	// OnTruncated, when set, is called for every answer that looked cut
+	// short (metrics).
+	OnTruncated func(leagueKey string)
+	// OnDegraded, when set, is called after every poll attempt with
+	// whether the league's answers cannot be trusted (metrics).
+	OnDegraded func(leagueKey string, degraded bool)
 }
 
 func (o *Options) defaults() {
@@ -103,12 +113,30 @@ type LeagueStatus struct {
 	IntervalSeconds     float64   `json:"interval_seconds"`
 	TeamsLoadedAt       time.Time `json:"teams_loaded_at"`
 	Polls               int64     `json:"polls"`
+	// The last scoreboard answer: when it came, its HTTP status (0 when
+	// none came) and how many events it held, and its age when Status
+	// was called.
+	LastAnswerAt         time.Time `json:"last_answer_at"`
+	LastAnswerStatus     int       `json:"last_answer_status"`
+	LastAnswerEvents     int       `json:"last_answer_events"`
+	LastAnswerAgeSeconds float64   `json:"last_answer_age_seconds"`
+	// TruncatedAnswers counts the answers since start that looked cut
+	// short (a month's is then asked day by day).
+	TruncatedAnswers int64     `json:"truncated_answers"`
+	LastTruncatedAt  time.Time `json:"last_truncated_at"`
+	// Degraded says why the league's data cannot be trusted now (ESPN
+	// refused or failed, an answer no longer reads, a day is empty though
+	// its month lists games); empty when it can.
+	Degraded string `json:"degraded"`
 	// live is true while the league is polled at the live cadence.
 	live bool
 }
 
 // OK reports whether the league's last poll succeeded.
 func (s LeagueStatus) OK() bool { return !s.LastSuccess.IsZero() && s.ConsecutiveFailures == 0 }
+
+// noAnswerYet is the degraded reason of a league before its first poll.
+const noAnswerYet = "no answer from ESPN yet"
 
 // Poller owns one loop per league.
 type Poller struct {
@@ -131,7 +159,7 @@ func New(f Fetcher, st *state.State, dir TeamDirectory, obs []Observer, leagues 
 	p := &Poller{f: f, st: st, dir: dir, obs: obs, leagues: leagues, o: o, eastern: tz.Eastern,
 		status: map[string]*LeagueStatus{}, wake: map[string]chan struct{}{}}
 	for _, l := range leagues {
-		p.status[l.Key] = &LeagueStatus{League: l.Key}
+		p.status[l.Key] = &LeagueStatus{League: l.Key, Degraded: noAnswerYet}
 		p.wake[l.Key] = make(chan struct{}, 1)
 	}
 	return p
@@ -180,62 +208,39 @@ func (p *Poller) Status() []LeagueStatus {
 		if !s.LastSuccess.IsZero() {
 			s.StaleSeconds = now.Sub(s.LastSuccess).Seconds()
 		}
+		if !s.LastAnswerAt.IsZero() {
+			s.LastAnswerAgeSeconds = now.Sub(s.LastAnswerAt).Seconds()
+		}
 		out = append(out, s)
 	}
 	return out
 }
 
-// loop is one league's polling loop. games holds the merged view of the
-// upcoming horizon (refreshed hourly by month) and the days polled at the
-// current cadence.
+// leagueLoop is what one league's loop keeps from one poll to the next.
+type leagueLoop struct {
+	l league.League
+	// games is the merged view of the upcoming horizon (refreshed hourly
+	// by month) and the days polled at the current cadence.
+	games                          map[string]game.Game
+	upcomingAt, teamsAt, downSince time.Time
+	first                          bool
+	// The day a cut answer was last warned about, and the degraded
+	// reason last warned about: one line each, not one per poll.
+	warnedCut, warnedReason string
+}
+
+func newLeagueLoop(l league.League) *leagueLoop {
+	return &leagueLoop{l: l, games: map[string]game.Game{}, first: true}
+}
+
+// loop is one league's polling loop.
 func (p *Poller) loop(ctx context.Context, l league.League) {
-	games := map[string]game.Game{}
-	var upcomingAt, teamsAt, downSince time.Time
-	first := true
+	ll := newLeagueLoop(l)
 	for {
-		now := p.o.Now()
-		var teamsErr error
-		// A league without any team yet asks for the list at every poll:
-		// team lookups fail until it is there.
-		if now.Sub(teamsAt) >= p.o.TeamsEvery || teamsAt.IsZero() || p.noTeams(l) {
-			if teamsErr = p.refreshTeams(ctx, l); teamsErr == nil {
-				teamsAt = now
-			} else {
-				// Try again in an hour rather than at every poll.
-				teamsAt = now.Add(time.Hour - p.o.TeamsEvery)
-			}
-		}
-		err := p.poll(ctx, l, games, now, &upcomingAt, first)
-		if ctx.Err() != nil {
+		interval, ok := p.step(ctx, ll)
+		if !ok {
 			return
 		}
-		first = false
-		live := p.liveCadence(games, p.o.Now())
-		interval := p.interval(live)
-		p.mu.Lock()
-		st := p.status[l.Key]
-		st.live = live
-		st.LastAttempt = now
-		st.Polls++
-		if err != nil {
-			st.LastError = err.Error()
-			st.ConsecutiveFailures++
-			// ESPN unreachable: try again within the live cadence, not
-			// after the idle interval, so that its return is seen soon.
-			interval = min(interval, p.retryWait(st.ConsecutiveFailures))
-		} else {
-			st.LastSuccess = now
-			st.ConsecutiveFailures = 0
-			st.LastError = ""
-		}
-		failures := st.ConsecutiveFailures
-		st.IntervalSeconds = interval.Seconds()
-		st.Games = len(games)
-		p.mu.Unlock()
-		if p.o.OnPoll != nil {
-			p.o.OnPoll(l.Key, p.o.Now().Sub(now), err)
-		}
-		downSince = p.report(l, err, teamsErr, failures, downSince, now)
 		t := time.NewTimer(interval)
 		select {
 		case <-ctx.Done():
@@ -248,6 +253,63 @@ func (p *Poller) loop(ctx context.Context, l league.League) {
 	}
 }
 
+// step is one turn of a league's loop: the team list when it is due, one
+// poll, the league's status and what is logged of it. It returns the wait
+// before the next turn, and false once ctx has ended.
+func (p *Poller) step(ctx context.Context, ll *leagueLoop) (time.Duration, bool) {
+	l, now := ll.l, p.o.Now()
+	var teamsErr error
+	// A league without any team yet asks for the list at every poll:
+	// team lookups fail until it is there.
+	if now.Sub(ll.teamsAt) >= p.o.TeamsEvery || ll.teamsAt.IsZero() || p.noTeams(l) {
+		if teamsErr = p.refreshTeams(ctx, l); teamsErr == nil {
+			ll.teamsAt = now
+		} else {
+			// Try again in an hour rather than at every poll.
+			ll.teamsAt = now.Add(time.Hour - p.o.TeamsEvery)
+		}
+	}
+	answers, err := p.poll(ctx, l, ll.games, now, &ll.upcomingAt, ll.first)
+	if ctx.Err() != nil {
+		return 0, false
+	}
+	ll.first = false
+	ll.warnedCut = p.noteTruncated(l, answers, now, ll.warnedCut)
+	reason := degradedReason(answers, ll.games, p.eastern)
+	live := p.liveCadence(ll.games, p.o.Now())
+	interval := p.interval(live)
+	p.mu.Lock()
+	st := p.status[l.Key]
+	st.live = live
+	st.LastAttempt = now
+	st.Polls++
+	if err != nil {
+		st.LastError = err.Error()
+		st.ConsecutiveFailures++
+		// ESPN unreachable: try again within the live cadence, not
+		// after the idle interval, so that its return is seen soon.
+		interval = min(interval, p.retryWait(st.ConsecutiveFailures))
+	} else {
+		st.LastSuccess = now
+		st.ConsecutiveFailures = 0
+		st.LastError = ""
+	}
+	failures := st.ConsecutiveFailures
+	st.IntervalSeconds = interval.Seconds()
+	st.Games = len(ll.games)
+	st.noteAnswers(answers, reason)
+	p.mu.Unlock()
+	if p.o.OnPoll != nil {
+		p.o.OnPoll(l.Key, p.o.Now().Sub(now), err)
+	}
+	if p.o.OnDegraded != nil {
+		p.o.OnDegraded(l.Key, reason != "")
+	}
+	ll.downSince = p.report(l, err, teamsErr, failures, ll.downSince, now)
+	ll.warnedReason = p.reportDegraded(l, ll.warnedReason, reason, err)
+	return interval, true
+}
+
 // report logs a poll's outcome: one warning when a league's polls start
 // failing, one line when they succeed again, and the failures in between
 // at debug level only, so that an outage of hours is two lines. It
@@ -255,8 +317,11 @@ func (p *Poller) loop(ctx context.Context, l league.League) {
 func (p *Poller) report(l league.League, err, teamsErr error, failures int, downSince, now time.Time) time.Time {
 	switch {
 	case err != nil && failures == 1:
-		p.o.Logger.Warn("ESPN polls failing; serving the last good data and retrying within the live interval",
-			"league", l.Key, "err", err)
+		msg := "ESPN polls failing; serving the last good data and retrying within the live interval"
+		if agentRefused(err) {
+			msg = "ESPN refused this User-Agent; set ESPN_USER_AGENT to an agent that names the program and its address, not a browser's (README, ESPN); serving the last good data meanwhile"
+		}
+		p.o.Logger.Warn(msg, "league", l.Key, "err", err)
 		return now
 	case err != nil:
 		p.o.Logger.Debug("poll failed", "league", l.Key, "failures", failures, "err", err)
@@ -309,53 +374,67 @@ func (p *Poller) refreshTeams(ctx context.Context, l league.League) error {
 }
 
 // poll fetches what is due, merges it into games, publishes and notifies.
-// It returns the first fetch error; whatever was fetched is still used.
-func (p *Poller) poll(ctx context.Context, l league.League, games map[string]game.Game, now time.Time, upcomingAt *time.Time, first bool) error {
+// It returns every scoreboard answer in the order asked and the first
+// fetch error; whatever was fetched is still used.
+func (p *Poller) poll(ctx context.Context, l league.League, games map[string]game.Game, now time.Time, upcomingAt *time.Time, first bool) ([]answer, error) {
 	fctx, cancel := context.WithTimeout(ctx, p.o.FetchTimeout)
 	defer cancel()
 	var firstErr error
 	var seen []game.Game
+	var answers []answer
 	fresh := map[string]bool{}
-	keep := func(gs []game.Game, err error) {
+	keep := func(sb espn.Scoreboard, err error, month bool, day time.Time) answer {
+		a := newAnswer(sb, err, month, day, p.o.Now())
+		answers = append(answers, a)
 		if err != nil {
 			if firstErr == nil {
 				firstErr = err
 			}
-			return
+			return a
 		}
-		for _, g := range gs {
+		for _, g := range sb.Games {
 			games[g.ID] = g
+			if !month {
+				fresh[g.ID] = true
+			}
 		}
-		seen = append(seen, gs...)
+		seen = append(seen, sb.Games...)
+		return a
+	}
+	day := func(d time.Time) answer {
+		sb, err := p.f.ScoreboardDay(fctx, l, d)
+		return keep(sb, err, false, d)
 	}
 
-	keepDay := func(gs []game.Game, err error) {
-		for _, g := range gs {
-			fresh[g.ID] = true
-		}
-		keep(gs, err)
-	}
+	today := now.In(p.eastern)
 	if upcomingAt.IsZero() || now.Sub(*upcomingAt) >= p.o.UpcomingEvery {
 		ok := true
 		for _, m := range p.months(now) {
-			gs, err := p.f.ScoreboardMonth(fctx, l, m.year, m.month)
-			keep(gs, err)
-			if err != nil {
-				ok = false
+			sb, err := p.f.ScoreboardMonth(fctx, l, m.year, m.month)
+			a := keep(sb, err, true, time.Date(m.year, m.month, 1, 12, 0, 0, 0, p.eastern))
+			ok = ok && err == nil
+			if !a.cut {
+				continue
+			}
+			// ESPN left events out: ask the window's days of that month
+			// one by one (today is asked below in any case).
+			for _, d := range p.windowDays(now, m) {
+				if !sameDay(d, today) {
+					ok = day(d).err == nil && ok
+				}
 			}
 		}
 		if ok {
 			*upcomingAt = now
 		}
 	}
-	today := now.In(p.eastern)
 	yesterday := today.AddDate(0, 0, -1)
 	if first || p.unfinishedOn(games, yesterday, now) {
-		keepDay(p.f.ScoreboardDay(fctx, l, yesterday))
+		day(yesterday)
 	}
-	keepDay(p.f.ScoreboardDay(fctx, l, today))
+	day(today)
 	if ctx.Err() != nil {
-		return ctx.Err()
+		return answers, ctx.Err()
 	}
 
 	p.prune(games, fresh, now)
@@ -392,7 +471,7 @@ func (p *Poller) poll(ctx context.Context, l league.League, games map[string]gam
 			o.Observe(l.Key, latest)
 		}
 	}
-	return firstErr
+	return answers, firstErr
 }
 
 type yearMonth struct {
@@ -415,6 +494,26 @@ func (p *Poller) months(now time.Time) []yearMonth {
 			m, y = 1, y+1
 		}
 	}
+}
+
+// windowDays lists the Eastern days of month m (noon of each) that the
+// next Horizon covers.
+func (p *Poller) windowDays(now time.Time, m yearMonth) []time.Time {
+	start := now.In(p.eastern)
+	end := now.Add(p.o.Horizon).In(p.eastern)
+	var out []time.Time
+	for d := time.Date(start.Year(), start.Month(), start.Day(), 12, 0, 0, 0, p.eastern); !d.After(end) || sameDay(d, end); d = d.AddDate(0, 0, 1) {
+		if d.Year() == m.year && d.Month() == m.month {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
 }
 
 // unfinishedOn reports whether a game of the given Eastern day is not over:

@@ -105,7 +105,7 @@ func TestPollPublishesTheCapturedScoreboard(t *testing.T) {
 			days++
 		case 6:
 			months++
-			assert.Equal(t, "1000", u.Query().Get("limit"), "a month without limit stops at 100 events")
+			assert.Equal(t, "500", u.Query().Get("limit"), "a month without limit stops at 100 events, above 500 at 25")
 		default:
 			t.Errorf("unexpected scoreboard query %q", u.RawQuery)
 		}
@@ -232,12 +232,12 @@ func TestYesterdayIsPolledWhileItsGamesAreUnfinished(t *testing.T) {
 // monthOnly answers the month with an old final and every day with nothing.
 type monthOnly struct{ old game.Game }
 
-func (m monthOnly) ScoreboardDay(context.Context, league.League, time.Time) ([]game.Game, error) {
-	return nil, nil
+func (m monthOnly) ScoreboardDay(context.Context, league.League, time.Time) (espn.Scoreboard, error) {
+	return espn.Scoreboard{}, nil
 }
 
-func (m monthOnly) ScoreboardMonth(context.Context, league.League, int, time.Month) ([]game.Game, error) {
-	return []game.Game{m.old}, nil
+func (m monthOnly) ScoreboardMonth(context.Context, league.League, int, time.Month) (espn.Scoreboard, error) {
+	return espn.Scoreboard{Games: []game.Game{m.old}, Events: 1, Limit: 500}, nil
 }
 
 func (m monthOnly) Teams(context.Context, league.League) ([]game.Team, error) { return nil, nil }
@@ -252,7 +252,8 @@ func TestObserversGetPrunedGamesAsFetched(t *testing.T) {
 	p := New(monthOnly{old}, state.New("nfl"), nil, []Observer{obs}, []league.League{nfl(t)}, Options{Now: func() time.Time { return now }})
 	games := map[string]game.Game{}
 	var upcomingAt time.Time
-	require.NoError(t, p.poll(context.Background(), nfl(t), games, now, &upcomingAt, true))
+	_, err := p.poll(context.Background(), nfl(t), games, now, &upcomingAt, true)
+	require.NoError(t, err)
 	require.Equal(t, 1, obs.count())
 	require.Len(t, obs.polls[0], 1)
 	assert.Equal(t, "401", obs.polls[0][0].ID)

@@ -10,9 +10,9 @@ import (
 	"github.com/sports-data/sports-data/internal/simulator"
 )
 
-// FuzzRequests sends arbitrary query strings and team references: the
-// simulator answers 200 with valid JSON, or ESPN's 400/404, never
-// anything else, and never panics.
+// FuzzRequests sends arbitrary query strings and team references, with
+// an agent ESPN answers: the simulator answers 200 with valid JSON, or
+// ESPN's 400/404, never anything else, and never panics.
 func FuzzRequests(f *testing.F) {
 	s := newSim(f, simulator.Options{Seed: 1})
 	h := s.Handler()
@@ -32,6 +32,7 @@ func FuzzRequests(f *testing.F) {
 		for _, path := range []string{"/football/nfl/scoreboard", "/hockey/nhl/scoreboard", "/hockey/nhl/teams/" + team + "/schedule"} {
 			req := httptest.NewRequest(http.MethodGet, "/", nil)
 			req.URL = &url.URL{Path: path, RawQuery: query}
+			req.Header.Set("User-Agent", "Go-http-client/1.1")
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
 			switch rec.Code {

@@ -7,12 +7,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sports-data/sports-data/internal/espnrules"
 )
 
 // ESPN's error bodies. The 400 is what ESPN has answered to date ranges
 // since September 2026 (docs/espn.md, Requests).
 var (
-	bodyRange    = []byte(`{"code":400,"message":"Failed to get events endpoint."}`)
+	bodyRange    = espnrules.RangeBody
 	bodyError    = []byte(`{"code":500,"message":"Internal Server Error"}`)
 	bodyTimeout  = []byte(`{"code":504,"message":"Gateway Timeout"}`)
 	bodyNotFound = []byte(`{"code":404,"message":"Not Found"}`)
@@ -24,6 +26,11 @@ func (s *Sim) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		writeJSON(w, http.StatusMethodNotAllowed, []byte(`{"code":405,"message":"Method Not Allowed"}`))
+		return
+	}
+	// ESPN refuses browser-like and empty agents before anything else.
+	if espnrules.AgentRefused(r.UserAgent()) {
+		writeJSON(w, http.StatusForbidden, espnrules.ForbiddenBody)
 		return
 	}
 	path := strings.TrimPrefix(r.URL.Path, apiPrefix)
@@ -99,29 +106,27 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 
 // scoreboard answers ESPN's scoreboard forms: no dates (the current
 // Eastern day, with top-level season and week/day as ESPN adds them),
-// dates=YYYYMMDD (one Eastern day), dates=YYYYMM (a month; limit, default
-// 100, at most 1000), and 400 for a range or anything else.
+// dates=YYYYMMDD (one Eastern day), dates=YYYYMM (a month), and 400 for a
+// range or anything else. Every form holds as many events as ESPN answers
+// for the request's limit (package espnrules: 100 without one, 25 above
+// 500).
 func (s *Sim) scoreboard(lg *leagueSpec, now time.Time, q url.Values) (int, []byte) {
-	dates := q.Get("dates")
+	dates, limit := q.Get("dates"), q.Get("limit")
 	switch {
 	case dates == "":
-		return http.StatusOK, s.renderDay(lg, now, dayOf(now), true)
-	case strings.Contains(dates, "-"):
+		return http.StatusOK, s.renderDay(lg, now, dayOf(now), true, limit)
+	case espnrules.IsRange(dates):
 		return http.StatusBadRequest, bodyRange
 	case len(dates) == 8 && digits(dates):
 		d, err := time.ParseInLocation("20060102", dates, eastern)
 		if err != nil {
 			return http.StatusBadRequest, bodyRange
 		}
-		return http.StatusOK, s.renderDay(lg, now, d, false)
+		return http.StatusOK, s.renderDay(lg, now, d, false, limit)
 	case len(dates) == 6 && digits(dates):
 		m, err := time.ParseInLocation("200601", dates, eastern)
 		if err != nil {
 			return http.StatusBadRequest, bodyRange
-		}
-		limit := 100
-		if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 {
-			limit = min(n, 1000)
 		}
 		return http.StatusOK, s.renderMonth(lg, now, m, limit)
 	}
@@ -145,7 +150,7 @@ func (s *Sim) ScoreboardAt(t time.Time, league string, day time.Time) ([]byte, e
 	if lg == nil {
 		return nil, fmt.Errorf("simulator: league %q is not simulated here", league)
 	}
-	return s.renderDay(lg, t, dayOf(day), false), nil
+	return s.renderDay(lg, t, dayOf(day), false, ""), nil
 }
 
 // GameAt is a scoreboard answer holding only the game id, as the day
@@ -171,14 +176,14 @@ func (s *Sim) GameAt(t time.Time, league, id string) ([]byte, error) {
 	return nil, fmt.Errorf("simulator: no %s game %q", league, id)
 }
 
-// ScoreboardMonthAt is the month form (dates=YYYYMM&limit=1000) at time t.
+// ScoreboardMonthAt is the month form (dates=YYYYMM&limit=500) at time t.
 func (s *Sim) ScoreboardMonthAt(t time.Time, league string, month time.Time) ([]byte, error) {
 	lg := s.byKey[strings.ToLower(league)]
 	if lg == nil {
 		return nil, fmt.Errorf("simulator: league %q is not simulated here", league)
 	}
 	e := month.In(eastern)
-	return s.renderMonth(lg, t, time.Date(e.Year(), e.Month(), 1, 0, 0, 0, 0, eastern), 1000), nil
+	return s.renderMonth(lg, t, time.Date(e.Year(), e.Month(), 1, 0, 0, 0, 0, eastern), strconv.Itoa(espnrules.MaxLimit)), nil
 }
 
 // TeamScheduleAt is the team schedule answer for an ESPN team id or
@@ -212,8 +217,9 @@ func (s *Sim) listed(lg *leagueSpec, now time.Time, keep func(day time.Time) boo
 	return out
 }
 
-func (s *Sim) renderDay(lg *leagueSpec, now, day time.Time, current bool) []byte {
+func (s *Sim) renderDay(lg *leagueSpec, now, day time.Time, current bool, limit string) []byte {
 	plans := s.listed(lg, now, func(d time.Time) bool { return d.Equal(day) })
+	plans = plans[:espnrules.Events(limit, len(plans))]
 	season := lg.reg.SeasonFor(day.Year(), int(day.Month()))
 	doc := scoreboardJSON{Simulated: true, Note: markerNote, Leagues: []leagueJSON{lg.leagueBlock(season)}}
 	if current {
@@ -238,11 +244,9 @@ func (s *Sim) renderDay(lg *leagueSpec, now, day time.Time, current bool) []byte
 	return encode(doc)
 }
 
-func (s *Sim) renderMonth(lg *leagueSpec, now, month time.Time, limit int) []byte {
+func (s *Sim) renderMonth(lg *leagueSpec, now, month time.Time, limit string) []byte {
 	plans := s.listed(lg, now, func(d time.Time) bool { return d.Year() == month.Year() && d.Month() == month.Month() })
-	if len(plans) > limit {
-		plans = plans[:limit]
-	}
+	plans = plans[:espnrules.Events(limit, len(plans))]
 	season := lg.reg.SeasonFor(month.Year(), int(month.Month()))
 	doc := scoreboardJSON{Simulated: true, Note: markerNote, Leagues: []leagueJSON{lg.leagueBlock(season)}}
 	doc.Events = make([]eventJSON, 0, len(plans))

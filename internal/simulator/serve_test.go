@@ -138,13 +138,13 @@ func TestDefaultScoreboardIsToday(t *testing.T) {
 	assert.Contains(t, string(body), `"season":{"type":2,"year":2027}`)
 }
 
-// A month answers every game of the month with limit=1000 and stops at
-// 100 without, as ESPN does.
+// A month answers every game of the month with limit=500, stops at 100
+// without a limit and answers 25 to a larger limit, as ESPN does today.
 func TestMonthRequests(t *testing.T) {
 	s := newSim(t, simulator.Options{Seed: 1, Leagues: []string{"nhl"}, Start: time.Date(2026, 12, 1, 9, 0, 0, 0, et), Days: 31})
 	srv := serve(t, s)
 	l := mustLeague(t, "nhl")
-	_, all := get(t, srv.URL+"/hockey/nhl/scoreboard?dates=202612&limit=1000")
+	_, all := get(t, srv.URL+"/hockey/nhl/scoreboard?dates=202612&limit=500")
 	games, err := espn.ParseScoreboard(all, l)
 	require.NoError(t, err)
 	total := 0
@@ -157,14 +157,37 @@ func TestMonthRequests(t *testing.T) {
 	}
 	assert.Greater(t, len(games), 100)
 	assert.Equal(t, total, len(games))
-	_, capped := get(t, srv.URL+"/hockey/nhl/scoreboard?dates=202612")
-	games, err = espn.ParseScoreboard(capped, l)
-	require.NoError(t, err)
-	assert.Len(t, games, 100)
-	_, none := get(t, srv.URL+"/hockey/nhl/scoreboard?dates=202701&limit=1000")
+	for _, c := range []struct {
+		query string
+		want  int
+	}{{"dates=202612", 100}, {"dates=202612&limit=1000", 25}, {"dates=202612&limit=501", 25}, {"dates=202612&limit=60", 60}} {
+		_, body := get(t, srv.URL+"/hockey/nhl/scoreboard?"+c.query)
+		games, err = espn.ParseScoreboard(body, l)
+		require.NoError(t, err)
+		assert.Len(t, games, c.want, c.query)
+	}
+	_, none := get(t, srv.URL+"/hockey/nhl/scoreboard?dates=202701&limit=500")
 	games, err = espn.ParseScoreboard(none, l)
 	require.NoError(t, err)
 	assert.Empty(t, games)
+}
+
+// Like ESPN since August 2026, the simulator answers 403 to a browser's
+// agent and to none, whatever the path.
+func TestBrowserAgentsAreRefused(t *testing.T) {
+	s := newSim(t, simulator.Options{Seed: 1})
+	srv := serve(t, s)
+	for _, ua := range []string{"", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/128.0.0.0 Safari/537.36"} {
+		req, err := http.NewRequest(http.MethodGet, srv.URL+"/football/nfl/teams", nil)
+		require.NoError(t, err)
+		req.Header.Set("User-Agent", ua)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusForbidden, resp.StatusCode, "%q", ua)
+	}
+	status, _ := get(t, srv.URL+"/football/nfl/teams")
+	assert.Equal(t, http.StatusOK, status, "Go's own agent is answered")
 }
 
 // The team schedule's score is an object, absent before the game; its
@@ -263,12 +286,13 @@ func TestServiceClientAgainstStart(t *testing.T) {
 
 	c := espn.NewClient(base, espn.Options{MaxRetries: -1})
 	nfl, nhl := mustLeague(t, "nfl"), mustLeague(t, "nhl")
-	games, err := c.ScoreboardDay(ctx, nfl, sunday)
+	sb, err := c.ScoreboardDay(ctx, nfl, sunday)
+	games := sb.Games
 	require.NoError(t, err)
 	assert.Len(t, games, 14)
 	month, err := c.ScoreboardMonth(ctx, nhl, 2026, time.November)
 	require.NoError(t, err)
-	assert.NotEmpty(t, month)
+	assert.NotEmpty(t, month.Games)
 	teams, err := c.Teams(ctx, nhl)
 	require.NoError(t, err)
 	assert.Len(t, teams, 32)
