@@ -80,7 +80,7 @@ func backfillCommand(ctx context.Context, args []string, getenv func(string) str
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("DATA_DIR: %v", err)
 	}
-	client := espn.NewClient(cfg.ESPNBaseURL, espn.Options{UserAgent: "sports-data/" + version, Logger: logger,
+	client := espn.NewClient(cfg.ESPNBaseURL, espn.Options{UserAgent: cfg.ESPNUserAgent, Version: version, Logger: logger,
 		Limits: espn.NewHostLimits(cfg.ESPNMaxRPS)})
 	dir := teams.NewDirectory(cfg.DataDir, enabled, logger)
 	_ = dir.LoadCache()

@@ -53,7 +53,8 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	a := &app{logger: logger}
 	m := metrics.New()
 	client := espn.NewClient(cfg.ESPNBaseURL, espn.Options{
-		UserAgent: "sports-data/" + version + " (+https://github.com/sports-data/sports-data)",
+		UserAgent: cfg.ESPNUserAgent,
+		Version:   version,
 		Logger:    logger,
 		Observer:  m.ESPNCall,
 		Limits:    espn.NewHostLimits(cfg.ESPNMaxRPS), // pollers and schedule refresher share this client

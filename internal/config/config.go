@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sports-data/sports-data/internal/espnrules"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/redact"
 )
@@ -28,6 +29,13 @@ type Config struct {
 	DataDir     string `env:"DATA_DIR" default:"./data"`
 	LeaguesRaw  string `env:"LEAGUES" default:"nfl,nhl"`
 	ESPNBaseURL string `env:"ESPN_BASE_URL" default:"https://site.api.espn.com/apis/site/v2/sports"`
+	// ESPNWebBaseURL is ESPN's other host, the only one that answers a
+	// soccer club's coming fixtures; unset means ESPN's own when
+	// ESPN_BASE_URL is ESPN's, else ESPN_BASE_URL (a stand-in serves both).
+	ESPNWebBaseURL string `env:"ESPN_WEB_BASE_URL"`
+	// ESPNUserAgent replaces the User-Agent sent to ESPN; unset means the
+	// product's own (espn.UserAgent).
+	ESPNUserAgent string `env:"ESPN_USER_AGENT"`
 	// ESPNMaxRPS is requests per second per ESPN host; 0 (unset) means
 	// DefaultESPNMaxRPS against ESPN and no limit against another base URL.
 	ESPNMaxRPS     float64 `env:"ESPN_MAX_RPS"`
@@ -84,6 +92,9 @@ const DefaultESPNMaxRPS = 5
 
 // DefaultESPNBaseURL is ESPN's public site API.
 const DefaultESPNBaseURL = "https://site.api.espn.com/apis/site/v2/sports"
+
+// DefaultESPNWebBaseURL is the same API on ESPN's site.web.api host.
+const DefaultESPNWebBaseURL = "https://site.web.api.espn.com/apis/site/v2/sports"
 
 // Store kinds.
 const (
@@ -222,14 +233,8 @@ func (c *Config) derive() error {
 		return fmt.Errorf("ESPN_BASE_URL: %q is not an http(s) URL", redact.Password(c.ESPNBaseURL))
 	}
 	c.ESPNBaseURL = strings.TrimRight(c.ESPNBaseURL, "/")
-	if c.ESPNBaseURL == strings.TrimRight(DefaultESPNBaseURL, "/") {
-		c.ESPNBaseURL = DefaultESPNBaseURL
-	}
-	switch {
-	case c.ESPNMaxRPS < 0 || c.ESPNMaxRPS > 1000:
-		return fmt.Errorf("ESPN_MAX_RPS: %g is not allowed (allowed: more than 0 and at most 1000 requests a second)", c.ESPNMaxRPS)
-	case c.ESPNMaxRPS == 0 && c.ESPNBaseURL == DefaultESPNBaseURL:
-		c.ESPNMaxRPS = DefaultESPNMaxRPS
+	if err := c.deriveESPN(); err != nil {
+		return err
 	}
 	switch strings.ToLower(c.LogLevel) {
 	case "debug", "info", "warn", "warning", "error":
@@ -341,6 +346,36 @@ func (c *Config) derive() error {
 			pfx = netip.PrefixFrom(addr, addr.BitLen())
 		}
 		c.TrustedProxies = append(c.TrustedProxies, pfx.Masked())
+	}
+	return nil
+}
+
+// deriveESPN checks the second ESPN host, the request budget and the
+// User-Agent.
+func (c *Config) deriveESPN() error {
+	switch {
+	case c.ESPNWebBaseURL != "":
+		if u, err := url.Parse(c.ESPNWebBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("ESPN_WEB_BASE_URL: %q is not an http(s) URL", redact.Password(c.ESPNWebBaseURL))
+		}
+		c.ESPNWebBaseURL = strings.TrimRight(c.ESPNWebBaseURL, "/")
+	case c.ESPNBaseURL == DefaultESPNBaseURL:
+		c.ESPNWebBaseURL = DefaultESPNWebBaseURL
+	default:
+		// A stand-in or proxy serves both paths; ESPN itself must not be
+		// asked behind the operator's back.
+		c.ESPNWebBaseURL = c.ESPNBaseURL
+	}
+	switch {
+	case c.ESPNMaxRPS < 0 || c.ESPNMaxRPS > 1000:
+		return fmt.Errorf("ESPN_MAX_RPS: %g is not allowed (allowed: more than 0 and at most 1000 requests a second)", c.ESPNMaxRPS)
+	case c.ESPNMaxRPS == 0 && (c.ESPNBaseURL == DefaultESPNBaseURL || c.ESPNWebBaseURL == DefaultESPNWebBaseURL):
+		c.ESPNMaxRPS = DefaultESPNMaxRPS
+	}
+	if c.ESPNUserAgent != "" {
+		if err := espnrules.CheckAgent(c.ESPNUserAgent); err != nil {
+			return fmt.Errorf("ESPN_USER_AGENT: %q is not allowed: %v (unset it to send the service's own)", c.ESPNUserAgent, err)
+		}
 	}
 	return nil
 }

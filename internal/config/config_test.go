@@ -89,6 +89,9 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{[]string{"ESPN_MAX_RPS", "NaN"}, "ESPN_MAX_RPS"},
 		{[]string{"ESPN_MAX_RPS", "Inf"}, "ESPN_MAX_RPS"},
 		{[]string{"ESPN_MAX_RPS", "5000"}, "ESPN_MAX_RPS"},
+		{[]string{"ESPN_WEB_BASE_URL", "site.web.api.espn.com"}, "ESPN_WEB_BASE_URL"},
+		{[]string{"ESPN_USER_AGENT", "Mozilla/5.0 (Macintosh) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Safari/605.1.15"}, "ESPN_USER_AGENT"},
+		{[]string{"ESPN_USER_AGENT", "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/128.0.0.0 Safari/537.36"}, "ESPN_USER_AGENT"},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.env, "="), func(t *testing.T) {
@@ -119,11 +122,47 @@ func TestESPNMaxRPS(t *testing.T) {
 	assert.Equal(t, 20.0, c.ESPNMaxRPS)
 }
 
+// The second ESPN host follows the first: ESPN's own beside ESPN, the
+// same server beside a stand-in, so that tests never reach ESPN.
+func TestESPNWebBaseURL(t *testing.T) {
+	c, err := Load(env())
+	require.NoError(t, err)
+	assert.Equal(t, DefaultESPNWebBaseURL, c.ESPNWebBaseURL)
+
+	c, err = Load(env("ESPN_BASE_URL", "http://127.0.0.1:9999/sports/"))
+	require.NoError(t, err)
+	assert.Equal(t, "http://127.0.0.1:9999/sports", c.ESPNWebBaseURL)
+	assert.Zero(t, c.ESPNMaxRPS)
+
+	c, err = Load(env("ESPN_BASE_URL", "http://127.0.0.1:9999/sports", "ESPN_WEB_BASE_URL", "http://127.0.0.1:9998/web/"))
+	require.NoError(t, err)
+	assert.Equal(t, "http://127.0.0.1:9998/web", c.ESPNWebBaseURL)
+
+	c, err = Load(env("ESPN_BASE_URL", "http://127.0.0.1:9999/sports", "ESPN_WEB_BASE_URL", DefaultESPNWebBaseURL))
+	require.NoError(t, err)
+	assert.Equal(t, float64(DefaultESPNMaxRPS), c.ESPNMaxRPS, "ESPN's host is paced whichever setting names it")
+}
+
+// An agent ESPN answers is taken as given; unset leaves the choice to the
+// client (the service's own agent).
+func TestESPNUserAgent(t *testing.T) {
+	c, err := Load(env())
+	require.NoError(t, err)
+	assert.Empty(t, c.ESPNUserAgent)
+	c, err = Load(env("ESPN_USER_AGENT", "my-house/1.0 (+https://example.org/house)"))
+	require.NoError(t, err)
+	assert.Equal(t, "my-house/1.0 (+https://example.org/house)", c.ESPNUserAgent)
+	_, err = Load(env("ESPN_USER_AGENT", "Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Safari/604.1"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "ESPN answers 403")
+}
+
 // TestURLErrorsHideThePassword: a rejected URL is quoted back without
 // its password.
 func TestURLErrorsHideThePassword(t *testing.T) {
 	for _, e := range [][]string{
 		{"ESPN_BASE_URL", "ftp://reader:s3cret-pw@proxy/sports"},
+		{"ESPN_WEB_BASE_URL", "ftp://reader:s3cret-pw@proxy/sports"},
 		{"STORE", "influxdb", "INFLUXDB_URL", "ftp://admin:s3cret-pw@influx:8086"},
 	} {
 		_, err := Load(env(e...))
