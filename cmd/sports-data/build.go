@@ -161,6 +161,8 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		IdleInterval: cfg.PollIdleInterval,
 		Logger:       logger,
 		OnPoll:       m.Poll,
+		OnTruncated:  m.Truncated,
+		OnDegraded:   m.LeagueDegraded,
 		Now:          now,
 	})
 	a.tasks = append(a.tasks, p.Run)

@@ -50,6 +50,16 @@ type healthLeague struct {
 	StaleSeconds        *float64   `json:"stale_seconds"`
 	Games               int        `json:"games"`
 	PollIntervalSeconds float64    `json:"poll_interval_seconds"`
+	// Status is "ok", or "degraded" with the Reason (README, ESPN).
+	Status string `json:"status"`
+	Reason string `json:"reason"`
+	// The last scoreboard answer: HTTP status (0 when none came), events
+	// and age.
+	LastAnswerStatus     int        `json:"last_answer_status"`
+	LastAnswerEvents     int        `json:"last_answer_events"`
+	LastAnswerAgeSeconds *float64   `json:"last_answer_age_seconds"`
+	TruncatedAnswers     int64      `json:"truncated_answers"`
+	LastTruncatedAt      *time.Time `json:"last_truncated_at"`
 }
 
 type health struct {
@@ -89,6 +99,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		UptimeSeconds: math.Round(now.Sub(s.started).Seconds()),
 		InfluxDB:      StoreStatus{Enabled: false, Kind: "none", CircuitBreaker: "closed"},
 	}
+	leagueDegraded := false
 	if s.d.Polling != nil {
 		for _, st := range s.d.Polling.Status() {
 			hl := healthLeague{
@@ -99,13 +110,27 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 				ConsecutiveFailures: st.ConsecutiveFailures,
 				Games:               st.Games,
 				PollIntervalSeconds: st.IntervalSeconds,
+				Status:              "ok",
+				Reason:              st.Degraded,
+				LastAnswerStatus:    st.LastAnswerStatus,
+				LastAnswerEvents:    st.LastAnswerEvents,
+				TruncatedAnswers:    st.TruncatedAnswers,
+				LastTruncatedAt:     timePtr(st.LastTruncatedAt),
 			}
 			if !st.LastSuccess.IsZero() {
 				stale := math.Round(st.StaleSeconds*10) / 10
 				hl.StaleSeconds = &stale
 			}
+			if !st.LastAnswerAt.IsZero() {
+				age := math.Round(st.LastAnswerAgeSeconds*10) / 10
+				hl.LastAnswerAgeSeconds = &age
+			}
 			if !hl.OK {
 				h.APIStatus = false
+			}
+			if st.Degraded != "" {
+				hl.Status = "degraded"
+				leagueDegraded = true
 			}
 			h.Leagues[st.League] = hl
 		}
@@ -118,7 +143,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	if s.d.MQTT != nil {
 		h.MQTT = s.d.MQTT.Health()
 	}
-	if !h.APIStatus || (h.InfluxDB.Enabled && !h.InfluxDB.Connected) {
+	if !h.APIStatus || leagueDegraded || (h.InfluxDB.Enabled && !h.InfluxDB.Connected) {
 		h.Status = "degraded"
 	}
 	bp := healthBufs.Get().(*[]byte)

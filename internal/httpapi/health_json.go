@@ -96,6 +96,26 @@ func appendHealthLeague(b []byte, l *healthLeague) ([]byte, error) {
 	if b, err = appendJSONFloat(b, l.PollIntervalSeconds); err != nil {
 		return nil, err
 	}
+	b = append(b, `,"status":`...)
+	b = appendJSONString(b, l.Status)
+	b = append(b, `,"reason":`...)
+	b = appendJSONString(b, l.Reason)
+	b = append(b, `,"last_answer_status":`...)
+	b = strconv.AppendInt(b, int64(l.LastAnswerStatus), 10)
+	b = append(b, `,"last_answer_events":`...)
+	b = strconv.AppendInt(b, int64(l.LastAnswerEvents), 10)
+	b = append(b, `,"last_answer_age_seconds":`...)
+	if l.LastAnswerAgeSeconds == nil {
+		b = append(b, "null"...)
+	} else if b, err = appendJSONFloat(b, *l.LastAnswerAgeSeconds); err != nil {
+		return nil, err
+	}
+	b = append(b, `,"truncated_answers":`...)
+	b = strconv.AppendInt(b, l.TruncatedAnswers, 10)
+	b = append(b, `,"last_truncated_at":`...)
+	if b, err = appendJSONTime(b, l.LastTruncatedAt); err != nil {
+		return nil, err
+	}
 	return append(b, '}'), nil
 }
 

@@ -21,7 +21,9 @@ func sampleHealth(s string, f float64, at time.Time) health {
 			EventsQueued: 3, EventsDropped: 4, Teams: []string{s, "nfl-hou"}},
 		Version: s, Store: "sqlite",
 		Leagues: map[string]healthLeague{
-			"nhl": {OK: true, LastSuccess: &at, LastAttempt: &at, LastError: s, ConsecutiveFailures: 2, StaleSeconds: &stale, Games: 9, PollIntervalSeconds: f},
+			"nhl": {OK: true, LastSuccess: &at, LastAttempt: &at, LastError: s, ConsecutiveFailures: 2, StaleSeconds: &stale, Games: 9, PollIntervalSeconds: f,
+				Status: "degraded", Reason: s, LastAnswerStatus: 403, LastAnswerEvents: -1, LastAnswerAgeSeconds: &stale,
+				TruncatedAnswers: math.MaxInt64, LastTruncatedAt: &at},
 			s:     {},
 			"nfl": {LastAttempt: &at, PollIntervalSeconds: 30},
 		},

@@ -24,6 +24,8 @@ type Metrics struct {
 	espnDuration *prometheus.HistogramVec
 	pollLag      *prometheus.GaugeVec
 	polls        *prometheus.CounterVec
+	truncated    *prometheus.CounterVec
+	degraded     *prometheus.GaugeVec
 	writes       *prometheus.CounterVec
 	deliveries   *prometheus.CounterVec
 	attempts     *prometheus.HistogramVec
@@ -58,6 +60,12 @@ func New() *Metrics {
 	m.polls = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "sports_data_polls_total", Help: "Polls by league and result (ok, error).",
 	}, []string{"league", "result"})
+	m.truncated = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sports_data_espn_truncated_answers_total", Help: "ESPN scoreboard answers cut short (a month's is then asked day by day), by league.",
+	}, []string{"league"})
+	m.degraded = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "sports_data_league_degraded", Help: "1 while a league's ESPN answers cannot be trusted (refused, unreadable, empty on a game day); /health says why.",
+	}, []string{"league"})
 	m.writes = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "sports_data_store_writes_total", Help: "Store writes by result (ok, error).",
 	}, []string{"result"})
@@ -72,7 +80,8 @@ func New() *Metrics {
 		Name: "sports_data_http_request_duration_seconds", Help: "HTTP request duration by route, method and status.",
 		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .5, 1, 5},
 	}, []string{"route", "method", "code"})
-	m.reg.MustRegister(m.espnCalls, m.espnErrors, m.espnDuration, m.pollLag, m.polls, m.writes, m.deliveries, m.attempts, m.httpDuration)
+	m.reg.MustRegister(m.espnCalls, m.espnErrors, m.espnDuration, m.pollLag, m.polls, m.truncated, m.degraded,
+		m.writes, m.deliveries, m.attempts, m.httpDuration)
 	return m
 }
 
@@ -98,6 +107,20 @@ func (m *Metrics) Poll(leagueKey string, d time.Duration, err error) {
 		result = "error"
 	}
 	m.polls.WithLabelValues(leagueKey, result).Inc()
+}
+
+// Truncated records one ESPN answer that was cut short.
+func (m *Metrics) Truncated(leagueKey string) {
+	m.truncated.WithLabelValues(leagueKey).Inc()
+}
+
+// LeagueDegraded records whether a league's answers cannot be trusted.
+func (m *Metrics) LeagueDegraded(leagueKey string, degraded bool) {
+	v := 0.0
+	if degraded {
+		v = 1
+	}
+	m.degraded.WithLabelValues(leagueKey).Set(v)
 }
 
 // StoreWrite records one batch write.

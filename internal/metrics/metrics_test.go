@@ -34,6 +34,11 @@ func TestEachMetricMovesWithItsEvent(t *testing.T) {
 	m.ESPNCall("nfl", 20*time.Millisecond, nil)
 	m.ESPNCall("nfl", 30*time.Millisecond, errors.New("500"))
 	m.Poll("nhl", 2*time.Second, errors.New("timeout"))
+	m.Truncated("ncaam")
+	m.Truncated("ncaam")
+	m.LeagueDegraded("nfl", true)
+	m.LeagueDegraded("nhl", true)
+	m.LeagueDegraded("nhl", false)
 	m.StoreWrite(100, time.Millisecond, nil)
 	m.StoreWrite(100, time.Millisecond, errors.New("down"))
 	m.Delivery("retry", 1)
@@ -49,6 +54,9 @@ func TestEachMetricMovesWithItsEvent(t *testing.T) {
 		`sports_data_espn_request_duration_seconds_count{league="nfl"} 2`,
 		`sports_data_poll_duration_seconds{league="nhl"} 2`,
 		`sports_data_polls_total{league="nhl",result="error"} 1`,
+		`sports_data_espn_truncated_answers_total{league="ncaam"} 2`,
+		`sports_data_league_degraded{league="nfl"} 1`,
+		`sports_data_league_degraded{league="nhl"} 0`,
 		`sports_data_store_writes_total{result="ok"} 1`,
 		`sports_data_store_writes_total{result="error"} 1`,
 		`sports_data_webhook_deliveries_total{outcome="retry"} 1`,
