@@ -53,11 +53,12 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	a := &app{logger: logger}
 	m := metrics.New()
 	client := espn.NewClient(cfg.ESPNBaseURL, espn.Options{
-		UserAgent: cfg.ESPNUserAgent,
-		Version:   version,
-		Logger:    logger,
-		Observer:  m.ESPNCall,
-		Limits:    espn.NewHostLimits(cfg.ESPNMaxRPS), // pollers and schedule refresher share this client
+		WebBaseURL: cfg.ESPNWebBaseURL,
+		UserAgent:  cfg.ESPNUserAgent,
+		Version:    version,
+		Logger:     logger,
+		Observer:   m.ESPNCall,
+		Limits:     espn.NewHostLimits(cfg.ESPNMaxRPS), // pollers and schedule refresher share this client
 	})
 	dir := teams.NewDirectory(cfg.DataDir, cfg.Leagues, logger)
 	if err := dir.LoadCache(); err != nil {
@@ -72,9 +73,10 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	if err != nil {
 		return nil, err
 	}
-	haSvc := ha.New(st, dir, ha.Options{UpcomingWindow: cfg.HAUpcomingWindow, RecentWindow: cfg.HARecentWindow, Now: now})
 	var p *poller.Poller
 	sensors := teamtracker.New(st, cfg.Leagues, teamtracker.Options{Live: func(k string) bool { return p.Live(k) }, Now: now})
+	haSvc := ha.New(st, dir, ha.Options{UpcomingWindow: cfg.HAUpcomingWindow, RecentWindow: cfg.HARecentWindow, Now: now,
+		Scheduled: sensors.Scheduled})
 
 	// Storage: the store, the batch writer in front of it, and the
 	// recorder that turns polls into change-only points.
@@ -138,7 +140,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	if rec != nil {
 		observers = append(observers, gate.Wrap(rec))
 		sched := schedule.NewRefresher(client, dir.Teams, fanOut{gate.Wrap(rec), sensors}, cfg.Leagues, schedule.Options{
-			Logger: logger, Now: now, Wanted: wantedTeams(fav, hooks, dir, cfg.MQTTTeams)})
+			Logger: logger, Now: now, Wanted: wantedTeams(fav, hooks, dir, cfg.MQTTTeams), Fixtures: client.TeamFixtures})
 		a.tasks = append(a.tasks, sched.Run)
 	}
 	a.tasks = append(a.tasks, func(ctx context.Context) {

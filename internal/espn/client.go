@@ -50,6 +50,10 @@ func ScoreboardDate(t time.Time) string {
 
 // Options configure a Client. The zero value is usable.
 type Options struct {
+	// WebBaseURL is ESPN's site.web.api host, the only one that answers a
+	// soccer club's coming fixtures (README: ESPN_WEB_BASE_URL); empty
+	// means the base URL.
+	WebBaseURL string
 	// HTTPClient sends the requests; nil means one with a 10 s timeout.
 	HTTPClient *http.Client
 	// UserAgent is sent with every request; empty means UserAgent(Version)
@@ -78,8 +82,7 @@ type Options struct {
 
 // Client fetches and parses ESPN answers. It is safe for concurrent use.
 type Client struct {
-	base        string
-	user        *url.Userinfo // credentials of the base URL, kept out of every shown URL
+	api, web    host
 	hc          *http.Client
 	ua          string
 	maxRetries  int
@@ -93,11 +96,28 @@ type Client struct {
 	sleep func(ctx context.Context, d time.Duration) error
 }
 
+// host is one base URL the client asks.
+type host struct {
+	base string
+	user *url.Userinfo // credentials of the base URL, kept out of every shown URL
+}
+
+// newHost keeps credentials in a base URL (a proxy's) apart: they are sent
+// with each request but kept out of the URLs that errors and logs show.
+func newHost(raw string) host {
+	h := host{base: strings.TrimRight(strings.TrimSpace(raw), "/")}
+	if bu, err := url.Parse(h.base); err == nil && bu.User != nil {
+		h.user, bu.User = bu.User, nil
+		h.base = bu.String()
+	}
+	return h
+}
+
 // NewClient returns a client for baseURL, e.g.
 // "https://site.api.espn.com/apis/site/v2/sports".
 func NewClient(baseURL string, o Options) *Client {
 	c := &Client{
-		base:        strings.TrimRight(strings.TrimSpace(baseURL), "/"),
+		api:         newHost(baseURL),
 		hc:          o.HTTPClient,
 		ua:          o.UserAgent,
 		maxRetries:  o.MaxRetries,
@@ -108,11 +128,9 @@ func NewClient(baseURL string, o Options) *Client {
 		now:         o.Now,
 		sleep:       retry.Sleep,
 	}
-	// Credentials in the base URL (a proxy's) are sent with each request
-	// but kept out of the URLs that errors and logs show.
-	if bu, err := url.Parse(c.base); err == nil && bu.User != nil {
-		c.user, bu.User = bu.User, nil
-		c.base = bu.String()
+	c.web = c.api
+	if strings.TrimSpace(o.WebBaseURL) != "" {
+		c.web = newHost(o.WebBaseURL)
 	}
 	if c.hc == nil {
 		c.hc = &http.Client{Timeout: defaultTimeout}
@@ -285,22 +303,28 @@ func (c *Client) Usage() Usage { return c.usage.snapshot() }
 
 // fetch is one logical call: build the URL, GET with retries, parse.
 func fetch[T any](c *Client, ctx context.Context, l league.League, path string, q url.Values, parse func([]byte, league.League) (T, error)) (T, error) {
+	if l.Sport == "" || l.ESPNLeague == "" {
+		var zero T
+		return zero, fmt.Errorf("espn: league %q has no ESPN path", l.Key)
+	}
+	return fetchURL(c, ctx, l, c.api, c.requestURL(l, path, q), parse)
+}
+
+// fetchURL is one logical call to the address u of host h, counted and
+// observed under l.
+func fetchURL[T any](c *Client, ctx context.Context, l league.League, h host, u string, parse func([]byte, league.League) (T, error)) (T, error) {
 	start := time.Now()
-	out, err := fetchRetry(c, ctx, l, path, q, parse)
+	out, err := fetchRetry(c, ctx, l, h, u, parse)
 	if c.observer != nil {
 		c.observer(l.Key, time.Since(start), err)
 	}
 	return out, err
 }
 
-func fetchRetry[T any](c *Client, ctx context.Context, l league.League, path string, q url.Values, parse func([]byte, league.League) (T, error)) (T, error) {
+func fetchRetry[T any](c *Client, ctx context.Context, l league.League, h host, u string, parse func([]byte, league.League) (T, error)) (T, error) {
 	var zero T
-	if l.Sport == "" || l.ESPNLeague == "" {
-		return zero, fmt.Errorf("espn: league %q has no ESPN path", l.Key)
-	}
-	u := c.requestURL(l, path, q)
 	for attempt := 0; ; attempt++ {
-		body, err := c.once(ctx, u)
+		body, err := c.once(ctx, h, u)
 		var out T
 		if err == nil {
 			out, err = parse(body, l)
@@ -331,7 +355,7 @@ func fetchRetry[T any](c *Client, ctx context.Context, l league.League, path str
 
 // requestURL is the address of one ESPN request.
 func (c *Client) requestURL(l league.League, path string, q url.Values) string {
-	u := c.base + "/" + url.PathEscape(l.Sport) + "/" + url.PathEscape(l.ESPNLeague) + "/" + path
+	u := c.api.base + "/" + url.PathEscape(l.Sport) + "/" + url.PathEscape(l.ESPNLeague) + "/" + path
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
@@ -345,8 +369,8 @@ type transportError struct{ err error }
 func (e *transportError) Error() string { return "espn: " + e.err.Error() }
 func (e *transportError) Unwrap() error { return e.err }
 
-// once sends one GET and returns the body of a 2xx answer.
-func (c *Client) once(ctx context.Context, u string) ([]byte, error) {
+// once sends one GET to h and returns the body of a 2xx answer.
+func (c *Client) once(ctx context.Context, h host, u string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, fmt.Errorf("espn: %w", err)
@@ -354,7 +378,7 @@ func (c *Client) once(ctx context.Context, u string) ([]byte, error) {
 	if err := c.limits.Wait(ctx, req.URL.Host); err != nil {
 		return nil, fmt.Errorf("espn: waiting for the request budget: %w", err)
 	}
-	req.URL.User = c.user
+	req.URL.User = h.user
 	req.Header.Set("User-Agent", c.ua)
 	req.Header.Set("Accept", "application/json")
 	start := time.Now()

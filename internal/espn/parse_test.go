@@ -115,20 +115,21 @@ func byTeams(t testing.TB, games []game.Game, away, home string) game.Game {
 func TestEveryCapture(t *testing.T) {
 	type counts struct{ scheduled, live, final, postponed int }
 	want := map[string]counts{
-		"nfl/scoreboard-2022-wk1-sun-live-mixed.json":             {scheduled: 6, live: 8, final: 2},
-		"nfl/scoreboard-2023-wk5-all-pre-odds.json":               {scheduled: 14},
-		"nfl/scoreboard-2024-12-15-wk15-all-final.json":           {final: 13},
-		"nfl/scoreboard-2025-wk1-all-pre-offseason-default.json":  {scheduled: 16},
-		"nfl/scoreboard-2025-superbowl-lix-final-postseason.json": {final: 1},
-		"nfl/team-12-kc-schedule-2023-season-final.json":          {final: 17},
-		"nhl/scoreboard-2022-09-25-preseason-live-mixed-ot.json":  {scheduled: 2, live: 5, final: 3},
-		"nba/scoreboard-2024-12-15-all-final.json":                {final: 7},
-		"mlb/scoreboard-2022-teamtracker-mixed.json":              {scheduled: 11, live: 3, final: 3},
-		"mlb/scoreboard-2025-06-04-live-final-postponed.json":     {live: 6, final: 8, postponed: 1},
-		"mls/scoreboard-2022-09-17-live-mixed.json":               {scheduled: 5, live: 4, final: 2},
-		"mls/team-clb-schedule-2026-final.json":                   {final: 5},
-		"ncaaf/scoreboard-2022-09-17-live-mixed.json":             {scheduled: 7, live: 17, final: 1},
-		"ncaavbw/scoreboard-2022-09-11-live-mixed.json":           {scheduled: 1, live: 3, final: 2},
+		"nfl/scoreboard-2022-wk1-sun-live-mixed.json":               {scheduled: 6, live: 8, final: 2},
+		"nfl/scoreboard-2023-wk5-all-pre-odds.json":                 {scheduled: 14},
+		"nfl/scoreboard-2024-12-15-wk15-all-final.json":             {final: 13},
+		"nfl/scoreboard-2025-wk1-all-pre-offseason-default.json":    {scheduled: 16},
+		"nfl/scoreboard-2025-superbowl-lix-final-postseason.json":   {final: 1},
+		"nfl/team-12-kc-schedule-2023-season-final.json":            {final: 17},
+		"nhl/scoreboard-2022-09-25-preseason-live-mixed-ot.json":    {scheduled: 2, live: 5, final: 3},
+		"nba/scoreboard-2024-12-15-all-final.json":                  {final: 7},
+		"mlb/scoreboard-2022-teamtracker-mixed.json":                {scheduled: 11, live: 3, final: 3},
+		"mlb/scoreboard-2025-06-04-live-final-postponed.json":       {live: 6, final: 8, postponed: 1},
+		"mls/scoreboard-2022-09-17-live-mixed.json":                 {scheduled: 5, live: 4, final: 2},
+		"mls/team-clb-schedule-2026-final.json":                     {final: 5},
+		"epl/team-367-tot-schedule-fixture-2026-09-29-trimmed.json": {scheduled: 2},
+		"ncaaf/scoreboard-2022-09-17-live-mixed.json":               {scheduled: 7, live: 17, final: 1},
+		"ncaavbw/scoreboard-2022-09-11-live-mixed.json":             {scheduled: 1, live: 3, final: 2},
 		// Ten leagues' day; the English Championship, the WSL and Liga MX
 		// are not in the registry: 34 of the 50 games are kept.
 		"soccer/scoreboard-2026-03-21-ten-leagues-final.json": {final: 33, postponed: 1},
@@ -166,6 +167,10 @@ func TestEveryCapture(t *testing.T) {
 				l := mustLeague(t, g.LeagueKey())
 				if _, mixed := mixedSport[strings.Split(rel, "/")[0]]; !mixed {
 					assert.Equal(t, strings.Split(rel, "/")[0], l.Key, g.ID)
+				}
+				if strings.HasSuffix(rel, "-trimmed.json") {
+					// Its author removed the logos (testdata/espn/SOURCES.md).
+					g.HomeTeam.Logo, g.AwayTeam.Logo = "https://removed", "https://removed"
 				}
 				checkInvariants(t, l, g)
 			}

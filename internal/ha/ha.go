@@ -25,6 +25,10 @@ type Options struct {
 	UpcomingWindow time.Duration // HA_UPCOMING_WINDOW [24h]
 	RecentWindow   time.Duration // HA_RECENT_WINDOW [4h]
 	Now            func() time.Time
+	// Scheduled, when set, lists a league's games from the stored
+	// schedule (team schedules, a soccer club's fixtures): a team's next
+	// game may lie beyond the scoreboard's days.
+	Scheduled func(leagueKey string) []game.Game
 }
 
 // Service is safe for concurrent use.
@@ -165,15 +169,25 @@ func (s *Service) pick(gs []game.Game, now time.Time) (*game.Game, string) {
 	return nil, "none"
 }
 
-// teamGames are the games in memory the team plays in.
+// teamGames are the games in memory the team plays in: the scoreboard's,
+// then the stored schedule's that the scoreboard does not hold.
 func (s *Service) teamGames(m teams.Match) []game.Game {
-	snap := s.st.League(m.League.Key)
-	if snap == nil {
-		return nil
-	}
 	var out []game.Game
-	for _, g := range snap.Games {
-		if g.HomeTeam.ID == m.Team.ID || g.AwayTeam.ID == m.Team.ID {
+	seen := map[string]bool{}
+	plays := func(g *game.Game) bool { return g.HomeTeam.ID == m.Team.ID || g.AwayTeam.ID == m.Team.ID }
+	if snap := s.st.League(m.League.Key); snap != nil {
+		for i := range snap.Games {
+			if g := &snap.Games[i]; plays(g) {
+				out = append(out, *g)
+				seen[g.ID] = true
+			}
+		}
+	}
+	if s.o.Scheduled == nil {
+		return out
+	}
+	for _, g := range s.o.Scheduled(m.League.Key) {
+		if plays(&g) && !seen[g.ID] {
 			out = append(out, g)
 		}
 	}

@@ -218,3 +218,55 @@ func TestHumanDuration(t *testing.T) {
 	assert.Equal(t, "in 3 days", humanDuration(72*time.Hour))
 	assert.Equal(t, "now", humanDuration(0))
 }
+
+// A team's next game beyond the scoreboard's days comes from the stored
+// schedule (a soccer club's fixtures, a team schedule): game-context
+// names it, and game-status calls it upcoming once it is within
+// HA_UPCOMING_WINDOW. A game on the scoreboard wins over its scheduled
+// copy.
+func TestNextGameFromTheStoredSchedule(t *testing.T) {
+	f := newFixture(t)
+	kc := f.find(t, "KC")
+	require.Equal(t, game.StatusScheduled, kc.Status, "KC plays at 4:25 pm in the capture")
+	later := kc
+	later.ID = "401999999"
+	later.Start = f.now.Add(10 * 24 * time.Hour)
+	later.StartTime = later.Start.UTC().Format("2006-01-02T15:04Z")
+	moved := kc // the schedule's older copy, still two days later
+	moved.Start = kc.Start.Add(48 * time.Hour)
+	moved.StartTime = moved.Start.UTC().Format("2006-01-02T15:04Z")
+	scheduled := func(k string) []game.Game {
+		if k != "nfl" {
+			return nil
+		}
+		return []game.Game{moved, later}
+	}
+	dir := f.svc.res
+	games := f.st.League("nfl").Games
+	f.st.Replace("nfl", nil, f.now) // a bye week: nothing on the scoreboard
+	wide := New(f.st, dir, Options{Now: func() time.Time { return f.now }, Scheduled: func(string) []game.Game { return []game.Game{later} },
+		UpcomingWindow: 14 * 24 * time.Hour})
+	ctx, err := wide.GameContext("KC", "nfl")
+	require.NoError(t, err)
+	require.NotNil(t, ctx.NextGame)
+	assert.Equal(t, later.ID, ctx.NextGame.ID)
+	s, err := wide.GameStatus("KC", "nfl")
+	require.NoError(t, err)
+	assert.Equal(t, "upcoming", s.Status)
+	require.NotNil(t, s.MinutesUntilStart)
+	assert.Equal(t, 10*24*60, *s.MinutesUntilStart)
+
+	narrow := New(f.st, dir, Options{Now: func() time.Time { return f.now }, Scheduled: scheduled})
+	s, err = narrow.GameStatus("KC", "nfl")
+	require.NoError(t, err)
+	assert.Equal(t, "none", s.Status, "two and ten days are beyond the default window of 24 hours")
+
+	// On the scoreboard, the game is the scoreboard's, not the schedule's
+	// older copy.
+	f.st.Replace("nfl", games, f.now)
+	s, err = narrow.GameStatus("KC", "nfl")
+	require.NoError(t, err)
+	assert.Equal(t, "upcoming", s.Status)
+	require.NotNil(t, s.StartTime)
+	assert.Equal(t, kc.StartTime, *s.StartTime)
+}

@@ -1,6 +1,8 @@
 // Package schedule keeps every followed team's season schedule in the store
 // from ESPN's team schedule endpoint, so that a season is complete (played
-// and upcoming games) before the poller has watched any of it.
+// and upcoming games) before the poller has watched any of it. A soccer
+// club's schedule lists played games only; its coming matches come from
+// its fixtures, in every followed competition.
 //
 // ESPN publishes no rate limit and asks for politeness, so a refresh cycle
 // does not fetch every team at once: the teams' requests are spread evenly
@@ -55,8 +57,12 @@ type Options struct {
 	// Season is the season to load for a league; the league's current
 	// season by the calendar when nil.
 	Season func(l league.League) int
-	Now    func() time.Time
-	Logger *slog.Logger
+	// Fixtures, when set, loads a soccer club's coming matches in every
+	// competition (espn.Client.TeamFixtures): ESPN's soccer team
+	// schedules list played games only (docs/espn.md).
+	Fixtures func(ctx context.Context, l league.League, espnTeamID string) ([]game.Game, error)
+	Now      func() time.Time
+	Logger   *slog.Logger
 }
 
 // TeamKey names a team by league key and ESPN abbreviation. An empty
@@ -284,7 +290,53 @@ func (r *Refresher) RefreshTeam(ctx context.Context, l league.League, team game.
 	if len(keep) > 0 {
 		r.obs.Observe(l.Key, keep)
 	}
-	return len(keep), nil
+	if l.Sport != league.Soccer || r.o.Fixtures == nil {
+		return len(keep), nil
+	}
+	n, err := r.fixtures(ctx, l, team, now)
+	if err != nil {
+		return len(keep) + n, fmt.Errorf("fixtures %s %s: %w", l.Key, team.Abbreviation, err)
+	}
+	return len(keep) + n, nil
+}
+
+// fixtures hands a club's coming matches to the observer, each under the
+// followed league of its competition; matches of competitions the service
+// does not follow, and those already under way, are left out (the poller
+// follows a started game). It returns how many were handed over.
+func (r *Refresher) fixtures(ctx context.Context, l league.League, team game.Team, now time.Time) (int, error) {
+	games, err := r.o.Fixtures(ctx, l, team.ESPNID)
+	if err != nil {
+		return 0, err
+	}
+	byLeague := map[string][]game.Game{}
+	for _, g := range games {
+		fl, ok := league.Lookup(g.League)
+		if !ok || !r.follows(fl.Key) {
+			continue
+		}
+		if g.Status != game.StatusScheduled || g.Start.IsZero() || g.Start.Before(now) {
+			continue
+		}
+		byLeague[fl.Key] = append(byLeague[fl.Key], g)
+	}
+	n := 0
+	for _, fl := range r.leagues {
+		if gs := byLeague[fl.Key]; len(gs) > 0 {
+			r.obs.Observe(fl.Key, gs)
+			n += len(gs)
+		}
+	}
+	return n, nil
+}
+
+func (r *Refresher) follows(leagueKey string) bool {
+	for _, l := range r.leagues {
+		if l.Key == leagueKey {
+			return true
+		}
+	}
+	return false
 }
 
 // sleep waits d or until ctx is done; it reports whether ctx is still live.

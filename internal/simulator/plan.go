@@ -186,6 +186,10 @@ func (p *gamePlan) listedAt(t time.Time) bool {
 	return p.listedFrom.IsZero() || !t.Before(p.listedFrom)
 }
 
+// begunAt reports whether the game is no longer to come at t: under way,
+// over or postponed.
+func (p *gamePlan) begunAt(t time.Time) bool { return p.stateAt(t).status.state != phasePre }
+
 // neverPlayed reports a postponed game that got no new date in the window.
 func (p *gamePlan) neverPlayed() bool { return p.start.IsZero() }
 

@@ -40,12 +40,14 @@ func (s *Sim) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	lg := s.byPath[parts[0]+"/"+parts[1]]
-	if lg == nil {
-		writeJSON(w, http.StatusNotFound, bodyNotFound)
-		return
-	}
 	var produce func(now time.Time) (int, []byte)
 	switch rest := parts[2:]; {
+	case parts[0]+"/"+parts[1] == "soccer/all" && len(rest) == 3 && rest[0] == "teams" && rest[2] == "schedule":
+		ref, fixture := rest[1], r.URL.Query().Get("fixture") == "true"
+		produce = func(now time.Time) (int, []byte) { return s.fixtures(ref, fixture, now) }
+	case lg == nil:
+		writeJSON(w, http.StatusNotFound, bodyNotFound)
+		return
 	case len(rest) == 1 && rest[0] == "scoreboard":
 		q := r.URL.Query()
 		produce = func(now time.Time) (int, []byte) { return s.scoreboard(lg, now, q) }
@@ -200,6 +202,16 @@ func (s *Sim) TeamScheduleAt(t time.Time, league, teamRef string, season int) ([
 	status, body := s.teamSchedule(lg, teamRef, q, t)
 	if status != http.StatusOK {
 		return nil, fmt.Errorf("simulator: team schedule %s %s: %d %s", league, teamRef, status, body)
+	}
+	return body, nil
+}
+
+// FixturesAt is a soccer club's answer of soccer/all/teams/{ref}/schedule
+// at time t: with fixture=true its matches to come, else those begun.
+func (s *Sim) FixturesAt(t time.Time, teamRef string, fixture bool) ([]byte, error) {
+	status, body := s.fixtures(teamRef, fixture, t)
+	if status != http.StatusOK {
+		return nil, fmt.Errorf("simulator: fixtures %s: %d %s", teamRef, status, body)
 	}
 	return body, nil
 }

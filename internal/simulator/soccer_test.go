@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/simulator"
 )
@@ -129,4 +130,78 @@ func TestSoccerRecordsAndPaths(t *testing.T) {
 	require.NoError(t, err)
 	resp2.Body.Close()
 	assert.Equal(t, http.StatusNotFound, resp2.StatusCode, "ESPN's path is usa.1")
+}
+
+// A club's team schedule lists the matches begun, as ESPN's soccer
+// schedules do; its coming matches are its fixtures (soccer/all, with
+// fixture=true), each naming its competition, which the service's
+// fixtures parser reads.
+func TestSoccerFixturesAndPlayedMatches(t *testing.T) {
+	s := newSim(t, simulator.Options{Leagues: []string{"mls"}, Seed: 7})
+	tr := s.Truth()
+	first := tr.Games[0]
+	for _, g := range tr.Games {
+		if g.Scheduled.Before(first.Scheduled) {
+			first = g
+		}
+	}
+	club := first.Home
+	at := first.Scheduled.Add(3 * time.Hour) // its first match is over
+	var coming, begun int
+	for _, g := range tr.Games {
+		if g.Home.ID != club.ID && g.Away.ID != club.ID {
+			continue
+		}
+		if g.Scheduled.After(at) {
+			coming++
+		} else {
+			begun++
+		}
+	}
+	require.Positive(t, coming)
+	require.Positive(t, begun)
+	mls := mustLeague(t, "mls")
+
+	body, err := s.TeamScheduleAt(at, "mls", club.ID, 0)
+	require.NoError(t, err)
+	played, err := espn.ParseSchedule(body, mls)
+	require.NoError(t, err)
+	assert.Len(t, played, begun)
+	for _, g := range played {
+		assert.NotEqual(t, game.StatusScheduled, g.Status, g.ID)
+	}
+
+	body, err = s.FixturesAt(at, club.ID, true)
+	require.NoError(t, err)
+	fixtures, err := espn.ParseFixtures(body, mls)
+	require.NoError(t, err)
+	assert.Len(t, fixtures, coming)
+	for _, g := range fixtures {
+		assert.Equal(t, game.StatusScheduled, g.Status, g.ID)
+		assert.Equal(t, "MLS", g.League)
+		assert.True(t, g.Start.After(at), g.ID)
+	}
+	var doc struct {
+		Events []struct {
+			League struct{ ID, Slug string } `json:"league"`
+		} `json:"events"`
+	}
+	require.NoError(t, json.Unmarshal(body, &doc))
+	require.NotEmpty(t, doc.Events)
+	assert.Equal(t, "usa.1", doc.Events[0].League.Slug)
+	assert.Equal(t, "770", doc.Events[0].League.ID)
+
+	body, err = s.FixturesAt(at, club.ID, false)
+	require.NoError(t, err)
+	past, err := espn.ParseFixtures(body, mls)
+	require.NoError(t, err)
+	assert.Len(t, past, begun)
+
+	srv := serve(t, s)
+	status, _ := get(t, srv.URL+"/soccer/all/teams/"+club.ID+"/schedule?fixture=true")
+	assert.Equal(t, http.StatusOK, status)
+	status, _ = get(t, srv.URL+"/soccer/all/teams/99999/schedule?fixture=true")
+	assert.Equal(t, http.StatusNotFound, status)
+	status, _ = get(t, srv.URL+"/soccer/all/scoreboard")
+	assert.Equal(t, http.StatusNotFound, status)
 }

@@ -57,6 +57,18 @@ type schedEventJSON struct {
 	Week         *weekJSON       `json:"week,omitempty"`
 	TimeValid    bool            `json:"timeValid"`
 	Competitions []schedCompJSON `json:"competitions"`
+	// League is the event's competition; soccer schedules carry it.
+	League *schedLeagueJSON `json:"league,omitempty"`
+}
+
+// schedLeagueJSON is the competition block of a soccer schedule's event,
+// as the Tottenham fixtures capture shows it.
+type schedLeagueJSON struct {
+	ID           string `json:"id"`
+	Name         string `json:"name"`
+	Abbreviation string `json:"abbreviation"`
+	Slug         string `json:"slug"`
+	IsTournament bool   `json:"isTournament"`
 }
 
 type schedCompJSON struct {
@@ -132,6 +144,9 @@ var (
 	bodyUnknownTeam = []byte(`{"code":404,"message":"Team not found"}`)
 )
 
+// teamSchedule answers a team's season. A soccer club's lists only the
+// matches that have begun, as ESPN's do (docs/espn.md): its coming ones
+// are in its fixtures (see fixtures).
 func (s *Sim) teamSchedule(lg *leagueSpec, ref, seasonParam string, now time.Time) (int, []byte) {
 	t := findTeam(lg.teams, strings.TrimSpace(ref))
 	if t == nil {
@@ -160,13 +175,60 @@ func (s *Sim) teamSchedule(lg *leagueSpec, ref, seasonParam string, now time.Tim
 	}
 	var plans []*gamePlan
 	for _, p := range s.plans[lg.reg.Key] {
-		if p.season == season && (p.home == t || p.away == t) && p.listedAt(now) {
+		if p.season == season && (p.home == t || p.away == t) && p.listedAt(now) && (!lg.soccer() || p.begunAt(now)) {
 			plans = append(plans, p)
 		}
 	}
 	sortPlans(plans, now)
 	for _, p := range plans {
 		doc.Events = append(doc.Events, s.scheduleEvent(p, now))
+	}
+	return http.StatusOK, encode(doc)
+}
+
+// fixtures answers soccer/all/teams/{id}/schedule of ESPN's site.web.api
+// host: with fixture=true the club's matches not yet begun, else those
+// begun, in every simulated soccer league, each event naming its
+// competition. The document is the club's team schedule in its first
+// simulated league.
+func (s *Sim) fixtures(ref string, fixture bool, now time.Time) (int, []byte) {
+	ref = strings.TrimSpace(ref)
+	var home *leagueSpec
+	var plans []*gamePlan
+	for _, lg := range s.leagues {
+		if !lg.soccer() {
+			continue
+		}
+		t := findTeam(lg.teams, ref)
+		if t == nil {
+			continue
+		}
+		if home == nil {
+			home = lg
+		}
+		for _, p := range s.plans[lg.reg.Key] {
+			if (p.home == t || p.away == t) && p.listedAt(now) && p.begunAt(now) != fixture {
+				plans = append(plans, p)
+			}
+		}
+	}
+	if home == nil {
+		return http.StatusNotFound, bodyUnknownTeam
+	}
+	status, body := s.teamSchedule(home, ref, "", now)
+	if status != http.StatusOK {
+		return status, body
+	}
+	var doc teamScheduleJSON
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return http.StatusInternalServerError, bodyError
+	}
+	sortPlans(plans, now)
+	doc.Events = make([]schedEventJSON, 0, len(plans))
+	for _, p := range plans {
+		ev := s.scheduleEvent(p, now)
+		ev.League = &schedLeagueJSON{ID: p.lg.id, Name: p.lg.fullName, Abbreviation: p.lg.reg.Name, Slug: p.lg.slug}
+		doc.Events = append(doc.Events, ev)
 	}
 	return http.StatusOK, encode(doc)
 }

@@ -94,6 +94,15 @@ func (s *Service) Observe(leagueKey string, games []game.Game) {
 	s.mu.Unlock()
 }
 
+// Scheduled lists a league's games from the stored schedule that are not
+// over, by start: the next games beyond the scoreboard's days, which
+// game-status and game-context also read.
+func (s *Service) Scheduled(leagueKey string) []game.Game {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return append([]game.Game(nil), s.scheduled[leagueKey]...)
+}
+
 // Sensor is the sensor of one team (the service's team id, "nfl-kc") of a
 // followed league, from the games in memory. It never waits on ESPN or a
 // store.

@@ -193,6 +193,10 @@ func TestSensorShowsTheScheduledNextGameBeyondTheScoreboard(t *testing.T) {
 	assert.Equal(t, "1-0", s.Attributes["team_record"])
 	assert.Equal(t, "0", s.Attributes["team_score"])
 	assert.Equal(t, "regular-season", s.Attributes["season"])
+	sched := f.svc.Scheduled("nfl")
+	require.Len(t, sched, 1, "the final is over: only the next game is kept, for game-status too")
+	assert.Equal(t, "401", sched[0].ID)
+	assert.Empty(t, f.svc.Scheduled("nhl"))
 
 	// A game both on the scoreboard and in the schedule is shown as the
 	// scoreboard has it.
