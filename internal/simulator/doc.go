@@ -104,13 +104,19 @@
 //
 // # Requests
 //
-// Handler serves {base}/{sport}/{league}/scoreboard with ?dates=YYYYMMDD
-// (the US Eastern day), ?dates=YYYYMM (a month; limit defaults to 100, at
-// most 1000) or no dates (the current Eastern day, with top-level season
-// and week or day), answering 400 {"code":400,"message":"Failed to get
-// events endpoint."} to a range dates=A-B as ESPN has since September
-// 2026; {base}/{sport}/{league}/teams; and
+// Handler answers as ESPN has since August and September 2026 (package
+// espnrules): 403 to a browser-like or empty User-Agent, whatever the
+// path. It serves {base}/{sport}/{league}/scoreboard with
+// ?dates=YYYYMMDD (the US Eastern day), ?dates=YYYYMM (a month) or no
+// dates (the current Eastern day, with top-level season and week or day),
+// each holding the events ESPN answers for the request's limit (100
+// without one, 25 above 500), and answering 400 {"code":400,"message":
+// "Failed to get events endpoint."} to a range dates=A-B;
+// {base}/{sport}/{league}/teams;
 // {base}/{sport}/{league}/teams/{id or abbreviation}/schedule[?season=],
 // where a competitor's score is an object {value, displayValue}, absent
-// before the game.
+// before the game, and where a soccer club's lists only the matches begun;
+// and {base}/soccer/all/teams/{id}/schedule?fixture=true, a club's coming
+// matches in every simulated soccer league, each naming its competition
+// (without fixture=true, the matches begun).
 package simulator
