@@ -100,7 +100,10 @@ func degradedReason(answers []answer, games map[string]game.Game, eastern *time.
 }
 
 // scheduledOn counts the games of an Eastern day that are still to be
-// played or were played, leaving out postponed and canceled ones.
+// played or were played, leaving out postponed and canceled ones, and
+// those starting before 6:00 Eastern: ESPN may list a game that starts
+// after midnight (Hawaii, the west coast's late games) on the previous
+// day's scoreboard.
 func scheduledOn(games map[string]game.Game, day time.Time, eastern *time.Location) int {
 	y, m, d := day.In(eastern).Date()
 	n := 0
@@ -108,7 +111,8 @@ func scheduledOn(games map[string]game.Game, day time.Time, eastern *time.Locati
 		if g.Start.IsZero() || g.Status == game.StatusPostponed || g.Status == game.StatusCanceled {
 			continue
 		}
-		if gy, gm, gd := g.Start.In(eastern).Date(); gy == y && gm == m && gd == d {
+		s := g.Start.In(eastern)
+		if gy, gm, gd := s.Date(); gy == y && gm == m && gd == d && s.Hour() >= 6 {
 			n++
 		}
 	}

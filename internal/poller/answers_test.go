@@ -14,6 +14,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/logbuf"
 	"github.com/sports-data/sports-data/internal/state"
@@ -148,4 +149,18 @@ func TestARefusedRequestDegrades(t *testing.T) {
 	assert.Contains(t, st.Degraded, "ESPN refused the scoreboard request of month 2026-12 (HTTP 400)")
 	assert.Contains(t, st.Degraded, "Failed to get events endpoint.")
 	assert.False(t, st.LastAnswerAt.IsZero())
+}
+
+// A game after midnight Eastern may sit on the previous day's scoreboard:
+// a day whose only game starts then is not a game day for the check.
+func TestScheduledOnLeavesOutGamesAfterMidnight(t *testing.T) {
+	day := time.Date(2026, 12, 6, 12, 0, 0, 0, tz.Eastern)
+	games := map[string]game.Game{
+		"hawaii":    {ID: "hawaii", Status: game.StatusScheduled, Start: time.Date(2026, 12, 6, 0, 30, 0, 0, tz.Eastern)},
+		"postponed": {ID: "postponed", Status: game.StatusPostponed, Start: time.Date(2026, 12, 6, 13, 0, 0, 0, tz.Eastern)},
+		"other day": {ID: "other day", Status: game.StatusScheduled, Start: time.Date(2026, 12, 7, 13, 0, 0, 0, tz.Eastern)},
+	}
+	assert.Zero(t, scheduledOn(games, day, tz.Eastern))
+	games["noon"] = game.Game{ID: "noon", Status: game.StatusFinal, Start: time.Date(2026, 12, 6, 17, 0, 0, 0, time.UTC)}
+	assert.Equal(t, 1, scheduledOn(games, day, tz.Eastern))
 }
