@@ -8,7 +8,6 @@ import (
 
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/game"
-	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/retry"
 )
 
@@ -117,58 +116,6 @@ func scheduledOn(games map[string]game.Game, day time.Time, eastern *time.Locati
 		}
 	}
 	return n
-}
-
-// agentRefused reports whether ESPN refused the request for its
-// User-Agent.
-func agentRefused(err error) bool {
-	var he *espn.HTTPError
-	return errors.As(err, &he) && he.AgentRefused()
-}
-
-// noteTruncated counts the poll's cut answers and warns of them once per
-// league and Eastern day (a cut month is asked again every hour); it
-// returns the day last warned about.
-func (p *Poller) noteTruncated(l league.League, answers []answer, now time.Time, warned string) string {
-	today := now.In(p.eastern).Format(time.DateOnly)
-	for _, a := range answers {
-		if !a.cut {
-			continue
-		}
-		if p.o.OnTruncated != nil {
-			p.o.OnTruncated(l.Key)
-		}
-		if warned == today {
-			continue
-		}
-		warned = today
-		if a.month {
-			p.o.Logger.Warn("ESPN cut a month's scoreboard short; asking the upcoming days one by one instead (one warning a day)",
-				"league", l.Key, "url", a.url, "events", a.events)
-		} else {
-			p.o.Logger.Warn("ESPN cut a day's scoreboard short in both forms it answers; games of that day may be missing (one warning a day)",
-				"league", l.Key, "url", a.url, "events", a.events)
-		}
-	}
-	return warned
-}
-
-// reportDegraded logs a degraded reason of a successful poll when it
-// appears or changes, and one line when the answers read again; failed
-// polls are reported by report. It returns the reason last warned about.
-func (p *Poller) reportDegraded(l league.League, warned, reason string, pollErr error) string {
-	switch {
-	case pollErr != nil:
-		return warned
-	case reason == "":
-		if warned != "" {
-			p.o.Logger.Info("ESPN's answers read as expected again", "league", l.Key)
-		}
-		return ""
-	case reason != warned:
-		p.o.Logger.Warn("ESPN's answers look wrong; the league is degraded", "league", l.Key, "reason", reason)
-	}
-	return reason
 }
 
 // noteAnswers records a poll's answers in the league's status: the last

@@ -310,32 +310,6 @@ func (p *Poller) step(ctx context.Context, ll *leagueLoop) (time.Duration, bool)
 	return interval, true
 }
 
-// report logs a poll's outcome: one warning when a league's polls start
-// failing, one line when they succeed again, and the failures in between
-// at debug level only, so that an outage of hours is two lines. It
-// returns when the current outage began (zero when there is none).
-func (p *Poller) report(l league.League, err, teamsErr error, failures int, downSince, now time.Time) time.Time {
-	switch {
-	case err != nil && failures == 1:
-		msg := "ESPN polls failing; serving the last good data and retrying within the live interval"
-		if agentRefused(err) {
-			msg = "ESPN refused this User-Agent; set ESPN_USER_AGENT to an agent that names the program and its address, not a browser's (README, ESPN); serving the last good data meanwhile"
-		}
-		p.o.Logger.Warn(msg, "league", l.Key, "err", err)
-		return now
-	case err != nil:
-		p.o.Logger.Debug("poll failed", "league", l.Key, "failures", failures, "err", err)
-		return downSince
-	}
-	if !downSince.IsZero() {
-		p.o.Logger.Info("ESPN polls succeed again", "league", l.Key, "down_for", now.Sub(downSince).Round(time.Second))
-	}
-	if teamsErr != nil {
-		p.o.Logger.Warn("team list refresh failed; keeping the cached teams", "league", l.Key, "err", teamsErr)
-	}
-	return time.Time{}
-}
-
 // retryWait is the pause after the failures-th failed poll in a row:
 // exponential backoff with jitter from RetryBase up to LiveInterval,
 // never less than half of RetryBase.
