@@ -62,10 +62,14 @@ demo: build
 fuzz-ci:
 	GO=$(GO) scripts/fuzz-ci.sh
 
-## lint: formatting and vet
+# staticcheck's version, fetched through the Go module proxy on first use.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+## lint: formatting, vet and staticcheck
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 influxdb-start:
 	scripts/influxdb-test.sh start

@@ -10,7 +10,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/time/rate"
 
 	"github.com/sports-data/sports-data/internal/espntest"
 )
@@ -150,15 +149,21 @@ func TestHostLimitsCancelledWaitSendsNothing(t *testing.T) {
 		"the cancelled reservation was returned")
 }
 
+// The configured rate is what a burst at one instant is paced by: ceil(rps)
+// requests at once (at least one), then one every 1/rps; 0 is no limit.
 func TestHostLimitsConfiguration(t *testing.T) {
-	l, burst := NewHostLimits(5).Rate()
-	assert.Equal(t, rate.Limit(5), l)
-	assert.Equal(t, 5, burst)
-	l, burst = NewHostLimits(0.5).Rate()
-	assert.Equal(t, rate.Limit(0.5), l)
-	assert.Equal(t, 1, burst)
-	l, _ = NewHostLimits(0).Rate()
-	assert.Equal(t, rate.Inf, l)
+	burst := func(rps float64, n int) []time.Duration {
+		h := NewHostLimits(rps)
+		c := &stoppedClock{at: time.Date(2026, 9, 6, 17, 0, 0, 0, time.UTC)}
+		c.install(h)
+		for range n {
+			require.NoError(t, h.Wait(context.Background(), "site.api.espn.com"))
+		}
+		return c.waits
+	}
+	assert.Equal(t, []time.Duration{0, 0, 0, 0, 0, 200 * time.Millisecond, 400 * time.Millisecond}, burst(5, 7))
+	assert.Equal(t, []time.Duration{0, 2 * time.Second}, burst(0.5, 2))
+	assert.Empty(t, burst(0, 10), "no limit: nobody waits")
 	var none *HostLimits
 	require.NoError(t, none.Wait(context.Background(), "site.api.espn.com"))
 }

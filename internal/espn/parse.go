@@ -33,43 +33,6 @@ func ParseScoreboard(data []byte, l league.League) ([]game.Game, error) {
 	return parseEvents(doc.Events, l, top), nil
 }
 
-// ParseScoreboardMixed reads an answer that holds the games of several
-// leagues of one sport, such as soccer's "all" scoreboard that shows a
-// club's games in every competition. Each event goes to the league whose
-// ESPN id its uid names ("s:600~l:700~e:…" is the EPL); events of leagues
-// outside the registry are left out.
-func ParseScoreboardMixed(data []byte, sport string) ([]game.Game, error) {
-	doc, err := decodeEvents(data)
-	if err != nil {
-		return nil, err
-	}
-	var top topLevel
-	if doc.Season != nil {
-		top.season = *doc.Season
-	}
-	games := make([]game.Game, 0, len(doc.Events))
-	for i := range doc.Events {
-		l, ok := league.ByESPN(sport, "", uidPart(doc.Events[i].UID, "l"))
-		if !ok {
-			continue
-		}
-		if g, ok := buildGame(l, &doc.Events[i], top); ok {
-			games = append(games, g)
-		}
-	}
-	return games, nil
-}
-
-// uidPart returns one part of an ESPN uid: "l" of "s:600~l:700~e:1" is "700".
-func uidPart(uid, key string) string {
-	for _, part := range strings.Split(uid, "~") {
-		if k, v, ok := strings.Cut(part, ":"); ok && k == key {
-			return v
-		}
-	}
-	return ""
-}
-
 // ParseSchedule reads a team schedule answer (…/teams/{id}/schedule). Its
 // events differ from the scoreboard's in the places docs/espn.md lists: the
 // score is an object, records sit in record[], the season type in

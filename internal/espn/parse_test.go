@@ -69,8 +69,12 @@ func parseCapture(t testing.TB, rel string) []game.Game {
 	data := espntest.Load(t, rel)
 	dir := strings.Split(rel, "/")[0]
 	if sport, ok := mixedSport[dir]; ok {
-		games, err := ParseScoreboardMixed(data, sport)
-		require.NoError(t, err, rel)
+		var games []game.Game
+		for key, doc := range espntest.ByLeague(t, data, sport) {
+			gs, err := ParseScoreboard(doc, mustLeague(t, key))
+			require.NoError(t, err, rel)
+			games = append(games, gs...)
+		}
 		return games
 	}
 	l := mustLeague(t, dir)

@@ -27,7 +27,6 @@ type rawWeek struct {
 
 type rawEvent struct {
 	ID           flexString       `json:"id"`
-	UID          string           `json:"uid"`
 	Date         flexString       `json:"date"`
 	Season       rawSeason        `json:"season"`
 	SeasonType   rawSeason        `json:"seasonType"`

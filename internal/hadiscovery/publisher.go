@@ -185,10 +185,6 @@ func New(o Options) (*Publisher, error) {
 // Observe is a poller observer: a poll may have changed a sensor.
 func (p *Publisher) Observe(string, []game.Game) { p.poke() }
 
-// Refresh asks for the states to be recomputed now (after the saved teams
-// changed, for example).
-func (p *Publisher) Refresh() { p.poke() }
-
 func (p *Publisher) poke() {
 	select {
 	case p.wake <- struct{}{}:

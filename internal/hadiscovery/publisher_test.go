@@ -367,7 +367,7 @@ func TestTeamsNotYetKnownAreNotRemoved(t *testing.T) {
 	r.listen()
 	r.run()
 	r.ha.WaitFor(r.tp+"/status", wait, func(m mqtttest.Message) bool { return m.Payload == "online" })
-	r.p.Refresh()
+	r.p.Observe("nfl", nil)
 	// A round trip through the publisher's loop: a later change is seen.
 	r.p.Event(event(webhook.EventGameStart, game.Score{}, game.Score{}))
 	mqtttest.Publish(t, url, r.dp+"/status", "online", false)

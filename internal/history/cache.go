@@ -102,12 +102,6 @@ func (c *resultCache) invalidate(leagueKey string, teams []string) {
 	}
 }
 
-func (c *resultCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.order.Len()
-}
-
 func overlaps(a, b []string) bool {
 	for _, x := range a {
 		for _, y := range b {

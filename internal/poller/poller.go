@@ -122,17 +122,15 @@ type Poller struct {
 
 	mu     sync.Mutex
 	status map[string]*LeagueStatus
-	wake   map[string]chan struct{}
 }
 
 // New builds a poller; Run starts it.
 func New(f Fetcher, st *state.State, dir TeamDirectory, obs []Observer, leagues []league.League, o Options) *Poller {
 	o.defaults()
 	p := &Poller{f: f, st: st, dir: dir, obs: obs, leagues: leagues, o: o, eastern: tz.Eastern,
-		status: map[string]*LeagueStatus{}, wake: map[string]chan struct{}{}}
+		status: map[string]*LeagueStatus{}}
 	for _, l := range leagues {
 		p.status[l.Key] = &LeagueStatus{League: l.Key}
-		p.wake[l.Key] = make(chan struct{}, 1)
 	}
 	return p
 }
@@ -149,16 +147,6 @@ func (p *Poller) Run(ctx context.Context) {
 		}(l)
 	}
 	wg.Wait()
-}
-
-// Wake makes a league poll now instead of at its next tick.
-func (p *Poller) Wake(leagueKey string) {
-	if ch, ok := p.wake[leagueKey]; ok {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	}
 }
 
 // Live reports whether a league is polled at the live cadence now.
@@ -241,8 +229,6 @@ func (p *Poller) loop(ctx context.Context, l league.League) {
 		case <-ctx.Done():
 			t.Stop()
 			return
-		case <-p.wake[l.Key]:
-			t.Stop()
 		case <-t.C:
 		}
 	}
