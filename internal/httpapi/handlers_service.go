@@ -9,7 +9,6 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/sports-data/sports-data/internal/userteams"
@@ -121,20 +120,8 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	if !h.APIStatus || (h.InfluxDB.Enabled && !h.InfluxDB.Connected) {
 		h.Status = "degraded"
 	}
-	bp := healthBufs.Get().(*[]byte)
-	defer healthBufs.Put(bp)
-	b, err := appendHealth((*bp)[:0], &h)
-	if err != nil {
-		http.Error(w, `{"detail":"internal error"}`, http.StatusInternalServerError)
-		return
-	}
-	*bp = b
-	writeBody(w, http.StatusOK, b)
+	writeJSON(w, http.StatusOK, h)
 }
-
-// healthBufs are the buffers /health encodes into: a monitor may poll it
-// often, and its answer is never kept, so the buffer is reused instead.
-var healthBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
 // userTeamsBody is the earlier service's shape: one list per league,
 // "nfl_teams" and "nhl_teams", and the same for any other followed league.
