@@ -4,13 +4,14 @@
 package ha
 
 import (
-	"fmt"
 	"math"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/kickoff"
+	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/state"
 	"github.com/sports-data/sports-data/internal/teams"
 )
@@ -75,27 +76,27 @@ func (s *Service) Observe(leagueKey string, games []game.Game) {
 	}
 }
 
-// ended estimates when a final game ended. A game already final when the
-// service started is taken to have ended three and a half hours after its
-// start, a typical length, and never later than now.
+// ended estimates when a final game ended: when it was first seen final,
+// or its start plus the league's usual game length if that is earlier (a
+// game already final when the service started), and never later than now.
 func (s *Service) ended(g *game.Game, now time.Time) time.Time {
 	s.mu.RLock()
 	t, ok := s.endedAt[g.ID]
 	s.mu.RUnlock()
-	if ok {
-		if est := g.Start.Add(3*time.Hour + 30*time.Minute); !g.Start.IsZero() && est.Before(t) {
-			return est
-		}
-		return t
+	if !ok {
+		t = now
 	}
 	if g.Start.IsZero() {
-		return now
+		return t
 	}
-	est := g.Start.Add(3*time.Hour + 30*time.Minute)
-	if est.After(now) {
-		return now
+	length := 3 * time.Hour
+	if l, ok := league.Lookup(g.LeagueKey()); ok {
+		length = l.GameLength()
 	}
-	return est
+	if est := g.Start.Add(length); est.Before(t) {
+		return est
+	}
+	return t
 }
 
 // Status is the flat answer for REST sensors.
@@ -139,8 +140,8 @@ func (s *Service) pick(gs []game.Game, now time.Time) (*game.Game, string) {
 				continue
 			}
 			// A game past its start that ESPN has not started yet is still
-			// the upcoming one (a delayed start), for up to three hours.
-			if now.Sub(g.Start) > 3*time.Hour {
+			// the upcoming one: a delayed start.
+			if now.Sub(g.Start) > kickoff.LateStart {
 				continue
 			}
 			if next == nil || g.Start.Before(next.Start) {
@@ -316,7 +317,7 @@ func (s *Service) GameContext(team, leagueKey string) (*Context, error) {
 				out.CurrentGame = &g
 			}
 		case game.StatusScheduled:
-			if !g.Start.IsZero() && now.Sub(g.Start) <= 3*time.Hour &&
+			if !g.Start.IsZero() && now.Sub(g.Start) <= kickoff.LateStart &&
 				(out.NextGame == nil || g.Start.Before(out.NextGame.Start)) {
 				out.NextGame = &g
 			}
@@ -370,31 +371,10 @@ func (s *Service) GameContext(team, leagueKey string) (*Context, error) {
 		out.TeamWinProbability = winProbability(focus, home)
 	}
 	if out.NextGame != nil && out.CurrentGame == nil {
-		out.KickoffIn = ptr(humanDuration(out.NextGame.Start.Sub(now)))
+		out.KickoffIn = ptr(kickoff.Phrase(out.NextGame.Start, now))
 	}
 	if out.LastGame != nil {
 		out.Result = ptr(outcome(out.LastGame, out.LastGame.HomeTeam.ID == m.Team.ID))
 	}
 	return out, nil
-}
-
-// humanDuration says how far off a kick-off is the way TeamTracker does.
-func humanDuration(d time.Duration) string {
-	if d <= 0 {
-		return "now"
-	}
-	switch {
-	case d < time.Hour:
-		return plural(int(math.Ceil(d.Minutes())), "minute")
-	case d < 48*time.Hour:
-		return plural(int(math.Round(d.Hours())), "hour")
-	}
-	return plural(int(math.Round(d.Hours()/24)), "day")
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return fmt.Sprintf("in 1 %s", unit)
-	}
-	return fmt.Sprintf("in %d %ss", n, unit)
 }

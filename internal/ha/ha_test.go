@@ -10,6 +10,7 @@ import (
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/espntest"
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/kickoff"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/state"
 	"github.com/sports-data/sports-data/internal/teams"
@@ -211,10 +212,32 @@ func TestContextAttributes(t *testing.T) {
 	}
 }
 
-func TestHumanDuration(t *testing.T) {
-	assert.Equal(t, "in 1 minute", humanDuration(30*time.Second))
-	assert.Equal(t, "in 45 minutes", humanDuration(45*time.Minute))
-	assert.Equal(t, "in 3 hours", humanDuration(3*time.Hour))
-	assert.Equal(t, "in 3 days", humanDuration(72*time.Hour))
-	assert.Equal(t, "now", humanDuration(0))
+// game-context's kickoff_in is the TeamTracker sensor's phrase, also for a
+// start ESPN has not shown yet.
+func TestContextKickoffInIsTheSensorsPhrase(t *testing.T) {
+	f := newFixture(t)
+	var pre game.Game
+	for _, g := range f.st.All() {
+		if g.Status == game.StatusScheduled {
+			pre = g
+			break
+		}
+	}
+	require.NotEmpty(t, pre.ID)
+	for _, c := range []struct {
+		before time.Duration
+		want   string
+	}{
+		{90 * time.Second, "in a minute"},
+		{45 * time.Minute, "in 45 minutes"},
+		{3 * time.Hour, "in 3 hours"},
+		{-10 * time.Minute, "10 minutes ago"},
+	} {
+		f.now = pre.Start.Add(-c.before)
+		ctx, err := f.svc.GameContext(pre.HomeTeam.Abbreviation, "nfl")
+		require.NoError(t, err)
+		require.NotNil(t, ctx.KickoffIn, c.before)
+		assert.Equal(t, c.want, *ctx.KickoffIn, c.before)
+		assert.Equal(t, kickoff.Phrase(pre.Start, f.now), *ctx.KickoffIn)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/retry"
 	"github.com/sports-data/sports-data/internal/teams"
 	"github.com/sports-data/sports-data/internal/webhook"
 )
@@ -343,10 +344,14 @@ func (p *Publisher) Run(ctx context.Context) {
 	}
 }
 
-// connect makes the first connection, with backoff from 1 s to 30 s.
+// connectBackoff paces the first connection's attempts: waits drawn below
+// 1 s, 2 s, 4 s, … up to 30 s (the service's retry policy).
+var connectBackoff = retry.Backoff{Base: time.Second, Max: 30 * time.Second}
+
+// connect makes the first connection, retrying until it succeeds or ctx
+// ends; later reconnections are the client's own.
 func (p *Publisher) connect(ctx context.Context) {
-	backoff := time.Second
-	for {
+	for attempt := 0; ; attempt++ {
 		tok := p.client.Connect()
 		select {
 		case <-tok.Done():
@@ -356,14 +361,12 @@ func (p *Publisher) connect(ctx context.Context) {
 		if tok.Error() == nil {
 			return
 		}
+		wait := connectBackoff.Delay(attempt)
 		p.fail(fmt.Errorf("connect: %w", tok.Error()))
-		p.log.Warn("MQTT broker not reachable; retrying", "err", tok.Error(), "in", backoff)
-		select {
-		case <-time.After(backoff):
-		case <-ctx.Done():
+		p.log.Warn("MQTT broker not reachable; retrying", "err", tok.Error(), "in", wait.Round(time.Millisecond))
+		if retry.Sleep(ctx, wait) != nil {
 			return
 		}
-		backoff = min(2*backoff, 30*time.Second)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/kickoff"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/retry"
 	"github.com/sports-data/sports-data/internal/state"
@@ -43,7 +44,7 @@ type TeamDirectory interface {
 type Options struct {
 	LiveInterval  time.Duration // [15s] while a game is live or starts within LiveLead
 	IdleInterval  time.Duration // [5m]
-	LiveLead      time.Duration // [20m]
+	LiveLead      time.Duration // [kickoff.Lead]
 	UpcomingEvery time.Duration // [1h] refresh of the next Horizon of games
 	Horizon       time.Duration // [7 days]
 	TeamsEvery    time.Duration // [24h]
@@ -65,7 +66,7 @@ func (o *Options) defaults() {
 		o.IdleInterval = 5 * time.Minute
 	}
 	if o.LiveLead <= 0 {
-		o.LiveLead = 20 * time.Minute
+		o.LiveLead = kickoff.Lead
 	}
 	if o.UpcomingEvery <= 0 {
 		o.UpcomingEvery = time.Hour
@@ -447,7 +448,7 @@ func (p *Poller) interval(live bool) time.Duration {
 }
 
 // liveCadence picks the cadence: live while a game is live, starts within
-// LiveLead, or should have started within the last three hours.
+// LiveLead, or is a delayed start (kickoff.LateStart).
 func (p *Poller) liveCadence(games map[string]game.Game, now time.Time) bool {
 	for _, g := range games {
 		switch g.Status {
@@ -458,7 +459,7 @@ func (p *Poller) liveCadence(games map[string]game.Game, now time.Time) bool {
 				continue
 			}
 			until := g.Start.Sub(now)
-			if until <= p.o.LiveLead && until > -3*time.Hour {
+			if until <= p.o.LiveLead && until > -kickoff.LateStart {
 				return true
 			}
 		}

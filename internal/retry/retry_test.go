@@ -87,6 +87,16 @@ func TestWaitPrefersRetryAfterCapped(t *testing.T) {
 	if got := b.Wait(1, 0, false); got != 7 {
 		t.Errorf("no Retry-After: wait %v, want the jittered draw", got)
 	}
+	b.RetryAfterCap = time.Minute
+	if got := b.Wait(0, 45*time.Second, true); got != 45*time.Second {
+		t.Errorf("Retry-After 45s under a 1m cap: wait %v", got)
+	}
+	if got := b.Wait(0, time.Hour, true); got != time.Minute {
+		t.Errorf("Retry-After 1h: wait %v, want cap 1m", got)
+	}
+	if got := b.Ceiling(5); got != 10*time.Second {
+		t.Errorf("the Retry-After cap leaves the backoff's own ceiling: %v", got)
+	}
 }
 
 func TestParseRetryAfter(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/sports-data/sports-data/internal/kickoff"
 )
 
 // view is one event seen from one team: what TeamTracker computes for a
@@ -56,7 +58,7 @@ func fromEvent(ev *rawEvent, ti int, c context) view {
 	a["date"] = dateStr
 	date, dateOK := espnDate(dateStr)
 	if dateOK {
-		a["kickoff_in"] = humanize(date, c.now)
+		a["kickoff_in"] = kickoff.Phrase(date, c.now)
 	}
 	a["season"] = value(ev.Season.Slug)
 	if comp.Series != nil {
@@ -159,11 +161,7 @@ func fromEvent(ev *rawEvent, ti int, c context) view {
 	}
 
 	// TeamTracker refreshes quickly while the game is on or about to be.
-	fast := state == StateIn
-	if state == StatePre && dateOK && absDuration(date.Sub(c.now)) < 20*time.Minute {
-		fast = true
-	}
-	a["private_fast_refresh"] = fast
+	a["private_fast_refresh"] = state == StateIn || state == StatePre && dateOK && kickoff.Soon(date, c.now)
 	return view{state: state, date: date, attrs: a}
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/kickoff"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/state"
 )
@@ -126,7 +127,7 @@ func (s *Service) Sensor(leagueKey, teamID string) (Sensor, error) {
 		}
 		prev, prevGame := chosen, chosenGame
 		chosen, chosenGame = &v, g
-		if v.state == StateIn || v.state == StatePre && absDuration(v.date.Sub(now)) < 20*time.Minute {
+		if v.state == StateIn || v.state == StatePre && kickoff.Soon(v.date, now) {
 			break
 		}
 		if prev != nil && keepPrevious(prev, &v, now) {

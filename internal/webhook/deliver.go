@@ -126,10 +126,7 @@ func (s *Service) deliver(ctx context.Context, h *hook, t target, eventID, event
 			s.notify("failed", attempt)
 			return o
 		}
-		wait := s.backoff.Delay(attempt - 1)
-		if r.hasRetryAfter {
-			wait = min(r.retryAfter, s.opts.RetryAfterCap)
-		}
+		wait := s.backoff.Wait(attempt-1, r.retryAfter, r.hasRetryAfter)
 		if !deadline.IsZero() {
 			if left := time.Until(deadline); left < wait {
 				wait = max(left, 0)

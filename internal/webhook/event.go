@@ -116,21 +116,8 @@ func eventID(parts ...string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// typicalLength is how long a game of a sport usually lasts from its
-// scheduled start, used to estimate when a game that ended unobserved was
-// over. ESPN's scoreboard carries no end time.
-var typicalLength = map[string]time.Duration{
-	"football":   3*time.Hour + 30*time.Minute,
-	"hockey":     2*time.Hour + 40*time.Minute,
-	"basketball": 2*time.Hour + 30*time.Minute,
-	"baseball":   3*time.Hour + 10*time.Minute,
-	"soccer":     2 * time.Hour,
-}
-
-const defaultLength = 3 * time.Hour
-
 // estimatedEnd is when the game is taken to have ended: its start plus the
-// sport's typical length. Zero when the start time is unknown.
+// league's usual game length. Zero when the start time is unknown.
 func estimatedEnd(g game.Game) time.Time {
 	start := g.Start
 	if start.IsZero() {
@@ -144,11 +131,9 @@ func estimatedEnd(g game.Game) time.Time {
 	if start.IsZero() {
 		return time.Time{}
 	}
-	length := defaultLength
+	length := 3 * time.Hour
 	if l, ok := league.Lookup(g.LeagueKey()); ok {
-		if d, ok := typicalLength[l.Sport]; ok {
-			length = d
-		}
+		length = l.GameLength()
 	}
 	return start.Add(length)
 }

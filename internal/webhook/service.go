@@ -240,7 +240,7 @@ func New(o Options) (*Service, error) {
 	s := &Service{
 		opts:          o,
 		eventRetries:  eventRetries,
-		backoff:       retry.Backoff{Base: o.BaseBackoff, Max: o.MaxBackoff},
+		backoff:       retry.Backoff{Base: o.BaseBackoff, Max: o.MaxBackoff, RetryAfterCap: o.RetryAfterCap},
 		testRetries:   testRetries,
 		client:        &client,
 		log:           o.Logger,
