@@ -208,24 +208,27 @@ func TestClientIPBehindAProxy(t *testing.T) {
 	assert.Equal(t, "203.0.113.5", clientIP(r, loopback).String())
 }
 
-// TestRateLimitIsASlidingMinute: requests spread over a minute count
-// together; the budget comes back as the oldest ones age out.
-func TestRateLimitIsASlidingMinute(t *testing.T) {
+// TestRateLimitIsABucketOfAMinutesRequests: a client may send its
+// minute's budget at once, then one request every minute/limit; a minute
+// of silence gives it the whole budget back.
+func TestRateLimitIsABucketOfAMinutesRequests(t *testing.T) {
 	c := &clock{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
-	l := newIPLimiter(100, c.now)
-	for i := 0; i < 100; i++ {
-		ok, _ := l.allow("198.51.100.1")
-		require.True(t, ok, "request %d", i+1)
-		c.t = c.t.Add(500 * time.Millisecond) // 100 requests over 50 s
+	l := newClientLimiter(100, c.now)
+	burst := func() int {
+		n := 0
+		for ok, _ := l.allow("198.51.100.1"); ok; ok, _ = l.allow("198.51.100.1") {
+			n++
+		}
+		return n
 	}
+	require.Equal(t, 100, burst())
 	ok, wait := l.allow("198.51.100.1")
-	require.False(t, ok, "the 101st within a minute is refused")
-	assert.Equal(t, 10*time.Second, wait, "until the first request is a minute old")
+	require.False(t, ok, "the 101st at once is refused")
+	assert.Equal(t, 600*time.Millisecond, wait, "until one request's worth has come back")
 	c.t = c.t.Add(wait)
-	ok, _ = l.allow("198.51.100.1")
-	assert.True(t, ok)
-	ok, _ = l.allow("198.51.100.1")
-	assert.False(t, ok, "only one slot came back")
+	assert.Equal(t, 1, burst(), "one request came back")
+	c.t = c.t.Add(time.Minute)
+	assert.Equal(t, 100, burst(), "a minute later the whole budget is back")
 }
 
 // TestLiveAnswerFollowsPollsAndFavorites: the encoded live answer is

@@ -203,7 +203,7 @@ func TestClientIPWalksTrustedHops(t *testing.T) {
 // keeps at most maxLimiterClients of them; an IPv6 /64 is one client.
 func TestRateLimiterMemoryIsBounded(t *testing.T) {
 	c := &clock{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
-	l := newIPLimiter(3, c.now)
+	l := newClientLimiter(3, c.now)
 	for i := 0; i < 3*maxLimiterClients; i++ {
 		ip := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
 		ok, _ := l.allow(limiterKey(ip))
