@@ -14,17 +14,6 @@ import (
 	"github.com/sports-data/sports-data/internal/webhook"
 )
 
-// webhookResolver scopes webhooks to teams of the directory.
-type webhookResolver struct{ dir *teams.Directory }
-
-func (r webhookResolver) resolve(input, leagueKey string) (webhook.Team, error) {
-	m, err := r.dir.Resolve(input, leagueKey)
-	if err != nil {
-		return webhook.Team{}, err
-	}
-	return webhook.Team{League: m.League.Key, Abbreviation: strings.ToUpper(m.Team.Abbreviation), Name: m.Team.Name}, nil
-}
-
 // storeHealth is the store section of /health, from the writer's counters
 // and the store's description; neither touches the network.
 type storeHealth struct {

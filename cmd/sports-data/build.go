@@ -71,7 +71,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	if err != nil {
 		return nil, err
 	}
-	haSvc := ha.New(st, dir, ha.Options{UpcomingWindow: cfg.HAUpcomingWindow, RecentWindow: cfg.HARecentWindow, Now: now})
+	haSvc := ha.New(st, ha.Options{UpcomingWindow: cfg.HAUpcomingWindow, RecentWindow: cfg.HARecentWindow, Now: now})
 	var p *poller.Poller
 	sensors := teamtracker.New(st, cfg.Leagues, teamtracker.Options{Live: func(k string) bool { return p.Live(k) }, Now: now})
 
@@ -114,7 +114,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	hooks, err := webhook.New(webhook.Options{
 		DataDir:    cfg.DataDir,
 		Version:    version,
-		Resolve:    webhookResolver{dir}.resolve,
+		Resolve:    dir.Resolve,
 		Logger:     logger,
 		OnDelivery: m.Delivery,
 		Now:        now,
@@ -148,7 +148,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	})
 	var mqttPub *hadiscovery.Publisher
 	if cfg.MQTTURL != "" {
-		if mqttPub, err = newMQTT(cfg, dir, fav, teamTrackerSensor{sensors}, keys, logger, m); err != nil {
+		if mqttPub, err = newMQTT(cfg, dir, fav, sensors, keys, logger, m); err != nil {
 			return nil, err
 		}
 		hooks.Subscribe(mqttPub.Event)

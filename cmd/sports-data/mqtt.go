@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"log/slog"
 
 	"github.com/sports-data/sports-data/internal/config"
@@ -9,7 +8,6 @@ import (
 	"github.com/sports-data/sports-data/internal/httpapi"
 	"github.com/sports-data/sports-data/internal/metrics"
 	"github.com/sports-data/sports-data/internal/teams"
-	"github.com/sports-data/sports-data/internal/teamtracker"
 	"github.com/sports-data/sports-data/internal/userteams"
 )
 
@@ -50,22 +48,4 @@ func (h mqttHealth) Health() httpapi.MQTTStatus {
 		Published: s.Published, PublishErrors: s.PublishErrors, EventsQueued: s.EventsQueued, EventsDropped: s.EventsDropped,
 		Teams: s.Teams,
 	}
-}
-
-var errNotPolledYet = errors.New("the league has not been polled yet")
-
-// teamTrackerSensor is the sensor of GET /api/v1/ha/sensor/{team}.
-type teamTrackerSensor struct{ s *teamtracker.Service }
-
-func (t teamTrackerSensor) Sensor(leagueKey, teamID string) (string, any, error) {
-	out, err := t.s.Sensor(leagueKey, teamID)
-	if err != nil {
-		return "", nil, err
-	}
-	// Before the league's first poll the sensor knows no game: not a
-	// state worth pushing (NOT_FOUND) to Home Assistant.
-	if out.UpdatedAt == "" {
-		return "", nil, errNotPolledYet
-	}
-	return out.State, out.Attributes, nil
 }

@@ -1,6 +1,7 @@
 // Package ha answers Home Assistant's questions about one team from the
 // in-memory state only: what is the team doing now (for REST sensors), and
-// the current, next and last game with TeamTracker-style attributes.
+// the current, next and last game with TeamTracker-style attributes. The
+// team comes resolved (teams.Directory.Resolve, at the HTTP edge).
 package ha
 
 import (
@@ -16,11 +17,6 @@ import (
 	"github.com/sports-data/sports-data/internal/teams"
 )
 
-// Resolver turns user input into a team.
-type Resolver interface {
-	Resolve(input, leagueKey string) (teams.Match, error)
-}
-
 // Options are the windows of docs/events.md (Home Assistant game status).
 type Options struct {
 	UpcomingWindow time.Duration // HA_UPCOMING_WINDOW [24h]
@@ -30,9 +26,8 @@ type Options struct {
 
 // Service is safe for concurrent use.
 type Service struct {
-	st  *state.State
-	res Resolver
-	o   Options
+	st *state.State
+	o  Options
 
 	mu sync.RWMutex
 	// endedAt remembers when each game was first seen final, so "recently
@@ -41,7 +36,7 @@ type Service struct {
 }
 
 // New builds the service.
-func New(st *state.State, res Resolver, o Options) *Service {
+func New(st *state.State, o Options) *Service {
 	if o.UpcomingWindow <= 0 {
 		o.UpcomingWindow = 24 * time.Hour
 	}
@@ -51,7 +46,7 @@ func New(st *state.State, res Resolver, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{st: st, res: res, o: o, endedAt: map[string]time.Time{}}
+	return &Service{st: st, o: o, endedAt: map[string]time.Time{}}
 }
 
 // Observe notes when games end; the poller calls it after every poll.
@@ -182,11 +177,7 @@ func (s *Service) teamGames(m teams.Match) []game.Game {
 }
 
 // GameStatus answers /api/v1/ha/game-status/{team}.
-func (s *Service) GameStatus(team, leagueKey string) (*Status, error) {
-	m, err := s.res.Resolve(team, leagueKey)
-	if err != nil {
-		return nil, err
-	}
+func (s *Service) GameStatus(m teams.Match) *Status {
 	now := s.o.Now()
 	out := &Status{
 		Team: m.Team.Abbreviation, TeamName: m.Team.Name, League: m.League.Name,
@@ -198,7 +189,7 @@ func (s *Service) GameStatus(team, leagueKey string) (*Status, error) {
 	}
 	g, kind := s.pick(s.teamGames(m), now)
 	if g == nil {
-		return out, nil
+		return out
 	}
 	out.Status = kind
 	switch kind {
@@ -239,7 +230,7 @@ func (s *Service) GameStatus(team, leagueKey string) (*Status, error) {
 		out.Result = ptr(outcome(g, home))
 	}
 	out.WinProbability = winProbability(g, home)
-	return out, nil
+	return out
 }
 
 // outcome is the team's result of a final game; a soccer match decided
@@ -299,11 +290,7 @@ type Context struct {
 }
 
 // GameContext answers /api/v1/ha/game-context/{team}.
-func (s *Service) GameContext(team, leagueKey string) (*Context, error) {
-	m, err := s.res.Resolve(team, leagueKey)
-	if err != nil {
-		return nil, err
-	}
+func (s *Service) GameContext(m teams.Match) *Context {
 	now := s.o.Now()
 	gs := s.teamGames(m)
 	out := &Context{Team: m.Team.Abbreviation, League: m.League.Name, Status: "none", State: "NOT_FOUND",
@@ -376,5 +363,5 @@ func (s *Service) GameContext(team, leagueKey string) (*Context, error) {
 	if out.LastGame != nil {
 		out.Result = ptr(outcome(out.LastGame, out.LastGame.HomeTeam.ID == m.Team.ID))
 	}
-	return out, nil
+	return out
 }

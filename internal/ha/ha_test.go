@@ -17,10 +17,33 @@ import (
 )
 
 type fixture struct {
+	asker
 	st  *state.State
-	svc *Service
 	now time.Time
 	nfl league.League
+}
+
+// asker resolves a team the way the HTTP edge does (the directory), then
+// asks the service.
+type asker struct {
+	svc *Service
+	dir *teams.Directory
+}
+
+func (a asker) status(input, leagueKey string) (*Status, error) {
+	m, err := a.dir.Resolve(input, leagueKey)
+	if err != nil {
+		return nil, err
+	}
+	return a.svc.GameStatus(m), nil
+}
+
+func (a asker) context(input, leagueKey string) (*Context, error) {
+	m, err := a.dir.Resolve(input, leagueKey)
+	if err != nil {
+		return nil, err
+	}
+	return a.svc.GameContext(m), nil
 }
 
 // newFixture loads the real NFL and NHL team lists and the 2022 week 1
@@ -42,7 +65,7 @@ func newFixture(t *testing.T) *fixture {
 	now := time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC)
 	st.Replace("nfl", games, now)
 	f := &fixture{st: st, nfl: nfl, now: now}
-	f.svc = New(st, dir, Options{Now: func() time.Time { return f.now }})
+	f.asker = asker{svc: New(st, Options{Now: func() time.Time { return f.now }}), dir: dir}
 	return f
 }
 
@@ -61,7 +84,7 @@ func TestLiveTeam(t *testing.T) {
 	g := f.find(t, "HOU")
 	require.Equal(t, game.StatusLive, g.Status)
 	for _, input := range []string{"HOU", "nfl-hou", "Texans", "houston texans"} {
-		s, err := f.svc.GameStatus(input, "")
+		s, err := f.status(input, "")
 		require.NoError(t, err, input)
 		assert.Equal(t, "live", s.Status)
 		assert.Equal(t, "IN", s.State)
@@ -96,7 +119,7 @@ func TestUpcomingTeamCountsMinutes(t *testing.T) {
 	}
 	require.NotEmpty(t, pre.ID)
 	f.now = pre.Start.Add(-90 * time.Minute)
-	s, err := f.svc.GameStatus(pre.HomeTeam.Abbreviation, "nfl")
+	s, err := f.status(pre.HomeTeam.Abbreviation, "nfl")
 	require.NoError(t, err)
 	assert.Equal(t, "upcoming", s.Status)
 	assert.Equal(t, "PRE", s.State)
@@ -107,7 +130,7 @@ func TestUpcomingTeamCountsMinutes(t *testing.T) {
 
 	// Beyond the 24 h window the team has nothing to show.
 	f.now = pre.Start.Add(-25 * time.Hour)
-	s, err = f.svc.GameStatus(pre.HomeTeam.Abbreviation, "nfl")
+	s, err = f.status(pre.HomeTeam.Abbreviation, "nfl")
 	require.NoError(t, err)
 	assert.Equal(t, "none", s.Status)
 	assert.Equal(t, "NOT_FOUND", s.State)
@@ -127,13 +150,13 @@ func TestRecentFinalThenNothing(t *testing.T) {
 	// Seen final three hours after its start: it just ended.
 	f.now = fin.Start.Add(3 * time.Hour)
 	f.svc.Observe("nfl", []game.Game{fin})
-	s, err := f.svc.GameStatus(fin.AwayTeam.Abbreviation, "nfl")
+	s, err := f.status(fin.AwayTeam.Abbreviation, "nfl")
 	require.NoError(t, err)
 	assert.Equal(t, "final", s.Status)
 	assert.Equal(t, "POST", s.State)
 	require.NotNil(t, s.Result)
 	f.now = f.now.Add(5 * time.Hour)
-	s, err = f.svc.GameStatus(fin.AwayTeam.Abbreviation, "nfl")
+	s, err = f.status(fin.AwayTeam.Abbreviation, "nfl")
 	require.NoError(t, err)
 	assert.Equal(t, "none", s.Status, "a final older than the 4 h window is not shown")
 
@@ -141,7 +164,7 @@ func TestRecentFinalThenNothing(t *testing.T) {
 	// not "recent" just because it was seen now.
 	f2 := newFixture(t)
 	f2.svc.Observe("nfl", []game.Game{fin})
-	s, err = f2.svc.GameStatus(fin.AwayTeam.Abbreviation, "nfl")
+	s, err = f2.status(fin.AwayTeam.Abbreviation, "nfl")
 	require.NoError(t, err)
 	assert.Equal(t, "none", s.Status, "a final older than the 4 h window is not shown")
 }
@@ -161,7 +184,7 @@ func TestTheGameThatMattersNow(t *testing.T) {
 	games := append([]game.Game{}, f.st.League("nfl").Games...)
 	f.st.Replace("nfl", append(games, next, postponed), f.now)
 
-	s, err := f.svc.GameStatus("HOU", "")
+	s, err := f.status("HOU", "")
 	require.NoError(t, err)
 	assert.Equal(t, live.ID, *s.GameID, "live first")
 
@@ -174,7 +197,7 @@ func TestTheGameThatMattersNow(t *testing.T) {
 		rest = append(rest, g)
 	}
 	f.st.Replace("nfl", rest, f.now)
-	s, err = f.svc.GameStatus("HOU", "")
+	s, err = f.status("HOU", "")
 	require.NoError(t, err)
 	assert.Equal(t, "upcoming", s.Status, "then the next game within the window, not the postponed one")
 	assert.Equal(t, next.ID, *s.GameID)
@@ -182,13 +205,13 @@ func TestTheGameThatMattersNow(t *testing.T) {
 
 func TestUnknownAndAmbiguousTeams(t *testing.T) {
 	f := newFixture(t)
-	_, err := f.svc.GameStatus("Jets", "")
+	_, err := f.status("Jets", "")
 	var amb *teams.AmbiguousError
 	require.ErrorAs(t, err, &amb)
-	s, err := f.svc.GameStatus("Jets", "nhl")
+	s, err := f.status("Jets", "nhl")
 	require.NoError(t, err)
 	assert.Equal(t, "WPG", s.Team)
-	_, err = f.svc.GameStatus("Patriotz", "")
+	_, err = f.status("Patriotz", "")
 	var nf *teams.NotFoundError
 	require.ErrorAs(t, err, &nf)
 }
@@ -196,7 +219,7 @@ func TestUnknownAndAmbiguousTeams(t *testing.T) {
 func TestContextAttributes(t *testing.T) {
 	f := newFixture(t)
 	g := f.find(t, "HOU")
-	c, err := f.svc.GameContext("HOU", "")
+	c, err := f.context("HOU", "")
 	require.NoError(t, err)
 	assert.Equal(t, "live", c.Status)
 	require.NotNil(t, c.CurrentGame)
@@ -234,7 +257,7 @@ func TestContextKickoffInIsTheSensorsPhrase(t *testing.T) {
 		{-10 * time.Minute, "10 minutes ago"},
 	} {
 		f.now = pre.Start.Add(-c.before)
-		ctx, err := f.svc.GameContext(pre.HomeTeam.Abbreviation, "nfl")
+		ctx, err := f.context(pre.HomeTeam.Abbreviation, "nfl")
 		require.NoError(t, err)
 		require.NotNil(t, ctx.KickoffIn, c.before)
 		assert.Equal(t, c.want, *ctx.KickoffIn, c.before)

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/sports-data/sports-data/internal/teams"
 	"github.com/sports-data/sports-data/internal/webhook"
 )
 
@@ -28,6 +29,7 @@ type team struct {
 	League string // "nfl"
 	Abbr   string // "NE"
 	Name   string // "New England Patriots"
+	match  teams.Match
 }
 
 // topics names every topic from the two prefixes.

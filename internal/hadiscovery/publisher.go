@@ -17,6 +17,7 @@ import (
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/retry"
 	"github.com/sports-data/sports-data/internal/teams"
+	"github.com/sports-data/sports-data/internal/teamtracker"
 	"github.com/sports-data/sports-data/internal/webhook"
 )
 
@@ -34,10 +35,10 @@ type Favorites interface {
 	Version() uint64
 }
 
-// Sensors answers what GET /api/v1/ha/sensor/{team} answers for a team of
-// a league: the sensor's state and its attributes (published as JSON).
+// Sensors answers what GET /api/v1/ha/sensor/{team} answers for a team:
+// the sensor's state and its attributes (published as JSON).
 type Sensors interface {
-	Sensor(leagueKey, teamID string) (state string, attributes any, err error)
+	Sensor(m teams.Match) (teamtracker.Sensor, error)
 }
 
 // Options configure a Publisher. URL, Directory and Sensors are required.
@@ -465,11 +466,17 @@ func (p *Publisher) announce(tm team) {
 		p.retain(p.t.config(c, tm.ID), p.t.discoveryConfig(c, tm, p.o.Version))
 	}
 	p.announced[tm.ID] = tm
-	state, attrs, err := p.o.Sensors.Sensor(tm.League, tm.ID)
+	sensor, err := p.o.Sensors.Sensor(tm.match)
 	if err != nil {
 		p.log.Debug("no sensor for an announced team", "team", tm.ID, "err", err)
 		return
 	}
+	if sensor.UpdatedAt == "" {
+		// Before its league's first poll the sensor knows no game: not a
+		// state (NOT_FOUND) worth pushing to Home Assistant.
+		return
+	}
+	state, attrs := sensor.State, sensor.Attributes
 	ab, err := json.Marshal(attrs)
 	if err != nil {
 		p.log.Warn("sensor attributes not encodable", "team", tm.ID, "err", err)

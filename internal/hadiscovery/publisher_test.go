@@ -18,6 +18,7 @@ import (
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/mqtttest"
 	"github.com/sports-data/sports-data/internal/teams"
+	"github.com/sports-data/sports-data/internal/teamtracker"
 	"github.com/sports-data/sports-data/internal/userteams"
 	"github.com/sports-data/sports-data/internal/webhook"
 )
@@ -25,7 +26,8 @@ import (
 const wait = 15 * time.Second
 
 // sensors stands in for the sensor route's source: a state and attributes
-// per team id that the test sets.
+// per team id that the test sets, as of a league polled once; the state ""
+// is a league not polled yet (NOT_FOUND, no update time).
 type sensors struct {
 	mu     sync.Mutex
 	states map[string]string
@@ -38,15 +40,20 @@ func (s *sensors) set(teamID, state string) {
 	s.states[teamID] = state
 }
 
-func (s *sensors) Sensor(leagueKey, team string) (string, any, error) {
+func (s *sensors) Sensor(m teams.Match) (teamtracker.Sensor, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
+	team, leagueKey := m.Team.ID, m.League.Key
 	st, ok := s.states[team]
 	if !ok {
-		return "", nil, fmt.Errorf("no sensor for %s", team)
+		return teamtracker.Sensor{}, fmt.Errorf("no sensor for %s", team)
 	}
-	return st, map[string]any{"team_abbr": strings.ToUpper(strings.TrimPrefix(team, leagueKey+"-")), "state_was": st, "league": strings.ToUpper(leagueKey)}, nil
+	attrs := map[string]any{"team_abbr": strings.ToUpper(strings.TrimPrefix(team, leagueKey+"-")), "state_was": st, "league": strings.ToUpper(leagueKey)}
+	if st == "" {
+		return teamtracker.Sensor{State: teamtracker.StateNotFound, Attributes: attrs, Team: team}, nil
+	}
+	return teamtracker.Sensor{State: st, Attributes: attrs, Team: team, UpdatedAt: "2022-09-11T19:55:00Z"}, nil
 }
 
 // directory is the real team directory with ESPN's captured NFL and NHL
@@ -207,6 +214,22 @@ func TestDiscoveryConfigurationsCarryWhatHomeAssistantRequires(t *testing.T) {
 	for _, m := range late.Messages() {
 		assert.True(t, m.Retained, "%s is retained", m.Topic)
 	}
+}
+
+// Until its league's first poll a team is announced without a state: a
+// NOT_FOUND that only says "not polled yet" would reach Home Assistant's
+// history.
+func TestNoStateBeforeTheFirstPoll(t *testing.T) {
+	r := newRig(t, mqtttest.URL(t), Options{Teams: []string{"nfl-ne"}})
+	r.s.set("nfl-ne", "")
+	r.listen()
+	r.run()
+	r.config("sensor", "nfl-ne")
+	r.s.set("nfl-ne", "PRE")
+	r.p.Observe("nfl", nil)
+	r.ha.WaitFor(r.tp+"/nfl-ne/state", wait, func(m mqtttest.Message) bool { return m.Payload == "PRE" })
+	assert.Equal(t, []string{"PRE"}, payloads(r.ha.On(r.tp+"/nfl-ne/state")), "no NOT_FOUND before the poll")
+	assert.Len(t, r.ha.On(r.tp+"/nfl-ne/attributes"), 1)
 }
 
 func TestStatesArePublishedOnlyOnChange(t *testing.T) {

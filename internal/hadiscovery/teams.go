@@ -34,7 +34,7 @@ func (p *Publisher) teams() (map[string]team, bool) {
 			return
 		}
 		delete(p.failed, key)
-		want[m.Team.ID] = team{ID: m.Team.ID, League: m.League.Key, Abbr: strings.ToUpper(m.Team.Abbreviation), Name: m.Team.Name}
+		want[m.Team.ID] = team{ID: m.Team.ID, League: m.League.Key, Abbr: strings.ToUpper(m.Team.Abbreviation), Name: m.Team.Name, match: m}
 	}
 	for _, in := range p.o.Teams {
 		add(in, "")

@@ -203,17 +203,13 @@ func paginate(list []*HistoricalGame, page, size int, stats *Statistics) *Histor
 }
 
 // Schedule lists every stored game of a team's season, played and upcoming,
-// in start order, with the team's statistics. Season 0 is the league's
-// current season.
-func (s *Service) Schedule(ctx context.Context, team, leagueKey string, season int) (*ScheduleResult, error) {
-	team = strings.TrimSpace(team)
-	if team == "" {
-		return nil, invalid("team", "team is required")
-	}
+// in start order, with the team's statistics. The team comes resolved (at
+// the HTTP edge). Season 0 is the league's current season.
+func (s *Service) Schedule(ctx context.Context, m teams.Match, season int) (*ScheduleResult, error) {
 	if season != 0 && (season < MinSeason || season > MaxSeason) {
 		return nil, seasonError()
 	}
-	l, t, err := s.resolve(team, leagueKey)
+	l, t, err := s.checked(m)
 	if err != nil {
 		return nil, err
 	}
@@ -282,8 +278,9 @@ func (s *Service) Invalidate(leagueKey string, teamAbbrs ...string) {
 // drop them.
 func (s *Service) Version() uint64 { return s.cache.currentEpoch() }
 
-// resolve asks the directory for the team and checks that the answer is
-// one the stores may be given.
+// resolve asks the directory for the team of a history query's team= (a
+// filter checked in the query's order, after its league and status) and
+// checks that the answer is one the stores may be given.
 func (s *Service) resolve(team, leagueName string) (league.League, game.Team, error) {
 	if err := validTeamInput(team); err != nil {
 		return league.League{}, game.Team{}, err
@@ -300,6 +297,12 @@ func (s *Service) resolve(team, leagueName string) (league.League, game.Team, er
 	if err != nil {
 		return league.League{}, game.Team{}, err
 	}
+	return s.checked(m)
+}
+
+// checked makes sure a resolved team is one the stores may be given: a
+// followed league and an abbreviation of the registry's form.
+func (s *Service) checked(m teams.Match) (league.League, game.Team, error) {
 	l, err := s.enabledLeague(m.League.Key, "team")
 	if err != nil {
 		return league.League{}, game.Team{}, err

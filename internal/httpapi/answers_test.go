@@ -67,26 +67,32 @@ func TestHistoryPageIsKeptUntilAWrite(t *testing.T) {
 	assert.Equal(t, 2, total())
 }
 
-// counting passes calls to the real services and counts them.
+// counting passes calls to the real services and directory and counts
+// them.
 type counting struct {
-	ha      *ha.Service
-	sensors *teamtracker.Service
-	status  map[string]int
-	sensor  map[string]int
+	*teams.Directory
+	ha       *ha.Service
+	sensors  *teamtracker.Service
+	status   map[string]int
+	sensor   map[string]int
+	resolved map[string]int
 }
 
-func (c *counting) GameStatus(team, leagueKey string) (*ha.Status, error) {
-	c.status[team]++
-	return c.ha.GameStatus(team, leagueKey)
+func (c *counting) Resolve(input, leagueKey string) (teams.Match, error) {
+	c.resolved[input]++
+	return c.Directory.Resolve(input, leagueKey)
 }
 
-func (c *counting) GameContext(team, leagueKey string) (*ha.Context, error) {
-	return c.ha.GameContext(team, leagueKey)
+func (c *counting) GameStatus(m teams.Match) *ha.Status {
+	c.status[m.Team.Abbreviation]++
+	return c.ha.GameStatus(m)
 }
 
-func (c *counting) Sensor(leagueKey, teamID string) (teamtracker.Sensor, error) {
-	c.sensor[teamID]++
-	return c.sensors.Sensor(leagueKey, teamID)
+func (c *counting) GameContext(m teams.Match) *ha.Context { return c.ha.GameContext(m) }
+
+func (c *counting) Sensor(m teams.Match) (teamtracker.Sensor, error) {
+	c.sensor[m.Team.ID]++
+	return c.sensors.Sensor(m)
 }
 
 // TestSensorAndStatusAreKeptForASecondAndAPoll: Home Assistant's routes
@@ -108,11 +114,12 @@ func TestSensorAndStatusAreKeptForASecondAndAPoll(t *testing.T) {
 	st := state.New("nfl", "nhl")
 	st.Replace("nfl", append([]game.Game(nil), games...), c.now())
 	svc := &counting{
-		ha:      ha.New(st, dir, ha.Options{Now: c.now}),
-		sensors: teamtracker.New(st, cfg.Leagues, teamtracker.Options{Now: c.now}),
-		status:  map[string]int{}, sensor: map[string]int{},
+		Directory: dir,
+		ha:        ha.New(st, ha.Options{Now: c.now}),
+		sensors:   teamtracker.New(st, cfg.Leagues, teamtracker.Options{Now: c.now}),
+		status:    map[string]int{}, sensor: map[string]int{}, resolved: map[string]int{},
 	}
-	h := New(Deps{Options: options(cfg), State: st, Teams: dir, Now: c.now, HA: svc, Sensors: svc})
+	h := New(Deps{Options: options(cfg), State: st, Teams: svc, Now: c.now, HA: svc, Sensors: svc})
 	get := func(path string) string {
 		rec := call(h, http.MethodGet, path, nil)
 		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
@@ -149,5 +156,5 @@ func TestSensorAndStatusAreKeptForASecondAndAPoll(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		assert.Equal(t, http.StatusNotFound, call(h, http.MethodGet, "/api/v1/ha/game-status/Patriotz", nil).Code)
 	}
-	assert.Equal(t, 2, svc.status["Patriotz"])
+	assert.Equal(t, 2, svc.resolved["Patriotz"])
 }

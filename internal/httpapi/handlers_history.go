@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sports-data/sports-data/internal/history"
+	"github.com/sports-data/sports-data/internal/teams"
 )
 
 // HistoryService answers questions of the stored data; nil when the store
@@ -14,7 +15,7 @@ import (
 type HistoryService interface {
 	History(ctx context.Context, q history.HistoryQuery) (*history.HistoryPage, error)
 	Timeline(ctx context.Context, gameID, leagueKey string) (*history.Timeline, error)
-	Schedule(ctx context.Context, team, leagueKey string, season int) (*history.ScheduleResult, error)
+	Schedule(ctx context.Context, team teams.Match, season int) (*history.ScheduleResult, error)
 	// Version changes whenever a write may have changed an answer.
 	Version() uint64
 }
@@ -63,8 +64,7 @@ func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleSchedule(w http.ResponseWriter, r *http.Request) {
-	lk, err := s.leagueParam(r)
-	if err != nil {
+	if _, err := s.leagueParam(r); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -77,12 +77,12 @@ func (s *Server) handleSchedule(w http.ResponseWriter, r *http.Request) {
 		}
 		season = n
 	}
-	team, err := pathParam(r, "team")
+	team, err := s.team(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	res, err := s.d.History.Schedule(r.Context(), team, lk, season)
+	res, err := s.d.History.Schedule(r.Context(), team, season)
 	if err != nil {
 		s.fail(w, r, err)
 		return

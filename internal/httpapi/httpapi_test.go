@@ -20,6 +20,7 @@ import (
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/state"
 	"github.com/sports-data/sports-data/internal/teams"
+	"github.com/sports-data/sports-data/internal/teamtracker"
 	"github.com/sports-data/sports-data/internal/userteams"
 	"github.com/sports-data/sports-data/internal/webhook"
 )
@@ -62,7 +63,8 @@ func newTestServer(t testing.TB, env map[string]string, now *clock) *testServer 
 	require.NoError(t, err)
 	h := New(Deps{
 		Options: options(cfg), Version: "test", State: st, Teams: dir, Favorites: fav,
-		HA:       ha.New(st, dir, ha.Options{Now: now.now}),
+		HA:       ha.New(st, ha.Options{Now: now.now}),
+		Sensors:  teamtracker.New(st, cfg.Leagues, teamtracker.Options{Now: now.now}),
 		Webhooks: hooks,
 		Now:      now.now,
 	})
@@ -311,4 +313,28 @@ func TestObserveNamesTheRoutePattern(t *testing.T) {
 		{"/api/v1/games/timeline/{game_id}", http.MethodGet, http.StatusServiceUnavailable},
 		{"/api/v1/games/live", http.MethodGet, http.StatusBadRequest},
 	}, got)
+}
+
+// Every route that names a team resolves it the same way: the same input
+// is the same team, or the same 409, 404 or 400, on each.
+func TestEveryTeamRouteResolvesAlike(t *testing.T) {
+	c := &clock{t: time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC)}
+	h := newServer(t, map[string]string{"STORE": "none"}, c)
+	for _, route := range []string{"/api/v1/ha/game-status/", "/api/v1/ha/game-context/", "/api/v1/ha/sensor/"} {
+		for _, tc := range []struct {
+			team   string
+			status int
+			body   string
+		}{
+			{"Jets", http.StatusConflict, `"candidates"`},
+			{"Jets?league=nhl", http.StatusOK, `"WPG"`},
+			{"Patriotz", http.StatusNotFound, `"suggestions"`},
+			{"Texans?league=xfl", http.StatusBadRequest, `league \"xfl\" is unknown`},
+			{"%20", http.StatusBadRequest, `"team is required"`},
+		} {
+			rec := call(h, http.MethodGet, route+tc.team, nil)
+			assert.Equal(t, tc.status, rec.Code, route+tc.team)
+			assert.Contains(t, rec.Body.String(), tc.body, route+tc.team)
+		}
+	}
 }

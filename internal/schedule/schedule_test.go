@@ -305,7 +305,9 @@ func TestRefreshThenHistoryMatchesTheCapture(t *testing.T) {
 			stop()
 			require.NoError(t, w.Flush(ctx))
 
-			sched, err := svc.Schedule(ctx, "KC", "", 2023)
+			kc, err := dir.Resolve("KC", "")
+			require.NoError(t, err)
+			sched, err := svc.Schedule(ctx, kc, 2023)
 			require.NoError(t, err)
 			assert.Len(t, sched.Games, len(capture))
 			st := sched.Statistics
@@ -323,9 +325,7 @@ func TestRefreshThenHistoryMatchesTheCapture(t *testing.T) {
 			// Refreshing again changes nothing: the change-only path writes
 			// nothing for games it has seen as they are.
 			written := w.Stats().PointsWritten
-			kc, ok := dir.Lookup("nfl", "KC")
-			require.True(t, ok)
-			n, err := r.RefreshTeam(ctx, nfl, kc, 2023)
+			n, err := r.RefreshTeam(ctx, nfl, kc.Team, 2023)
 			require.NoError(t, err)
 			assert.Equal(t, 17, n)
 			require.NoError(t, w.Flush(ctx))

@@ -13,6 +13,7 @@ import (
 	"github.com/sports-data/sports-data/internal/kickoff"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/state"
+	"github.com/sports-data/sports-data/internal/teams"
 )
 
 // ErrUnknownLeague is returned for a league the service does not follow.
@@ -95,10 +96,10 @@ func (s *Service) Observe(leagueKey string, games []game.Game) {
 	s.mu.Unlock()
 }
 
-// Sensor is the sensor of one team (the service's team id, "nfl-kc") of a
-// followed league, from the games in memory. It never waits on ESPN or a
-// store.
-func (s *Service) Sensor(leagueKey, teamID string) (Sensor, error) {
+// Sensor is the sensor of one resolved team of a followed league, from
+// the games in memory. It never waits on ESPN or a store.
+func (s *Service) Sensor(m teams.Match) (Sensor, error) {
+	leagueKey, teamID := m.League.Key, m.Team.ID
 	l, ok := s.leagues[leagueKey]
 	if !ok {
 		return Sensor{}, fmt.Errorf("%w: %q", ErrUnknownLeague, leagueKey)

@@ -13,13 +13,17 @@ import (
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/state"
+	"github.com/sports-data/sports-data/internal/teams"
 )
 
 // The service's choices are tested on variations of one real ESPN event
 // (New Orleans at Atlanta from the NFL capture): the same game moved in time
 // and set to each state, as ESPN shows a team's games over a week.
 
-var nfl, _ = league.Lookup("nfl")
+var (
+	nfl, _ = league.Lookup("nfl")
+	nhl, _ = league.Lookup("nhl")
+)
 
 const sourceURL = "http://espn.test/football/nfl/scoreboard?dates=20220911"
 
@@ -76,9 +80,15 @@ func newFixture(now time.Time, games ...game.Game) *fixture {
 	return f
 }
 
+// match is a team as the directory resolves it: the service's team id in
+// its league.
+func match(l league.League, teamID string) teams.Match {
+	return teams.Match{League: l, Team: game.Team{ID: teamID}}
+}
+
 func (f *fixture) sensor(t *testing.T, teamID string) Sensor {
 	t.Helper()
-	s, err := f.svc.Sensor("nfl", teamID)
+	s, err := f.svc.Sensor(match(nfl, teamID))
 	require.NoError(t, err)
 	// Every sensor has exactly TeamTracker's attributes.
 	require.Len(t, s.Attributes, len(AttributeNames))
@@ -209,13 +219,13 @@ func TestSensorShowsTheScheduledNextGameBeyondTheScoreboard(t *testing.T) {
 
 func TestSensorOfAnUnfollowedLeagueIsAnError(t *testing.T) {
 	f := newFixture(time.Now())
-	_, err := f.svc.Sensor("nhl", "nhl-bos")
+	_, err := f.svc.Sensor(match(nhl, "nhl-bos"))
 	assert.ErrorIs(t, err, ErrUnknownLeague)
 }
 
 func TestSensorWithoutAPollYet(t *testing.T) {
 	svc := New(state.New("nfl"), []league.League{nfl}, Options{})
-	s, err := svc.Sensor("nfl", "nfl-kc")
+	s, err := svc.Sensor(match(nfl, "nfl-kc"))
 	require.NoError(t, err)
 	assert.Equal(t, StateNotFound, s.State)
 	assert.Empty(t, s.UpdatedAt)
@@ -243,7 +253,7 @@ func BenchmarkSensor(b *testing.B) {
 	f := newFixture(time.Date(2022, 9, 11, 19, 0, 0, 0, time.UTC), games...)
 	b.ReportAllocs()
 	for b.Loop() {
-		s, err := f.svc.Sensor("nfl", "nfl-atl")
+		s, err := f.svc.Sensor(match(nfl, "nfl-atl"))
 		if err != nil || s.State != StateIn {
 			b.Fatalf("%s %v", s.State, err)
 		}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,6 +19,7 @@ import (
 	"github.com/sports-data/sports-data/internal/espntest"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/teams"
 )
 
 const testSecret = "s3cret-of-at-least-16"
@@ -234,35 +234,27 @@ func stats(t testing.TB, s *Service, id string) (Stats, int) {
 	return Stats{}, 0
 }
 
-var errUnknownTeam = errors.New("unknown team")
-
 var (
 	nflTeamsOnce sync.Once
-	nflTeams     []game.Team
+	nflTeams     *teams.Directory
 )
 
-// nflResolver resolves against the real NFL teams capture, the way the team
-// directory does for abbreviations and names.
-func nflResolver(input, leagueKey string) (Team, error) {
-	if leagueKey != "" && leagueKey != "nfl" {
-		return Team{}, errUnknownTeam
-	}
-	for _, tm := range nflTeams {
-		if strings.EqualFold(input, tm.Abbreviation) || strings.EqualFold(input, tm.Name) || strings.EqualFold(input, tm.ShortName) {
-			return Team{League: "nfl", Abbreviation: tm.Abbreviation, Name: tm.Name}, nil
-		}
-	}
-	return Team{}, errUnknownTeam
+// nflResolver is the team directory holding the real NFL teams capture.
+func nflResolver(input, leagueKey string) (teams.Match, error) {
+	return nflTeams.Resolve(input, leagueKey)
 }
 
 func loadNFLTeams(t testing.TB) {
 	nflTeamsOnce.Do(func() {
 		l, _ := league.Lookup("nfl")
-		teams, err := espn.ParseTeams(espntest.Load(t, "nfl/teams.json"), l)
+		list, err := espn.ParseTeams(espntest.Load(t, "nfl/teams.json"), l)
 		if err != nil {
 			t.Fatalf("parsing teams capture: %v", err)
 		}
-		nflTeams = teams
+		nflTeams = teams.NewDirectory("", []league.League{l}, nil)
+		if err := nflTeams.Set(l, list); err != nil {
+			t.Fatalf("loading teams: %v", err)
+		}
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/redact"
+	"github.com/sports-data/sports-data/internal/teams"
 )
 
 // ErrNotFound is returned for an unknown webhook id.
@@ -37,17 +38,11 @@ func invalid(field, format string, args ...any) error {
 	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
-// Team is what a TeamResolver answers.
-type Team struct {
-	League       string // registry key: "nfl"
-	Abbreviation string // ESPN abbreviation: "NE"
-	Name         string
-}
-
 // TeamResolver turns user input ("NE", "Patriots", "nfl-ne") into a team,
-// using leagueKey (possibly "") to decide between leagues. Its errors are
-// returned by Register unchanged, so the HTTP layer can map them.
-type TeamResolver func(input, leagueKey string) (Team, error)
+// using leagueKey (possibly "") to decide between leagues: the team
+// directory's Resolve. Its errors are returned by Register unchanged, so
+// the HTTP layer maps them as it does for every route.
+type TeamResolver func(input, leagueKey string) (teams.Match, error)
 
 // RegisterRequest is the body of a registration.
 type RegisterRequest struct {
@@ -293,19 +288,19 @@ func validate(req RegisterRequest, resolve TeamResolver, allowLinkLocal bool) (r
 		if resolve == nil {
 			return rec, invalid("team", "teams cannot be resolved here")
 		}
-		team, err := resolve(t, rec.League)
+		m, err := resolve(t, rec.League)
 		if err != nil {
 			return rec, err
 		}
-		lk := strings.ToLower(team.League)
+		lk, abbr := m.League.Key, strings.ToUpper(m.Team.Abbreviation)
 		if rec.League != "" && lk != rec.League {
-			return rec, invalid("team", "%s plays in %s, not %s", team.Abbreviation, strings.ToUpper(lk), strings.ToUpper(rec.League))
+			return rec, invalid("team", "%s plays in %s, not %s", abbr, strings.ToUpper(lk), strings.ToUpper(rec.League))
 		}
-		if lk == "" || team.Abbreviation == "" {
+		if lk == "" || abbr == "" {
 			return rec, invalid("team", "could not be resolved to a team")
 		}
 		rec.League = lk
-		rec.Team = strings.ToUpper(team.Abbreviation)
+		rec.Team = abbr
 	}
 	return rec, nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sports-data/sports-data/internal/teams"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -68,7 +69,10 @@ func TestRegisterValidation(t *testing.T) {
 	req := good()
 	req.Team = "Springfield Atoms"
 	_, err = s.Register(ctx, req)
-	assert.Same(t, errUnknownTeam, err)
+	_, want := nflResolver(req.Team, "")
+	var nf *teams.NotFoundError
+	require.ErrorAs(t, err, &nf)
+	assert.Equal(t, want, err)
 
 	// Without a resolver a team cannot be accepted.
 	o := testOptions(t)
@@ -284,7 +288,9 @@ func FuzzRegisterRequest(f *testing.F) {
 		rec, err := validate(req, nflResolver, false)
 		if err != nil {
 			var ve *ValidationError
-			if !errors.As(err, &ve) && !errors.Is(err, errUnknownTeam) {
+			var nf *teams.NotFoundError
+			var amb *teams.AmbiguousError
+			if !errors.As(err, &ve) && !errors.As(err, &nf) && !errors.As(err, &amb) {
 				t.Fatalf("unexpected error type %T: %v", err, err)
 			}
 			return
