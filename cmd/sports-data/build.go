@@ -12,6 +12,7 @@ import (
 	"github.com/sports-data/sports-data/internal/baseline"
 	"github.com/sports-data/sports-data/internal/config"
 	"github.com/sports-data/sports-data/internal/espn"
+	"github.com/sports-data/sports-data/internal/events"
 	"github.com/sports-data/sports-data/internal/gamepoint"
 	"github.com/sports-data/sports-data/internal/ha"
 	"github.com/sports-data/sports-data/internal/hadiscovery"
@@ -111,6 +112,13 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		rec = recorder.New(w, now, logger)
 	}
 
+	// Event detection before webhook delivery: it takes the games of an
+	// earlier version's outbox, whose deliveries the webhooks take.
+	det, err := events.New(events.Options{DataDir: cfg.DataDir, Now: now, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, det.Close)
 	hooks, err := webhook.New(webhook.Options{
 		DataDir:    cfg.DataDir,
 		Version:    version,
@@ -126,6 +134,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		return nil, err
 	}
 	a.tasks = append(a.tasks, hooks.Run)
+	det.Subscribe(hooks)
 
 	// The recorder and the webhook detector compare each poll with the
 	// stored baseline, so they wait for it (a few seconds at most); the
@@ -133,7 +142,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	gate := baseline.NewGate()
 	// The directory comes first: it learns the teams a poll names (ESPN's
 	// college team lists are incomplete) before anyone resolves them.
-	observers := []poller.Observer{dir, haSvc, gate.Wrap(hooks)}
+	observers := []poller.Observer{dir, haSvc, gate.Wrap(det)}
 	if rec != nil {
 		observers = append(observers, gate.Wrap(rec))
 		sched := schedule.NewRefresher(client, dir.Teams, fanOut{gate.Wrap(rec), sensors}, cfg.Leagues, schedule.Options{
@@ -142,7 +151,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	}
 	a.tasks = append(a.tasks, func(ctx context.Context) {
 		if db != nil {
-			baseline.Load(ctx, baseline.Sources{Store: db, Pending: w.Pending}, cfg.Leagues, rec, hooks, logger, now())
+			baseline.Load(ctx, baseline.Sources{Store: db, Pending: w.Pending}, cfg.Leagues, rec, det, logger, now())
 		}
 		gate.Open()
 	})
@@ -151,7 +160,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		if mqttPub, err = newMQTT(cfg, dir, fav, sensors, keys, logger, m); err != nil {
 			return nil, err
 		}
-		hooks.Subscribe(mqttPub.Event)
+		det.Subscribe(mqttPub)
 		observers = append(observers, mqttPub)
 		a.tasks = append(a.tasks, mqttPub.Run)
 	}

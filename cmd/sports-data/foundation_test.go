@@ -458,3 +458,25 @@ func TestMetricsMoveWithTheService(t *testing.T) {
 		s.waitFor(name, func() bool { return metric(name) })
 	}
 }
+
+// Temporary files that writes a crash interrupted, anywhere in DATA_DIR,
+// are removed at start.
+func TestLeftoverTempFilesInDataDirAreRemoved(t *testing.T) {
+	dataDir := t.TempDir()
+	past := time.Now().Add(-time.Hour)
+	paths := []string{
+		filepath.Join(dataDir, ".webhook-outbox.log.tmp-1"),
+		filepath.Join(dataDir, ".webhook-games.json.tmp-2"),
+		filepath.Join(dataDir, ".user_teams.json.tmp-3"),
+		filepath.Join(dataDir, "teams", ".nfl.json.tmp-4"),
+	}
+	for _, p := range paths {
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte("{"), 0o600))
+		require.NoError(t, os.Chtimes(p, past, past))
+	}
+	startService(t, newESPN(t).URL, map[string]string{"DATA_DIR": dataDir, "STORE": "none"})
+	for _, p := range paths {
+		assert.NoFileExists(t, p)
+	}
+}

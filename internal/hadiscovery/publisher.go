@@ -14,11 +14,11 @@ import (
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
+	"github.com/sports-data/sports-data/internal/events"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/retry"
 	"github.com/sports-data/sports-data/internal/teams"
 	"github.com/sports-data/sports-data/internal/teamtracker"
-	"github.com/sports-data/sports-data/internal/webhook"
 )
 
 // Directory resolves team names the way every route does.
@@ -69,7 +69,7 @@ type Options struct {
 }
 
 // Publisher keeps Home Assistant's view of the followed teams on the
-// broker. Run owns its goroutines; Observe and the event listener never
+// broker. Run owns its goroutines; Observe and Events never
 // block.
 type Publisher struct {
 	o      Options
@@ -87,7 +87,7 @@ type Publisher struct {
 	up atomic.Bool
 
 	mu       sync.Mutex
-	followed map[string]team // by team id; read by the event listener
+	followed map[string]team // by team id; read by Events
 	leftover map[string]bool // team ids of configurations seen on the broker
 	st       Status
 
@@ -194,23 +194,26 @@ func (p *Publisher) poke() {
 	}
 }
 
-// Event is the webhook detector's listener: the event goes, with the body
-// a webhook of that team gets, to the event entity of each announced team
-// that plays in the game.
-func (p *Publisher) Event(ev webhook.Event) {
+// Events makes the publisher a subscriber of event detection (package
+// events): each event goes, with the payload a webhook of that team gets,
+// to the event entity of each announced team that plays in the game. It
+// only queues them for Run (never waiting on the broker).
+func (p *Publisher) Events(batch []events.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, side := range []game.Team{ev.Game.HomeTeam, ev.Game.AwayTeam} {
-		tm, ok := p.followed[side.ID]
-		if !ok {
-			continue
-		}
-		body := webhook.EventPayload(ev, tm.Abbr, ev.Observed).JSON()
-		select {
-		case p.events <- outEvent{topic: p.t.event(tm.ID), payload: body}:
-		default:
-			p.st.EventsDropped++
-			p.log.Warn("MQTT event queue full; event dropped", "team", tm.ID, "event", ev.Type, "event_id", ev.ID, "dropped", p.st.EventsDropped)
+	for _, ev := range batch {
+		for _, side := range []game.Team{ev.Game.HomeTeam, ev.Game.AwayTeam} {
+			tm, ok := p.followed[side.ID]
+			if !ok {
+				continue
+			}
+			body := ev.Payload(tm.Abbr).JSON()
+			select {
+			case p.events <- outEvent{topic: p.t.event(tm.ID), payload: body}:
+			default:
+				p.st.EventsDropped++
+				p.log.Warn("MQTT event queue full; event dropped", "team", tm.ID, "event", ev.Type, "event_id", ev.ID, "dropped", p.st.EventsDropped)
+			}
 		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/events"
+	"github.com/sports-data/sports-data/internal/events/eventstest"
 	"github.com/sports-data/sports-data/internal/game"
 )
 
@@ -35,7 +37,7 @@ func BenchmarkDeliveryLatency(b *testing.B) {
 			arrivals := make(chan arrival, 4096)
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				body, _ := io.ReadAll(r.Body)
-				var p Payload
+				var p events.Payload
 				if err := verifyDelivery(testSecret, r, body, &p); err != nil {
 					b.Errorf("receiver: %v", err)
 					w.WriteHeader(http.StatusUnauthorized)
@@ -46,9 +48,9 @@ func BenchmarkDeliveryLatency(b *testing.B) {
 			b.Cleanup(srv.Close)
 			s := start(b, testOptions(b))
 			register(b, s.Service, srv.URL, "")
-			base := find(b, scoreboard(b), miaNE)
-			frame := func(home int) game.Game { return with(base, game.StatusLive, home, 0, 2, "5:00") }
-			s.Observe("nfl", poll(b, frame(0)))
+			base := eventstest.Find(b, eventstest.Scoreboard(b), eventstest.MiaNE)
+			frame := func(home int) game.Game { return eventstest.With(base, game.StatusLive, home, 0, 2, "5:00") }
+			s.Observe("nfl", eventstest.Poll(b, frame(0)))
 
 			sent := map[int]time.Time{}
 			lat := make([]time.Duration, 0, b.N)
@@ -58,7 +60,7 @@ func BenchmarkDeliveryLatency(b *testing.B) {
 				n := min(mode.burst, b.N-done)
 				for range n {
 					home++
-					games := poll(b, frame(home))
+					games := eventstest.Poll(b, frame(home))
 					sent[home] = time.Now()
 					s.Observe("nfl", games)
 				}

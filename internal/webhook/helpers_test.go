@@ -17,6 +17,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/events"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/teams"
@@ -26,7 +27,7 @@ const testSecret = "s3cret-of-at-least-16"
 
 // received is one request a receiver accepted as correctly signed.
 type received struct {
-	P      Payload
+	P      events.Payload
 	Raw    []byte
 	Header http.Header
 	At     time.Time
@@ -63,7 +64,7 @@ func (rc *receiver) serve(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusBadRequest)
 		return
 	}
-	var p Payload
+	var p events.Payload
 	if err := verifyDelivery(rc.secret, r, body, &p); err != nil {
 		rc.mu.Lock()
 		rc.bad++
@@ -88,7 +89,7 @@ func (rc *receiver) serve(w http.ResponseWriter, r *http.Request) {
 
 // verifyDelivery checks a delivery the way a receiver would: both
 // signatures, the headers that must agree with each other and the body.
-func verifyDelivery(secret string, r *http.Request, body []byte, p *Payload) error {
+func verifyDelivery(secret string, r *http.Request, body []byte, p *events.Payload) error {
 	if r.Method != http.MethodPost {
 		return fmt.Errorf("method %s", r.Method)
 	}
@@ -154,11 +155,34 @@ func (rc *receiver) waitDelivered(t testing.TB, n int) []received {
 	return rc.delivered()
 }
 
-// running is a Service whose Run goroutine the test owns.
+// running is a Service whose Run goroutine the test owns, subscribed to
+// a Detector on its DataDir and clock as the service wires them.
 type running struct {
 	*Service
+	det    *events.Detector
 	cancel context.CancelFunc
 	done   chan struct{}
+}
+
+// Observe and Seed are the poller's and the baseline's calls.
+func (r *running) Observe(leagueKey string, games []game.Game) { r.det.Observe(leagueKey, games) }
+func (r *running) Seed(leagueKey string, games []game.Game)    { r.det.Seed(leagueKey, games) }
+
+// newDetector is event detection on the DataDir and clock of o.
+func newDetector(t testing.TB, o Options) *events.Detector {
+	t.Helper()
+	d, err := events.New(events.Options{DataDir: o.DataDir, Now: o.Now, Logger: o.Logger})
+	require.NoError(t, err)
+	return d
+}
+
+// detector is event detection on the service's DataDir and clock, with the
+// service subscribed.
+func detector(t testing.TB, s *Service) *events.Detector {
+	t.Helper()
+	d := newDetector(t, s.opts)
+	d.Subscribe(s)
+	return d
 }
 
 // stop cancels Run and waits for it to return.
@@ -183,17 +207,22 @@ func testOptions(t testing.TB) Options {
 	}
 }
 
-// start creates a Service on dir and runs it until the test ends.
+// start creates event detection and a Service on o's DataDir, in the
+// service's order, and runs the Service until the test ends.
 func start(t testing.TB, o Options) *running {
 	t.Helper()
+	d := newDetector(t, o)
 	s, err := New(o)
 	require.NoError(t, err)
-	return run(t, s)
+	d.Subscribe(s)
+	return runWith(t, s, d)
 }
 
-func run(t testing.TB, s *Service) *running {
+func run(t testing.TB, s *Service) *running { return runWith(t, s, detector(t, s)) }
+
+func runWith(t testing.TB, s *Service, d *events.Detector) *running {
 	ctx, cancel := context.WithCancel(context.Background())
-	r := &running{Service: s, cancel: cancel, done: make(chan struct{})}
+	r := &running{Service: s, det: d, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
 		s.Run(ctx)
@@ -256,93 +285,4 @@ func loadNFLTeams(t testing.TB) {
 			t.Fatalf("loading teams: %v", err)
 		}
 	})
-}
-
-const (
-	capture  = "nfl/scoreboard-2022-wk1-sun-live-mixed.json"
-	miaNE    = "401437630" // MIA 20 – NE 7, final in the capture
-	atlNO    = "401437650" // ATL 26 – NO 24, live in the 4th
-	laBuffal = "401437654" // LAR 10 – BUF 31, final two days earlier
-)
-
-var (
-	scoreboardOnce  sync.Once
-	scoreboardGames []game.Game
-)
-
-// scoreboard is the real 2022 week 1 Sunday capture, parsed once by the
-// service's own parser; callers get their own copy of the slice.
-func scoreboard(t testing.TB) []game.Game {
-	t.Helper()
-	loadNFLTeams(t)
-	scoreboardOnce.Do(func() {
-		l, _ := league.Lookup("nfl")
-		games, err := espn.ParseScoreboard(espntest.Load(t, capture), l)
-		if err != nil {
-			t.Fatalf("parsing %s: %v", capture, err)
-		}
-		scoreboardGames = games
-	})
-	require.Len(t, scoreboardGames, 16)
-	return append([]game.Game(nil), scoreboardGames...)
-}
-
-func find(t testing.TB, games []game.Game, id string) game.Game {
-	t.Helper()
-	for _, g := range games {
-		if g.ID == id {
-			return g
-		}
-	}
-	t.Fatalf("game %s not in capture", id)
-	return game.Game{}
-}
-
-// with returns a copy of g in another state. Frames built with it are
-// derived from the capture: ids, teams and start time are real, status,
-// score and clock are set to show the game as it unfolded.
-func with(g game.Game, st game.Status, home, away, period int, clockText string) game.Game {
-	g.Status = st
-	g.Score = game.Score{Home: home, Away: away}
-	g.Period.Current = period
-	g.Period.TimeRemaining = clockText
-	switch st {
-	case game.StatusScheduled:
-		g.StatusDetail = "9/11 - 1:00 PM EDT"
-	case game.StatusFinal:
-		g.StatusDetail = "Final"
-	default:
-		g.StatusDetail = clockText + " - " + []string{"", "1st", "2nd", "3rd", "4th", "OT"}[min(period, 5)]
-	}
-	return g
-}
-
-// miaNEFrames is MIA–NE (home MIA) from kick-off to the final 20-7, derived
-// from the real final game in the capture. MIA scores twice in a row, NE
-// scores once, the last MIA points arrive with the transition to final.
-func miaNEFrames(t testing.TB) []game.Game {
-	g := find(t, scoreboard(t), miaNE)
-	return []game.Game{
-		with(g, game.StatusScheduled, 0, 0, 0, "0:00"), // 0
-		with(g, game.StatusLive, 0, 0, 1, "15:00"),     // 1 kick-off
-		with(g, game.StatusLive, 0, 0, 1, "9:12"),      // 2 nothing
-		with(g, game.StatusLive, 7, 0, 1, "4:40"),      // 3 MIA TD
-		with(g, game.StatusLive, 10, 0, 2, "11:02"),    // 4 MIA FG
-		with(g, game.StatusLive, 10, 7, 2, "0:31"),     // 5 NE TD
-		with(g, game.StatusLive, 17, 7, 3, "6:15"),     // 6 MIA TD
-		with(g, game.StatusLive, 17, 7, 4, "12:00"),    // 7 quarter change only
-		with(g, game.StatusFinal, 20, 7, 4, "0:00"),    // 8 MIA FG, then final
-	}
-}
-
-// poll is one scoreboard answer: every game of the capture as captured,
-// with MIA–NE replaced by the frame.
-func poll(t testing.TB, frame game.Game) []game.Game {
-	games := scoreboard(t)
-	for i := range games {
-		if games[i].ID == frame.ID {
-			games[i] = frame
-		}
-	}
-	return games
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sports-data/sports-data/internal/events/eventstest"
 	"github.com/sports-data/sports-data/internal/game"
 )
 
@@ -47,7 +48,7 @@ func BenchmarkOutboxWrites(b *testing.B) {
 	}
 	dead := "http://" + ln.Addr().String() + "/api/webhook/"
 	ln.Close()
-	games := scoreboard(b)
+	games := eventstest.Scoreboard(b)
 	var total int64
 	for range b.N {
 		b.StopTimer()
@@ -56,6 +57,7 @@ func BenchmarkOutboxWrites(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		d := detector(b, s)
 		for i := range hooks {
 			if _, err := s.Register(context.Background(), RegisterRequest{URL: dead + strconv.Itoa(i), Secret: testSecret}); err != nil {
 				b.Fatal(err)
@@ -65,13 +67,13 @@ func BenchmarkOutboxWrites(b *testing.B) {
 		for i := range cur {
 			cur[i].Status = game.StatusLive
 		}
-		s.Observe("nfl", cur)
+		d.Observe("nfl", cur)
 		before := processWrites(b)
 		b.StartTimer()
 		for p := range polls {
 			g := &cur[p%len(cur)]
 			g.Score.Home++
-			s.Observe("nfl", cur)
+			d.Observe("nfl", cur)
 			s.flush(false)
 		}
 		b.StopTimer()

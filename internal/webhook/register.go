@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sports-data/sports-data/internal/events"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/redact"
 	"github.com/sports-data/sports-data/internal/teams"
@@ -182,16 +183,16 @@ func (r Registration) MarshalJSON() ([]byte, error) {
 // eventAliases maps every accepted spelling to the event name. The earlier
 // service's names and the per-event route names are accepted.
 var eventAliases = map[string]string{
-	"game_start":    EventGameStart,
-	"game_started":  EventGameStart,
-	"game-start":    EventGameStart,
-	"game_end":      EventGameEnd,
-	"game_ended":    EventGameEnd,
-	"game-end":      EventGameEnd,
-	"score_change":  EventScoreChange,
-	"score_changed": EventScoreChange,
-	"score-update":  EventScoreChange,
-	"score_update":  EventScoreChange,
+	"game_start":    events.GameStart,
+	"game_started":  events.GameStart,
+	"game-start":    events.GameStart,
+	"game_end":      events.GameEnd,
+	"game_ended":    events.GameEnd,
+	"game-end":      events.GameEnd,
+	"score_change":  events.ScoreChange,
+	"score_changed": events.ScoreChange,
+	"score-update":  events.ScoreChange,
+	"score_update":  events.ScoreChange,
 }
 
 // NormalizeEvent returns the event name for an accepted spelling
@@ -205,18 +206,18 @@ func NormalizeEvent(name string) (string, bool) {
 // empty one means every event.
 func normalizeEvents(in []string) ([]string, error) {
 	if len(in) == 0 {
-		return append([]string(nil), allEvents...), nil
+		return append([]string(nil), events.Types...), nil
 	}
 	want := map[string]bool{}
 	for _, name := range in {
 		e, ok := NormalizeEvent(name)
 		if !ok {
-			return nil, invalid("events", "unknown event %q (known: %s)", clip(name, 40), strings.Join(allEvents, ", "))
+			return nil, invalid("events", "unknown event %q (known: %s)", clip(name, 40), strings.Join(events.Types, ", "))
 		}
 		want[e] = true
 	}
 	var out []string
-	for _, e := range allEvents {
+	for _, e := range events.Types {
 		if want[e] {
 			out = append(out, e)
 		}
@@ -360,7 +361,7 @@ func (s *Service) Register(ctx context.Context, req RegisterRequest) (Registrati
 func (s *Service) RegisterSingle(ctx context.Context, event string, req RegisterRequest) (Registration, error) {
 	e, ok := NormalizeEvent(event)
 	if !ok {
-		return Registration{}, invalid("events", "unknown event %q (known: %s)", clip(event, 40), strings.Join(allEvents, ", "))
+		return Registration{}, invalid("events", "unknown event %q (known: %s)", clip(event, 40), strings.Join(events.Types, ", "))
 	}
 	req.Events = []string{e}
 	return s.Register(ctx, req)

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sports-data/sports-data/internal/events"
 	"github.com/sports-data/sports-data/internal/teams"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -93,7 +94,7 @@ func TestRegisterNormalises(t *testing.T) {
 
 	reg, err := s.Register(ctx, RegisterRequest{URL: "HTTPS://ha.example/hook", Secret: testSecret})
 	require.NoError(t, err)
-	assert.Equal(t, []string{EventGameStart, EventGameEnd, EventScoreChange}, reg.Events, "default is every event")
+	assert.Equal(t, []string{events.GameStart, events.GameEnd, events.ScoreChange}, reg.Events, "default is every event")
 	assert.Equal(t, "https://ha.example/hook", reg.URL)
 	assert.Empty(t, reg.Team)
 	assert.Empty(t, reg.League)
@@ -106,7 +107,7 @@ func TestRegisterNormalises(t *testing.T) {
 		DelaySeconds: ptr(30),
 	})
 	require.NoError(t, err)
-	assert.Equal(t, []string{EventGameStart, EventGameEnd, EventScoreChange}, reg.Events, "old names accepted, duplicates removed")
+	assert.Equal(t, []string{events.GameStart, events.GameEnd, events.ScoreChange}, reg.Events, "old names accepted, duplicates removed")
 	assert.Equal(t, "NE", reg.Team)
 	assert.Equal(t, "nfl", reg.League)
 	assert.Equal(t, 30, reg.DelaySeconds)
@@ -115,7 +116,7 @@ func TestRegisterNormalises(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "nhl", reg.League)
 
-	for route, want := range map[string]string{"game-start": EventGameStart, "game-end": EventGameEnd, "score-update": EventScoreChange} {
+	for route, want := range map[string]string{"game-start": events.GameStart, "game-end": events.GameEnd, "score-update": events.ScoreChange} {
 		reg, err := s.RegisterSingle(ctx, route, RegisterRequest{URL: "http://ha.local/x", Secret: testSecret, Events: []string{"game_start"}})
 		require.NoError(t, err)
 		assert.Equal(t, []string{want}, reg.Events, route)
@@ -312,7 +313,7 @@ func FuzzRegisterRequest(f *testing.F) {
 			t.Fatalf("events %v", rec.Events)
 		}
 		for _, e := range rec.Events {
-			if e != EventGameStart && e != EventGameEnd && e != EventScoreChange {
+			if e != events.GameStart && e != events.GameEnd && e != events.ScoreChange {
 				t.Fatalf("event %q", e)
 			}
 		}

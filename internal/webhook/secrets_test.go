@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/sports-data/sports-data/internal/events/eventstest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -58,7 +59,7 @@ func TestWebhookURLIsNeverShownWhole(t *testing.T) {
 	assert.Contains(t, string(b), `"url":"http://user:***@`+ln.Addr().String()+`/api/webhook/***"`)
 	register(t, s.Service, rc.URL(), "")
 
-	walk(t, s.Service, nil, miaNEFrames(t)[:2])
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
 	rc.waitDelivered(t, 1)
 	waitIdle(t, s.Service)
 	st, _ := stats(t, s.Service, deadReg.ID)

@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/events"
+	"github.com/sports-data/sports-data/internal/events/eventstest"
 	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/sports-data/sports-data/internal/game"
 )
@@ -21,12 +23,12 @@ import (
 var kickoff = time.Date(2022, 9, 11, 17, 0, 0, 0, time.UTC)
 
 // walk observes frames as consecutive polls, a minute apart on clk.
-func walk(t testing.TB, s *Service, clk *fakeclock.Clock, frames []game.Game) {
+func walk(t testing.TB, s *running, clk *fakeclock.Clock, frames []game.Game) {
 	for i, f := range frames {
 		if clk != nil {
 			clk.Set(kickoff.Add(time.Duration(i) * time.Minute))
 		}
-		s.Observe("nfl", poll(t, f))
+		s.Observe("nfl", eventstest.Poll(t, f))
 	}
 }
 
@@ -49,7 +51,7 @@ func TestGameWalkthrough(t *testing.T) {
 	nhlReg, err := s.Register(context.Background(), RegisterRequest{URL: nhlRC.URL(), Secret: testSecret, League: "nhl"})
 	require.NoError(t, err)
 
-	walk(t, s.Service, clk, miaNEFrames(t))
+	walk(t, s, clk, eventstest.MIANEFrames(t))
 
 	type want struct {
 		event              string
@@ -60,13 +62,13 @@ func TestGameWalkthrough(t *testing.T) {
 	}
 	// From NE's side (NE is the away team).
 	wantNE := []want{
-		{EventGameStart, 0, 0, 0, 0, "", "", 0, 0},
-		{EventScoreChange, 7, 0, 0, 7, "MIA", "", 0, 0},  // only the opponent scored
-		{EventScoreChange, 10, 0, 0, 3, "MIA", "", 7, 0}, // MIA twice in a row
-		{EventScoreChange, 10, 7, 7, 0, "NE", "", 10, 0},
-		{EventScoreChange, 17, 7, 0, 7, "MIA", "", 10, 7},
-		{EventScoreChange, 20, 7, 0, 3, "MIA", "", 17, 7}, // with the transition to final
-		{EventGameEnd, 20, 7, 0, 3, "MIA", "loss", 17, 7},
+		{events.GameStart, 0, 0, 0, 0, "", "", 0, 0},
+		{events.ScoreChange, 7, 0, 0, 7, "MIA", "", 0, 0},  // only the opponent scored
+		{events.ScoreChange, 10, 0, 0, 3, "MIA", "", 7, 0}, // MIA twice in a row
+		{events.ScoreChange, 10, 7, 7, 0, "NE", "", 10, 0},
+		{events.ScoreChange, 17, 7, 0, 7, "MIA", "", 10, 7},
+		{events.ScoreChange, 20, 7, 0, 3, "MIA", "", 17, 7}, // with the transition to final
+		{events.GameEnd, 20, 7, 0, 3, "MIA", "loss", 17, 7},
 	}
 	got := neRC.waitDelivered(t, len(wantNE))
 	require.Len(t, got, len(wantNE))
@@ -88,7 +90,7 @@ func TestGameWalkthrough(t *testing.T) {
 		assert.Equal(t, w.away, p.TeamScore)
 		assert.Equal(t, ne.ID, p.WebhookID)
 		assert.Equal(t, "NFL", p.League)
-		assert.Equal(t, miaNE, p.GameID)
+		assert.Equal(t, eventstest.MiaNE, p.GameID)
 		assert.False(t, ids[p.EventID], "event ids are distinct")
 		ids[p.EventID] = true
 	}
@@ -145,8 +147,8 @@ func TestGameWalkthrough(t *testing.T) {
 	// Observing the final again, or the whole walk again (as if ESPN
 	// replayed it), sends nothing: every event has the id it had the first
 	// time, and was delivered to every webhook already.
-	s.Observe("nfl", poll(t, miaNEFrames(t)[8]))
-	walk(t, s.Service, nil, miaNEFrames(t))
+	s.Observe("nfl", eventstest.Poll(t, eventstest.MIANEFrames(t)[8]))
+	walk(t, s, nil, eventstest.MIANEFrames(t))
 	_, pending = stats(t, s.Service, ne.ID)
 	assert.Zero(t, pending)
 }
@@ -163,11 +165,11 @@ func TestTeamScopes(t *testing.T) {
 	register(t, s.Service, atlRC.URL(), "ATL", "score_change")
 	register(t, s.Service, allRC.URL(), "", "score_change")
 
-	games := scoreboard(t)
+	games := eventstest.Scoreboard(t)
 	s.Observe("nfl", games)
 	// Derived from the capture: ATL–NO (live, 26-24) gets a NO field goal.
 	for i := range games {
-		if games[i].ID == atlNO {
+		if games[i].ID == eventstest.AtlNO {
 			games[i].Score.Away += 3
 		}
 	}
@@ -205,7 +207,7 @@ func TestRetriesThenSucceeds(t *testing.T) {
 		return http.StatusNoContent
 	})
 	reg := register(t, s.Service, rc.URL(), "NE")
-	walk(t, s.Service, nil, miaNEFrames(t)[:2])
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
 
 	rc.waitDelivered(t, 1)
 	calls := rc.all()
@@ -213,7 +215,7 @@ func TestRetriesThenSucceeds(t *testing.T) {
 	for _, c := range calls {
 		assert.Equal(t, calls[0].P.EventID, c.P.EventID, "same id on every attempt")
 		assert.Equal(t, calls[0].Raw, c.Raw, "same body on every attempt")
-		assert.Equal(t, EventGameStart, c.P.Event)
+		assert.Equal(t, events.GameStart, c.P.Event)
 	}
 	require.Eventually(t, func() bool { st, p := stats(t, s.Service, reg.ID); return p == 0 && st.TotalCalls == 3 }, 5*time.Second, 5*time.Millisecond)
 	st, _ := stats(t, s.Service, reg.ID)
@@ -233,7 +235,7 @@ func TestGivesUpAfterRetriesAndOn4xx(t *testing.T) {
 	bad := newReceiver(t, testSecret, func(int, http.ResponseWriter, *http.Request) int { return http.StatusNotFound })
 	d := register(t, s.Service, down.URL(), "NE", "game_start")
 	b := register(t, s.Service, bad.URL(), "NE", "game_start")
-	walk(t, s.Service, nil, miaNEFrames(t)[:2])
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
 
 	require.Eventually(t, func() bool { _, p := stats(t, s.Service, d.ID); return p == 0 }, 10*time.Second, 5*time.Millisecond)
 	require.Eventually(t, func() bool { _, p := stats(t, s.Service, b.ID); return p == 0 }, 10*time.Second, 5*time.Millisecond)
@@ -243,7 +245,7 @@ func TestGivesUpAfterRetriesAndOn4xx(t *testing.T) {
 	assert.EqualValues(t, 1, st.FailedCalls)
 	assert.False(t, st.Disabled)
 	// A failed delivery does not block the next event.
-	walk(t, s.Service, nil, miaNEFrames(t)[2:4])
+	walk(t, s, nil, eventstest.MIANEFrames(t)[2:4])
 	assert.Equal(t, 4, down.count())
 }
 
@@ -265,14 +267,14 @@ func TestHangingReceiverDelaysNobodyElse(t *testing.T) {
 	h := register(t, s.Service, hung.URL(), "NE")
 	register(t, s.Service, fine.URL(), "NE")
 
-	frames := miaNEFrames(t)
-	walk(t, s.Service, nil, frames[:4])
+	frames := eventstest.MIANEFrames(t)
+	walk(t, s, nil, frames[:4])
 	require.Eventually(t, func() bool { return hung.count() == 1 }, 5*time.Second, time.Millisecond)
 	// The fine receiver has both events while the hung one is still on its first.
 	got := fine.waitDelivered(t, 2)
-	assert.Equal(t, EventGameStart, got[0].P.Event)
-	assert.Equal(t, EventScoreChange, got[1].P.Event)
-	walk(t, s.Service, nil, frames[4:])
+	assert.Equal(t, events.GameStart, got[0].P.Event)
+	assert.Equal(t, events.ScoreChange, got[1].P.Event)
+	walk(t, s, nil, frames[4:])
 	fine.waitDelivered(t, 7)
 	assert.Equal(t, 1, hung.count())
 	_, pending := stats(t, s.Service, h.ID)
@@ -296,14 +298,14 @@ func TestGoneDisables(t *testing.T) {
 	gone := newReceiver(t, testSecret, func(int, http.ResponseWriter, *http.Request) int { return http.StatusGone })
 	reg := register(t, s.Service, gone.URL(), "NE")
 
-	frames := miaNEFrames(t)
-	walk(t, s.Service, nil, frames[:4]) // game_start and a score: two events queued
+	frames := eventstest.MIANEFrames(t)
+	walk(t, s, nil, frames[:4]) // game_start and a score: two events queued
 	require.Eventually(t, func() bool { st, _ := stats(t, s.Service, reg.ID); return st.Disabled }, 5*time.Second, time.Millisecond)
 	st, pending := stats(t, s.Service, reg.ID)
 	assert.Zero(t, pending, "the queue is dropped")
 	assert.Equal(t, "receiver answered 410 Gone", *st.DisabledReason)
 	assert.Equal(t, 410, *st.LastStatus)
-	walk(t, s.Service, nil, frames[4:])
+	walk(t, s, nil, frames[4:])
 	_, pending = stats(t, s.Service, reg.ID)
 	assert.Zero(t, pending, "nothing is queued for a disabled webhook")
 	assert.Equal(t, 1, gone.count())
@@ -330,7 +332,7 @@ func TestRetryAfter(t *testing.T) {
 		return http.StatusOK
 	})
 	register(t, s.Service, rc.URL(), "NE", "game_start")
-	walk(t, s.Service, nil, miaNEFrames(t)[:2])
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
 	rc.waitDelivered(t, 1)
 	calls := rc.all()
 	require.Len(t, calls, 2)
@@ -350,7 +352,7 @@ func TestRetryAfterIsCapped(t *testing.T) {
 		return http.StatusOK
 	})
 	register(t, s.Service, rc.URL(), "NE", "game_start")
-	walk(t, s.Service, nil, miaNEFrames(t)[:2])
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
 	rc.waitDelivered(t, 1) // would take an hour without the cap
 	assert.Equal(t, 2, rc.count())
 }
@@ -364,7 +366,7 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 		return http.StatusMovedPermanently
 	})
 	reg := register(t, s.Service, moved.URL(), "NE", "game_start")
-	walk(t, s.Service, nil, miaNEFrames(t)[:2])
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
 	require.Eventually(t, func() bool { st, p := stats(t, s.Service, reg.ID); return p == 0 && st.TotalCalls == 1 }, 5*time.Second, time.Millisecond)
 	st, _ := stats(t, s.Service, reg.ID)
 	assert.EqualValues(t, 1, st.FailedCalls)
@@ -378,7 +380,7 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 	o2.HTTPClient = &http.Client{}
 	s2 := start(t, o2)
 	reg2 := register(t, s2.Service, moved.URL(), "NE", "game_start")
-	walk(t, s2.Service, nil, miaNEFrames(t)[:2])
+	walk(t, s2, nil, eventstest.MIANEFrames(t)[:2])
 	require.Eventually(t, func() bool { st, p := stats(t, s2.Service, reg2.ID); return p == 0 && st.TotalCalls == 1 }, 5*time.Second, time.Millisecond)
 	assert.Zero(t, target.count())
 }
@@ -391,7 +393,7 @@ func TestNetworkErrorsAreRetried(t *testing.T) {
 	o.MaxRetries = 2
 	s := start(t, o)
 	reg := register(t, s.Service, url, "NE", "game_start")
-	walk(t, s.Service, nil, miaNEFrames(t)[:2])
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
 	require.Eventually(t, func() bool { st, p := stats(t, s.Service, reg.ID); return p == 0 && st.TotalCalls == 3 }, 5*time.Second, time.Millisecond)
 	st, _ := stats(t, s.Service, reg.ID)
 	assert.Nil(t, st.LastStatus)
@@ -410,7 +412,7 @@ func TestTimeoutIsRetried(t *testing.T) {
 		return http.StatusOK
 	})
 	reg := register(t, s.Service, rc.URL(), "NE", "game_start")
-	walk(t, s.Service, nil, miaNEFrames(t)[:2])
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
 	require.Eventually(t, func() bool { st, p := stats(t, s.Service, reg.ID); return p == 0 && st.TotalCalls == 2 }, 5*time.Second, time.Millisecond)
 	st, _ := stats(t, s.Service, reg.ID)
 	assert.EqualValues(t, 1, st.FailedCalls)
@@ -427,10 +429,10 @@ func TestDelaySeconds(t *testing.T) {
 	require.NoError(t, err)
 	register(t, s.Service, now.URL(), "NE", "game_start")
 
-	frames := miaNEFrames(t)
-	s.Observe("nfl", poll(t, frames[0]))
+	frames := eventstest.MIANEFrames(t)
+	s.Observe("nfl", eventstest.Poll(t, frames[0]))
 	observed := time.Now()
-	s.Observe("nfl", poll(t, frames[1]))
+	s.Observe("nfl", eventstest.Poll(t, frames[1]))
 	now.waitDelivered(t, 1)
 	assert.Zero(t, rc.count(), "not before the delay")
 	got := rc.waitDelivered(t, 1)
@@ -452,7 +454,7 @@ func TestQueueIsBounded(t *testing.T) {
 	})
 	t.Cleanup(func() { close(release) })
 	reg := register(t, s.Service, hung.URL(), "NE")
-	walk(t, s.Service, nil, miaNEFrames(t)) // 7 events
+	walk(t, s, nil, eventstest.MIANEFrames(t)) // 7 events
 	st, pending := stats(t, s.Service, reg.ID)
 	assert.Equal(t, 2, pending)
 	assert.EqualValues(t, 5, st.Dropped)
@@ -463,11 +465,11 @@ func TestQueueIsBounded(t *testing.T) {
 func TestRestartMidGame(t *testing.T) {
 	o := testOptions(t)
 	rc := newReceiver(t, testSecret, nil)
-	frames := miaNEFrames(t)
+	frames := eventstest.MIANEFrames(t)
 
 	s1 := start(t, o)
 	register(t, s1.Service, rc.URL(), "NE")
-	walk(t, s1.Service, nil, frames[:6]) // start + 3 scores
+	walk(t, s1, nil, frames[:6]) // start + 3 scores
 	rc.waitDelivered(t, 4)
 	waitIdle(t, s1.Service)
 	s1.stop(t)
@@ -476,7 +478,7 @@ func TestRestartMidGame(t *testing.T) {
 	// own record wins, so 7-0 → 10-7 is not reported a second time.
 	s2 := start(t, o)
 	s2.Seed("nfl", []game.Game{frames[3]})
-	walk(t, s2.Service, nil, frames[5:])
+	walk(t, s2, nil, frames[5:])
 	rc.waitDelivered(t, 7)
 	waitIdle(t, s2.Service)
 	got := rc.delivered()
@@ -488,8 +490,8 @@ func TestRestartMidGame(t *testing.T) {
 		seen[g.P.EventID] = true
 		kinds = append(kinds, g.P.Event)
 	}
-	assert.Equal(t, []string{EventGameStart, EventScoreChange, EventScoreChange, EventScoreChange,
-		EventScoreChange, EventScoreChange, EventGameEnd}, kinds)
+	assert.Equal(t, []string{events.GameStart, events.ScoreChange, events.ScoreChange, events.ScoreChange,
+		events.ScoreChange, events.ScoreChange, events.GameEnd}, kinds)
 	assert.Equal(t, game.Score{Home: 17, Away: 7}, got[4].P.Score)
 }
 
@@ -508,11 +510,11 @@ func TestRestartWithPendingDeliveries(t *testing.T) {
 		}
 		return http.StatusServiceUnavailable
 	})
-	frames := miaNEFrames(t)
+	frames := eventstest.MIANEFrames(t)
 
 	s1 := start(t, o)
 	register(t, s1.Service, rc.URL(), "NE")
-	walk(t, s1.Service, nil, frames[:4])
+	walk(t, s1, nil, frames[:4])
 	require.Eventually(t, func() bool { return rc.count() == 1 }, 5*time.Second, time.Millisecond)
 	s1.stop(t)
 
@@ -522,12 +524,12 @@ func TestRestartWithPendingDeliveries(t *testing.T) {
 	o.BaseBackoff = time.Millisecond
 	s2 := start(t, o)
 	s2.Seed("nfl", []game.Game{frames[3]})
-	walk(t, s2.Service, nil, frames[3:5])
+	walk(t, s2, nil, frames[3:5])
 	rc.waitDelivered(t, 3)
 	waitIdle(t, s2.Service)
 	got := rc.delivered()
 	require.Len(t, got, 3)
-	assert.Equal(t, EventGameStart, got[0].P.Event)
+	assert.Equal(t, events.GameStart, got[0].P.Event)
 	assert.Equal(t, rc.all()[0].P.EventID, got[0].P.EventID, "the same id as before the restart")
 	assert.Equal(t, rc.all()[0].Raw, got[0].Raw, "the same body as before the restart")
 	assert.Equal(t, game.Score{Home: 7}, got[1].P.Score)
@@ -547,9 +549,9 @@ func TestDeliveredLogPreventsResend(t *testing.T) {
 	})
 	s1 := start(t, o)
 	register(t, s1.Service, rc.URL(), "NE", "game_start")
-	frames := miaNEFrames(t)
-	s1.Observe("nfl", poll(t, frames[0]))
-	s1.Observe("nfl", poll(t, frames[1]))
+	frames := eventstest.MIANEFrames(t)
+	s1.Observe("nfl", eventstest.Poll(t, frames[0]))
+	s1.Observe("nfl", eventstest.Poll(t, frames[1]))
 	// Keep a copy of the outbox as it is while the delivery is in flight.
 	require.Eventually(t, func() bool { return rc.count() == 1 }, 5*time.Second, time.Millisecond)
 	outbox, err := os.ReadFile(filepath.Join(o.DataDir, outboxFile))
@@ -572,10 +574,10 @@ func TestDeliveredLogPreventsResend(t *testing.T) {
 	for _, r := range s2.List() {
 		assert.Zero(t, r.Pending, "the reloaded entry was already delivered")
 	}
-	run(t, s2)
+	r2 := run(t, s2)
 	// ESPN flips the game back to scheduled and live again: same game_start.
-	s2.Observe("nfl", poll(t, frames[0]))
-	s2.Observe("nfl", poll(t, frames[1]))
+	r2.Observe("nfl", eventstest.Poll(t, frames[0]))
+	r2.Observe("nfl", eventstest.Poll(t, frames[1]))
 	for _, r := range s2.List() {
 		assert.Zero(t, r.Pending)
 	}
@@ -589,24 +591,24 @@ func TestTransitionWhileDown(t *testing.T) {
 	o := testOptions(t)
 	o.Now = clk.Now
 	rc := newReceiver(t, testSecret, nil)
-	frames := miaNEFrames(t)
+	frames := eventstest.MIANEFrames(t)
 
 	s1 := start(t, o)
 	register(t, s1.Service, rc.URL(), "NE")
-	s1.Seed("nfl", []game.Game{frames[7]}) // stored baseline: live 17-7
-	s1.Observe("nfl", poll(t, frames[8]))  // final 20-7
+	s1.Seed("nfl", []game.Game{frames[7]})           // stored baseline: live 17-7
+	s1.Observe("nfl", eventstest.Poll(t, frames[8])) // final 20-7
 	got := rc.waitDelivered(t, 2)
-	assert.Equal(t, EventScoreChange, got[0].P.Event)
-	assert.Equal(t, EventGameEnd, got[1].P.Event)
+	assert.Equal(t, events.ScoreChange, got[0].P.Event)
+	assert.Equal(t, events.GameEnd, got[1].P.Event)
 	assert.Equal(t, "loss", got[1].P.Result)
-	s1.Observe("nfl", poll(t, frames[8]))
+	s1.Observe("nfl", eventstest.Poll(t, frames[8]))
 	waitIdle(t, s1.Service)
 	s1.stop(t)
 
 	// The store still says live 17-7 after the restart.
 	s2 := start(t, o)
 	s2.Seed("nfl", []game.Game{frames[7]})
-	s2.Observe("nfl", poll(t, frames[8]))
+	s2.Observe("nfl", eventstest.Poll(t, frames[8]))
 	for _, r := range s2.List() {
 		assert.Zero(t, r.Pending)
 	}
@@ -614,7 +616,7 @@ func TestTransitionWhileDown(t *testing.T) {
 }
 
 func TestStaleEndIsNotSent(t *testing.T) {
-	frames := miaNEFrames(t)
+	frames := eventstest.MIANEFrames(t)
 	// Estimated end 20:30Z (start + 3h30); back at 22:00Z: over 1h30.
 	clk := fakeclock.New(kickoff.Add(5 * time.Hour))
 	o := testOptions(t)
@@ -623,7 +625,7 @@ func TestStaleEndIsNotSent(t *testing.T) {
 	rc := newReceiver(t, testSecret, nil)
 	reg := register(t, s.Service, rc.URL(), "NE")
 	s.Seed("nfl", []game.Game{frames[7]})
-	s.Observe("nfl", poll(t, frames[8]))
+	s.Observe("nfl", eventstest.Poll(t, frames[8]))
 	st, pending := stats(t, s.Service, reg.ID)
 	assert.Zero(t, pending)
 	assert.Zero(t, st.TotalCalls)
@@ -635,32 +637,32 @@ func TestStaleEndIsNotSent(t *testing.T) {
 	s2 := start(t, o2)
 	reg2 := register(t, s2.Service, rc.URL(), "NE")
 	clk.Set(kickoff.Add(4*time.Hour + 50*time.Minute))
-	s2.Observe("nfl", poll(t, frames[7]))
+	s2.Observe("nfl", eventstest.Poll(t, frames[7]))
 	clk.Set(kickoff.Add(5 * time.Hour))
-	s2.Observe("nfl", poll(t, frames[8]))
+	s2.Observe("nfl", eventstest.Poll(t, frames[8]))
 	got := rc.waitDelivered(t, 2)
 	assert.Equal(t, reg2.ID, got[1].P.WebhookID)
-	assert.Equal(t, EventGameEnd, got[1].P.Event)
+	assert.Equal(t, events.GameEnd, got[1].P.Event)
 }
 
 // 7-0 → 0-0 → 7-0 is three events, also across a restart in between.
 func TestScoreGoingDownAndUpAgain(t *testing.T) {
 	o := testOptions(t)
 	rc := newReceiver(t, testSecret, nil)
-	base := find(t, scoreboard(t), miaNE)
-	live := func(h, a int) game.Game { return with(base, game.StatusLive, h, a, 1, "5:00") }
+	base := eventstest.Find(t, eventstest.Scoreboard(t), eventstest.MiaNE)
+	live := func(h, a int) game.Game { return eventstest.With(base, game.StatusLive, h, a, 1, "5:00") }
 
 	s1 := start(t, o)
 	register(t, s1.Service, rc.URL(), "", "score_change")
 	for _, f := range []game.Game{live(0, 0), live(7, 0), live(0, 0)} {
-		s1.Observe("nfl", poll(t, f))
+		s1.Observe("nfl", eventstest.Poll(t, f))
 	}
 	rc.waitDelivered(t, 2)
 	waitIdle(t, s1.Service)
 	s1.stop(t)
 	s2 := start(t, o)
 	for _, f := range []game.Game{live(7, 0), live(0, 0), live(7, 0)} {
-		s2.Observe("nfl", poll(t, f))
+		s2.Observe("nfl", eventstest.Poll(t, f))
 	}
 	got := rc.waitDelivered(t, 5)
 	ids := map[string]bool{}
@@ -754,7 +756,7 @@ func TestRunStopsAllGoroutines(t *testing.T) {
 	require.Eventually(t, func() bool { return s.workers.Load() == 3 }, 5*time.Second, time.Millisecond)
 	register(t, s, hung.URL(), "") // registered while running: gets a worker too
 	require.Eventually(t, func() bool { return s.workers.Load() == 4 }, 5*time.Second, time.Millisecond)
-	walk(t, s, nil, miaNEFrames(t)[:2])
+	walk(t, r, nil, eventstest.MIANEFrames(t)[:2])
 	require.Eventually(t, func() bool { return hung.count() == 3 }, 5*time.Second, time.Millisecond)
 	r.stop(t)
 	assert.Zero(t, s.workers.Load())
@@ -773,10 +775,10 @@ func TestConcurrentUse(t *testing.T) {
 	o := testOptions(t)
 	s := start(t, o)
 	rc := newReceiver(t, testSecret, nil)
-	frames := miaNEFrames(t)
+	frames := eventstest.MIANEFrames(t)
 	polls := make([][]game.Game, len(frames))
 	for i, f := range frames {
-		polls[i] = poll(t, f)
+		polls[i] = eventstest.Poll(t, f)
 	}
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -860,7 +862,7 @@ func TestDeliveredIDsExpire(t *testing.T) {
 	rc := newReceiver(t, testSecret, nil)
 	s := start(t, o)
 	reg := register(t, s.Service, rc.URL(), "NE", "game_start")
-	walk(t, s.Service, nil, miaNEFrames(t)[:2])
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
 	rc.waitDelivered(t, 1)
 	waitIdle(t, s.Service)
 	s.stop(t)

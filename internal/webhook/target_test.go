@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/events/eventstest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -106,7 +107,7 @@ func TestStoredURLsAreRevalidated(t *testing.T) {
 	assert.True(t, st.Disabled)
 	require.NotNil(t, st.DisabledReason)
 	assert.Contains(t, *st.DisabledReason, "WEBHOOK_ALLOW_LINK_LOCAL")
-	walk(t, s2.Service, nil, miaNEFrames(t)[:2])
+	walk(t, s2, nil, eventstest.MIANEFrames(t)[:2])
 	rc.waitDelivered(t, 1)
 	_, pending := stats(t, s2.Service, meta.ID)
 	assert.Zero(t, pending, "nothing queued for the refused webhook")

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/events"
+	"github.com/sports-data/sports-data/internal/events/eventstest"
 	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -81,16 +83,16 @@ func TestReceiverRestartLosesNoEvent(t *testing.T) {
 		return http.StatusOK
 	})
 	reg := register(t, s.Service, ha.URL(), "NE")
-	frames := miaNEFrames(t)
-	s.Observe("nfl", poll(t, frames[0]))
-	s.Observe("nfl", poll(t, frames[1])) // game_start, delivered
+	frames := eventstest.MIANEFrames(t)
+	s.Observe("nfl", eventstest.Poll(t, frames[0]))
+	s.Observe("nfl", eventstest.Poll(t, frames[1])) // game_start, delivered
 	ha.waitDelivered(t, 1)
 
 	ha.down()
 	observed := map[int]time.Time{}
 	for i := 2; i <= 6; i++ { // four score changes while it is down
 		observed[i] = time.Now()
-		s.Observe("nfl", poll(t, frames[i]))
+		s.Observe("nfl", eventstest.Poll(t, frames[i]))
 	}
 	// The service keeps trying while nothing listens.
 	require.Eventually(t, func() bool { st, _ := stats(t, s.Service, reg.ID); return st.FailedCalls >= 5 }, 10*time.Second, time.Millisecond)
@@ -101,11 +103,11 @@ func TestReceiverRestartLosesNoEvent(t *testing.T) {
 	got := ha.waitDelivered(t, 5)
 	waitIdle(t, s.Service)
 	require.Len(t, got, 5)
-	assert.Equal(t, EventGameStart, got[0].P.Event)
+	assert.Equal(t, events.GameStart, got[0].P.Event)
 	wantScores := [][2]int{{7, 0}, {10, 0}, {10, 7}, {17, 7}}
 	for i, w := range wantScores {
 		p := got[i+1].P
-		assert.Equal(t, EventScoreChange, p.Event)
+		assert.Equal(t, events.ScoreChange, p.Event)
 		assert.Equal(t, w, [2]int{p.Score.Home, p.Score.Away}, "in order")
 		at, err := time.Parse(time.RFC3339Nano, p.OccurredAt)
 		require.NoError(t, err)
@@ -153,19 +155,19 @@ func TestEventsPastTheRetryWindowAreDropped(t *testing.T) {
 	ha := newRestartable(t, nil)
 	reg := register(t, s.Service, ha.URL(), "NE")
 	ha.down()
-	frames := miaNEFrames(t)
-	s.Observe("nfl", poll(t, frames[0]))
+	frames := eventstest.MIANEFrames(t)
+	s.Observe("nfl", eventstest.Poll(t, frames[0]))
 	queued := time.Now()
-	s.Observe("nfl", poll(t, frames[1])) // game_start
+	s.Observe("nfl", eventstest.Poll(t, frames[1])) // game_start
 	require.Eventually(t, func() bool { st, p := stats(t, s.Service, reg.ID); return p == 0 && st.Expired == 1 }, 10*time.Second, time.Millisecond)
 	assert.GreaterOrEqual(t, time.Since(queued), o.RetryWindow, "not dropped before the window ended")
 	st, _ := stats(t, s.Service, reg.ID)
 	assert.Greater(t, st.FailedCalls, int64(3), "retried meanwhile")
 
 	ha.up(t)
-	s.Observe("nfl", poll(t, frames[3])) // 7-0
+	s.Observe("nfl", eventstest.Poll(t, frames[3])) // 7-0
 	got := ha.waitDelivered(t, 1)
-	assert.Equal(t, EventScoreChange, got[0].P.Event, "the dropped game_start is not sent")
+	assert.Equal(t, events.ScoreChange, got[0].P.Event, "the dropped game_start is not sent")
 	waitIdle(t, s.Service)
 	mu.Lock()
 	require.Len(t, outcomes, 2)
@@ -176,7 +178,7 @@ func TestEventsPastTheRetryWindowAreDropped(t *testing.T) {
 	// An event is queued, the service stops before it could be delivered
 	// and stays down past the window.
 	ha.down()
-	s.Observe("nfl", poll(t, frames[4]))
+	s.Observe("nfl", eventstest.Poll(t, frames[4]))
 	s.stop(t)
 	ha.up(t)
 	time.Sleep(o.RetryWindow)
@@ -197,10 +199,10 @@ func TestExpiryIsLoggedOncePerOutage(t *testing.T) {
 	ha := newRestartable(t, nil)
 	reg := register(t, s.Service, ha.URL(), "NE")
 	ha.down()
-	walk(t, s.Service, nil, miaNEFrames(t)[:5]) // game_start and two score changes
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:5]) // game_start and two score changes
 	require.Eventually(t, func() bool { st, p := stats(t, s.Service, reg.ID); return p == 0 && st.Expired == 3 }, 10*time.Second, time.Millisecond)
 	ha.up(t)
-	s.Observe("nfl", poll(t, miaNEFrames(t)[6]))
+	s.Observe("nfl", eventstest.Poll(t, eventstest.MIANEFrames(t)[6]))
 	ha.waitDelivered(t, 1)
 	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "answering again") }, 10*time.Second, time.Millisecond)
 	assert.Equal(t, 1, strings.Count(logs.String(), "level=WARN"), logs.String())

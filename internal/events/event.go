@@ -1,4 +1,4 @@
-package webhook
+package events
 
 import (
 	"crypto/sha256"
@@ -11,26 +11,24 @@ import (
 	"github.com/sports-data/sports-data/internal/league"
 )
 
-// Event names as they appear in registrations, payloads and the
-// X-Webhook-Event header.
+// Event types as they appear in registrations, payloads, the
+// X-Webhook-Event header and MQTT's event entity.
 const (
-	EventGameStart   = "game_start"
-	EventGameEnd     = "game_end"
-	EventScoreChange = "score_change"
-	// EventTest is only ever sent by Service.Test.
-	EventTest = "test"
+	GameStart   = "game_start"
+	GameEnd     = "game_end"
+	ScoreChange = "score_change"
 )
 
-// allEvents is the default subscription and the canonical order of events
-// in a registration.
-var allEvents = []string{EventGameStart, EventGameEnd, EventScoreChange}
+// Types are every event type, in the order registrations list them.
+var Types = []string{GameStart, GameEnd, ScoreChange}
 
-// Event is one happening in one game, before it is addressed to any webhook.
+// Event is one happening in one game, before any subscriber addresses it
+// to anyone.
 type Event struct {
 	Type string
 	// ID is the same for the same happening however often it is detected
 	// (retries, restarts, a baseline that lags behind), and differs between
-	// happenings. It is the event_id of the payload and the webhook-id header.
+	// happenings. It is the payload's event_id and a webhook's webhook-id.
 	ID string
 	// League is the registry key: "nfl".
 	League string
@@ -43,6 +41,11 @@ type Event struct {
 	// It is the payload's occurred_at and timestamp.
 	Observed time.Time
 }
+
+// Due is when a subscriber that holds events back by delay (a webhook's
+// delay_seconds, so as not to spoil a TV picture that runs behind) may
+// pass the event on: delay after it was observed.
+func (e Event) Due(delay time.Duration) time.Time { return e.Observed.Add(delay) }
 
 // snapshot is what detection needs to remember of a game between polls.
 type snapshot struct {
@@ -68,8 +71,9 @@ type snapshot struct {
 // previous state nothing can be said about what changed.
 //
 // Event ids from Detect assume the score has never gone down earlier in the
-// game. The Service counts such corrections per game (persisting the count)
-// so that 7-0 → 0-0 → 7-0 gives the second 0-0 → 7-0 an id of its own.
+// game. The Detector counts such corrections per game (persisting the
+// count) so that 7-0 → 0-0 → 7-0 gives the second 0-0 → 7-0 an id of its
+// own.
 func Detect(prev *game.Game, next game.Game) []Event {
 	if prev == nil {
 		return nil
@@ -90,20 +94,20 @@ func detect(prev snapshot, next game.Game, corrections int) ([]Event, int) {
 	}
 	var evs []Event
 	if next.Status == game.StatusLive && (prev.Status == game.StatusScheduled || prev.Status == game.StatusPostponed) {
-		evs = append(evs, mk(EventGameStart, eventID(lk, next.ID, EventGameStart)))
+		evs = append(evs, mk(GameStart, eventID(lk, next.ID, GameStart)))
 	}
 	toFinal := next.Status == game.StatusFinal && prev.Status != game.StatusFinal
 	if prev.Score != next.Score && (next.Status == game.StatusLive || toFinal) {
 		if next.Score.Home < prev.Score.Home || next.Score.Away < prev.Score.Away {
 			corrections++
 		}
-		evs = append(evs, mk(EventScoreChange, eventID(lk, next.ID, EventScoreChange,
+		evs = append(evs, mk(ScoreChange, eventID(lk, next.ID, ScoreChange,
 			scoreKey(prev.Score), scoreKey(next.Score), fmt.Sprint(corrections))))
 	}
 	if toFinal {
 		// One game_end per final score: an ESPN flip back to live and to
 		// final again with the same score is the same ending.
-		evs = append(evs, mk(EventGameEnd, eventID(lk, next.ID, EventGameEnd, scoreKey(next.Score))))
+		evs = append(evs, mk(GameEnd, eventID(lk, next.ID, GameEnd, scoreKey(next.Score))))
 	}
 	return evs, corrections
 }
@@ -152,112 +156,4 @@ func stale(next game.Game, lastSeen, now time.Time, staleAfter time.Duration) bo
 	}
 	end := estimatedEnd(next)
 	return !end.IsZero() && now.Sub(end) > staleAfter
-}
-
-// Seed primes the previous state of games from the store's baseline (the
-// latest stored state of every unfinished game) at start-up, so that a
-// transition that happened while the service was down is detected once.
-// Games this service has its own record of keep it: that record is at least
-// as new as anything it detected events from.
-func (s *Service) Seed(leagueKey string, previous []game.Game) {
-	lk := strings.ToLower(strings.TrimSpace(leagueKey))
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, g := range previous {
-		if g.ID == "" {
-			continue
-		}
-		k := gameKey(lk, g.ID)
-		if _, ok := s.games[k]; ok {
-			continue
-		}
-		s.games[k] = &gameState{snap: snapshot{Status: g.Status, Score: g.Score}, touched: now}
-		s.gamesDirty = true
-	}
-}
-
-// Observe takes every game of one poll of a league, detects events against
-// the previous state of each game and queues a delivery for every webhook
-// that wants one. It never waits for a receiver; when it detected something
-// it writes the outbox and the games before returning, so a crash right
-// after loses nothing.
-func (s *Service) Observe(leagueKey string, games []game.Game) {
-	lk := strings.ToLower(strings.TrimSpace(leagueKey))
-	now := s.now()
-	var wake []*hook
-	var added []journalRec
-	detected := false
-
-	s.outboxMu.Lock()
-	s.mu.Lock()
-	for _, g := range games {
-		if g.ID == "" {
-			continue
-		}
-		if lk != "" {
-			// The league the caller polled is the league of its games.
-			g.League = strings.ToUpper(lk)
-		}
-		k := gameKey(lk, g.ID)
-		st := s.games[k]
-		if st == nil {
-			s.games[k] = &gameState{snap: snapshot{Status: g.Status, Score: g.Score}, seenAt: now, touched: now}
-			s.gamesDirty = true
-			continue
-		}
-		evs, corrections := detect(st.snap, g, st.corrections)
-		lastSeen := st.seenAt
-		next := snapshot{Status: g.Status, Score: g.Score}
-		if next != st.snap || corrections != st.corrections {
-			s.gamesDirty = true
-		} else {
-			s.gamesTimes = true
-		}
-		st.snap = next
-		st.corrections, st.seenAt, st.touched = corrections, now, now
-		if len(evs) == 0 {
-			continue
-		}
-		detected = true
-		if stale(g, lastSeen, now, s.opts.StaleAfter) {
-			s.log.Info("not sending events of a game that was over long before it was observed",
-				"league", lk, "game_id", g.ID, "events", len(evs))
-			continue
-		}
-		for _, ev := range evs {
-			ev.Observed = now
-			s.announceLocked(ev, now)
-			for _, h := range s.hooks {
-				if it, ok := s.enqueueLocked(h, ev, now); ok {
-					added = append(added, journalRec{Op: opAdd, Webhook: h.rec.ID, Item: &it})
-					wake = append(wake, h)
-				}
-			}
-		}
-	}
-	for k, st := range s.games {
-		if now.Sub(st.touched) > forgetGamesAfter {
-			delete(s.games, k)
-			s.gamesDirty = true
-		}
-	}
-	s.forgetAnnouncedLocked(now)
-	s.mu.Unlock()
-	// The deliveries first: a crash between the two writes re-detects the
-	// same events (same ids) from the older games, and they are queued once.
-	s.journalLocked(added, true)
-	s.outboxMu.Unlock()
-
-	if detected {
-		if err := s.saveGames(); err != nil {
-			s.log.Error("writing webhook games", "err", err)
-		}
-	}
-	for _, h := range wake {
-		select {
-		case h.wake <- struct{}{}:
-		default:
-		}
-	}
 }
