@@ -181,7 +181,7 @@ func (c *Client) ScoreboardMonth(ctx context.Context, l league.League, year int,
 // scoreboard fetches one scoreboard answer and keeps, with each game, its
 // event as ESPN sent it and the request it came from.
 func (c *Client) scoreboard(ctx context.Context, l league.League, q url.Values) ([]game.Game, error) {
-	games, err := fetch(c, ctx, l, "scoreboard", q, parseScoreboardWithSource)
+	games, err := fetch(c, ctx, l, "scoreboard", q, ParseScoreboard)
 	stampSource(games, c.requestURL(l, "scoreboard", q), c.now())
 	return games, err
 }

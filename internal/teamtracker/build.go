@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/espnjson"
 	"github.com/sports-data/sports-data/internal/kickoff"
 )
 
@@ -27,7 +28,7 @@ type context struct {
 
 // fromEvent builds the attributes of ev for the competitor at index ti,
 // following TeamTracker's rules for every state and sport.
-func fromEvent(ev *rawEvent, ti int, c context) view {
+func fromEvent(ev *espnjson.Event, ti int, c context) view {
 	comp := &ev.Competitions[0]
 	team := &comp.Competitors[ti]
 	opp := &comp.Competitors[1-ti]
@@ -40,7 +41,7 @@ func fromEvent(ev *rawEvent, ti int, c context) view {
 		st = ev.Status
 	}
 	if st == nil {
-		st = &rawStatus{}
+		st = &espnjson.Status{}
 	}
 	state := strings.ToUpper(st.Type.State)
 	if state == "" {
@@ -51,9 +52,9 @@ func fromEvent(ev *rawEvent, ti int, c context) view {
 	if len(ev.Links) > 0 {
 		a["event_url"] = value(ev.Links[0].Href)
 	}
-	dateStr := comp.Date
+	dateStr := comp.Date.String()
 	if dateStr == "" {
-		dateStr = ev.Date
+		dateStr = ev.Date.String()
 	}
 	a["date"] = dateStr
 	date, dateOK := espnDate(dateStr)
@@ -96,10 +97,10 @@ func fromEvent(ev *rawEvent, ti int, c context) view {
 	}
 
 	a["team_id"], a["opponent_id"] = value(team.ID), value(opp.ID)
-	side := func(prefix string, x *rawCompetitor) {
+	side := func(prefix string, x *espnjson.Competitor) {
 		t := x.Team
 		if t == nil {
-			t = &rawTeam{}
+			t = &espnjson.Team{}
 		}
 		a[prefix+"_name"] = value(t.ShortDisplayName)
 		a[prefix+"_long_name"] = value(t.DisplayName)
@@ -119,8 +120,8 @@ func fromEvent(ev *rawEvent, ti int, c context) view {
 		if present(t.ConferenceID) {
 			a[prefix+"_conference_id"] = pyStr(t.ConferenceID)
 		}
-		if t.Abbreviation != nil {
-			a[prefix+"_abbr"] = *t.Abbreviation
+		if t.Abbreviation != "" {
+			a[prefix+"_abbr"] = t.Abbreviation
 		}
 		a[prefix+"_homeaway"] = value(x.HomeAway)
 		// Colours are ESPN's hex without '#'; TeamTracker's defaults are greys.
@@ -157,7 +158,7 @@ func fromEvent(ev *rawEvent, ti int, c context) view {
 			a["odds"], a["overunder"] = value(o.Details), value(o.OverUnder)
 		}
 	case StateIn:
-		inValues(a, ev, comp, team, opp, st, c)
+		inValues(a, ev, comp, team, opp, c)
 	}
 
 	// TeamTracker refreshes quickly while the game is on or about to be.
@@ -173,15 +174,15 @@ func absDuration(d time.Duration) time.Duration {
 }
 
 // inValues are the attributes of a game being played.
-func inValues(a map[string]any, ev *rawEvent, comp *rawCompetition, team, opp *rawCompetitor, st *rawStatus, c context) {
+func inValues(a map[string]any, ev *espnjson.Event, comp *espnjson.Competition, team, opp *espnjson.Competitor, c context) {
 	sit := comp.Situation
 	if sit == nil {
-		sit = &rawSituation{}
+		sit = &espnjson.Situation{}
 	}
 	a["down_distance_text"] = value(sit.DownDistanceText)
 	a["possession"] = value(sit.Possession)
-	var homeProb, awayProb json.RawMessage
-	var lastPlay json.RawMessage
+	var homeProb, awayProb espnjson.Value
+	var lastPlay espnjson.Value
 	if lp := sit.LastPlay; lp != nil {
 		lastPlay = lp.Text
 		if p := lp.Probability; p != nil {
@@ -213,7 +214,7 @@ func inValues(a map[string]any, ev *rawEvent, comp *rawCompetition, team, opp *r
 
 // baseballValues: the inning as ESPN details it, the count, the bases, and
 // possession as the id of the team at bat.
-func baseballValues(a map[string]any, ev *rawEvent, sit *rawSituation) {
+func baseballValues(a map[string]any, ev *espnjson.Event, sit *espnjson.Situation) {
 	clock := ""
 	if ev.Status != nil {
 		if s, ok := text(ev.Status.Type.Detail); ok {
@@ -222,7 +223,7 @@ func baseballValues(a map[string]any, ev *rawEvent, sit *rawSituation) {
 	}
 	a["clock"] = clock
 	half := strings.ToLower(clock[:min(3, len(clock))])
-	home := a["team_homeaway"] != nil && pyStr(a["team_homeaway"].(json.RawMessage)) == "home"
+	home := a["team_homeaway"] != nil && pyStr(espnjson.Value(a["team_homeaway"].(json.RawMessage))) == "home"
 	// The home side bats in the bottom (and middle) of an inning.
 	if (half == "bot" || half == "mid") == home {
 		a["possession"] = a["team_id"]
@@ -235,8 +236,8 @@ func baseballValues(a map[string]any, ev *rawEvent, sit *rawSituation) {
 
 // soccerValues: shots from the statistics, and a last play made of the
 // possession split and the match's key events.
-func soccerValues(a map[string]any, comp *rawCompetition, team, opp *rawCompetitor) {
-	stats := func(x *rawCompetitor, prefix string) string {
+func soccerValues(a map[string]any, comp *espnjson.Competition, team, opp *espnjson.Competitor) {
+	stats := func(x *espnjson.Competitor, prefix string) string {
 		a[prefix+"_shots_on_target"], a[prefix+"_total_shots"] = 0, 0
 		pp := ""
 		for _, s := range x.Statistics {
@@ -286,12 +287,12 @@ func soccerValues(a map[string]any, comp *rawCompetition, team, opp *rawCompetit
 
 // volleyballValues: sets won are the score, the score is the current
 // set's points, and the last play lists every set.
-func volleyballValues(a map[string]any, ev *rawEvent, team, opp *rawCompetitor) {
+func volleyballValues(a map[string]any, ev *espnjson.Event, team, opp *espnjson.Competitor) {
 	if ev.Status != nil {
 		a["clock"] = value(ev.Status.Type.Detail)
 	}
 	a["team_sets_won"], a["opponent_sets_won"] = a["team_score"], a["opponent_score"]
-	last := func(x *rawCompetitor) any {
+	last := func(x *espnjson.Competitor) any {
 		if n := len(x.Linescores); n > 0 {
 			return orValue(x.Linescores[n-1].Value, 0)
 		}
@@ -300,7 +301,7 @@ func volleyballValues(a map[string]any, ev *rawEvent, team, opp *rawCompetitor) 
 	a["team_score"], a["opponent_score"] = last(team), last(opp)
 	teamAbbr, _ := a["team_abbr"].(string)
 	oppAbbr, _ := a["opponent_abbr"].(string)
-	points := func(x *rawCompetitor, i int) int {
+	points := func(x *espnjson.Competitor, i int) int {
 		if i < len(x.Linescores) {
 			n, _ := pyInt(x.Linescores[i].Value)
 			return n
@@ -316,8 +317,8 @@ func volleyballValues(a map[string]any, ev *rawEvent, team, opp *rawCompetitor) 
 
 // hockeyValues: shots on goal are the goals scored plus the saves of the
 // other side's goalie.
-func hockeyValues(a map[string]any, team, opp *rawCompetitor) {
-	shots := func(scorer, keeper *rawCompetitor) any {
+func hockeyValues(a map[string]any, team, opp *espnjson.Competitor) {
+	shots := func(scorer, keeper *espnjson.Competitor) any {
 		var out any = 0
 		for _, s := range keeper.Statistics {
 			if !strings.Contains(s.Name, "saves") {

@@ -1,7 +1,6 @@
 package teamtracker
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -9,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/espnjson"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/kickoff"
 	"github.com/sports-data/sports-data/internal/league"
@@ -184,24 +184,22 @@ func (s *Service) candidates(leagueKey, teamID string, games []game.Game) []game
 // viewOf is the game seen from the team: from ESPN's event where the
 // scoreboard sent one, else from the parsed game.
 func viewOf(g *game.Game, teamID, leagueKey string, c context) (view, bool) {
-	if g.Source != nil {
-		if ev, ok := decodeEvent(g.Source.Event); ok {
-			if ti, ok := competitorIndex(ev, g, teamID, leagueKey); ok {
-				return fromEvent(ev, ti, c), true
-			}
+	if src := g.Source; src != nil && src.Event != nil && len(src.Event.Competitions) > 0 {
+		if ti, ok := competitorIndex(src.Event, g, teamID, leagueKey); ok {
+			return fromEvent(src.Event, ti, c), true
 		}
 	}
 	return fromGame(g, teamID, c), true
 }
 
 // competitorIndex finds the team among the event's two competitors.
-func competitorIndex(ev *rawEvent, g *game.Game, teamID, leagueKey string) (int, bool) {
+func competitorIndex(ev *espnjson.Event, g *game.Game, teamID, leagueKey string) (int, bool) {
 	cs := ev.Competitions[0].Competitors
 	if len(cs) != 2 {
 		return 0, false
 	}
 	for i, x := range cs {
-		if x.Team != nil && x.Team.Abbreviation != nil && game.TeamID(leagueKey, *x.Team.Abbreviation) == teamID {
+		if x.Team != nil && x.Team.Abbreviation != "" && game.TeamID(leagueKey, x.Team.Abbreviation) == teamID {
 			return i, true
 		}
 	}
@@ -254,13 +252,10 @@ func keepPrevious(prev, cur *view, now time.Time) bool {
 // leagueInfo sets the league's name and logo from the scoreboard answer.
 func leagueInfo(a map[string]any, src *game.Source) {
 	a["league_logo"], a["league_name"] = DefaultLogo, ""
-	if src == nil || len(src.League) == 0 {
+	if src == nil || src.League == nil {
 		return
 	}
-	var lg rawLeague
-	if json.Unmarshal(src.League, &lg) != nil {
-		return
-	}
+	lg := src.League
 	if len(lg.Logos) > 0 {
 		a["league_logo"] = orValue(lg.Logos[0].Href, DefaultLogo)
 	}

@@ -55,10 +55,11 @@ func variant(t *testing.T, id string, start time.Time, espnState string) game.Ga
 	}
 	raw, err := json.Marshal(ev)
 	require.NoError(t, err)
-	games, err := espn.ParseScoreboard([]byte(`{"events":[`+string(raw)+`]}`), nfl)
+	const lg = `{"name":"National Football League","logos":[{"href":"https://a.espncdn.com/i/teamlogos/leagues/500/nfl.png"}]}`
+	games, err := espn.ParseScoreboard([]byte(`{"leagues":[`+lg+`],"events":[`+string(raw)+`]}`), nfl)
 	require.NoError(t, err)
 	require.Len(t, games, 1)
-	games[0].Source = &game.Source{Event: raw, League: json.RawMessage(`{"name":"National Football League","logos":[{"href":"https://a.espncdn.com/i/teamlogos/leagues/500/nfl.png"}]}`), URL: sourceURL, FetchedAt: fetchedAt}
+	games[0].Source.URL, games[0].Source.FetchedAt = sourceURL, fetchedAt
 	return games[0]
 }
 
@@ -233,22 +234,16 @@ func TestSensorWithoutAPollYet(t *testing.T) {
 }
 
 // BenchmarkSensor is one sensor answer from memory: a league of 16 games
-// (the real NFL Sunday), the team's live game decoded from ESPN's event
-// (go test -bench Sensor ./internal/teamtracker).
+// (the real NFL Sunday), the team's live game read from ESPN's event as
+// the scoreboard's parse decoded it (go test -bench Sensor
+// ./internal/teamtracker).
 func BenchmarkSensor(b *testing.B) {
-	var doc struct {
-		Events []json.RawMessage `json:"events"`
-	}
-	data := espntest.Load(b, "nfl/scoreboard-2022-wk1-sun-live-mixed.json")
-	if err := json.Unmarshal(data, &doc); err != nil {
-		b.Fatal(err)
-	}
-	games, err := espn.ParseScoreboard(data, nfl)
-	if err != nil || len(games) != len(doc.Events) {
+	games, err := espn.ParseScoreboard(espntest.Load(b, "nfl/scoreboard-2022-wk1-sun-live-mixed.json"), nfl)
+	if err != nil || len(games) != 16 {
 		b.Fatalf("%d games, %v", len(games), err)
 	}
 	for i := range games {
-		games[i].Source = &game.Source{Event: doc.Events[i], URL: sourceURL, FetchedAt: fetchedAt}
+		games[i].Source.URL, games[i].Source.FetchedAt = sourceURL, fetchedAt
 	}
 	f := newFixture(time.Date(2022, 9, 11, 19, 0, 0, 0, time.UTC), games...)
 	b.ReportAllocs()
