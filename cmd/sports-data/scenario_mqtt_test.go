@@ -342,7 +342,9 @@ func TestMQTTDiscoveryOverASimulatedGame(t *testing.T) {
 	// Two scores within one poll are one event.
 	assert.Positive(t, scores)
 	assert.LessOrEqual(t, scores, len(g.Scores))
-	// The away team's entity gets the same events, seen from its side.
+	// The away team's entity gets the same events, seen from its side (its
+	// copy of each event is published right after the home team's).
+	ha.WaitFor(tp+"/"+away+"/event", mqttWait, func(m mqtttest.Message) bool { return strings.Contains(m.Payload, `"event_type":"game_end"`) })
 	awayEvents := ha.On(tp + "/" + away + "/event")
 	assert.Len(t, awayEvents, len(events))
 

@@ -58,3 +58,15 @@ func sortedKeys[V any](m map[string]V) []string {
 	slices.Sort(out)
 	return out
 }
+
+// Teams are the team ids ("nfl-ne") MQTT_TEAMS resolves to now: teams whose
+// schedules the service keeps first.
+func (p *Publisher) Teams() []string {
+	var out []string
+	for _, in := range p.o.Teams {
+		if m, err := p.o.Directory.Resolve(in, ""); err == nil {
+			out = append(out, m.Team.ID)
+		}
+	}
+	return out
+}

@@ -6,8 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/hadiscovery"
 	"github.com/sports-data/sports-data/internal/poller"
 	"github.com/sports-data/sports-data/internal/state"
+	"github.com/sports-data/sports-data/internal/storage"
 )
 
 // benchmarks run the handlers through the whole router with a warm state
@@ -50,16 +52,15 @@ func (h healthParts) Status() []poller.LeagueStatus {
 	}
 }
 
-func (h healthParts) Health() StoreStatus {
-	at := h.at
-	return StoreStatus{Enabled: true, Kind: "sqlite", Version: "3.46.0", Connected: true, CircuitBreaker: "closed",
-		WritesSuccess: 1200, PointsWritten: 9000, LastWriteAt: &at, StorageBytes: 1 << 20}
+func (h healthParts) Health() storage.Health {
+	return storage.Health{Kind: "sqlite", Version: "3.46.0", Connected: true, Breaker: "closed",
+		WritesSuccess: 1200, PointsWritten: 9000, LastWriteAt: h.at, StorageBytes: 1 << 20}
 }
 
 type mqttParts struct{}
 
-func (mqttParts) Health() MQTTStatus {
-	return MQTTStatus{Enabled: true, Connected: true, Published: 420, Teams: []string{"nfl-hou", "nhl-bos"}}
+func (mqttParts) Status() hadiscovery.Status {
+	return hadiscovery.Status{Enabled: true, Connected: true, Published: 420, Teams: []string{"nfl-hou", "nhl-bos"}}
 }
 
 // BenchmarkHealthFull is /health with two polled leagues, a store and MQTT.

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/hadiscovery"
+	"github.com/sports-data/sports-data/internal/storage"
 	"github.com/sports-data/sports-data/internal/userteams"
 )
 
@@ -110,17 +112,36 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if s.d.Store != nil {
-		h.InfluxDB = s.d.Store.Health()
+		h.InfluxDB = storeStatus(s.d.Store.Health())
 	}
 	// The broker is an extra: its trouble is reported, not "degraded".
 	h.MQTT = MQTTStatus{Teams: []string{}}
 	if s.d.MQTT != nil {
-		h.MQTT = s.d.MQTT.Health()
+		h.MQTT = mqttStatus(s.d.MQTT.Status())
 	}
 	if !h.APIStatus || (h.InfluxDB.Enabled && !h.InfluxDB.Connected) {
 		h.Status = "degraded"
 	}
 	writeJSON(w, http.StatusOK, h)
+}
+
+// storeStatus is the storage side in /health's shape.
+func storeStatus(st storage.Health) StoreStatus {
+	return StoreStatus{
+		Enabled: true, Kind: st.Kind, Version: st.Version, Connected: st.Connected, CircuitBreaker: st.Breaker,
+		WritesSuccess: st.WritesSuccess, WritesFailed: st.WritesFailed, PointsWritten: st.PointsWritten,
+		Queued: st.Queued, Spooled: st.Spooled, Dropped: st.Dropped, LastError: st.LastError,
+		LastWriteAt: timePtr(st.LastWriteAt), StorageBytes: st.StorageBytes,
+	}
+}
+
+// mqttStatus is the MQTT publisher in /health's shape.
+func mqttStatus(st hadiscovery.Status) MQTTStatus {
+	return MQTTStatus{
+		Enabled: st.Enabled, Connected: st.Connected, LastError: st.LastError, LastErrorAt: st.LastErrorAt,
+		Published: st.Published, PublishErrors: st.PublishErrors, EventsQueued: st.EventsQueued, EventsDropped: st.EventsDropped,
+		Teams: st.Teams,
+	}
 }
 
 // userTeamsBody is the earlier service's shape: one list per league,

@@ -38,6 +38,9 @@ type TeamDirectory interface {
 	Set(l league.League, teams []game.Team) error
 	Teams(leagueKey string) []game.Team
 	Lookup(leagueKey, abbreviation string) (game.Team, bool)
+	// Observe learns the teams a poll names (ESPN's college team lists
+	// are incomplete).
+	Observe(leagueKey string, games []game.Game)
 }
 
 // Options tune the loops. Zero values take the defaults in brackets.
@@ -374,6 +377,11 @@ func (p *Poller) poll(ctx context.Context, l league.League, games map[string]gam
 			}
 			dedup[g.ID] = len(latest)
 			latest = append(latest, g)
+		}
+		// The directory first: it learns the teams a poll names before
+		// any observer resolves them.
+		if p.dir != nil {
+			p.dir.Observe(l.Key, latest)
 		}
 		for _, o := range p.obs {
 			o.Observe(l.Key, latest)

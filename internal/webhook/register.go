@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sports-data/sports-data/internal/events"
+	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/redact"
 	"github.com/sports-data/sports-data/internal/teams"
@@ -446,4 +447,18 @@ func (s *Service) Delete(id string) error {
 	}
 	s.log.Info("webhook deleted", "webhook_id", id)
 	return nil
+}
+
+// Teams are the team ids ("nfl-ne") the webhooks are scoped to: teams whose
+// schedules the service keeps first.
+func (s *Service) Teams() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, h := range s.hooks {
+		if h.rec.Team != "" && h.rec.League != "" {
+			out = append(out, game.TeamID(h.rec.League, h.rec.Team))
+		}
+	}
+	return out
 }

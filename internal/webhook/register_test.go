@@ -325,3 +325,13 @@ func FuzzRegisterRequest(f *testing.F) {
 		}
 	})
 }
+
+// The teams the webhooks are scoped to, as team ids: the schedule
+// refresher keeps their schedules first.
+func TestTeamsOfTheWebhooks(t *testing.T) {
+	s := start(t, testOptions(t))
+	register(t, s.Service, "http://127.0.0.1:9/a", "Patriots")
+	register(t, s.Service, "http://127.0.0.1:9/b", "")
+	register(t, s.Service, "http://127.0.0.1:9/c", "KC")
+	assert.ElementsMatch(t, []string{"nfl-ne", "nfl-kc"}, s.Teams())
+}
