@@ -237,31 +237,36 @@ func buildGame(l league.League, ev *espnjson.Event, top topLevel) (game.Game, bo
 	}
 
 	g.Period = period(status, st, comp, l)
-
-	switch {
-	case ev.Season.Year.OK:
-		g.Season = ev.Season.Year.Int()
-	case top.season.Year.OK:
-		g.Season = top.season.Year.Int()
-	}
-	switch {
-	case ev.Season.Type.OK:
-		g.SeasonType = ev.Season.Type.Int()
-	case ev.SeasonType.Type.OK:
-		g.SeasonType = ev.SeasonType.Type.Int()
-	case top.season.Type.OK:
-		g.SeasonType = top.season.Type.Int()
-	}
-	switch {
-	case ev.Week.Number.OK:
-		g.Week = ev.Week.Number.Int()
-	case top.week.OK:
-		g.Week = top.week.Int()
-	}
-
+	g.Season, g.SeasonType, g.Week = seasonOf(ev, top)
 	g.Details = details(status, comp, homeTeam, awayTeam)
 	sportExtras(l, &g, st, comp, home, away)
 	return g, true
+}
+
+// seasonOf is the event's season, season type and week, each from the
+// event where it says them, else from the answer's.
+func seasonOf(ev *espnjson.Event, top topLevel) (season, seasonType, week int) {
+	switch {
+	case ev.Season.Year.OK:
+		season = ev.Season.Year.Int()
+	case top.season.Year.OK:
+		season = top.season.Year.Int()
+	}
+	switch {
+	case ev.Season.Type.OK:
+		seasonType = ev.Season.Type.Int()
+	case ev.SeasonType.Type.OK:
+		seasonType = ev.SeasonType.Type.Int()
+	case top.season.Type.OK:
+		seasonType = top.season.Type.Int()
+	}
+	switch {
+	case ev.Week.Number.OK:
+		week = ev.Week.Number.Int()
+	case top.week.OK:
+		week = top.week.Int()
+	}
+	return season, seasonType, week
 }
 
 // classify maps ESPN's status to the API's. The state decides first, then

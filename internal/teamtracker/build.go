@@ -47,6 +47,31 @@ func fromEvent(ev *espnjson.Event, ti int, c context) view {
 	if state == "" {
 		state = StateNotFound
 	}
+	date, dateOK := eventValues(a, ev, comp, c)
+	a["team_id"], a["opponent_id"] = value(team.ID), value(opp.ID)
+	competitorValues(a, "team", team)
+	competitorValues(a, "opponent", opp)
+	a["quarter"] = value(st.Period)
+	a["clock"] = value(st.Type.ShortDetail)
+
+	switch state {
+	case StatePre:
+		if len(comp.Odds) > 0 {
+			o := comp.Odds[0]
+			a["odds"], a["overunder"] = value(o.Details), value(o.OverUnder)
+		}
+	case StateIn:
+		inValues(a, ev, comp, team, opp, c)
+	}
+
+	// TeamTracker refreshes quickly while the game is on or about to be.
+	a["private_fast_refresh"] = state == StateIn || state == StatePre && dateOK && kickoff.Soon(date, c.now)
+	return view{state: state, date: date, attrs: a}
+}
+
+// eventValues are the attributes of the event itself: its id, name, link,
+// date, season, series, venue and television; it returns the date.
+func eventValues(a map[string]any, ev *espnjson.Event, comp *espnjson.Competition, c context) (time.Time, bool) {
 	a["event_id"] = value(ev.ID)
 	a["event_name"] = value(ev.ShortName)
 	if len(ev.Links) > 0 {
@@ -68,102 +93,90 @@ func fromEvent(ev *espnjson.Event, ti int, c context) view {
 	if v := comp.Venue; v != nil {
 		a["venue"] = value(v.FullName)
 		if ad := v.Address; ad != nil {
-			var loc *string
-			if ad.City != nil {
-				s := *ad.City
-				loc = &s
-			}
-			for _, part := range []*string{ad.State, ad.Country} {
-				if part == nil || *part == "" {
-					continue
-				}
-				if loc != nil && *loc != "" {
-					s := *loc + ", " + *part
-					loc = &s
-				} else {
-					s := *part
-					loc = &s
-				}
-			}
-			if loc != nil {
-				a["location"] = *loc
-			} else {
-				a["location"] = value(ad.Summary)
-			}
+			a["location"] = location(ad.City, ad.State, ad.Country, ad.Summary)
 		}
 	}
 	if len(comp.Broadcasts) > 0 && len(comp.Broadcasts[0].Names) > 0 {
 		a["tv_network"] = value(comp.Broadcasts[0].Names[0])
 	}
+	return date, dateOK
+}
 
-	a["team_id"], a["opponent_id"] = value(team.ID), value(opp.ID)
-	side := func(prefix string, x *espnjson.Competitor) {
-		t := x.Team
-		if t == nil {
-			t = &espnjson.Team{}
+// location is "City, State, Country" of the parts ESPN sent, else its
+// summary.
+func location(city, state, country *string, summary espnjson.Value) any {
+	var loc *string
+	if city != nil {
+		s := *city
+		loc = &s
+	}
+	for _, part := range []*string{state, country} {
+		if part == nil || *part == "" {
+			continue
 		}
-		a[prefix+"_name"] = value(t.ShortDisplayName)
-		a[prefix+"_long_name"] = value(t.DisplayName)
-		if len(x.Records) > 0 {
-			a[prefix+"_record"] = value(x.Records[0].Summary)
-		}
-		a[prefix+"_logo"] = orValue(t.Logo, DefaultLogo)
-		if len(t.Links) > 0 {
-			a[prefix+"_url"] = value(t.Links[0].Href)
-		}
-		a[prefix+"_winner"] = boolish(x.Winner)
-		if x.CuratedRank != nil && present(x.CuratedRank.Current) {
-			if n, ok := number(x.CuratedRank.Current); !ok || n != 99 {
-				a[prefix+"_rank"] = value(x.CuratedRank.Current)
-			}
-		}
-		if present(t.ConferenceID) {
-			a[prefix+"_conference_id"] = pyStr(t.ConferenceID)
-		}
-		if t.Abbreviation != "" {
-			a[prefix+"_abbr"] = t.Abbreviation
-		}
-		a[prefix+"_homeaway"] = value(x.HomeAway)
-		// Colours are ESPN's hex without '#'; TeamTracker's defaults are greys.
-		def := "D3D3D3"
-		if prefix == "opponent" {
-			def = "A9A9A9"
-		}
-		color := def
-		if present(t.Color) {
-			color = pyStr(t.Color)
-		}
-		alt := color
-		if present(t.AlternateColor) {
-			alt = pyStr(t.AlternateColor)
-		}
-		a[prefix+"_colors"] = []string{"#" + color, "#" + alt}
-		// A shoot-out score follows the score in brackets: "3(4)".
-		if present(x.ShootoutScore) {
-			a[prefix+"_score"] = pyStr(x.Score) + "(" + pyStr(x.ShootoutScore) + ")"
+		if loc != nil && *loc != "" {
+			s := *loc + ", " + *part
+			loc = &s
 		} else {
-			a[prefix+"_score"] = value(x.Score)
+			s := *part
+			loc = &s
 		}
 	}
-	side("team", team)
-	side("opponent", opp)
-
-	a["quarter"] = value(st.Period)
-	a["clock"] = value(st.Type.ShortDetail)
-
-	switch state {
-	case StatePre:
-		if len(ev.Competitions[0].Odds) > 0 {
-			o := ev.Competitions[0].Odds[0]
-			a["odds"], a["overunder"] = value(o.Details), value(o.OverUnder)
-		}
-	case StateIn:
-		inValues(a, ev, comp, team, opp, c)
+	if loc != nil {
+		return *loc
 	}
+	return value(summary)
+}
 
-	// TeamTracker refreshes quickly while the game is on or about to be.
-	a["private_fast_refresh"] = state == StateIn || state == StatePre && dateOK && kickoff.Soon(date, c.now)
-	return view{state: state, date: date, attrs: a}
+// competitorValues are one side's attributes, under prefix "team" or
+// "opponent".
+func competitorValues(a map[string]any, prefix string, x *espnjson.Competitor) {
+	t := x.Team
+	if t == nil {
+		t = &espnjson.Team{}
+	}
+	a[prefix+"_name"] = value(t.ShortDisplayName)
+	a[prefix+"_long_name"] = value(t.DisplayName)
+	if len(x.Records) > 0 {
+		a[prefix+"_record"] = value(x.Records[0].Summary)
+	}
+	a[prefix+"_logo"] = orValue(t.Logo, DefaultLogo)
+	if len(t.Links) > 0 {
+		a[prefix+"_url"] = value(t.Links[0].Href)
+	}
+	a[prefix+"_winner"] = boolish(x.Winner)
+	if x.CuratedRank != nil && present(x.CuratedRank.Current) {
+		if n, ok := number(x.CuratedRank.Current); !ok || n != 99 {
+			a[prefix+"_rank"] = value(x.CuratedRank.Current)
+		}
+	}
+	if present(t.ConferenceID) {
+		a[prefix+"_conference_id"] = pyStr(t.ConferenceID)
+	}
+	if t.Abbreviation != "" {
+		a[prefix+"_abbr"] = t.Abbreviation
+	}
+	a[prefix+"_homeaway"] = value(x.HomeAway)
+	// Colours are ESPN's hex without '#'; TeamTracker's defaults are greys.
+	def := "D3D3D3"
+	if prefix == "opponent" {
+		def = "A9A9A9"
+	}
+	color := def
+	if present(t.Color) {
+		color = pyStr(t.Color)
+	}
+	alt := color
+	if present(t.AlternateColor) {
+		alt = pyStr(t.AlternateColor)
+	}
+	a[prefix+"_colors"] = []string{"#" + color, "#" + alt}
+	// A shoot-out score follows the score in brackets: "3(4)".
+	if present(x.ShootoutScore) {
+		a[prefix+"_score"] = pyStr(x.Score) + "(" + pyStr(x.ShootoutScore) + ")"
+	} else {
+		a[prefix+"_score"] = value(x.Score)
+	}
 }
 
 func absDuration(d time.Duration) time.Duration {

@@ -150,42 +150,13 @@ func New(o Options) (*Service, error) {
 	if o.DataDir == "" {
 		return nil, errors.New("webhook: DataDir is required")
 	}
-	if o.Version == "" {
-		o.Version = "dev"
-	}
-	if o.Timeout <= 0 {
-		o.Timeout = 5 * time.Second
-	}
-	if o.TestTimeout <= 0 {
-		o.TestTimeout = 14 * time.Second
-	}
-	if o.RetryWindow <= 0 {
-		o.RetryWindow = 10 * time.Minute
-	}
+	o.defaults()
 	eventRetries, testRetries := o.MaxRetries, o.MaxRetries
 	switch {
 	case o.MaxRetries == 0:
 		eventRetries, testRetries = math.MaxInt, 3
 	case o.MaxRetries < 0:
 		eventRetries, testRetries = 0, 0
-	}
-	if o.BaseBackoff <= 0 {
-		o.BaseBackoff = time.Second
-	}
-	if o.MaxBackoff <= 0 {
-		o.MaxBackoff = 30 * time.Second
-	}
-	if o.RetryAfterCap <= 0 {
-		o.RetryAfterCap = 60 * time.Second
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	if o.QueueLimit <= 0 {
-		o.QueueLimit = 1000
-	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	var client http.Client
 	if o.HTTPClient != nil {
@@ -212,40 +183,91 @@ func New(o Options) (*Service, error) {
 		deliveredPath: filepath.Join(o.DataDir, deliveredFile),
 		hooks:         map[string]*hook{},
 	}
-	now := s.now()
-	s.lastPrune = now
+	s.lastPrune = s.now()
 	s.lastStatsSave = time.Now()
+	if err := s.loadHooks(); err != nil {
+		return nil, err
+	}
+	if err := s.loadOutbox(); err != nil {
+		return nil, err
+	}
+	pending := 0
+	for _, h := range s.hooks {
+		pending += len(h.queue)
+	}
+	s.log.Info("webhooks loaded", "webhooks", len(s.hooks), "pending", pending)
+	return s, nil
+}
 
+func (o *Options) defaults() {
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 5 * time.Second
+	}
+	if o.TestTimeout <= 0 {
+		o.TestTimeout = 14 * time.Second
+	}
+	if o.RetryWindow <= 0 {
+		o.RetryWindow = 10 * time.Minute
+	}
+	if o.BaseBackoff <= 0 {
+		o.BaseBackoff = time.Second
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 30 * time.Second
+	}
+	if o.RetryAfterCap <= 0 {
+		o.RetryAfterCap = 60 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.QueueLimit <= 0 {
+		o.QueueLimit = 1000
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// loadHooks reads the registrations and the ids delivered to each.
+func (s *Service) loadHooks() error {
 	recs, err := loadRegistrations(s.regPath)
 	if err != nil {
-		return nil, fmt.Errorf("webhook: %w", err)
+		return fmt.Errorf("webhook: %w", err)
 	}
 	for _, r := range recs {
 		h := &hook{rec: r, delivered: map[string]int64{}, wake: make(chan struct{}, 1)}
-		if err := checkStoredURL(r.URL, o.AllowLinkLocal); err != nil {
+		if err := checkStoredURL(r.URL, s.opts.AllowLinkLocal); err != nil {
 			h.refused = "url refused: " + err.Error()
 			s.log.Warn("webhook not delivered to: its stored URL is refused", "webhook_id", r.ID,
 				"url", redact.URL(r.URL), "reason", err)
 		}
 		s.hooks[r.ID] = h
 	}
-
-	delivered, _, err := loadDelivered(s.deliveredPath, now.Add(-deliveredRetention))
+	delivered, _, err := loadDelivered(s.deliveredPath, s.now().Add(-deliveredRetention))
 	if err != nil {
-		return nil, fmt.Errorf("webhook: reading %s: %w", s.deliveredPath, err)
+		return fmt.Errorf("webhook: reading %s: %w", s.deliveredPath, err)
 	}
 	for id, ids := range delivered {
 		if h := s.hooks[id]; h != nil {
 			h.delivered = ids
 		}
 	}
+	return nil
+}
 
+// loadOutbox queues the pending deliveries of the journal (or of an
+// earlier version's outbox, which it then removes) and compacts the logs.
+func (s *Service) loadOutbox() error {
 	queues, found, err := loadJournal(s.journal.path)
 	if err != nil {
 		s.log.Warn("webhook outbox partly unreadable; some pending deliveries lost", "err", err)
 	}
-	legacyPath := filepath.Join(o.DataDir, legacyOutboxFile)
-	legacy, migrate, err := loadLegacyOutbox(legacyPath, now)
+	legacyPath := filepath.Join(s.opts.DataDir, legacyOutboxFile)
+	legacy, migrate, err := loadLegacyOutbox(legacyPath, s.now())
 	if err != nil {
 		s.log.Warn("webhook outbox of an earlier version unreadable; its pending deliveries lost", "err", err)
 	}
@@ -258,7 +280,7 @@ func New(o Options) (*Service, error) {
 			continue
 		}
 		for _, it := range items {
-			if _, done := h.delivered[it.EventID]; done || len(h.queue) >= o.QueueLimit {
+			if _, done := h.delivered[it.EventID]; done || len(h.queue) >= s.opts.QueueLimit {
 				continue
 			}
 			h.queue = append(h.queue, it)
@@ -267,25 +289,20 @@ func New(o Options) (*Service, error) {
 	// Rewriting the logs now drops expired ids, finished deliveries and
 	// ids of deleted webhooks.
 	if err := s.compactDelivered(); err != nil {
-		return nil, fmt.Errorf("webhook: compacting %s: %w", s.deliveredPath, err)
+		return fmt.Errorf("webhook: compacting %s: %w", s.deliveredPath, err)
 	}
 	if err := s.compactOutbox(); err != nil {
-		return nil, fmt.Errorf("webhook: compacting %s: %w", s.journal.path, err)
+		return fmt.Errorf("webhook: compacting %s: %w", s.journal.path, err)
 	}
 	if migrate {
 		// Its games went to event detection (package events), which
 		// reads them before this runs.
 		if err := os.Remove(legacyPath); err != nil {
-			return nil, fmt.Errorf("webhook: %w", err)
+			return fmt.Errorf("webhook: %w", err)
 		}
 		s.log.Info("webhook outbox carried over to the journal", "from", legacyOutboxFile, "to", outboxFile)
 	}
-	pending := 0
-	for _, h := range s.hooks {
-		pending += len(h.queue)
-	}
-	s.log.Info("webhooks loaded", "webhooks", len(s.hooks), "pending", pending)
-	return s, nil
+	return nil
 }
 
 func (s *Service) now() time.Time { return s.opts.Now() }
