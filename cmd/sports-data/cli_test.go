@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sports-data/sports-data/internal/logbuf"
+	"github.com/sports-data/sports-data/internal/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -91,7 +92,7 @@ func TestMakeRunEndsCleanlyOnInterrupt(t *testing.T) {
 	require.NoError(t, err, string(out))
 	cmd := exec.CommandContext(ctx, "make", "--no-print-directory", "-C", "../..", "run", "GO=true", "BIN="+bin)
 	cmd.Env = append(os.Environ(),
-		"PORT="+fmt.Sprint(freeTCPPort(t)),
+		"PORT="+fmt.Sprint(testenv.FreePort(t)),
 		"DATA_DIR="+t.TempDir(),
 		"ESPN_BASE_URL=http://127.0.0.1:1",
 		"LOG_LEVEL=info",

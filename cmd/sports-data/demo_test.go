@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -22,6 +21,7 @@ import (
 	"github.com/sports-data/sports-data/internal/demo"
 	"github.com/sports-data/sports-data/internal/logbuf"
 	"github.com/sports-data/sports-data/internal/simulator"
+	"github.com/sports-data/sports-data/internal/testenv"
 )
 
 // demoRun is the demo started in-process through run().
@@ -190,7 +190,7 @@ func TestDemoAttachedFollowsTheSimulatorsClock(t *testing.T) {
 	simNow := sim.Now()
 	epoch := r0.Add(time.Since(r0) / 2)
 
-	port := freeTCPPort(t)
+	port := testenv.FreePort(t)
 	d := startDemo(t, map[string]string{"LOG_LEVEL": "info"}, "--attach", base,
 		"--clock-start", simNow.Format(time.RFC3339Nano), "--clock-epoch", strconv.FormatInt(epoch.UnixNano(), 10),
 		"--speed", strconv.Itoa(speed), "--port", strconv.Itoa(port), "--data-dir", t.TempDir(), "--poll", "20ms")
@@ -241,14 +241,6 @@ func TestDemoAttachedFollowsTheSimulatorsClock(t *testing.T) {
 	}
 	require.NoError(t, d.stop())
 	assert.Contains(t, d.out.String(), "msg=stopped")
-}
-
-func freeTCPPort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 func sortedCopy(s []string) []string {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/sports-data/sports-data/internal/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -13,7 +14,7 @@ import (
 // without the store's own word /health would call it connected.
 func TestHealthInfluxDBThatNeverAnsweredIsNotConnected(t *testing.T) {
 	espn := newESPN(t)
-	influxURL := fmt.Sprintf("http://127.0.0.1:%d", freeTCPPort(t)) // nobody listens there
+	influxURL := fmt.Sprintf("http://127.0.0.1:%d", testenv.FreePort(t)) // nobody listens there
 	s := startService(t, espn.URL, map[string]string{"INFLUXDB_URL": influxURL})
 
 	var h struct {

@@ -26,6 +26,7 @@ import (
 	"github.com/sports-data/sports-data/internal/logbuf"
 	"github.com/sports-data/sports-data/internal/mqtttest"
 	"github.com/sports-data/sports-data/internal/simulator"
+	"github.com/sports-data/sports-data/internal/testenv"
 	"github.com/sports-data/sports-data/internal/webhook"
 )
 
@@ -119,7 +120,7 @@ func (s *simService) wallOf(st time.Time) time.Time {
 // serve runs the service attached to the simulator with env.
 func (s *simService) serve(env map[string]string) {
 	t := s.t
-	port := freeTCPPort(t)
+	port := testenv.FreePort(t)
 	s.env = env
 	d := startDemo(t, env, append([]string{"--port", strconv.Itoa(port), "--data-dir", t.TempDir()}, s.attachArgs...)...)
 	d.wait("listening", regexp.MustCompile(`msg=listening`))

@@ -12,20 +12,23 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/fakeclock"
 )
 
-// stoppedClock is a clock that never moves: every request of a burst is
-// reserved at the same instant, and sleep only records what it was asked
-// to wait, so the test counts what a limiter releases over time without
-// timing anything.
+// stoppedClock stops the limiter's clock (a fakeclock nobody moves): every
+// request of a burst is reserved at the same instant, and sleep only
+// records what it was asked to wait, so the test counts what a limiter
+// releases over time without timing anything.
 type stoppedClock struct {
-	at    time.Time
+	at    *fakeclock.Clock
 	mu    sync.Mutex
 	waits []time.Duration
 }
 
+func stopped(at time.Time) *stoppedClock { return &stoppedClock{at: fakeclock.New(at)} }
+
 func (c *stoppedClock) install(h *HostLimits) {
-	h.now = func() time.Time { return c.at }
+	h.now = c.at.Now
 	h.sleep = func(ctx context.Context, d time.Duration) error {
 		c.mu.Lock()
 		c.waits = append(c.waits, d)
@@ -57,7 +60,7 @@ func TestHostLimitsPaceABurstFromEveryCaller(t *testing.T) {
 	srv.ServeFixture(t, "/football/nfl/teams/12/schedule", "nfl/team-12-kc-schedule-2023-season-final.json")
 
 	limits := NewHostLimits(5)
-	clock := &stoppedClock{at: time.Date(2026, 12, 6, 18, 0, 0, 0, time.UTC)}
+	clock := stopped(time.Date(2026, 12, 6, 18, 0, 0, 0, time.UTC))
 	clock.install(limits)
 	// The service's client (pollers and refresher) and a backfill's
 	// client share one HostLimits, as cmd/sports-data wires them.
@@ -72,7 +75,7 @@ func TestHostLimitsPaceABurstFromEveryCaller(t *testing.T) {
 		wg.Add(3)
 		go func() {
 			defer wg.Done()
-			_, err := service.ScoreboardDay(context.Background(), nfl, clock.at)
+			_, err := service.ScoreboardDay(context.Background(), nfl, clock.at.Now())
 			errs <- err
 		}()
 		go func() {
@@ -108,16 +111,16 @@ func TestHostLimitsArePerHost(t *testing.T) {
 	a.ServeFixture(t, nflScoreboard, nflLive)
 	b.ServeFixture(t, nflScoreboard, nflLive)
 	limits := NewHostLimits(1)
-	clock := &stoppedClock{at: time.Now()}
+	clock := stopped(time.Now())
 	clock.install(limits)
 	ca := NewClient(a.URL, Options{Limits: limits})
 	cb := NewClient(b.URL, Options{Limits: limits})
 	nfl := mustLeague(t, "nfl")
 	for range 3 {
-		_, err := ca.ScoreboardDay(context.Background(), nfl, clock.at)
+		_, err := ca.ScoreboardDay(context.Background(), nfl, clock.at.Now())
 		require.NoError(t, err)
 	}
-	_, err := cb.ScoreboardDay(context.Background(), nfl, clock.at)
+	_, err := cb.ScoreboardDay(context.Background(), nfl, clock.at.Now())
 	require.NoError(t, err)
 	assert.Equal(t, []time.Duration{0, time.Second, 2 * time.Second, 0}, clock.waits)
 }
@@ -128,22 +131,22 @@ func TestHostLimitsCancelledWaitSendsNothing(t *testing.T) {
 	srv := espntest.NewServer(t)
 	srv.ServeFixture(t, nflScoreboard, nflLive)
 	limits := NewHostLimits(1)
-	clock := &stoppedClock{at: time.Now()}
+	clock := stopped(time.Now())
 	clock.install(limits)
 	o := fastOptions()
 	o.Limits = limits
 	c := NewClient(srv.URL, o)
 	nfl := mustLeague(t, "nfl")
-	_, err := c.ScoreboardDay(context.Background(), nfl, clock.at)
+	_, err := c.ScoreboardDay(context.Background(), nfl, clock.at.Now())
 	require.NoError(t, err)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = c.ScoreboardDay(ctx, nfl, clock.at)
+	_, err = c.ScoreboardDay(ctx, nfl, clock.at.Now())
 	require.True(t, errors.Is(err, context.Canceled), "err = %v", err)
 	assert.Len(t, srv.Requests(), 1, "the cancelled request never left")
 
-	_, err = c.ScoreboardDay(context.Background(), nfl, clock.at)
+	_, err = c.ScoreboardDay(context.Background(), nfl, clock.at.Now())
 	require.NoError(t, err)
 	assert.Equal(t, []time.Duration{0, time.Second, time.Second}, clock.waits,
 		"the cancelled reservation was returned")
@@ -154,7 +157,7 @@ func TestHostLimitsCancelledWaitSendsNothing(t *testing.T) {
 func TestHostLimitsConfiguration(t *testing.T) {
 	burst := func(rps float64, n int) []time.Duration {
 		h := NewHostLimits(rps)
-		c := &stoppedClock{at: time.Date(2026, 9, 6, 17, 0, 0, 0, time.UTC)}
+		c := stopped(time.Date(2026, 9, 6, 17, 0, 0, 0, time.UTC))
 		c.install(h)
 		for range n {
 			require.NoError(t, h.Wait(context.Background(), "site.api.espn.com"))

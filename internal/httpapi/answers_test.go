@@ -13,6 +13,7 @@ import (
 	"github.com/sports-data/sports-data/internal/config"
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/ha"
 	"github.com/sports-data/sports-data/internal/history"
@@ -29,7 +30,7 @@ import (
 // encoded form until the store is written (the writer invalidates the
 // history service after every write), then at once from the new rows.
 func TestHistoryPageIsKeptUntilAWrite(t *testing.T) {
-	c := &clock{t: time.Date(2024, 1, 10, 12, 0, 0, 0, time.UTC)}
+	c := fakeclock.New(time.Date(2024, 1, 10, 12, 0, 0, 0, time.UTC))
 	cfg, err := config.Load(func(string) string { return "" })
 	require.NoError(t, err)
 	dir := teams.NewDirectory(t.TempDir(), cfg.Leagues, nil)
@@ -38,8 +39,8 @@ func TestHistoryPageIsKeptUntilAWrite(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, dir.Set(nfl, ts))
 	db := historytest.SQLite(t)
-	hist := history.New(db, dir, history.Options{Leagues: cfg.Leagues, Now: c.now})
-	h := New(Deps{Options: options(cfg), State: state.New("nfl", "nhl"), Teams: dir, History: hist, Now: c.now})
+	hist := history.New(db, dir, history.Options{Leagues: cfg.Leagues, Now: c.Now})
+	h := New(Deps{Options: options(cfg), State: state.New("nfl", "nhl"), Teams: dir, History: hist, Now: c.Now})
 
 	ctx := context.Background()
 	g1 := storetest.NewGame("nfl", "401547001", time.Date(2023, 9, 7, 20, 20, 0, 0, time.UTC), "KC", "DET")
@@ -99,7 +100,7 @@ func (c *counting) Sensor(m teams.Match) (teamtracker.Sensor, error) {
 // answer from the kept encoding within the same second and the same poll;
 // a new poll or the next second builds them again; errors are not kept.
 func TestSensorAndStatusAreKeptForASecondAndAPoll(t *testing.T) {
-	c := &clock{t: time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC)}
+	c := fakeclock.New(time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC))
 	cfg, err := config.Load(func(string) string { return "" })
 	require.NoError(t, err)
 	dir := teams.NewDirectory(t.TempDir(), cfg.Leagues, nil)
@@ -112,14 +113,14 @@ func TestSensorAndStatusAreKeptForASecondAndAPoll(t *testing.T) {
 	games, err := espn.ParseScoreboard(espntest.Load(t, "nfl/scoreboard-2022-wk1-sun-live-mixed.json"), nfl)
 	require.NoError(t, err)
 	st := state.New("nfl", "nhl")
-	st.Replace("nfl", append([]game.Game(nil), games...), c.now())
+	st.Replace("nfl", append([]game.Game(nil), games...), c.Now())
 	svc := &counting{
 		Directory: dir,
-		ha:        ha.New(st, ha.Options{Now: c.now}),
-		sensors:   teamtracker.New(st, cfg.Leagues, teamtracker.Options{Now: c.now}),
+		ha:        ha.New(st, ha.Options{Now: c.Now}),
+		sensors:   teamtracker.New(st, cfg.Leagues, teamtracker.Options{Now: c.Now}),
 		status:    map[string]int{}, sensor: map[string]int{}, resolved: map[string]int{},
 	}
-	h := New(Deps{Options: options(cfg), State: st, Teams: svc, Now: c.now, HA: svc, Sensors: svc})
+	h := New(Deps{Options: options(cfg), State: st, Teams: svc, Now: c.Now, HA: svc, Sensors: svc})
 	get := func(path string) string {
 		rec := call(h, http.MethodGet, path, nil)
 		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
@@ -139,14 +140,14 @@ func TestSensorAndStatusAreKeptForASecondAndAPoll(t *testing.T) {
 	assert.Equal(t, 1, svc.status["IND"])
 
 	// A poll publishes: built again at once.
-	st.Replace("nfl", append([]game.Game(nil), games...), c.now())
+	st.Replace("nfl", append([]game.Game(nil), games...), c.Now())
 	get(status)
 	get(sensor)
 	assert.Equal(t, 2, svc.status["HOU"])
 	assert.Equal(t, 2, svc.sensor["nfl-hou"])
 
 	// The next second: built again (minutes_until_start, kickoff_in).
-	c.t = c.t.Add(time.Second)
+	c.Add(time.Second)
 	get(status)
 	get(sensor)
 	assert.Equal(t, 3, svc.status["HOU"])

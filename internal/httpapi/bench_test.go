@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/sports-data/sports-data/internal/hadiscovery"
 	"github.com/sports-data/sports-data/internal/poller"
 	"github.com/sports-data/sports-data/internal/state"
@@ -15,7 +16,7 @@ import (
 // benchmarks run the handlers through the whole router with a warm state
 // (the 2022 week 1 NFL capture: 16 games, 8 live).
 func benchRoute(b *testing.B, path string) {
-	c := &clock{t: time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC)}
+	c := fakeclock.New(time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC))
 	h := newServer(b, map[string]string{"STORE": "none"}, c)
 	req := httptest.NewRequest(http.MethodGet, path, nil)
 	req.RemoteAddr = "203.0.113.7:4321"
@@ -65,10 +66,10 @@ func (mqttParts) Status() hadiscovery.Status {
 
 // BenchmarkHealthFull is /health with two polled leagues, a store and MQTT.
 func BenchmarkHealthFull(b *testing.B) {
-	c := &clock{t: time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC)}
-	h := New(Deps{Version: "bench", State: state.New("nfl", "nhl"), Now: c.now,
+	c := fakeclock.New(time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC))
+	h := New(Deps{Version: "bench", State: state.New("nfl", "nhl"), Now: c.Now,
 		Options: Options{StoreKind: "sqlite"},
-		Polling: healthParts{at: c.now()}, Store: healthParts{at: c.now()}, MQTT: mqttParts{}})
+		Polling: healthParts{at: c.Now()}, Store: healthParts{at: c.Now()}, MQTT: mqttParts{}})
 	req := httptest.NewRequest(http.MethodGet, "/health", nil)
 	req.RemoteAddr = "203.0.113.7:4321"
 	rec := httptest.NewRecorder()

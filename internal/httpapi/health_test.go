@@ -8,16 +8,17 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/sports-data/sports-data/internal/state"
 )
 
 // /health keeps the earlier service's fields, in the same order, with every
 // section: leagues by key, the store ("influxdb") and MQTT.
 func TestHealthShape(t *testing.T) {
-	c := &clock{t: time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC)}
-	h := New(Deps{Version: "2.0.0", State: state.New("nfl", "nhl"), Now: c.now,
+	c := fakeclock.New(time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC))
+	h := New(Deps{Version: "2.0.0", State: state.New("nfl", "nhl"), Now: c.Now,
 		Options: Options{StoreKind: "sqlite"},
-		Polling: healthParts{at: c.now()}, Store: healthParts{at: c.now()}, MQTT: mqttParts{}})
+		Polling: healthParts{at: c.Now()}, Store: healthParts{at: c.Now()}, MQTT: mqttParts{}})
 	req := httptest.NewRequest(http.MethodGet, "/health", nil)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)

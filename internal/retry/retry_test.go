@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/sports-data/sports-data/internal/testenv"
 )
 
 func TestCeilingDoublesUpToMax(t *testing.T) {
@@ -173,12 +175,7 @@ func (s statusErr) HTTPStatus() int { return int(s) }
 // returns against servers that refuse, hang up or stall.
 func TestRetryableErrorFromRealFailures(t *testing.T) {
 	// A port nobody listens on any more.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closedURL := "http://" + ln.Addr().String()
-	ln.Close()
+	closedURL := "http://" + testenv.FreeAddr(t)
 
 	// A server that closes the connection without answering.
 	hangup := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -2,7 +2,6 @@ package storage_test
 
 import (
 	"context"
-	"net"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,6 +10,7 @@ import (
 	"github.com/sports-data/sports-data/internal/config"
 	"github.com/sports-data/sports-data/internal/storage"
 	"github.com/sports-data/sports-data/internal/teams"
+	"github.com/sports-data/sports-data/internal/testenv"
 )
 
 func load(t *testing.T, env map[string]string) *config.Config {
@@ -48,11 +48,7 @@ func TestSQLiteByDefault(t *testing.T) {
 // An InfluxDB that has never answered is not "connected", though no write
 // has failed yet, and its own error says why.
 func TestAServerThatNeverAnsweredIsNotConnected(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	s := open(t, map[string]string{"DATA_DIR": t.TempDir(), "INFLUXDB_URL": "http://" + addr, "INFLUXDB_QUERY_LANGUAGE": "influxql"})
+	s := open(t, map[string]string{"DATA_DIR": t.TempDir(), "INFLUXDB_URL": "http://" + testenv.FreeAddr(t), "INFLUXDB_QUERY_LANGUAGE": "influxql"})
 	require.NotNil(t, s)
 	h := s.Health()
 	assert.Equal(t, "influxdb", h.Kind)

@@ -3,7 +3,6 @@ package webhook
 import (
 	"bufio"
 	"context"
-	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/events/eventstest"
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/testenv"
 )
 
 // processWrites is the bytes this process has passed to write(2) so far
@@ -42,12 +42,7 @@ func processWrites(tb testing.TB) int64 {
 //	go test -run '^$' -bench OutboxWrites -benchtime 3x ./internal/webhook/
 func BenchmarkOutboxWrites(b *testing.B) {
 	const hooks, polls = 50, 120
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	dead := "http://" + ln.Addr().String() + "/api/webhook/"
-	ln.Close()
+	dead := "http://" + testenv.FreeAddr(b) + "/api/webhook/"
 	games := eventstest.Scoreboard(b)
 	var total int64
 	for range b.N {

@@ -2,7 +2,6 @@ package webhook
 
 import (
 	"encoding/json"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/events"
 	"github.com/sports-data/sports-data/internal/events/eventstest"
+	"github.com/sports-data/sports-data/internal/testenv"
 )
 
 func TestLoadJournal(t *testing.T) {
@@ -60,10 +60,7 @@ func TestLoadJournal(t *testing.T) {
 // clock) and retries of unreachable receivers leave the outbox and games
 // files alone; an event adds one line per webhook it is queued for.
 func TestOutboxIsWrittenPerEvent(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	dead := "http://" + ln.Addr().String() + "/api/webhook/x"
-	require.NoError(t, ln.Close())
+	dead := "http://" + testenv.FreeAddr(t) + "/api/webhook/x"
 	o := testOptions(t)
 	s := start(t, o)
 	for range 3 {

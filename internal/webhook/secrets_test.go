@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/sports-data/sports-data/internal/events/eventstest"
+	"github.com/sports-data/sports-data/internal/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -47,16 +47,14 @@ func TestWebhookURLIsNeverShownWhole(t *testing.T) {
 
 	// A port nobody listens on: the delivery fails with an error that
 	// names the URL.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	dead := "http://user:p4ssw0rd-secret@" + ln.Addr().String() + "/api/webhook/" + hookID
-	require.NoError(t, ln.Close())
+	addr := testenv.FreeAddr(t)
+	dead := "http://user:p4ssw0rd-secret@" + addr + "/api/webhook/" + hookID
 	rc := newReceiver(t, testSecret, nil)
 
 	deadReg := register(t, s.Service, dead, "")
 	b, err := json.Marshal(deadReg)
 	require.NoError(t, err)
-	assert.Contains(t, string(b), `"url":"http://user:***@`+ln.Addr().String()+`/api/webhook/***"`)
+	assert.Contains(t, string(b), `"url":"http://user:***@`+addr+`/api/webhook/***"`)
 	register(t, s.Service, rc.URL(), "")
 
 	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
