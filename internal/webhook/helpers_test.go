@@ -1,14 +1,8 @@
 package webhook
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,138 +15,21 @@ import (
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/teams"
+	"github.com/sports-data/sports-data/internal/webhook/webhooktest"
 )
 
-const testSecret = "s3cret-of-at-least-16"
+// testSecret is the secret registrations use: the receiver's default
+// hook's.
+const testSecret = webhooktest.Secret
 
-// received is one request a receiver accepted as correctly signed.
-type received struct {
-	P      events.Payload
-	Raw    []byte
-	Header http.Header
-	At     time.Time
-	Status int
-}
-
-// receiver is a real HTTP webhook receiver. It verifies both signatures
-// with the secret it was given (independently of the code under test) and
-// records every call. respond, when set, decides the answer to call n
-// (0-based) and may write headers; it can block to simulate a hung receiver.
-type receiver struct {
-	t       testing.TB
-	secret  string
-	srv     *httptest.Server
-	respond func(n int, w http.ResponseWriter, r *http.Request) int
-
-	mu    sync.Mutex
-	calls []received
-	bad   int
-}
-
-func newReceiver(t testing.TB, secret string, respond func(n int, w http.ResponseWriter, r *http.Request) int) *receiver {
-	rc := &receiver{t: t, secret: secret, respond: respond}
-	rc.srv = httptest.NewServer(http.HandlerFunc(rc.serve))
-	t.Cleanup(rc.srv.Close)
+// newReceiver is the tests' webhook receiver (package webhooktest),
+// answering as respond says (200 when nil).
+func newReceiver(t testing.TB, respond func(n int, w http.ResponseWriter, r *http.Request) int) *webhooktest.Receiver {
+	rc := webhooktest.New(t)
+	if respond != nil {
+		rc.Respond(respond)
+	}
 	return rc
-}
-
-func (rc *receiver) URL() string { return rc.srv.URL + "/hook" }
-
-func (rc *receiver) serve(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		w.WriteHeader(http.StatusBadRequest)
-		return
-	}
-	var p events.Payload
-	if err := verifyDelivery(rc.secret, r, body, &p); err != nil {
-		rc.mu.Lock()
-		rc.bad++
-		rc.mu.Unlock()
-		rc.t.Errorf("receiver: %v", err)
-		w.WriteHeader(http.StatusUnauthorized)
-		return
-	}
-	rc.mu.Lock()
-	n := len(rc.calls)
-	rc.calls = append(rc.calls, received{P: p, Raw: body, Header: r.Header.Clone(), At: time.Now()})
-	rc.mu.Unlock()
-	status := http.StatusOK
-	if rc.respond != nil {
-		status = rc.respond(n, w, r)
-	}
-	rc.mu.Lock()
-	rc.calls[n].Status = status
-	rc.mu.Unlock()
-	w.WriteHeader(status)
-}
-
-// verifyDelivery checks a delivery the way a receiver would: both
-// signatures, the headers that must agree with each other and the body.
-func verifyDelivery(secret string, r *http.Request, body []byte, p *events.Payload) error {
-	if r.Method != http.MethodPost {
-		return fmt.Errorf("method %s", r.Method)
-	}
-	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
-		return fmt.Errorf("Content-Type %q", ct)
-	}
-	if ua := r.Header.Get("User-Agent"); !strings.HasPrefix(ua, "sports-data/") {
-		return fmt.Errorf("User-Agent %q", ua)
-	}
-	id, ts := r.Header.Get("webhook-id"), r.Header.Get("webhook-timestamp")
-	if id == "" || id != r.Header.Get("X-Webhook-ID") {
-		return fmt.Errorf("webhook-id %q, X-Webhook-ID %q", id, r.Header.Get("X-Webhook-ID"))
-	}
-	if ts == "" || ts != r.Header.Get("X-Webhook-Timestamp") {
-		return fmt.Errorf("webhook-timestamp %q, X-Webhook-Timestamp %q", ts, r.Header.Get("X-Webhook-Timestamp"))
-	}
-	if err := Verify(secret, r.Header, body); err != nil {
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(p); err != nil {
-		return fmt.Errorf("body: %v", err)
-	}
-	if p.EventID != id {
-		return fmt.Errorf("event_id %q differs from webhook-id %q", p.EventID, id)
-	}
-	if p.Event != r.Header.Get("X-Webhook-Event") || p.EventType != p.Event {
-		return fmt.Errorf("event %q, event_type %q, X-Webhook-Event %q", p.Event, p.EventType, r.Header.Get("X-Webhook-Event"))
-	}
-	return nil
-}
-
-// all returns every call so far.
-func (rc *receiver) all() []received {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return append([]received(nil), rc.calls...)
-}
-
-// delivered returns the calls answered 2xx.
-func (rc *receiver) delivered() []received {
-	var out []received
-	for _, c := range rc.all() {
-		if c.Status >= 200 && c.Status < 300 {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-func (rc *receiver) count() int {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return len(rc.calls)
-}
-
-// waitDelivered waits until n deliveries were answered 2xx.
-func (rc *receiver) waitDelivered(t testing.TB, n int) []received {
-	t.Helper()
-	require.Eventually(t, func() bool { return len(rc.delivered()) >= n }, 10*time.Second, 5*time.Millisecond,
-		"waiting for %d deliveries", n)
-	return rc.delivered()
 }
 
 // running is a Service whose Run goroutine the test owns, subscribed to

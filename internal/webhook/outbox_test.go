@@ -111,7 +111,7 @@ func TestOutboxIsWrittenPerEvent(t *testing.T) {
 // deliveries go out and its games are the baseline of detection.
 func TestLegacyOutboxIsCarriedOver(t *testing.T) {
 	o := testOptions(t)
-	rc := newReceiver(t, testSecret, nil)
+	rc := newReceiver(t, nil)
 	s1, err := New(o)
 	require.NoError(t, err)
 	reg := register(t, s1, rc.URL(), "NE")
@@ -138,12 +138,12 @@ func TestLegacyOutboxIsCarriedOver(t *testing.T) {
 	// then webhook delivery (it takes the queues and removes the file).
 	s2 := start(t, o)
 	assert.NoFileExists(t, filepath.Join(o.DataDir, legacyOutboxFile))
-	got := rc.waitDelivered(t, 1)
+	got := rc.WaitDelivered(t, 1)
 	assert.Equal(t, ev.ID, got[0].P.EventID)
 	assert.Equal(t, pending.Body, string(got[0].Raw), "the stored body, byte for byte")
 	// The carried-over game state (live, 0-0) is the baseline: 7-0 is an event.
 	s2.Observe("nfl", eventstest.Poll(t, frames[3]))
-	got = rc.waitDelivered(t, 2)
+	got = rc.WaitDelivered(t, 2)
 	assert.Equal(t, events.ScoreChange, got[1].P.Event)
 }
 

@@ -41,11 +41,11 @@ func TestEachLine(t *testing.T) {
 // recorded around it still count.
 func TestOverlongDeliveredLineIsSkipped(t *testing.T) {
 	o := testOptions(t)
-	rc := newReceiver(t, testSecret, nil)
+	rc := newReceiver(t, nil)
 	s1 := start(t, o)
 	register(t, s1.Service, rc.URL(), "NE")
 	walk(t, s1, nil, eventstest.MIANEFrames(t)[:4])
-	rc.waitDelivered(t, 2)
+	rc.WaitDelivered(t, 2)
 	waitIdle(t, s1.Service)
 	s1.stop(t)
 
@@ -61,7 +61,7 @@ func TestOverlongDeliveredLineIsSkipped(t *testing.T) {
 	// The same polls again: both events were delivered, so nothing is sent.
 	walk(t, s2, nil, eventstest.MIANEFrames(t)[:4])
 	waitIdle(t, s2.Service)
-	assert.Equal(t, 2, rc.count())
+	assert.Equal(t, 2, rc.Count())
 	// Compaction at start dropped the damage.
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)

@@ -49,7 +49,7 @@ func TestWebhookURLIsNeverShownWhole(t *testing.T) {
 	// names the URL.
 	addr := testenv.FreeAddr(t)
 	dead := "http://user:p4ssw0rd-secret@" + addr + "/api/webhook/" + hookID
-	rc := newReceiver(t, testSecret, nil)
+	rc := newReceiver(t, nil)
 
 	deadReg := register(t, s.Service, dead, "")
 	b, err := json.Marshal(deadReg)
@@ -58,7 +58,7 @@ func TestWebhookURLIsNeverShownWhole(t *testing.T) {
 	register(t, s.Service, rc.URL(), "")
 
 	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
-	rc.waitDelivered(t, 1)
+	rc.WaitDelivered(t, 1)
 	waitIdle(t, s.Service)
 	st, _ := stats(t, s.Service, deadReg.ID)
 	require.NotNil(t, st.LastError)
