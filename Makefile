@@ -19,10 +19,14 @@ run: build
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/sports-data
 
+# Tests that own their resources run side by side (t.Parallel); most of
+# their time is spent waiting on the services they start.
+TEST_PARALLEL ?= 4
+
 ## test: the whole suite with the race detector, against a real InfluxDB 1.8 and a real Mosquitto started for the run
 test:
 	$(GO) vet ./...
-	scripts/with-influxdb.sh scripts/with-mosquitto.sh $(GO) test -race -count=1 -timeout 20m ./...
+	scripts/with-influxdb.sh scripts/with-mosquitto.sh $(GO) test -race -count=1 -parallel $(TEST_PARALLEL) -timeout 20m ./...
 
 ## test-unit: the suite without starting InfluxDB (its tests skip)
 test-unit:

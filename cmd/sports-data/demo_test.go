@@ -99,6 +99,7 @@ func getJSON(t *testing.T, url string, v any) int {
 }
 
 func TestDemoShowsLiveGamesAndSignedEventsAndStopsCleanly(t *testing.T) {
+	t.Parallel()
 	before := runtime.NumGoroutine()
 	dir := filepath.Join(t.TempDir(), "demo")
 	// A folder left by an earlier demo run is emptied.
@@ -166,6 +167,7 @@ func TestDemoShowsLiveGamesAndSignedEventsAndStopsCleanly(t *testing.T) {
 }
 
 func TestDemoRefusesAFolderWithOtherData(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "sports-data.db"), []byte("real data"), 0o644))
 	out := &logbuf.Buffer{}
@@ -180,6 +182,7 @@ func TestDemoRefusesAFolderWithOtherData(t *testing.T) {
 // A process attached to another's simulator runs on the same clock: what
 // it calls live is what the simulator plays at that moment.
 func TestDemoAttachedFollowsTheSimulatorsClock(t *testing.T) {
+	t.Parallel()
 	const speed = 300
 	sim, err := simulator.New(simulator.Options{Start: simulator.SundayNoonET(time.Now()).Add(50 * time.Minute), Speed: speed, Seed: 3})
 	require.NoError(t, err)

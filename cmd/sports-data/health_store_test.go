@@ -13,6 +13,7 @@ import (
 // /health on, and the reason is shown; nothing has been written, so
 // without the store's own word /health would call it connected.
 func TestHealthInfluxDBThatNeverAnsweredIsNotConnected(t *testing.T) {
+	t.Parallel()
 	espn := newESPN(t)
 	influxURL := fmt.Sprintf("http://127.0.0.1:%d", testenv.FreePort(t)) // nobody listens there
 	s := startService(t, espn.URL, map[string]string{"INFLUXDB_URL": influxURL})

@@ -72,6 +72,7 @@ var (
 // game walked through the service (frames derived from the NFL capture)
 // for the automations.
 func TestHomeAssistantPackageReadsRealFields(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("../../deployments/homeassistant/sports_data.yaml")
 	require.NoError(t, err)
 	var pkg haPackage

@@ -218,6 +218,7 @@ var mountedMethods = []string{"CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PA
 // TestOpenAPIDocumentsEveryRoute walks the router main.go builds and
 // compares it with the document, both ways.
 func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
+	t.Parallel()
 	c := loadContract(t)
 	env := map[string]string{
 		"DATA_DIR":      t.TempDir(),
@@ -317,6 +318,7 @@ func testEvents(r *webhooktest.Receiver) int {
 // live captures and the embedded store and validates an answer of every
 // route, and the errors each can give.
 func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
+	t.Parallel()
 	c := loadContract(t)
 	s := startService(t, newESPN(t).URL, map[string]string{"HISTORY_RATE_LIMIT_PER_MINUTE": "100000"})
 	get := func(target string, want int) answer {
@@ -622,6 +624,7 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 // service without a store (503), with API_KEY set (401) and with a tight
 // history rate limit (429), and upcoming games from a pre-game capture.
 func TestOpenAPIErrorsWithoutStoreAndWithAPIKey(t *testing.T) {
+	t.Parallel()
 	c := loadContract(t)
 	espn := newESPN(t)
 	espn.ServeBytes("/football/nfl/scoreboard", shiftCapture(t, "nfl/scoreboard-2023-wk5-all-pre-odds.json", time.Now().Add(2*time.Hour)))
@@ -739,6 +742,7 @@ func TestOpenAPIErrorsWithoutStoreAndWithAPIKey(t *testing.T) {
 // fails on an undocumented field, a missing required field, a wrong type
 // and an undocumented status, naming the route.
 func TestOpenAPIContractCatchesDrift(t *testing.T) {
+	t.Parallel()
 	c := loadContract(t)
 	req := httptest.NewRequest(http.MethodGet, "/api/v1/games/timeline/1", nil)
 	route, params, err := c.router.FindRoute(req)

@@ -196,6 +196,7 @@ func matchesRoute(t *testing.T, s *simService, ha *mqtttest.Listener, tp, teamID
 // the service as Home Assistant would over MQTT, beside a real webhook
 // receiver.
 func TestMQTTDiscoveryOverASimulatedGame(t *testing.T) {
+	t.Parallel()
 	broker := mqtttest.URL(t)
 	const speed = 600
 	ss := startSimulator(t, simulator.SundayNoonET(time.Now()).Add(-40*time.Minute), speed)
@@ -352,6 +353,7 @@ func payloads(ms []mqtttest.Message) []string {
 // broker, restarts the broker under it, and checks that requests never
 // wait and that Home Assistant's view comes back each time.
 func TestMQTTBrokerTroubleNeverHurtsTheService(t *testing.T) {
+	t.Parallel()
 	b := mqtttest.Start(t)
 	b.Stop()
 	dp, tp := mqttPrefixes(t)
@@ -404,6 +406,7 @@ func TestMQTTBrokerTroubleNeverHurtsTheService(t *testing.T) {
 // checks that Home Assistant is told the service is offline by the
 // broker, from the last will.
 func TestMQTTLastWillAfterKill(t *testing.T) {
+	t.Parallel()
 	broker := mqtttest.URL(t)
 	if testing.Short() {
 		t.Skip("builds the binary")
@@ -467,6 +470,7 @@ func summary(ds []time.Duration) string {
 //
 //	SPORTS_DATA_MEASURE=1 scripts/with-mosquitto.sh go test -count=1 -run TestMQTTLatencyBesideWebhooks -v ./cmd/sports-data/
 func TestMQTTLatencyBesideWebhooks(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("SPORTS_DATA_MEASURE") != "1" {
 		t.Skip("a measurement: SPORTS_DATA_MEASURE=1 runs it")
 	}

@@ -105,6 +105,7 @@ func (d *scInfluxd) stop() {
 // lets the game move on, restarts the service during the outage, and
 // brings InfluxDB back: nothing is lost and nothing is stored twice.
 func TestScenarioInfluxDBOutageAndRestart(t *testing.T) {
+	t.Parallel()
 	influxd := scOwnInfluxd(t)
 	influxd.start()
 

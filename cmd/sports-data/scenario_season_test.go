@@ -103,6 +103,7 @@ func scReadSeason(t *testing.T, rel, team string) scCapturedSeason {
 // leagues over six hours and loads the current season only, so it cannot
 // store a past season within a test.
 func TestScenarioSeasonRecordFromTheTeamSchedule(t *testing.T) {
+	t.Parallel()
 	espn := newESPN(t)
 	espn.ServeFixture(t, "/football/nfl/teams/12/schedule", scKCSchedule)
 	dataDir := t.TempDir()

@@ -75,6 +75,7 @@ func describe(d webhooktest.Delivery) string {
 }
 
 func TestScenarioWebhooksEndToEnd(t *testing.T) {
+	t.Parallel()
 	const key = "scenario-api-key-123"
 	bearer := http.Header{"Authorization": {"Bearer " + key}}
 	recv := webhooktest.New(t)
