@@ -298,7 +298,7 @@ func TestRefreshThenHistoryMatchesTheCapture(t *testing.T) {
 			nfl := lookup(t, "nfl")
 			r := schedule.NewRefresher(client(srv), dir.Teams, recorder.New(w, nil, nil), []league.League{nfl},
 				schedule.Options{Every: time.Hour, Spread: 32 * time.Millisecond, Season: season2023})
-			svc := history.New(s, dir, history.Options{Leagues: []league.League{nfl}, CacheTTL: -1})
+			svc := history.New(s, dir, history.Options{Leagues: []league.League{nfl}})
 
 			stop := run(ctx, r)
 			require.Eventually(t, func() bool { return len(srv.Requests()) == 32 }, 20*time.Second, 5*time.Millisecond)
