@@ -69,6 +69,17 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
+// first is the first game of the capture in a status.
+func (f *fixture) first(t *testing.T, status game.Status) game.Game {
+	for _, g := range f.st.All() {
+		if g.Status == status {
+			return g
+		}
+	}
+	t.Fatalf("no %s game", status)
+	return game.Game{}
+}
+
 func (f *fixture) find(t *testing.T, abbr string) game.Game {
 	for _, g := range f.st.All() {
 		if g.HomeTeam.Abbreviation == abbr || g.AwayTeam.Abbreviation == abbr {
@@ -110,14 +121,7 @@ func TestLiveTeam(t *testing.T) {
 
 func TestUpcomingTeamCountsMinutes(t *testing.T) {
 	f := newFixture(t)
-	var pre game.Game
-	for _, g := range f.st.All() {
-		if g.Status == game.StatusScheduled {
-			pre = g
-			break
-		}
-	}
-	require.NotEmpty(t, pre.ID)
+	pre := f.first(t, game.StatusScheduled)
 	f.now = pre.Start.Add(-90 * time.Minute)
 	s, err := f.status(pre.HomeTeam.Abbreviation, "nfl")
 	require.NoError(t, err)
@@ -139,14 +143,7 @@ func TestUpcomingTeamCountsMinutes(t *testing.T) {
 
 func TestRecentFinalThenNothing(t *testing.T) {
 	f := newFixture(t)
-	var fin game.Game
-	for _, g := range f.st.All() {
-		if g.Status == game.StatusFinal {
-			fin = g
-			break
-		}
-	}
-	require.NotEmpty(t, fin.ID)
+	fin := f.first(t, game.StatusFinal)
 	// Seen final three hours after its start: it just ended.
 	f.now = fin.Start.Add(3 * time.Hour)
 	f.svc.Observe("nfl", []game.Game{fin})
@@ -239,14 +236,7 @@ func TestContextAttributes(t *testing.T) {
 // start ESPN has not shown yet.
 func TestContextKickoffInIsTheSensorsPhrase(t *testing.T) {
 	f := newFixture(t)
-	var pre game.Game
-	for _, g := range f.st.All() {
-		if g.Status == game.StatusScheduled {
-			pre = g
-			break
-		}
-	}
-	require.NotEmpty(t, pre.ID)
+	pre := f.first(t, game.StatusScheduled)
 	for _, c := range []struct {
 		before time.Duration
 		want   string

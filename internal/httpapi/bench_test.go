@@ -64,12 +64,18 @@ func (mqttParts) Status() hadiscovery.Status {
 	return hadiscovery.Status{Enabled: true, Connected: true, Published: 420, Teams: []string{"nfl-hou", "nhl-bos"}}
 }
 
-// BenchmarkHealthFull is /health with two polled leagues, a store and MQTT.
-func BenchmarkHealthFull(b *testing.B) {
+// fullHealth is the handler of a service with two polled leagues, a store
+// and MQTT, at 2022-09-11 19:55 UTC.
+func fullHealth() http.Handler {
 	c := fakeclock.New(time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC))
-	h := New(Deps{Version: "bench", State: state.New("nfl", "nhl"), Now: c.Now,
+	return New(Deps{Version: "2.0.0", State: state.New("nfl", "nhl"), Now: c.Now,
 		Options: Options{StoreKind: "sqlite"},
 		Polling: healthParts{at: c.Now()}, Store: healthParts{at: c.Now()}, MQTT: mqttParts{}})
+}
+
+// BenchmarkHealthFull is /health with two polled leagues, a store and MQTT.
+func BenchmarkHealthFull(b *testing.B) {
+	h := fullHealth()
 	req := httptest.NewRequest(http.MethodGet, "/health", nil)
 	req.RemoteAddr = "203.0.113.7:4321"
 	rec := httptest.NewRecorder()

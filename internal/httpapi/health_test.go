@@ -4,24 +4,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/sports-data/sports-data/internal/fakeclock"
-	"github.com/sports-data/sports-data/internal/state"
 )
 
 // /health keeps the earlier service's fields, in the same order, with every
 // section: leagues by key, the store ("influxdb") and MQTT.
 func TestHealthShape(t *testing.T) {
-	c := fakeclock.New(time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC))
-	h := New(Deps{Version: "2.0.0", State: state.New("nfl", "nhl"), Now: c.Now,
-		Options: Options{StoreKind: "sqlite"},
-		Polling: healthParts{at: c.Now()}, Store: healthParts{at: c.Now()}, MQTT: mqttParts{}})
-	req := httptest.NewRequest(http.MethodGet, "/health", nil)
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	fullHealth().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/health", nil))
 	require.Equal(t, http.StatusOK, rec.Code)
 	require.Equal(t, "application/json", rec.Header().Get("Content-Type"))
 	want := `{"status":"healthy","service":"sports-data","timestamp":"2022-09-11T19:55:00.000000","cache_status":true,"api_status":true,` +
