@@ -69,10 +69,10 @@ func (l *clientLimiter) allow(key string) (bool, time.Duration) {
 		c = &client{lim: rate.NewLimiter(rate.Limit(float64(l.perMinute)/60), l.perMinute)}
 		l.clients[key] = c
 	}
-	r := c.lim.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return false, d
+	if !c.lim.AllowN(now, 1) {
+		// Until one request's worth is back.
+		missing := 1 - c.lim.TokensAt(now)
+		return false, time.Duration(math.Ceil(missing / float64(c.lim.Limit()) * float64(time.Second)))
 	}
 	c.last = now
 	return true, 0
