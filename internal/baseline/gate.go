@@ -41,7 +41,7 @@ func NewLoader(src Sources, leagues []league.League, rec Recorder, det Detector,
 }
 
 // Run loads the baseline (a few seconds at most: see Timeout) and lets
-// every held and later observation through. It is a task of the service.
+// every held and later observation through. The service runs it at start.
 func (l *Loader) Run(ctx context.Context) {
 	if l.src.Store != nil {
 		Load(ctx, l.src, l.leagues, l.rec, l.det, l.log, l.now())

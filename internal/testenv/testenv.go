@@ -12,7 +12,7 @@ import (
 	"github.com/sports-data/sports-data/internal/childproc"
 )
 
-// TB is the part of testing.TB the helpers use.
+// TB is the part of testing.TB this package uses.
 type TB interface {
 	Helper()
 	Fatal(args ...any)
