@@ -19,10 +19,14 @@ run: build
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/sports-data
 
+# Tests that own their resources run side by side (t.Parallel); most of
+# their time is spent waiting on the services they start.
+TEST_PARALLEL ?= 4
+
 ## test: the whole suite with the race detector, against a real InfluxDB 1.8 and a real Mosquitto started for the run
 test:
 	$(GO) vet ./...
-	scripts/with-influxdb.sh scripts/with-mosquitto.sh $(GO) test -race -count=1 -timeout 20m ./...
+	scripts/with-influxdb.sh scripts/with-mosquitto.sh $(GO) test -race -count=1 -parallel $(TEST_PARALLEL) -timeout 20m ./...
 
 ## test-unit: the suite without starting InfluxDB (its tests skip)
 test-unit:
@@ -62,10 +66,14 @@ demo: build
 fuzz-ci:
 	GO=$(GO) scripts/fuzz-ci.sh
 
-## lint: formatting and vet
+# staticcheck's version, fetched through the Go module proxy on first use.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+## lint: formatting, vet and staticcheck
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 influxdb-start:
 	scripts/influxdb-test.sh start

@@ -151,7 +151,7 @@ func (c *haClient) waitUp(ctx context.Context, limit time.Duration) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("Home Assistant did not answer on %s within %s", c.base, limit)
+			return fmt.Errorf("no answer from Home Assistant on %s within %s", c.base, limit)
 		case <-time.After(250 * time.Millisecond):
 		}
 	}

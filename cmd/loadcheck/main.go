@@ -39,6 +39,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/childproc"
 	"github.com/sports-data/sports-data/internal/httpapi"
 )
 
@@ -445,10 +446,6 @@ func fetch(url string) ([]byte, error) {
 }
 
 func freePort() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return fmt.Sprint(ln.Addr().(*net.TCPAddr).Port), nil
+	p, err := childproc.FreePort()
+	return fmt.Sprint(p), err
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/sports-data/sports-data/internal/config"
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/storage"
 	"github.com/sports-data/sports-data/internal/teams"
 )
 
@@ -76,7 +77,13 @@ func backfillCommand(ctx context.Context, args []string, getenv func(string) str
 	if !found {
 		enabled = append(enabled, l)
 	}
-	logger := newLogger(io.Discard, cfg.LogLevel)
+	// Warnings (a team list page that failed, a store in trouble) go where
+	// the progress goes; LOG_LEVEL=debug shows every request too.
+	level := "warn"
+	if cfg.LogLevel == "debug" {
+		level = "debug"
+	}
+	logger := newLogger(stdout, level)
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("DATA_DIR: %v", err)
 	}
@@ -93,7 +100,7 @@ func backfillCommand(ctx context.Context, args []string, getenv func(string) str
 			return err
 		}
 	}
-	db, err := openStore(ctx, cfg, logger)
+	db, err := storage.OpenStore(ctx, cfg, logger)
 	if err != nil {
 		return err
 	}

@@ -2,30 +2,24 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"path/filepath"
 	"time"
 
 	"github.com/sports-data/sports-data/internal/apidocs"
 	"github.com/sports-data/sports-data/internal/baseline"
 	"github.com/sports-data/sports-data/internal/config"
 	"github.com/sports-data/sports-data/internal/espn"
-	"github.com/sports-data/sports-data/internal/gamepoint"
+	"github.com/sports-data/sports-data/internal/events"
+	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/ha"
 	"github.com/sports-data/sports-data/internal/hadiscovery"
-	"github.com/sports-data/sports-data/internal/history"
 	"github.com/sports-data/sports-data/internal/httpapi"
 	"github.com/sports-data/sports-data/internal/metrics"
 	"github.com/sports-data/sports-data/internal/poller"
-	"github.com/sports-data/sports-data/internal/recorder"
 	"github.com/sports-data/sports-data/internal/schedule"
 	"github.com/sports-data/sports-data/internal/state"
-	"github.com/sports-data/sports-data/internal/store"
-	"github.com/sports-data/sports-data/internal/store/influx"
-	"github.com/sports-data/sports-data/internal/store/sqlite"
-	"github.com/sports-data/sports-data/internal/store/writer"
+	"github.com/sports-data/sports-data/internal/storage"
 	"github.com/sports-data/sports-data/internal/teams"
 	"github.com/sports-data/sports-data/internal/teamtracker"
 	"github.com/sports-data/sports-data/internal/userteams"
@@ -48,7 +42,10 @@ func (a *app) close(ctx context.Context) {
 	}
 }
 
-// build assembles every part from the configuration.
+// build assembles the parts from the configuration and connects them:
+// ESPN feeds the poller, which publishes to the state and hands each poll
+// to its observers; event detection hands events to webhook delivery and
+// MQTT; the HTTP API reads what the parts hold.
 func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now func() time.Time) (*app, error) {
 	a := &app{logger: logger}
 	m := metrics.New()
@@ -64,177 +61,151 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	if err := dir.LoadCache(); err != nil {
 		logger.Warn("team cache not loaded; teams come from ESPN at the first poll", "err", err)
 	}
-	keys := make([]string, 0, len(cfg.Leagues))
-	for _, l := range cfg.Leagues {
-		keys = append(keys, l.Key)
-	}
-	st := state.New(keys...)
+	st := state.New(leagueKeys(cfg)...)
 	fav, err := userteams.Open(cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	var p *poller.Poller
-	sensors := teamtracker.New(st, cfg.Leagues, teamtracker.Options{Live: func(k string) bool { return p.Live(k) }, Now: now})
-	haSvc := ha.New(st, dir, ha.Options{UpcomingWindow: cfg.HAUpcomingWindow, RecentWindow: cfg.HARecentWindow, Now: now,
-		Scheduled: sensors.Scheduled})
-
-	// Storage: the store, the batch writer in front of it, and the
-	// recorder that turns polls into change-only points.
-	var (
-		db   store.Store
-		w    *writer.Writer
-		rec  *recorder.Recorder
-		hist *history.Service
-	)
-	if cfg.StoreKind != config.StoreNone {
-		db, err = openStore(ctx, cfg, logger)
-		if err != nil {
-			return nil, err
-		}
-		a.closers = append(a.closers, func(context.Context) error { return db.Close() })
-		hist = history.New(db, dir, history.Options{Leagues: cfg.Leagues, Logger: logger, Now: now})
-		w, err = writer.New(hist.WriteThrough(db), writer.Options{
-			BatchSize:       cfg.BatchSize,
-			FlushInterval:   cfg.FlushInterval,
-			Live:            gamepoint.Live,
-			SpoolDir:        filepath.Join(cfg.DataDir, "spool"),
-			BreakerFailures: cfg.BreakerFailures,
-			BreakerTimeout:  time.Duration(cfg.BreakerTimeoutSeconds) * time.Second,
-			Logger:          logger,
-			OnWrite:         m.StoreWrite,
-		})
-		if err != nil {
-			return nil, err
-		}
-		m.WatchWriter(func() metrics.WriterStats {
-			ws := w.Stats()
-			return metrics.WriterStats{Queued: ws.Queued, Spooled: ws.Spooled, Dropped: ws.Dropped, BreakerState: ws.Breaker}
-		})
-		a.closers = append(a.closers, w.Close)
-		rec = recorder.New(w, now, logger)
-	}
-
-	hooks, err := webhook.New(webhook.Options{
-		DataDir:    cfg.DataDir,
-		Version:    version,
-		Resolve:    webhookResolver{dir}.resolve,
-		Logger:     logger,
-		OnDelivery: m.Delivery,
-		Now:        now,
-
-		AllowLinkLocal: cfg.WebhookAllowLinkLocal,
-		RetryWindow:    cfg.WebhookRetryWindow,
-	})
+	stored, err := storage.Open(ctx, cfg, dir, storage.Options{Logger: logger, Now: now, OnWrite: m.StoreWrite})
 	if err != nil {
 		return nil, err
 	}
+	if stored != nil {
+		a.closers = append(a.closers, stored.Close)
+		watchWriter(m, stored)
+	}
+	// Event detection before webhook delivery: it takes the games of an
+	// earlier version's outbox, whose deliveries the webhooks take.
+	det, err := events.New(events.Options{DataDir: cfg.DataDir, Now: now, Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, det.Close)
+	hooks, err := webhook.New(webhook.Options{DataDir: cfg.DataDir, Version: version, Resolve: dir.Resolve,
+		Logger: logger, OnDelivery: m.Delivery, Now: now,
+		AllowLinkLocal: cfg.WebhookAllowLinkLocal, RetryWindow: cfg.WebhookRetryWindow})
+	if err != nil {
+		return nil, err
+	}
+	det.Subscribe(hooks)
 	a.tasks = append(a.tasks, hooks.Run)
 
-	// The recorder and the webhook detector compare each poll with the
-	// stored baseline, so they wait for it (a few seconds at most); the
-	// state, and so every route, is published without waiting.
-	gate := baseline.NewGate()
-	// The directory comes first: it learns the teams a poll names (ESPN's
-	// college team lists are incomplete) before anyone resolves them.
-	observers := []poller.Observer{dir, haSvc, gate.Wrap(hooks)}
-	if rec != nil {
-		observers = append(observers, gate.Wrap(rec))
-		sched := schedule.NewRefresher(client, dir.Teams, fanOut{gate.Wrap(rec), sensors}, cfg.Leagues, schedule.Options{
-			Logger: logger, Now: now, Wanted: wantedTeams(fav, hooks, dir, cfg.MQTTTeams), Fixtures: client.TeamFixtures})
+	var p *poller.Poller
+	sensors := teamtracker.New(st, cfg.Leagues, teamtracker.Options{Live: func(k string) bool { return p.Live(k) }, Now: now})
+	haSvc := ha.New(st, ha.Options{UpcomingWindow: cfg.HAUpcomingWindow, RecentWindow: cfg.HARecentWindow, Now: now,
+		Scheduled: sensors.Scheduled})
+	mqttPub, err := newMQTT(cfg, dir, fav, sensors, m, logger)
+	if err != nil {
+		return nil, err
+	}
+	// The recorder and event detection compare each poll with what the
+	// store knows: they wait for the baseline (package baseline).
+	base := baseline.NewLoader(baselineSources(stored), cfg.Leagues, recorderOf(stored), det, logger, now)
+	a.tasks = append(a.tasks, base.Run)
+	observers := []poller.Observer{haSvc, base.Gate(det)}
+	wanted := []func() []string{fav.Saved, hooks.Teams}
+	if mqttPub != nil {
+		wanted = append(wanted, mqttPub.Teams)
+	}
+	if stored != nil {
+		rec := base.Gate(stored.Recorder)
+		observers = append(observers, rec)
+		sched := schedule.NewRefresher(client, dir.Teams, fanOut{rec, sensors}, cfg.Leagues,
+			schedule.Options{Logger: logger, Now: now, Wanted: schedule.Wanted(wanted...), Fixtures: client.TeamFixtures})
 		a.tasks = append(a.tasks, sched.Run)
 	}
-	a.tasks = append(a.tasks, func(ctx context.Context) {
-		if db != nil {
-			baseline.Load(ctx, baseline.Sources{Store: db, Pending: w.Pending}, cfg.Leagues, rec, hooks, logger, now())
-		}
-		gate.Open()
-	})
-	var mqttPub *hadiscovery.Publisher
-	if cfg.MQTTURL != "" {
-		if mqttPub, err = newMQTT(cfg, dir, fav, teamTrackerSensor{sensors}, keys, logger, m); err != nil {
-			return nil, err
-		}
-		hooks.Subscribe(mqttPub.Event)
+	if mqttPub != nil {
+		det.Subscribe(mqttPub)
 		observers = append(observers, mqttPub)
 		a.tasks = append(a.tasks, mqttPub.Run)
 	}
 	p = poller.New(client, st, dir, observers, cfg.Leagues, poller.Options{
-		LiveInterval: cfg.PollLiveInterval,
-		IdleInterval: cfg.PollIdleInterval,
-		Logger:       logger,
-		OnPoll:       m.Poll,
-		OnTruncated:  m.Truncated,
-		OnDegraded:   m.LeagueDegraded,
-		Now:          now,
-	})
+		LiveInterval: cfg.PollLiveInterval, IdleInterval: cfg.PollIdleInterval, Logger: logger, Now: now,
+		OnPoll: m.Poll, OnTruncated: m.Truncated, OnDegraded: m.LeagueDegraded})
 	a.tasks = append(a.tasks, p.Run)
 
 	deps := httpapi.Deps{
-		Options: httpapi.Options{
-			Leagues:              cfg.Leagues,
-			StoreKind:            cfg.StoreKind,
-			APIKey:               cfg.APIKey,
-			CORSOrigins:          cfg.CORSOrigins,
-			HistoryRatePerMinute: cfg.HistoryRatePerMinute,
-			PollIdleInterval:     cfg.PollIdleInterval,
-			TrustedProxies:       cfg.TrustedProxies,
-		},
-		Version:   version,
-		Logger:    logger,
-		State:     st,
-		Teams:     dir,
-		Favorites: fav,
-		Polling:   p,
-		Usage:     client,
-		HA:        haSvc,
-		Sensors:   sensors,
-		Webhooks:  hooks,
-		Observe:   m.Request,
-		Now:       now,
-		Extra:     apidocs.Handlers(),
+		Options: httpapi.Options{Leagues: cfg.Leagues, StoreKind: cfg.StoreKind, APIKey: cfg.APIKey,
+			CORSOrigins: cfg.CORSOrigins, HistoryRatePerMinute: cfg.HistoryRatePerMinute,
+			PollIdleInterval: cfg.PollIdleInterval, TrustedProxies: cfg.TrustedProxies},
+		Version: version, Logger: logger, Now: now, Observe: m.Request,
+		State: st, Teams: dir, Favorites: fav, Polling: p, Usage: client,
+		HA: haSvc, Sensors: sensors, Webhooks: hooks,
+		Extra: apidocs.Handlers(),
 	}
 	deps.Extra["/metrics"] = m.Handler()
-	if db != nil {
-		deps.History = hist
-		deps.Store = storeHealth{db: db, w: w}
+	if stored != nil {
+		deps.History, deps.Store = stored.History, stored
 	}
 	if mqttPub != nil {
-		deps.MQTT = mqttHealth{mqttPub}
+		deps.MQTT = mqttPub
 	}
 	a.handler = httpapi.New(deps)
 	return a, nil
 }
 
-// openStore opens the configured store kind. InfluxDB being down or
-// misconfigured does not stop start-up: the store retries in the background
-// and the writer spools meanwhile.
-func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (store.Store, error) {
-	switch cfg.StoreKind {
-	case config.StoreInfluxDB:
-		// A server that does not answer must not hold start-up: the first
-		// connection attempt gets two seconds, later ones run in the
-		// background.
-		octx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		defer cancel()
-		s, err := influx.Open(octx, influx.Options{
-			URL:           cfg.InfluxURL,
-			Token:         cfg.InfluxToken,
-			Org:           cfg.InfluxOrg,
-			Database:      cfg.Database(),
-			QueryLanguage: cfg.InfluxQueryLanguage,
-			RetentionDays: cfg.RetentionDays,
-			Logger:        logger,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("INFLUXDB_URL: %v", err)
-		}
-		return s, nil
-	default:
-		path := filepath.Join(cfg.DataDir, "sports-data.db")
-		s, err := sqlite.Open(path, sqlite.Options{RetentionDays: cfg.RetentionDays, Logger: logger})
-		if err != nil {
-			return nil, fmt.Errorf("DATA_DIR: %v", err)
-		}
-		return s, nil
+// newMQTT is the Home Assistant discovery publisher of the MQTT settings,
+// its counters exported; nil while MQTT_URL is empty.
+func newMQTT(cfg *config.Config, dir *teams.Directory, fav *userteams.Store, sensors *teamtracker.Service, m *metrics.Metrics, logger *slog.Logger) (*hadiscovery.Publisher, error) {
+	if cfg.MQTTURL == "" {
+		return nil, nil
+	}
+	pub, err := hadiscovery.New(hadiscovery.Options{
+		URL: cfg.MQTTURL, Username: cfg.MQTTUsername, Password: cfg.MQTTPassword,
+		DiscoveryPrefix: cfg.MQTTDiscoveryPrefix, TopicPrefix: cfg.MQTTTopicPrefix,
+		Teams: cfg.MQTTTeams, Leagues: leagueKeys(cfg),
+		Directory: dir, Favorites: fav, Sensors: sensors, Version: version, Logger: logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	m.WatchMQTT(func() metrics.MQTTStats {
+		s := pub.Status()
+		return metrics.MQTTStats{Connected: s.Connected, Published: s.Published, PublishErrors: s.PublishErrors, EventsDropped: s.EventsDropped, EventsQueued: s.EventsQueued}
+	})
+	return pub, nil
+}
+
+// watchWriter exports the writer's queue, spool and breaker.
+func watchWriter(m *metrics.Metrics, s *storage.Storage) {
+	m.WatchWriter(func() metrics.WriterStats {
+		ws := s.Writer.Stats()
+		return metrics.WriterStats{Queued: ws.Queued, Spooled: ws.Spooled, Dropped: ws.Dropped, BreakerState: ws.Breaker}
+	})
+}
+
+// baselineSources and recorderOf are the storage side's part in the
+// baseline: none while storage is off.
+func baselineSources(s *storage.Storage) baseline.Sources {
+	if s == nil {
+		return baseline.Sources{}
+	}
+	return baseline.Sources{Store: s.Store, Pending: s.Writer.Pending}
+}
+
+func recorderOf(s *storage.Storage) baseline.Recorder {
+	if s == nil {
+		return nil
+	}
+	return s.Recorder
+}
+
+func leagueKeys(cfg *config.Config) []string {
+	keys := make([]string, 0, len(cfg.Leagues))
+	for _, l := range cfg.Leagues {
+		keys = append(keys, l.Key)
+	}
+	return keys
+}
+
+// fanOut hands every observation to each observer in turn (the schedule
+// refresher's seasons go to the recorder and to the sensors).
+type fanOut []interface {
+	Observe(leagueKey string, games []game.Game)
+}
+
+func (f fanOut) Observe(leagueKey string, games []game.Game) {
+	for _, o := range f {
+		o.Observe(leagueKey, games)
 	}
 }

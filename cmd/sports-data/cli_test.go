@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sports-data/sports-data/internal/logbuf"
+	"github.com/sports-data/sports-data/internal/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -22,6 +23,7 @@ import (
 // Every command answers --help with its usage and exit status 0, and
 // runs nothing: no store is opened, nothing listens, nothing is fetched.
 func TestEveryCommandAnswersHelp(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := func(k string) string {
 		switch k {
@@ -59,6 +61,7 @@ func TestEveryCommandAnswersHelp(t *testing.T) {
 }
 
 func TestCommandsRefuseStrayArguments(t *testing.T) {
+	t.Parallel()
 	env := func(k string) string { return "" }
 	for _, args := range [][]string{
 		{"serve", "--port", "9000"},
@@ -74,6 +77,7 @@ func TestCommandsRefuseStrayArguments(t *testing.T) {
 // make run is stopped with Ctrl-C: the service shuts down in order and
 // make reports no error.
 func TestMakeRunEndsCleanlyOnInterrupt(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
@@ -91,7 +95,7 @@ func TestMakeRunEndsCleanlyOnInterrupt(t *testing.T) {
 	require.NoError(t, err, string(out))
 	cmd := exec.CommandContext(ctx, "make", "--no-print-directory", "-C", "../..", "run", "GO=true", "BIN="+bin)
 	cmd.Env = append(os.Environ(),
-		"PORT="+fmt.Sprint(freeTCPPort(t)),
+		"PORT="+fmt.Sprint(testenv.FreePort(t)),
 		"DATA_DIR="+t.TempDir(),
 		"ESPN_BASE_URL=http://127.0.0.1:1",
 		"LOG_LEVEL=info",
@@ -150,6 +154,7 @@ func TestMakeRunEndsCleanlyOnInterrupt(t *testing.T) {
 
 // The demo's data folder is not something to commit.
 func TestDemoDataIsIgnoredByGit(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("no git")
 	}
@@ -165,6 +170,7 @@ func TestDemoDataIsIgnoredByGit(t *testing.T) {
 // service cannot know any team: a lookup answers 503 saying why, not 404
 // "no team matches".
 func TestTeamLookupBeforeAnyTeamListIs503(t *testing.T) {
+	t.Parallel()
 	s := startService(t, "http://127.0.0.1:1", nil)
 	for _, path := range []string{
 		"/api/v1/ha/game-status/Chiefs",

@@ -101,6 +101,7 @@ type gameList struct {
 }
 
 func TestLiveGamesMatchTheCaptures(t *testing.T) {
+	t.Parallel()
 	espn := newESPN(t)
 	s := startService(t, espn.URL, nil)
 	var live gameList
@@ -158,6 +159,7 @@ func TestLiveGamesMatchTheCaptures(t *testing.T) {
 }
 
 func TestBadQueryValuesAre400(t *testing.T) {
+	t.Parallel()
 	s := startService(t, newESPN(t).URL, nil)
 	for _, path := range []string{
 		"/api/v1/games/upcoming?hours=abc",
@@ -176,6 +178,7 @@ func TestBadQueryValuesAre400(t *testing.T) {
 // TestOversizedHeadersAre431: the server reads at most 64 KiB of request
 // line and headers (Go's default is 1 MiB).
 func TestOversizedHeadersAre431(t *testing.T) {
+	t.Parallel()
 	s := startService(t, newESPN(t).URL, nil)
 	req, err := http.NewRequest(http.MethodGet, s.base+"/health", nil)
 	require.NoError(t, err)
@@ -214,6 +217,7 @@ func shiftCapture(t *testing.T, rel string, first time.Time) []byte {
 }
 
 func TestUpcomingRespectsHours(t *testing.T) {
+	t.Parallel()
 	espn := newESPN(t)
 	// Derived from the 2023 week 5 capture (all pre-game): the first game
 	// moved to two hours from now; the rest keep their spacing (up to four
@@ -243,6 +247,7 @@ func TestUpcomingRespectsHours(t *testing.T) {
 }
 
 func TestTeamsAreTheRealESPNTeams(t *testing.T) {
+	t.Parallel()
 	s := startService(t, newESPN(t).URL, nil)
 	var all struct {
 		League string    `json:"league"`
@@ -274,6 +279,7 @@ func TestTeamsAreTheRealESPNTeams(t *testing.T) {
 }
 
 func TestTeamsSurviveARestartWithoutESPN(t *testing.T) {
+	t.Parallel()
 	espn := newESPN(t)
 	dataDir := t.TempDir()
 	s := startService(t, espn.URL, map[string]string{"DATA_DIR": dataDir})
@@ -288,6 +294,7 @@ func TestTeamsSurviveARestartWithoutESPN(t *testing.T) {
 }
 
 func TestHealthReportsPollingWithoutCallingESPN(t *testing.T) {
+	t.Parallel()
 	espn := newESPN(t)
 	s := startService(t, espn.URL, nil)
 	var h map[string]any
@@ -318,6 +325,7 @@ func TestHealthReportsPollingWithoutCallingESPN(t *testing.T) {
 }
 
 func TestUserTeamsPersistAndMarkFavorites(t *testing.T) {
+	t.Parallel()
 	espn := newESPN(t)
 	dataDir := t.TempDir()
 	s := startService(t, espn.URL, map[string]string{"DATA_DIR": dataDir})
@@ -347,6 +355,7 @@ func TestUserTeamsPersistAndMarkFavorites(t *testing.T) {
 }
 
 func TestGameJSONKeepsTheContract(t *testing.T) {
+	t.Parallel()
 	s := startService(t, newESPN(t).URL, nil)
 	var raw struct {
 		Games []map[string]json.RawMessage `json:"games"`
@@ -398,6 +407,7 @@ func keysInt(m map[string]int) []string {
 }
 
 func TestBadConfigurationStopsStartUp(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ key, value string }{
 		{"PORT", "abc"}, {"POLL_LIVE_INTERVAL", "fast"}, {"LEAGUES", "nfl,xfl"},
 	} {
@@ -409,6 +419,7 @@ func TestBadConfigurationStopsStartUp(t *testing.T) {
 }
 
 func TestHealthcheckCommand(t *testing.T) {
+	t.Parallel()
 	s := startService(t, newESPN(t).URL, nil)
 	port := s.base[strings.LastIndex(s.base, ":")+1:]
 	out := &logbuf.Buffer{}
@@ -433,6 +444,7 @@ var _ = filepath.Join
 // TestMetricsMoveWithTheService: the hooks are wired: polls, ESPN calls,
 // store writes and requests show up on /metrics.
 func TestMetricsMoveWithTheService(t *testing.T) {
+	t.Parallel()
 	s := startService(t, newESPN(t).URL, nil)
 	var live gameList
 	s.waitFor("live games", func() bool { return s.get("/api/v1/games/live", &live) == 200 && live.Count == 13 })
@@ -456,5 +468,28 @@ func TestMetricsMoveWithTheService(t *testing.T) {
 		`sports_data_http_request_duration_seconds_count{code="200",method="GET",route="/api/v1/games/live"}`,
 	} {
 		s.waitFor(name, func() bool { return metric(name) })
+	}
+}
+
+// Temporary files that writes a crash interrupted, anywhere in DATA_DIR,
+// are removed at start.
+func TestLeftoverTempFilesInDataDirAreRemoved(t *testing.T) {
+	t.Parallel()
+	dataDir := t.TempDir()
+	past := time.Now().Add(-time.Hour)
+	paths := []string{
+		filepath.Join(dataDir, ".webhook-outbox.log.tmp-1"),
+		filepath.Join(dataDir, ".webhook-games.json.tmp-2"),
+		filepath.Join(dataDir, ".user_teams.json.tmp-3"),
+		filepath.Join(dataDir, "teams", ".nfl.json.tmp-4"),
+	}
+	for _, p := range paths {
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte("{"), 0o600))
+		require.NoError(t, os.Chtimes(p, past, past))
+	}
+	startService(t, newESPN(t).URL, map[string]string{"DATA_DIR": dataDir, "STORE": "none"})
+	for _, p := range paths {
+		assert.NoFileExists(t, p)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/sports-data/sports-data/internal/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -12,8 +13,9 @@ import (
 // /health on, and the reason is shown; nothing has been written, so
 // without the store's own word /health would call it connected.
 func TestHealthInfluxDBThatNeverAnsweredIsNotConnected(t *testing.T) {
+	t.Parallel()
 	espn := newESPN(t)
-	influxURL := fmt.Sprintf("http://127.0.0.1:%d", freeTCPPort(t)) // nobody listens there
+	influxURL := fmt.Sprintf("http://127.0.0.1:%d", testenv.FreePort(t)) // nobody listens there
 	s := startService(t, espn.URL, map[string]string{"INFLUXDB_URL": influxURL})
 
 	var h struct {

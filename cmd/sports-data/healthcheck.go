@@ -5,17 +5,21 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sports-data/sports-data/internal/config"
 )
 
 // healthcheck asks the local service for /health: the container image has
 // no curl.
 func healthcheck(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
-	port := getenv("PORT")
-	if port == "" {
-		port = "8005"
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %v", err)
 	}
+	port := strconv.Itoa(cfg.Port)
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:"+port+"/health", nil)

@@ -7,7 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/sports-data/sports-data/internal/webhook/webhooktest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.yaml.in/yaml/v3"
@@ -70,6 +72,7 @@ var (
 // game walked through the service (frames derived from the NFL capture)
 // for the automations.
 func TestHomeAssistantPackageReadsRealFields(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("../../deployments/homeassistant/sports_data.yaml")
 	require.NoError(t, err)
 	var pkg haPackage
@@ -84,7 +87,8 @@ func TestHomeAssistantPackageReadsRealFields(t *testing.T) {
 	require.NoError(t, yaml.Unmarshal(raw, &secrets))
 
 	// The scripted game: Titans (home) against Giants.
-	recv := newScReceiver(t)
+	recv := webhooktest.New(t)
+	recv.TimestampWithin(5 * time.Minute)
 	feed := newScFeed(t)
 	g := scNFLGame(t)
 	w := &scWalk{t: t, feed: feed, g: g}
@@ -138,7 +142,7 @@ func TestHomeAssistantPackageReadsRealFields(t *testing.T) {
 		id := trig["webhook_id"].(string)
 		assert.False(t, webhookIDs[id], "webhook_id %s is used twice; Home Assistant allows one automation per id", id)
 		webhookIDs[id] = true
-		url, secret := recv.hook(id)
+		url, secret := recv.Hook(id)
 		var reg map[string]any
 		require.Equal(t, http.StatusCreated, s.do(http.MethodPost, "/api/v1/ha/webhooks/"+routeFor[ev[1]],
 			map[string]any{"url": url, "secret": secret, "team": g.Home}, nil, &reg))
@@ -150,9 +154,9 @@ func TestHomeAssistantPackageReadsRealFields(t *testing.T) {
 		w.show(s, fr)
 	}
 	for _, u := range uses {
-		s.waitFor("a "+u.event+" delivery", func() bool { return len(recv.deliveries(u.hook)) > 0 })
-		for _, d := range recv.deliveries(u.hook) {
-			assert.Equal(t, u.event, d.Event)
+		s.waitFor("a "+u.event+" delivery", func() bool { return len(recv.To(u.hook)) > 0 })
+		for _, d := range recv.To(u.hook) {
+			assert.Equal(t, u.event, d.P.Event)
 			for _, f := range u.fields {
 				assert.Contains(t, d.Body, f, "%s payload lacks trigger.json.%s", u.event, f)
 			}
@@ -165,7 +169,7 @@ func TestHomeAssistantPackageReadsRealFields(t *testing.T) {
 		if u.event != "score_change" {
 			continue
 		}
-		for _, d := range recv.deliveries(u.hook) {
+		for _, d := range recv.To(u.hook) {
 			if n, _ := d.Body["score_change"].(float64); n > 0 {
 				ours++
 			} else if n, _ := d.Body["opponent_score_change"].(float64); n > 0 {

@@ -22,6 +22,7 @@ import (
 	"time"
 	_ "time/tzdata" // ESPN's days are US Eastern; the image has no zoneinfo
 
+	"github.com/sports-data/sports-data/internal/atomicfile"
 	"github.com/sports-data/sports-data/internal/config"
 	"github.com/sports-data/sports-data/internal/demo"
 	"github.com/sports-data/sports-data/internal/httpapi"
@@ -139,6 +140,9 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 	logger := newLogger(stdout, cfg.LogLevel)
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return fmt.Errorf("DATA_DIR: cannot create %s: %v", cfg.DataDir, err)
+	}
+	for _, p := range atomicfile.RemoveLeftovers(cfg.DataDir) {
+		logger.Info("removed a temporary file left by an interrupted write", "path", p)
 	}
 
 	if now == nil {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -29,7 +28,7 @@ import (
 
 	"github.com/sports-data/sports-data/api"
 	"github.com/sports-data/sports-data/internal/config"
-	"github.com/sports-data/sports-data/internal/webhook"
+	"github.com/sports-data/sports-data/internal/webhook/webhooktest"
 )
 
 // The contract tests hold the service to api/openapi.yaml: every route the
@@ -219,6 +218,7 @@ var mountedMethods = []string{"CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PA
 // TestOpenAPIDocumentsEveryRoute walks the router main.go builds and
 // compares it with the document, both ways.
 func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
+	t.Parallel()
 	c := loadContract(t)
 	env := map[string]string{
 		"DATA_DIR":      t.TempDir(),
@@ -274,86 +274,40 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 		"(for /docs and /openapi.json: mount apidocs.Handlers() in httpapi.Deps.Extra)")
 }
 
-// receiver is a webhook endpoint that checks both signatures of every
-// delivery and validates it against the document's callback.
-type receiver struct {
-	*httptest.Server
-	secret string
-	c      *contract
-	status int
-
-	mu       sync.Mutex
-	events   []map[string]any
-	problems []string
-}
-
-func newReceiver(t *testing.T, c *contract, secret string, status int) *receiver {
-	r := &receiver{secret: secret, c: c, status: status}
-	r.Server = httptest.NewServer(http.HandlerFunc(r.serve))
-	t.Cleanup(r.Close)
+// newReceiver is a webhook receiver (package webhooktest) that answers
+// status.
+func newReceiver(t *testing.T, status int) *webhooktest.Receiver {
+	r := webhooktest.New(t)
+	r.Respond(func(int, http.ResponseWriter, *http.Request) int { return status })
 	return r
 }
 
-func (r *receiver) fail(format string, args ...any) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.problems = append(r.problems, fmt.Sprintf(format, args...))
-}
-
-func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
-	defer func() { w.WriteHeader(r.status) }()
-	body, err := io.ReadAll(req.Body)
-	if err != nil {
-		r.fail("reading delivery: %v", err)
-		return
-	}
-	if err := webhook.Verify(r.secret, req.Header, body); err != nil {
-		r.fail("delivery: %v", err)
-	}
-
-	// The delivery is the callback operation of the document: its headers
-	// and body must match.
-	cb := r.c.doc.Components.Callbacks["Event"].Value
-	item := cb.Value("{$request.body#/url}")
-	if item == nil || item.Post == nil {
-		r.fail("the document has no callback operation for deliveries")
-		return
-	}
-	vreq := req.Clone(context.Background())
-	vreq.Body = io.NopCloser(bytes.NewReader(body))
-	in := &openapi3filter.RequestValidationInput{
-		Request: vreq,
-		Route:   &routers.Route{Spec: r.c.doc, Path: "/", PathItem: item, Method: http.MethodPost, Operation: item.Post},
-		Options: validationOptions(),
-	}
-	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
-		r.fail("delivery does not match the document's WebhookPayload callback: %v\nbody: %s", err, body)
-	}
-	var ev map[string]any
-	if err := json.Unmarshal(body, &ev); err != nil {
-		r.fail("delivery is not JSON: %v", err)
-		return
-	}
-	r.mu.Lock()
-	r.events = append(r.events, ev)
-	r.mu.Unlock()
-}
-
-func (r *receiver) check(t *testing.T) {
+// checkCallbacks validates every delivery r accepted against the
+// document's callback operation: its headers and body must match.
+func checkCallbacks(t *testing.T, c *contract, r *webhooktest.Receiver) {
 	t.Helper()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, p := range r.problems {
-		t.Errorf("webhook receiver %s: %s", r.URL, p)
+	cb := c.doc.Components.Callbacks["Event"].Value
+	item := cb.Value("{$request.body#/url}")
+	require.True(t, item != nil && item.Post != nil, "the document has no callback operation for deliveries")
+	for _, d := range r.All() {
+		req, err := http.NewRequest(http.MethodPost, r.URL(), bytes.NewReader(d.Raw))
+		require.NoError(t, err)
+		req.Header = d.Header.Clone()
+		in := &openapi3filter.RequestValidationInput{
+			Request: req,
+			Route:   &routers.Route{Spec: c.doc, Path: "/", PathItem: item, Method: http.MethodPost, Operation: item.Post},
+			Options: validationOptions(),
+		}
+		assert.NoError(t, openapi3filter.ValidateRequest(context.Background(), in),
+			"delivery does not match the document's WebhookPayload callback\nbody: %s", d.Raw)
 	}
 }
 
-func (r *receiver) testEvents() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+// testEvents counts the test events r accepted.
+func testEvents(r *webhooktest.Receiver) int {
 	n := 0
-	for _, ev := range r.events {
-		if ev["event"] == "test" {
+	for _, d := range r.All() {
+		if d.P.Event == "test" {
 			n++
 		}
 	}
@@ -364,6 +318,7 @@ func (r *receiver) testEvents() int {
 // live captures and the embedded store and validates an answer of every
 // route, and the errors each can give.
 func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
+	t.Parallel()
 	c := loadContract(t)
 	s := startService(t, newESPN(t).URL, map[string]string{"HISTORY_RATE_LIMIT_PER_MINUTE": "100000"})
 	get := func(target string, want int) answer {
@@ -544,10 +499,10 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 	})
 
 	t.Run("webhooks", func(t *testing.T) {
-		const secret = "a-secret-of-sixteen-or-more"
-		ok := newReceiver(t, c, secret, http.StatusOK)
-		refusing := newReceiver(t, c, secret, http.StatusBadRequest)
-		gone := newReceiver(t, c, secret, http.StatusGone)
+		const secret = webhooktest.Secret
+		ok := newReceiver(t, http.StatusOK)
+		refusing := newReceiver(t, http.StatusBadRequest)
+		gone := newReceiver(t, http.StatusGone)
 		post := func(path string, body any, want int) answer {
 			t.Helper()
 			return c.check(t, s.base, http.MethodPost, path, body, nil, want)
@@ -563,13 +518,13 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 		}
 
 		full := register("/api/v1/ha/webhooks/register", map[string]any{
-			"url": ok.URL + "/hook", "secret": secret, "events": []string{"game_start", "score_changed"},
+			"url": ok.URL(), "secret": secret, "events": []string{"game_start", "score_changed"},
 			"team": "NE", "league": "nfl", "delay_seconds": 0,
 		})
-		legacyID := register("/api/v1/webhooks/register", map[string]any{"url": ok.URL, "secret": secret})
-		startID := register("/api/v1/ha/webhooks/game-start", map[string]any{"url": ok.URL, "secret": secret, "league": "nhl"})
-		endID := register("/api/v1/ha/webhooks/game-end", map[string]any{"url": refusing.URL, "secret": secret, "team": "Oilers"})
-		scoreID := register("/api/v1/ha/webhooks/score-update", map[string]any{"url": gone.URL, "secret": secret, "delay_seconds": 30})
+		legacyID := register("/api/v1/webhooks/register", map[string]any{"url": ok.URL(), "secret": secret})
+		startID := register("/api/v1/ha/webhooks/game-start", map[string]any{"url": ok.URL(), "secret": secret, "league": "nhl"})
+		endID := register("/api/v1/ha/webhooks/game-end", map[string]any{"url": refusing.URL(), "secret": secret, "team": "Oilers"})
+		scoreID := register("/api/v1/ha/webhooks/score-update", map[string]any{"url": gone.URL(), "secret": secret, "delay_seconds": 30})
 
 		var res struct {
 			Delivered  bool    `json:"delivered"`
@@ -588,7 +543,7 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 		assert.NotNil(t, res.Error)
 		post("/api/v1/ha/webhooks/"+scoreID+"/test", nil, 200).decode(t, &res)
 		assert.False(t, res.Delivered)
-		assert.GreaterOrEqual(t, ok.testEvents(), 1)
+		assert.GreaterOrEqual(t, testEvents(ok), 1)
 
 		// The list shows delivery counters, a disabled webhook (410) with
 		// its reason, and no secret.
@@ -609,22 +564,22 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 
 		// Bad registrations.
 		for _, body := range []any{
-			map[string]any{"url": ok.URL, "secret": "short"},
+			map[string]any{"url": ok.URL(), "secret": "short"},
 			map[string]any{"url": "ftp://example.invalid/x", "secret": secret},
-			map[string]any{"url": ok.URL, "secret": secret, "events": []string{"halftime"}},
-			map[string]any{"url": ok.URL, "secret": secret, "delay_seconds": 301},
-			map[string]any{"url": ok.URL, "secret": secret, "league": "xfl"},
+			map[string]any{"url": ok.URL(), "secret": secret, "events": []string{"halftime"}},
+			map[string]any{"url": ok.URL(), "secret": secret, "delay_seconds": 301},
+			map[string]any{"url": ok.URL(), "secret": secret, "league": "xfl"},
 			map[string]any{"secret": secret},
-			map[string]any{"url": ok.URL, "secret": secret, "delay_seconds": "soon"},
+			map[string]any{"url": ok.URL(), "secret": secret, "delay_seconds": "soon"},
 			"{not json",
 			"",
 		} {
 			post("/api/v1/ha/webhooks/register", body, 422)
 		}
-		post("/api/v1/ha/webhooks/game-start", map[string]any{"url": ok.URL, "secret": "short"}, 422)
-		post("/api/v1/ha/webhooks/register", map[string]any{"url": ok.URL, "secret": secret, "team": "Jets"}, 409)
-		post("/api/v1/webhooks/register", map[string]any{"url": ok.URL, "secret": secret, "team": "zzzzzz"}, 404)
-		post("/api/v1/ha/webhooks/register", `{"url":"`+ok.URL+`","secret":"`+strings.Repeat("s", 70<<10)+`"}`, 413)
+		post("/api/v1/ha/webhooks/game-start", map[string]any{"url": ok.URL(), "secret": "short"}, 422)
+		post("/api/v1/ha/webhooks/register", map[string]any{"url": ok.URL(), "secret": secret, "team": "Jets"}, 409)
+		post("/api/v1/webhooks/register", map[string]any{"url": ok.URL(), "secret": secret, "team": "zzzzzz"}, 404)
+		post("/api/v1/ha/webhooks/register", `{"url":"`+ok.URL()+`","secret":"`+strings.Repeat("s", 70<<10)+`"}`, 413)
 		post("/api/v1/ha/webhooks/no-such-id/test", nil, 404)
 
 		del := func(path string, want int) {
@@ -641,8 +596,8 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 		get("/api/v1/ha/webhooks", 200).decode(t, &list)
 		assert.Zero(t, list.Count)
 
-		for _, r := range []*receiver{ok, refusing, gone} {
-			r.check(t)
+		for _, r := range []*webhooktest.Receiver{ok, refusing, gone} {
+			checkCallbacks(t, c, r)
 		}
 	})
 
@@ -669,6 +624,7 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 // service without a store (503), with API_KEY set (401) and with a tight
 // history rate limit (429), and upcoming games from a pre-game capture.
 func TestOpenAPIErrorsWithoutStoreAndWithAPIKey(t *testing.T) {
+	t.Parallel()
 	c := loadContract(t)
 	espn := newESPN(t)
 	espn.ServeBytes("/football/nfl/scoreboard", shiftCapture(t, "nfl/scoreboard-2023-wk5-all-pre-odds.json", time.Now().Add(2*time.Hour)))
@@ -743,9 +699,8 @@ func TestOpenAPIErrorsWithoutStoreAndWithAPIKey(t *testing.T) {
 	})
 
 	t.Run("api key", func(t *testing.T) {
-		const secret = "a-secret-of-sixteen-or-more"
-		rcv := newReceiver(t, c, secret, http.StatusNoContent)
-		body := map[string]any{"url": rcv.URL, "secret": secret}
+		rcv := newReceiver(t, http.StatusNoContent)
+		body := map[string]any{"url": rcv.URL(), "secret": webhooktest.Secret}
 		for _, route := range []struct{ method, path string }{
 			{http.MethodPost, "/api/v1/ha/webhooks/register"},
 			{http.MethodPost, "/api/v1/webhooks/register"},
@@ -778,8 +733,8 @@ func TestOpenAPIErrorsWithoutStoreAndWithAPIKey(t *testing.T) {
 		c.check(t, s.base, http.MethodGet, "/api/v1/ha/webhooks", nil, http.Header{"X-Api-Key": {key}}, 200)
 		c.check(t, s.base, http.MethodGet, "/api/v1/webhooks/list", nil, http.Header{"Authorization": {"Bearer " + key}}, 200)
 		get("/api/v1/user/teams", 200)
-		rcv.check(t)
-		assert.Equal(t, 1, rcv.testEvents())
+		checkCallbacks(t, c, rcv)
+		assert.Equal(t, 1, testEvents(rcv))
 	})
 }
 
@@ -787,6 +742,7 @@ func TestOpenAPIErrorsWithoutStoreAndWithAPIKey(t *testing.T) {
 // fails on an undocumented field, a missing required field, a wrong type
 // and an undocumented status, naming the route.
 func TestOpenAPIContractCatchesDrift(t *testing.T) {
+	t.Parallel()
 	c := loadContract(t)
 	req := httptest.NewRequest(http.MethodGet, "/api/v1/games/timeline/1", nil)
 	route, params, err := c.router.FindRoute(req)

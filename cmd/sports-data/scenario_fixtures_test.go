@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/testenv"
 )
 
 // eplStandIn answers as ESPN does for the EPL the day after the only
@@ -65,9 +66,11 @@ func eplStandIn(t *testing.T) *espntest.Server {
 func TestAClubsNextMatchIsKnownFromItsFixtures(t *testing.T) {
 	srv := eplStandIn(t)
 	now := time.Date(2026, 9, 30, 16, 0, 0, 0, time.UTC)
-	// The club is followed (here through MQTT_TEAMS, which needs no
-	// broker for this): its schedule and fixtures are asked first.
-	s := startFrozen(t, srv.URL, map[string]string{"LEAGUES": "epl", "HA_UPCOMING_WINDOW": "336h", "MQTT_TEAMS": "epl-tot"}, now)
+	// The club is followed (here through MQTT_TEAMS; the broker is down,
+	// which changes nothing for schedules): its schedule and fixtures are
+	// asked first.
+	s := startFrozen(t, srv.URL, map[string]string{"LEAGUES": "epl", "HA_UPCOMING_WINDOW": "336h", "MQTT_TEAMS": "epl-tot",
+		"MQTT_URL": "mqtt://" + testenv.FreeAddr(t)}, now)
 
 	var sensor struct {
 		State      string         `json:"state"`

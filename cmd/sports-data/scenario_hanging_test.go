@@ -90,6 +90,7 @@ func scStartPatiently(t *testing.T, espnURL string, env map[string]string) (*ser
 // dashboard and Home Assistant poll completes within a 2 s client deadline
 // (a bound that says "not blocked", not a latency target).
 func TestScenarioHangingStoreNeverBlocksARequest(t *testing.T) {
+	t.Parallel()
 	hang, firstCall := scHangingServer(t)
 	feed := newScFeed(t)
 	g := scNFLGame(t)

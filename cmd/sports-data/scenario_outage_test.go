@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -15,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sports-data/sports-data/internal/influxtest"
+	"github.com/sports-data/sports-data/internal/testenv"
 )
 
 // scInfluxd is an InfluxDB 1.8 server of the test's own, which the test
@@ -34,15 +34,11 @@ type scInfluxd struct {
 // or fails when CI=true.
 func scOwnInfluxd(t *testing.T) *scInfluxd {
 	bin := influxtest.Binary()
-	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("InfluxDB 1.8 binary missing at %s: run scripts/influxdb-test.sh build", bin)
-		}
-		t.Skipf("InfluxDB 1.8 binary missing at %s: run scripts/influxdb-test.sh build", bin)
-	}
+	_, err := os.Stat(bin)
+	testenv.Need(t, err == nil, "InfluxDB 1.8 binary missing at "+bin+": run scripts/influxdb-test.sh build")
 	d := &scInfluxd{t: t, bin: bin, dir: t.TempDir()}
-	d.port = scFreePort(t)
-	rpc := scFreePort(t)
+	d.port = testenv.FreePort(t)
+	rpc := testenv.FreePort(t)
 	// The configuration scripts/influxdb-test.sh writes, on free ports.
 	conf := influxtest.Config(influxtest.Options{
 		Dir:      d.dir,
@@ -53,13 +49,6 @@ func scOwnInfluxd(t *testing.T) *scInfluxd {
 	require.NoError(t, os.WriteFile(d.conf, []byte(conf), 0o644))
 	t.Cleanup(d.stop)
 	return d
-}
-
-func scFreePort(t *testing.T) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 func (d *scInfluxd) url() string { return fmt.Sprintf("http://127.0.0.1:%d", d.port) }
@@ -116,6 +105,7 @@ func (d *scInfluxd) stop() {
 // lets the game move on, restarts the service during the outage, and
 // brings InfluxDB back: nothing is lost and nothing is stored twice.
 func TestScenarioInfluxDBOutageAndRestart(t *testing.T) {
+	t.Parallel()
 	influxd := scOwnInfluxd(t)
 	influxd.start()
 

@@ -123,6 +123,7 @@ func scPersistenceWalk(t *testing.T, feed *scFeed, s *service) (scTimeline, scHi
 }
 
 func TestScenarioPersistenceSQLite(t *testing.T) {
+	t.Parallel()
 	feed := newScFeed(t)
 	s := startService(t, feed.URL, nil)
 	scPersistenceWalk(t, feed, s)
@@ -142,6 +143,7 @@ func TestScenarioPersistenceSQLite(t *testing.T) {
 }
 
 func TestScenarioPersistenceInfluxDB18(t *testing.T) {
+	t.Parallel()
 	base := influxtest.URL(t)
 	db := scDatabase()
 	t.Cleanup(func() { scDropDatabase(t, base, db) })

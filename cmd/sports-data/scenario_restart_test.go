@@ -26,6 +26,7 @@ func scNHLGame(t *testing.T) *scGame {
 // game: once with nothing changing while it is down, twice with the game
 // moving on meanwhile. Every change is stored exactly once.
 func TestScenarioRestartDuringAGame(t *testing.T) {
+	t.Parallel()
 	feed := newScFeed(t)
 	g := scNHLGame(t)
 	w := &scWalk{t: t, feed: feed, g: g}
@@ -91,6 +92,7 @@ func TestScenarioRestartDuringAGame(t *testing.T) {
 // shows a game that ended (it does so for the rest of the day): the final
 // state is already stored and must not be stored again.
 func TestScenarioRestartAfterTheFinal(t *testing.T) {
+	t.Parallel()
 	feed := newScFeed(t)
 	g := scNHLGame(t)
 	w := &scWalk{t: t, feed: feed, g: g}

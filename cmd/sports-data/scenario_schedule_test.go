@@ -14,6 +14,7 @@ import (
 // schedule the service asks ESPN for is that team's, seconds after the
 // team lists arrive, while the other 63 teams wait their spread turn.
 func TestFirstScheduleRefreshStartsWithTheSavedTeams(t *testing.T) {
+	t.Parallel()
 	srv := newESPN(t)
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "user_teams.json"),

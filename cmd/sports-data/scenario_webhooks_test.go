@@ -1,121 +1,15 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/webhook/webhooktest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/sports-data/sports-data/internal/webhook"
 )
-
-// scDelivery is one request a receiver accepted.
-type scDelivery struct {
-	Event   string
-	EventID string
-	Body    map[string]any
-}
-
-// scReceiver is a webhook receiver that verifies both signature schemes of
-// every request with the secret of the path it was sent to, and records
-// what it accepted. A request that fails a check is answered 400 and
-// reported as a test error.
-type scReceiver struct {
-	*httptest.Server
-	t       *testing.T
-	mu      sync.Mutex
-	secrets map[string]string // path → secret
-	got     map[string][]scDelivery
-}
-
-func newScReceiver(t *testing.T) *scReceiver {
-	r := &scReceiver{t: t, secrets: map[string]string{}, got: map[string][]scDelivery{}}
-	r.Server = httptest.NewServer(http.HandlerFunc(r.serve))
-	t.Cleanup(r.Close)
-	return r
-}
-
-// hook makes a path with its own secret and returns its URL.
-func (r *scReceiver) hook(name string) (url, secret string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	secret = "secret-of-" + name + "-0123456789"
-	r.secrets["/hook/"+name] = secret
-	return r.URL + "/hook/" + name, secret
-}
-
-func (r *scReceiver) serve(w http.ResponseWriter, req *http.Request) {
-	body, err := io.ReadAll(req.Body)
-	if err != nil {
-		http.Error(w, "read", http.StatusBadRequest)
-		return
-	}
-	r.mu.Lock()
-	secret, ok := r.secrets[req.URL.Path]
-	r.mu.Unlock()
-	if !ok {
-		r.t.Errorf("delivery to unknown path %s", req.URL.Path)
-		http.NotFound(w, req)
-		return
-	}
-	if problem := scVerify(req.Header, body, secret); problem != "" {
-		r.t.Errorf("delivery to %s refused: %s\n%s", req.URL.Path, problem, body)
-		http.Error(w, problem, http.StatusBadRequest)
-		return
-	}
-	var m map[string]any
-	if err := json.Unmarshal(body, &m); err != nil {
-		r.t.Errorf("delivery to %s is not JSON: %v", req.URL.Path, err)
-		http.Error(w, "json", http.StatusBadRequest)
-		return
-	}
-	if m["event_id"] != req.Header.Get("X-Webhook-ID") || m["event_id"] != req.Header.Get("webhook-id") {
-		r.t.Errorf("event_id %v, X-Webhook-ID %q and webhook-id %q differ", m["event_id"], req.Header.Get("X-Webhook-ID"), req.Header.Get("webhook-id"))
-	}
-	if m["event"] != req.Header.Get("X-Webhook-Event") {
-		r.t.Errorf("event %v, X-Webhook-Event %q differ", m["event"], req.Header.Get("X-Webhook-Event"))
-	}
-	r.mu.Lock()
-	name := strings.TrimPrefix(req.URL.Path, "/hook/")
-	r.got[name] = append(r.got[name], scDelivery{Event: m["event"].(string), EventID: m["event_id"].(string), Body: m})
-	r.mu.Unlock()
-	w.WriteHeader(http.StatusOK)
-}
-
-// scVerify checks a delivery the way a receiver should (both signatures,
-// and a timestamp that is now); "" when it passes.
-func scVerify(h http.Header, body []byte, secret string) string {
-	if ct := h.Get("Content-Type"); ct != "application/json" {
-		return "Content-Type " + ct
-	}
-	if ua := h.Get("User-Agent"); !strings.HasPrefix(ua, "sports-data/") {
-		return "User-Agent " + ua
-	}
-	if err := webhook.Verify(secret, h, body); err != nil {
-		return err.Error()
-	}
-	ts := h.Get("webhook-timestamp")
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil || time.Since(time.Unix(sec, 0)).Abs() > 5*time.Minute {
-		return "webhook-timestamp " + ts + " is not now"
-	}
-	return ""
-}
-
-func (r *scReceiver) deliveries(name string) []scDelivery {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]scDelivery(nil), r.got[name]...)
-}
 
 // scHookSpec is a registration and what it must receive.
 type scHookSpec struct {
@@ -167,23 +61,25 @@ func scExpectedEvents(g *scGame, frames []scFrame, hook scHookSpec) []string {
 }
 
 // describe renders a delivery like scExpectedEvents.
-func (d scDelivery) describe() string {
+func describe(d webhooktest.Delivery) string {
 	score := d.Body["score"].(map[string]any)
 	h, a := int(score["home"].(float64)), int(score["away"].(float64))
-	switch d.Event {
+	switch d.P.Event {
 	case "score_change":
 		return fmt.Sprintf("score_change %d-%d %+d/%+d", h, a, int(d.Body["score_change"].(float64)), int(d.Body["opponent_score_change"].(float64)))
 	case "game_end":
 		res, _ := d.Body["result"].(string)
 		return fmt.Sprintf("game_end %d-%d winner=%v result=%s", h, a, d.Body["winner"], res)
 	}
-	return d.Event
+	return d.P.Event
 }
 
 func TestScenarioWebhooksEndToEnd(t *testing.T) {
+	t.Parallel()
 	const key = "scenario-api-key-123"
 	bearer := http.Header{"Authorization": {"Bearer " + key}}
-	recv := newScReceiver(t)
+	recv := webhooktest.New(t)
+	recv.TimestampWithin(5 * time.Minute)
 	feed := newScFeed(t)
 	g := scNFLGame(t)
 	w := &scWalk{t: t, feed: feed, g: g}
@@ -193,7 +89,7 @@ func TestScenarioWebhooksEndToEnd(t *testing.T) {
 	w.await(s, frames[0]) // the team directory is loaded too
 
 	// Registration needs the key.
-	u1, sec1 := recv.hook("titans")
+	u1, sec1 := recv.Hook("titans")
 	var refused map[string]any
 	require.Equal(t, http.StatusUnauthorized, s.do(http.MethodPost, "/api/v1/ha/webhooks/register",
 		map[string]any{"url": u1, "secret": sec1, "team": "Titans"}, nil, &refused))
@@ -227,16 +123,16 @@ func TestScenarioWebhooksEndToEnd(t *testing.T) {
 		assert.Equal(t, "TEN", *r1.Team)
 		assert.Equal(t, "NFL", *r1.League)
 	}
-	u2, sec2 := recv.hook("giants-scores")
+	u2, sec2 := recv.Hook("giants-scores")
 	r2 := register("/api/v1/ha/webhooks/score-update", map[string]any{"url": u2, "secret": sec2, "team": "NYG"})
 	assert.Equal(t, []string{"score_change"}, r2.Events)
-	u3, sec3 := recv.hook("everything")
+	u3, sec3 := recv.Hook("everything")
 	r3 := register("/api/v1/webhooks/register", map[string]any{"url": u3, "secret": sec3,
 		"events": []string{"game_started", "score_changed", "game_ended"}})
 	assert.Equal(t, []string{"game_start", "game_end", "score_change"}, r3.Events, "the earlier event names are accepted")
 	assert.Nil(t, r3.Team)
 	// The other side's game_end, so that both sides' results are seen.
-	u4, sec4 := recv.hook("giants-end")
+	u4, sec4 := recv.Hook("giants-end")
 	r4 := register("/api/v1/ha/webhooks/game-end", map[string]any{"url": u4, "secret": sec4, "team": "nfl-nyg"})
 	assert.Equal(t, []string{"game_end"}, r4.Events)
 
@@ -252,7 +148,7 @@ func TestScenarioWebhooksEndToEnd(t *testing.T) {
 		t.Helper()
 		for _, h := range hooks {
 			want := len(scExpectedEvents(g, frames[:upTo+1], h))
-			s.waitFor(fmt.Sprintf("%d deliveries to %s", want, h.name), func() bool { return len(recv.deliveries(h.name)) >= want })
+			s.waitFor(fmt.Sprintf("%d deliveries to %s", want, h.name), func() bool { return len(recv.To(h.name)) >= want })
 		}
 	}
 
@@ -277,14 +173,14 @@ func TestScenarioWebhooksEndToEnd(t *testing.T) {
 	w.settle(s)
 
 	for _, h := range hooks {
-		got := recv.deliveries(h.name)
+		got := recv.To(h.name)
 		want := scExpectedEvents(g, frames, h)
 		var desc []string
 		seen := map[string]bool{}
 		for _, d := range got {
-			desc = append(desc, d.describe())
-			assert.False(t, seen[d.EventID], "%s: event %s delivered twice", h.name, d.EventID)
-			seen[d.EventID] = true
+			desc = append(desc, describe(d))
+			assert.False(t, seen[d.P.EventID], "%s: event %s delivered twice", h.name, d.P.EventID)
+			seen[d.P.EventID] = true
 			assert.Equal(t, ids[h.name], d.Body["webhook_id"], h.name)
 			assert.Equal(t, g.ID, d.Body["game_id"], h.name)
 			assert.Equal(t, "NFL", d.Body["league"], h.name)
@@ -298,16 +194,16 @@ func TestScenarioWebhooksEndToEnd(t *testing.T) {
 		assert.Equal(t, want, desc, "%s gets every event once, in order", h.name)
 	}
 	// Both team webhooks see the same events under the same ids.
-	titans, everything := recv.deliveries("titans"), recv.deliveries("everything")
+	titans, everything := recv.To("titans"), recv.To("everything")
 	if assert.Equal(t, len(titans), len(everything)) {
 		for i := range titans {
-			assert.Equal(t, titans[i].EventID, everything[i].EventID, "event %d has one id whoever receives it", i)
+			assert.Equal(t, titans[i].P.EventID, everything[i].P.EventID, "event %d has one id whoever receives it", i)
 		}
 	}
 	// A score that went down is a negative change for the team that lost it.
 	var down bool
 	for _, d := range titans {
-		if d.Event == "score_change" && d.Body["score_change"].(float64) < 0 {
+		if d.P.Event == "score_change" && d.Body["score_change"].(float64) < 0 {
 			down = true
 			assert.Equal(t, map[string]any{"home": 17.0, "away": 10.0}, d.Body["previous_score"])
 		}
@@ -330,7 +226,7 @@ func TestScenarioWebhooksEndToEnd(t *testing.T) {
 			}
 		}
 		require.NotEmpty(t, name, "unknown webhook %v", reg["webhook_id"])
-		assert.Equal(t, float64(len(recv.deliveries(name))), reg["total_calls"], name)
+		assert.Equal(t, float64(len(recv.To(name))), reg["total_calls"], name)
 		assert.Equal(t, 0.0, reg["failed_calls"], name)
 		assert.Equal(t, 200.0, reg["last_status"], name)
 		assert.NotNil(t, reg["last_success"], name)
@@ -358,8 +254,8 @@ func TestScenarioWebhooksEndToEnd(t *testing.T) {
 	assert.Equal(t, 1, res.Attempts)
 	assert.NotNil(t, res.LatencyMS)
 	assert.Nil(t, res.Error)
-	last := recv.deliveries("titans")
-	assert.Equal(t, "test", last[len(last)-1].Event)
+	last := recv.To("titans")
+	assert.Equal(t, "test", last[len(last)-1].P.Event)
 
 	// Delete: 204, then 404 under either path.
 	require.Equal(t, http.StatusUnauthorized, s.do(http.MethodDelete, "/api/v1/ha/webhooks/"+r3.ID, nil, nil, nil))

@@ -139,6 +139,7 @@ func ttLeague(t *testing.T, espnPath string) league.League {
 }
 
 func TestTeamTrackerConformance(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(filepath.Dir(espntest.Dir(t)), "teamtracker")
 	all, err := os.ReadFile(filepath.Join(dir, "all.json"))
 	require.NoError(t, err)
@@ -150,93 +151,103 @@ func TestTeamTrackerConformance(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &suite))
 	teamsDoc := ttTeamsDoc(t, all)
 
-	var casesEqual, statesEqual, attrsEqual, attrsTotal int
-	var differences []string
+	var (
+		mu                                              sync.Mutex // the tallies below, of cases run in parallel
+		casesEqual, statesEqual, attrsEqual, attrsTotal int
+		differences                                     []string
+	)
 	ran := 0
-	for _, c := range suite.Cases {
-		if _, followed := ttKickoff[c.Case]; !followed {
-			continue // tennis, MMA, golf, cricket, racing: not team sports
-		}
-		ran++
-		t.Run(c.Case, func(t *testing.T) {
-			l := ttLeague(t, c.ESPNPath)
-			now, err := time.Parse("2006-01-02T15:04Z", c.FrozenTime)
-			require.NoError(t, err)
-			srv := espntest.NewServer(t)
-			// all.json is each day's scoreboard; the month requests of the
-			// poller's horizon find nothing more (and cost no parse).
-			srv.Handle("/"+c.ESPNPath+"/scoreboard", func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", "application/json")
-				if len(r.URL.Query().Get("dates")) == len("200601") {
-					_, _ = w.Write([]byte(`{"events":[]}`))
-					return
+	// Each case is its own service on its own clock: they run side by
+	// side, and the tally is read once every case has ended.
+	t.Run("cases", func(t *testing.T) {
+		for _, c := range suite.Cases {
+			if _, followed := ttKickoff[c.Case]; !followed {
+				continue // tennis, MMA, golf, cricket, racing: not team sports
+			}
+			ran++
+			t.Run(c.Case, func(t *testing.T) {
+				t.Parallel()
+				l := ttLeague(t, c.ESPNPath)
+				now, err := time.Parse("2006-01-02T15:04Z", c.FrozenTime)
+				require.NoError(t, err)
+				srv := espntest.NewServer(t)
+				// all.json is each day's scoreboard; the month requests of the
+				// poller's horizon find nothing more (and cost no parse).
+				srv.Handle("/"+c.ESPNPath+"/scoreboard", func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("Content-Type", "application/json")
+					if len(r.URL.Query().Get("dates")) == len("200601") {
+						_, _ = w.Write([]byte(`{"events":[]}`))
+						return
+					}
+					_, _ = w.Write(all)
+				})
+				srv.ServeBytes("/"+c.ESPNPath+"/teams", teamsDoc)
+				s := startFrozen(t, srv.URL, map[string]string{
+					"LEAGUES": l.Key, "STORE": "none",
+					// One poll is the whole test: the clock stands still.
+					"POLL_LIVE_INTERVAL": "1h", "POLL_IDLE_INTERVAL": "1h",
+				}, now)
+
+				path := "/api/v1/ha/sensor/" + url.PathEscape(c.Team) + "?league=" + l.Key
+				var got struct {
+					State      string         `json:"state"`
+					Attributes map[string]any `json:"attributes"`
+					UpdatedAt  string         `json:"updated_at"`
 				}
-				_, _ = w.Write(all)
+				// Patient: the first poll parses all.json (3 MB) twice, on a
+				// machine that may be busy.
+				require.Eventually(t, func() bool {
+					return scGetQuiet(s, path, &got) == 200 && got.UpdatedAt != ""
+				}, time.Minute, 20*time.Millisecond, "the first poll")
+
+				// The normalised attributes: what TeamTracker's test blanks,
+				// checked here for what they must be.
+				wantURL := srv.URL + "/" + c.ESPNPath + "/scoreboard?"
+				assert.True(t, strings.HasPrefix(fmt.Sprint(got.Attributes["api_url"]), wantURL), "api_url %v", got.Attributes["api_url"])
+				sportPath, leaguePath, _ := strings.Cut(c.ESPNPath, "/")
+				assert.Equal(t, sportPath, got.Attributes["sport_path"])
+				assert.Equal(t, leaguePath, got.Attributes["league_path"])
+				_, err = time.Parse("2006-01-02 15:04:05-07:00", fmt.Sprint(got.Attributes["last_update"]))
+				assert.NoError(t, err, "last_update %v", got.Attributes["last_update"])
+				assert.Equal(t, ttKickoff[c.Case], got.Attributes["kickoff_in"])
+				for _, k := range []string{"api_url", "sport_path", "league_path", "last_update", "kickoff_in"} {
+					got.Attributes[k] = c.Attributes[k]
+				}
+
+				mu.Lock()
+				defer mu.Unlock()
+				if assert.Equal(t, c.State, got.State, "state") {
+					statesEqual++
+					casesEqual++ // counted down below on any attribute difference
+				}
+				same := true
+				names := make([]string, 0, len(c.Attributes))
+				for k := range c.Attributes {
+					names = append(names, k)
+				}
+				sort.Strings(names)
+				assert.Len(t, got.Attributes, len(c.Attributes), "the sensor has exactly TeamTracker's attributes")
+				for _, k := range names {
+					want := c.Attributes[k]
+					attrsTotal++
+					g, present := got.Attributes[k]
+					if present && assert.ObjectsAreEqual(want, g) {
+						attrsEqual++
+						continue
+					}
+					same = false
+					if d, ok := ttDeliberate[k]; ok && present && assert.ObjectsAreEqual(d, g) {
+						differences = append(differences, fmt.Sprintf("%s %s: TeamTracker %v, service %v", c.Case, k, mustJSON(t, want), mustJSON(t, g)))
+						continue
+					}
+					assert.Failf(t, "attribute differs", "%s: TeamTracker %s, service %s", k, mustJSON(t, want), mustJSON(t, g))
+				}
+				if !same && c.State == got.State {
+					casesEqual--
+				}
 			})
-			srv.ServeBytes("/"+c.ESPNPath+"/teams", teamsDoc)
-			s := startFrozen(t, srv.URL, map[string]string{
-				"LEAGUES": l.Key, "STORE": "none",
-				// One poll is the whole test: the clock stands still.
-				"POLL_LIVE_INTERVAL": "1h", "POLL_IDLE_INTERVAL": "1h",
-			}, now)
-
-			path := "/api/v1/ha/sensor/" + url.PathEscape(c.Team) + "?league=" + l.Key
-			var got struct {
-				State      string         `json:"state"`
-				Attributes map[string]any `json:"attributes"`
-				UpdatedAt  string         `json:"updated_at"`
-			}
-			// Patient: the first poll parses all.json (3 MB) twice, on a
-			// machine that may be busy.
-			require.Eventually(t, func() bool {
-				return scGetQuiet(s, path, &got) == 200 && got.UpdatedAt != ""
-			}, time.Minute, 20*time.Millisecond, "the first poll")
-
-			// The normalised attributes: what TeamTracker's test blanks,
-			// checked here for what they must be.
-			wantURL := srv.URL + "/" + c.ESPNPath + "/scoreboard?"
-			assert.True(t, strings.HasPrefix(fmt.Sprint(got.Attributes["api_url"]), wantURL), "api_url %v", got.Attributes["api_url"])
-			sportPath, leaguePath, _ := strings.Cut(c.ESPNPath, "/")
-			assert.Equal(t, sportPath, got.Attributes["sport_path"])
-			assert.Equal(t, leaguePath, got.Attributes["league_path"])
-			_, err = time.Parse("2006-01-02 15:04:05-07:00", fmt.Sprint(got.Attributes["last_update"]))
-			assert.NoError(t, err, "last_update %v", got.Attributes["last_update"])
-			assert.Equal(t, ttKickoff[c.Case], got.Attributes["kickoff_in"])
-			for _, k := range []string{"api_url", "sport_path", "league_path", "last_update", "kickoff_in"} {
-				got.Attributes[k] = c.Attributes[k]
-			}
-
-			if assert.Equal(t, c.State, got.State, "state") {
-				statesEqual++
-				casesEqual++ // counted down below on any attribute difference
-			}
-			same := true
-			names := make([]string, 0, len(c.Attributes))
-			for k := range c.Attributes {
-				names = append(names, k)
-			}
-			sort.Strings(names)
-			assert.Len(t, got.Attributes, len(c.Attributes), "the sensor has exactly TeamTracker's attributes")
-			for _, k := range names {
-				want := c.Attributes[k]
-				attrsTotal++
-				g, present := got.Attributes[k]
-				if present && assert.ObjectsAreEqual(want, g) {
-					attrsEqual++
-					continue
-				}
-				same = false
-				if d, ok := ttDeliberate[k]; ok && present && assert.ObjectsAreEqual(d, g) {
-					differences = append(differences, fmt.Sprintf("%s %s: TeamTracker %v, service %v", c.Case, k, mustJSON(t, want), mustJSON(t, g)))
-					continue
-				}
-				assert.Failf(t, "attribute differs", "%s: TeamTracker %s, service %s", k, mustJSON(t, want), mustJSON(t, g))
-			}
-			if !same && c.State == got.State {
-				casesEqual--
-			}
-		})
-	}
+		}
+	})
 	require.Equal(t, 18, ran, "cases 1-18 are the team sports")
 	t.Logf("TeamTracker conformance: %d of %d states equal; %d of %d cases equal in state and every attribute; %d of %d attributes equal",
 		statesEqual, ran, casesEqual, ran, attrsEqual, attrsTotal)
@@ -249,6 +260,7 @@ func TestTeamTrackerConformance(t *testing.T) {
 // game of its stored schedule (the schedule refresher's), which TeamTracker,
 // reading only the scoreboard, cannot.
 func TestSensorShowsTheNextGameOfTheStoredSchedule(t *testing.T) {
+	t.Parallel()
 	srv := espntest.NewServer(t)
 	srv.ServeBytes("/football/nfl/scoreboard", scEmptyDay(t, "nfl/scoreboard-2022-wk1-sun-live-mixed.json"))
 	srv.ServeFixture(t, "/football/nfl/teams", "nfl/teams.json")

@@ -5,6 +5,7 @@ package atomicfile
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -108,4 +109,13 @@ func RemoveLeftovers(dir string) []string {
 func isTemp(name string) bool {
 	ok, _ := filepath.Match(".*.tmp-*", name)
 	return ok
+}
+
+// MoveAside renames a file that cannot be read out of the way, keeping it
+// for inspection as path.corrupt-<unix seconds>, and returns an error that
+// says so and why.
+func MoveAside(path string, now time.Time, cause error) error {
+	aside := fmt.Sprintf("%s.corrupt-%d", path, now.Unix())
+	_ = os.Rename(path, aside)
+	return fmt.Errorf("%s is not valid JSON (moved to %s): %w", path, aside, cause)
 }

@@ -30,9 +30,10 @@ import (
 )
 
 // FinalPointOffset is how long after its scheduled start a backfilled
-// game's final score point is stamped. ESPN's schedule has no end time; a
-// fixed offset about the length of a game keeps the point's time (and so
-// its identity in the store) the same on every run.
+// game's final score point is stamped. ESPN's schedule has no end time. It
+// is a fixed stamp, not the league's game length (league.GameLength): the
+// point's time is its identity in the store, so it stays the same on every
+// run, also of a later version, and a season loaded twice is stored once.
 const FinalPointOffset = 3*time.Hour + 30*time.Minute
 
 // ScheduleFetcher loads one team's schedule of one season.

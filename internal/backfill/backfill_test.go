@@ -76,7 +76,9 @@ func TestBackfillTeamThenHistoryMatchesTheCapture(t *testing.T) {
 			assert.Equal(t, "nfl 2023: 1/1 teams, 17 games\n", out.String())
 
 			svc := history.New(s, newResolver(t), history.Options{Leagues: []league.League{nfl(t)}})
-			sched, err := svc.Schedule(ctx, "KC", "nfl", 2023)
+			kc, err := newResolver(t).Resolve("KC", "nfl")
+			require.NoError(t, err)
+			sched, err := svc.Schedule(ctx, kc, 2023)
 			require.NoError(t, err)
 			assert.Len(t, sched.Games, len(capture))
 			st := sched.Statistics

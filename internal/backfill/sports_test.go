@@ -55,7 +55,9 @@ func TestBackfillSoccerSeasonMatchesTheCapture(t *testing.T) {
 			assert.Equal(t, 5, res.Games)
 
 			svc := history.New(s, dir, history.Options{Leagues: []league.League{mls}})
-			sched, err := svc.Schedule(ctx, "CLB", "mls", 2026)
+			clb, err := dir.Resolve("CLB", "mls")
+			require.NoError(t, err)
+			sched, err := svc.Schedule(ctx, clb, 2026)
 			require.NoError(t, err)
 			require.Len(t, sched.Games, 5)
 			st := sched.Statistics

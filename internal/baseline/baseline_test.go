@@ -151,22 +151,61 @@ func (o *observed) count() int {
 	return len(o.calls)
 }
 
-func TestGateHoldsObservationsUntilOpen(t *testing.T) {
-	g := baseline.NewGate()
+// answeringLater is a store that answers (with nothing) once released.
+type answeringLater struct{ release chan struct{} }
+
+func (a answeringLater) Unfinished(ctx context.Context, _ string, _ time.Time) ([]store.Point, error) {
+	select {
+	case <-a.release:
+		return nil, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (a answeringLater) Games(context.Context, store.GameQuery) ([]store.Point, error) {
+	return nil, nil
+}
+
+// Observations behind the loader's gate wait until the baseline is in the
+// recorder and the detector; those after pass at once.
+func TestLoaderHoldsObservationsUntilTheBaselineIsIn(t *testing.T) {
+	release := make(chan struct{})
+	s := &seeds{points: map[string][]store.Point{}, games: map[string][]game.Game{}}
+	l := baseline.NewLoader(baseline.Sources{Store: answeringLater{release}}, leagues(t, "nfl"), s, detector{s}, quiet, nil)
 	o := &observed{}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		g.Wrap(o).Observe("nfl", nil)
+		l.Gate(o).Observe("nfl", nil)
+	}()
+	ran := make(chan struct{})
+	go func() {
+		defer close(ran)
+		l.Run(context.Background())
 	}()
 	select {
 	case <-done:
-		t.Fatal("an observation passed the closed gate")
+		t.Fatal("an observation passed before the baseline was loaded")
 	case <-time.After(50 * time.Millisecond):
 	}
 	assert.Equal(t, 0, o.count())
-	g.Open()
+	close(release)
 	<-done
-	g.Wrap(o).Observe("nhl", nil)
+	<-ran
+	s.mu.Lock()
+	_, seeded := s.points["nfl"]
+	s.mu.Unlock()
+	assert.True(t, seeded, "the recorder had the baseline before the observation")
+	l.Gate(o).Observe("nhl", nil)
 	assert.Equal(t, []string{"nfl", "nhl"}, o.calls)
+}
+
+// Without a store there is nothing to wait for.
+func TestLoaderWithoutAStoreOpensAtOnce(t *testing.T) {
+	l := baseline.NewLoader(baseline.Sources{}, leagues(t, "nfl"), nil, nil, quiet, nil)
+	l.Run(context.Background())
+	o := &observed{}
+	l.Gate(o).Observe("nfl", nil)
+	assert.Equal(t, 1, o.count())
 }

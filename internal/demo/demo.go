@@ -133,7 +133,7 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 // which both processes share.
 func linearClock(start, epoch time.Time, speed float64) func() time.Time {
 	return func() time.Time {
-		return start.Add(time.Duration(float64(time.Now().Sub(epoch)) * speed))
+		return start.Add(time.Duration(float64(time.Since(epoch)) * speed))
 	}
 }
 

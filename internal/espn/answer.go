@@ -1,8 +1,6 @@
 package espn
 
 import (
-	"encoding/json"
-
 	"github.com/sports-data/sports-data/internal/espnrules"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
@@ -39,25 +37,11 @@ func (s Scoreboard) Truncated() bool {
 }
 
 // parseScoreboardAnswer reads a scoreboard answer's games (each with its
-// event as ESPN sent it) and counts its events.
+// event as ESPN sent it) and counts its events, in one decode.
 func parseScoreboardAnswer(data []byte, l league.League) (Scoreboard, error) {
-	games, err := parseScoreboardWithSource(data, l)
+	games, events, err := parseScoreboard(data, l)
 	if err != nil {
 		return Scoreboard{}, err
 	}
-	return Scoreboard{Games: games, Events: countEvents(data)}, nil
-}
-
-// countEvents counts the elements of the answer's "events" without
-// reading them (an element of the wrong type still counts).
-func countEvents(data []byte) int {
-	body, err := objectBody(data)
-	if err != nil {
-		return 0
-	}
-	var doc struct {
-		Events []struct{} `json:"events"`
-	}
-	_ = json.Unmarshal(body, &doc)
-	return len(doc.Events)
+	return Scoreboard{Games: games, Events: events}, nil
 }

@@ -265,7 +265,6 @@ func Test404IsNotRetried(t *testing.T) {
 	var he *HTTPError
 	require.ErrorAs(t, err, &he)
 	assert.Equal(t, http.StatusNotFound, he.Status)
-	assert.False(t, he.Temporary())
 	assert.Len(t, srv.Requests(), 1)
 }
 

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"time"
-
-	"github.com/sports-data/sports-data/internal/retry"
 )
 
 // HTTPError is a non-2xx answer from ESPN, after any retries.
@@ -40,10 +38,6 @@ func (e *HTTPError) Error() string {
 
 // HTTPStatus is ESPN's status; it makes HTTPError a retry.StatusError.
 func (e *HTTPError) HTTPStatus() int { return e.Status }
-
-// Temporary reports whether the status is one ESPN may answer differently
-// later (timeout, rate limit or server trouble).
-func (e *HTTPError) Temporary() bool { return retry.RetryableStatus(e.Status) }
 
 var (
 	// ErrEmptyBody is returned for an answer without a body.

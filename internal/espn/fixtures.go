@@ -2,10 +2,10 @@ package espn
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
+	"github.com/sports-data/sports-data/internal/espnjson"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 )
@@ -28,15 +28,6 @@ func (c *Client) TeamFixtures(ctx context.Context, l league.League, espnTeamID s
 	return fetchURL(c, ctx, l, c.web, u, ParseFixtures)
 }
 
-// fixtureLeague is where a fixture's event names its competition.
-type fixtureLeague struct {
-	UID    string `json:"uid"`
-	League *struct {
-		ID   flexString `json:"id"`
-		Slug string     `json:"slug"`
-	} `json:"league"`
-}
-
 // ParseFixtures reads a club's fixtures answer: a team schedule (docs/espn.md,
 // Team schedules) whose events span competitions, each naming its own in
 // "league" ({id, slug}; the only capture has one league and two events,
@@ -48,25 +39,15 @@ func ParseFixtures(data []byte, l league.League) ([]game.Game, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, _ := objectBody(data)
-	var side struct {
-		Events []fixtureLeague `json:"events"`
-	}
-	// Type errors leave what could be read; an event without a readable
-	// league goes to l.
-	_ = json.Unmarshal(body, &side)
 	var top topLevel
 	if doc.RequestedSeason != nil {
 		top.season = *doc.RequestedSeason
 	}
 	games := make([]game.Game, 0, len(doc.Events))
 	for i := range doc.Events {
-		el := l
-		if i < len(side.Events) {
-			var ok bool
-			if el, ok = fixtureCompetition(side.Events[i], l); !ok {
-				continue
-			}
+		el, ok := fixtureCompetition(&doc.Events[i], l)
+		if !ok {
+			continue
 		}
 		if g, ok := buildGame(el, &doc.Events[i], top); ok {
 			games = append(games, g)
@@ -78,13 +59,13 @@ func ParseFixtures(data []byte, l league.League) ([]game.Game, error) {
 // fixtureCompetition is the registry league of a fixture: by the slug of its
 // "league", else that league's id, else the "l:" part of its uid; the
 // club's own league when the event names none.
-func fixtureCompetition(f fixtureLeague, club league.League) (league.League, bool) {
+func fixtureCompetition(e *espnjson.Event, club league.League) (league.League, bool) {
 	var slug, id string
-	if f.League != nil {
-		slug, id = strings.TrimSpace(f.League.Slug), strings.TrimSpace(string(f.League.ID))
+	if e.League != nil {
+		slug, id = strings.TrimSpace(e.League.Slug.Text()), strings.TrimSpace(e.League.ID.Text())
 	}
 	if id == "" {
-		id = uidPart(f.UID, "l")
+		id = uidPart(e.UID.Text(), "l")
 	}
 	switch {
 	case slug != "":
@@ -99,4 +80,15 @@ func fixtureCompetition(f fixtureLeague, club league.League) (league.League, boo
 		return league.ByESPN(club.Sport, "", id)
 	}
 	return club, true
+}
+
+// uidPart is the value of key in an ESPN uid ("s:600~l:700~e:1": "l" is
+// "700").
+func uidPart(uid, key string) string {
+	for _, part := range strings.Split(uid, "~") {
+		if k, v, ok := strings.Cut(part, ":"); ok && k == key {
+			return v
+		}
+	}
+	return ""
 }

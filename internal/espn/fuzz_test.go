@@ -215,17 +215,6 @@ func FuzzParseSportRules(f *testing.F) {
 				checkSportRules(t, l, g)
 			}
 		}
-		games, err := ParseScoreboardMixed(data, league.Soccer)
-		if err != nil {
-			t.Fatalf("the mixed parser failed where the single one did not: %v", err)
-		}
-		for _, g := range games {
-			l := mustLeague(t, g.LeagueKey())
-			if l.Sport != league.Soccer {
-				t.Fatalf("a %s game in a soccer answer", l.Key)
-			}
-			checkSportRules(t, l, g)
-		}
 	})
 }
 

@@ -40,10 +40,6 @@ func NewHostLimits(rps float64) *HostLimits {
 	return h
 }
 
-// Rate is the configured requests per second (rate.Inf when unlimited)
-// and the burst.
-func (h *HostLimits) Rate() (rate.Limit, int) { return h.limit, h.burst }
-
 // Wait blocks until a request to host may go, or ctx ends.
 func (h *HostLimits) Wait(ctx context.Context, host string) error {
 	if h == nil || h.limit == rate.Inf {

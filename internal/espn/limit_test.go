@@ -3,6 +3,7 @@ package espn
 import (
 	"context"
 	"errors"
+	"net/http"
 	"slices"
 	"sync"
 	"testing"
@@ -10,23 +11,25 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/time/rate"
 
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/fakeclock"
 )
 
-// stoppedClock is a clock that never moves: every request of a burst is
-// reserved at the same instant, and sleep only records what it was asked
-// to wait, so the test counts what a limiter releases over time without
-// timing anything.
+// stoppedClock stops the limiter's clock (a fakeclock nobody moves): every
+// request of a burst is reserved at the same instant, and sleep only
+// records what it was asked to wait, so the test counts what a limiter
+// releases over time without timing anything.
 type stoppedClock struct {
-	at    time.Time
+	at    *fakeclock.Clock
 	mu    sync.Mutex
 	waits []time.Duration
 }
 
+func stopped(at time.Time) *stoppedClock { return &stoppedClock{at: fakeclock.New(at)} }
+
 func (c *stoppedClock) install(h *HostLimits) {
-	h.now = func() time.Time { return c.at }
+	h.now = c.at.Now
 	h.sleep = func(ctx context.Context, d time.Duration) error {
 		c.mu.Lock()
 		c.waits = append(c.waits, d)
@@ -58,12 +61,14 @@ func TestHostLimitsPaceABurstFromEveryCaller(t *testing.T) {
 	srv.ServeFixture(t, "/football/nfl/teams/12/schedule", "nfl/team-12-kc-schedule-2023-season-final.json")
 
 	limits := NewHostLimits(5)
-	clock := &stoppedClock{at: time.Date(2026, 12, 6, 18, 0, 0, 0, time.UTC)}
+	clock := stopped(time.Date(2026, 12, 6, 18, 0, 0, 0, time.UTC))
 	clock.install(limits)
 	// The service's client (pollers and refresher) and a backfill's
 	// client share one HostLimits, as cmd/sports-data wires them.
-	service := NewClient(srv.URL, Options{Limits: limits})
-	backfill := NewClient(srv.URL, Options{Limits: limits})
+	// No retries and no timeout: on a loaded machine a slow answer must
+	// not turn into a second request that the count below would see.
+	service := NewClient(srv.URL, Options{Limits: limits, MaxRetries: -1, HTTPClient: &http.Client{}})
+	backfill := NewClient(srv.URL, Options{Limits: limits, MaxRetries: -1, HTTPClient: &http.Client{}})
 	nfl := mustLeague(t, "nfl")
 
 	const each = 15
@@ -73,7 +78,7 @@ func TestHostLimitsPaceABurstFromEveryCaller(t *testing.T) {
 		wg.Add(3)
 		go func() {
 			defer wg.Done()
-			_, err := service.ScoreboardDay(context.Background(), nfl, clock.at)
+			_, err := service.ScoreboardDay(context.Background(), nfl, clock.at.Now())
 			errs <- err
 		}()
 		go func() {
@@ -109,16 +114,16 @@ func TestHostLimitsArePerHost(t *testing.T) {
 	a.ServeFixture(t, nflScoreboard, nflLive)
 	b.ServeFixture(t, nflScoreboard, nflLive)
 	limits := NewHostLimits(1)
-	clock := &stoppedClock{at: time.Now()}
+	clock := stopped(time.Now())
 	clock.install(limits)
 	ca := NewClient(a.URL, Options{Limits: limits})
 	cb := NewClient(b.URL, Options{Limits: limits})
 	nfl := mustLeague(t, "nfl")
 	for range 3 {
-		_, err := ca.ScoreboardDay(context.Background(), nfl, clock.at)
+		_, err := ca.ScoreboardDay(context.Background(), nfl, clock.at.Now())
 		require.NoError(t, err)
 	}
-	_, err := cb.ScoreboardDay(context.Background(), nfl, clock.at)
+	_, err := cb.ScoreboardDay(context.Background(), nfl, clock.at.Now())
 	require.NoError(t, err)
 	assert.Equal(t, []time.Duration{0, time.Second, 2 * time.Second, 0}, clock.waits)
 }
@@ -129,36 +134,42 @@ func TestHostLimitsCancelledWaitSendsNothing(t *testing.T) {
 	srv := espntest.NewServer(t)
 	srv.ServeFixture(t, nflScoreboard, nflLive)
 	limits := NewHostLimits(1)
-	clock := &stoppedClock{at: time.Now()}
+	clock := stopped(time.Now())
 	clock.install(limits)
 	o := fastOptions()
 	o.Limits = limits
 	c := NewClient(srv.URL, o)
 	nfl := mustLeague(t, "nfl")
-	_, err := c.ScoreboardDay(context.Background(), nfl, clock.at)
+	_, err := c.ScoreboardDay(context.Background(), nfl, clock.at.Now())
 	require.NoError(t, err)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = c.ScoreboardDay(ctx, nfl, clock.at)
+	_, err = c.ScoreboardDay(ctx, nfl, clock.at.Now())
 	require.True(t, errors.Is(err, context.Canceled), "err = %v", err)
 	assert.Len(t, srv.Requests(), 1, "the cancelled request never left")
 
-	_, err = c.ScoreboardDay(context.Background(), nfl, clock.at)
+	_, err = c.ScoreboardDay(context.Background(), nfl, clock.at.Now())
 	require.NoError(t, err)
 	assert.Equal(t, []time.Duration{0, time.Second, time.Second}, clock.waits,
 		"the cancelled reservation was returned")
 }
 
+// The configured rate is what a burst at one instant is paced by: ceil(rps)
+// requests at once (at least one), then one every 1/rps; 0 is no limit.
 func TestHostLimitsConfiguration(t *testing.T) {
-	l, burst := NewHostLimits(5).Rate()
-	assert.Equal(t, rate.Limit(5), l)
-	assert.Equal(t, 5, burst)
-	l, burst = NewHostLimits(0.5).Rate()
-	assert.Equal(t, rate.Limit(0.5), l)
-	assert.Equal(t, 1, burst)
-	l, _ = NewHostLimits(0).Rate()
-	assert.Equal(t, rate.Inf, l)
+	burst := func(rps float64, n int) []time.Duration {
+		h := NewHostLimits(rps)
+		c := stopped(time.Date(2026, 9, 6, 17, 0, 0, 0, time.UTC))
+		c.install(h)
+		for range n {
+			require.NoError(t, h.Wait(context.Background(), "site.api.espn.com"))
+		}
+		return c.waits
+	}
+	assert.Equal(t, []time.Duration{0, 0, 0, 0, 0, 200 * time.Millisecond, 400 * time.Millisecond}, burst(5, 7))
+	assert.Equal(t, []time.Duration{0, 2 * time.Second}, burst(0.5, 2))
+	assert.Empty(t, burst(0, 10), "no limit: nobody waits")
 	var none *HostLimits
 	require.NoError(t, none.Wait(context.Background(), "site.api.espn.com"))
 }

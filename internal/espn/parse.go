@@ -8,20 +8,31 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/espnjson"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 )
 
 // ParseScoreboard reads a scoreboard answer ({"leagues":…, "events":[…]}).
+// Each game keeps the event it was read from, decoded, as its Source (the
+// caller adds where and when it was fetched).
 //
 // Events that cannot be a game (no id, no competition, fewer than two
 // competitors marked home and away, a competitor without an abbreviation)
 // are skipped, as are fields whose JSON type is unexpected; only a body
 // that is not a JSON object, or whose "events" is not a list, is an error.
 func ParseScoreboard(data []byte, l league.League) ([]game.Game, error) {
+	games, _, err := parseScoreboard(data, l)
+	return games, err
+}
+
+// parseScoreboard is ParseScoreboard that also counts the answer's events,
+// read or not (an element of the wrong type still counts), from the same
+// one decode.
+func parseScoreboard(data []byte, l league.League) ([]game.Game, int, error) {
 	doc, err := decodeEvents(data)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var top topLevel
 	if doc.Season != nil {
@@ -30,44 +41,18 @@ func ParseScoreboard(data []byte, l league.League) ([]game.Game, error) {
 	if doc.Week != nil {
 		top.week = doc.Week.Number
 	}
-	return parseEvents(doc.Events, l, top), nil
-}
-
-// ParseScoreboardMixed reads an answer that holds the games of several
-// leagues of one sport, such as soccer's "all" scoreboard that shows a
-// club's games in every competition. Each event goes to the league whose
-// ESPN id its uid names ("s:600~l:700~e:…" is the EPL); events of leagues
-// outside the registry are left out.
-func ParseScoreboardMixed(data []byte, sport string) ([]game.Game, error) {
-	doc, err := decodeEvents(data)
-	if err != nil {
-		return nil, err
-	}
-	var top topLevel
-	if doc.Season != nil {
-		top.season = *doc.Season
+	var lg *espnjson.League
+	if len(doc.Leagues) > 0 {
+		lg = &doc.Leagues[0]
 	}
 	games := make([]game.Game, 0, len(doc.Events))
 	for i := range doc.Events {
-		l, ok := league.ByESPN(sport, "", uidPart(doc.Events[i].UID, "l"))
-		if !ok {
-			continue
-		}
 		if g, ok := buildGame(l, &doc.Events[i], top); ok {
+			g.Source = &game.Source{Event: &doc.Events[i], League: lg}
 			games = append(games, g)
 		}
 	}
-	return games, nil
-}
-
-// uidPart returns one part of an ESPN uid: "l" of "s:600~l:700~e:1" is "700".
-func uidPart(uid, key string) string {
-	for _, part := range strings.Split(uid, "~") {
-		if k, v, ok := strings.Cut(part, ":"); ok && k == key {
-			return v
-		}
-	}
-	return ""
+	return games, len(doc.Events), nil
 }
 
 // ParseSchedule reads a team schedule answer (…/teams/{id}/schedule). Its
@@ -94,7 +79,7 @@ func ParseTeams(data []byte, l league.League) ([]game.Team, error) {
 	if err != nil {
 		return nil, err
 	}
-	var doc teamsDoc
+	var doc espnjson.Teams
 	if err := json.Unmarshal(data, &doc); err != nil && !isTypeError(err) {
 		return nil, invalidJSON("teams", err)
 	}
@@ -110,7 +95,7 @@ func ParseTeams(data []byte, l league.League) ([]game.Team, error) {
 				if rt.IsAllStar || (rt.IsActive != nil && !*rt.IsActive) {
 					continue
 				}
-				t, ok := buildTeam(l, rt, nil)
+				t, ok := buildTeam(l, &rt, nil)
 				if !ok || seen[t.ID] {
 					continue
 				}
@@ -141,14 +126,14 @@ func isTypeError(err error) bool {
 	return errors.As(err, &te)
 }
 
-func decodeEvents(data []byte) (*eventsDoc, error) {
+func decodeEvents(data []byte) (*espnjson.Events, error) {
 	data, err := objectBody(data)
 	if err != nil {
 		return nil, err
 	}
 	// One decode for the whole document: a field of an unexpected type is
 	// skipped by the decoder, which carries on and reports it at the end.
-	var doc eventsDoc
+	var doc espnjson.Events
 	err = json.Unmarshal(data, &doc)
 	if err == nil {
 		return &doc, nil
@@ -169,11 +154,11 @@ func decodeEvents(data []byte) (*eventsDoc, error) {
 
 // topLevel holds the document-wide fallbacks for events that lack their own.
 type topLevel struct {
-	season rawSeason
-	week   flexNum
+	season espnjson.Season
+	week   espnjson.Number
 }
 
-func parseEvents(events []rawEvent, l league.League, top topLevel) []game.Game {
+func parseEvents(events []espnjson.Event, l league.League, top topLevel) []game.Game {
 	games := make([]game.Game, 0, len(events))
 	for i := range events {
 		if g, ok := buildGame(l, &events[i], top); ok {
@@ -183,22 +168,22 @@ func parseEvents(events []rawEvent, l league.League, top topLevel) []game.Game {
 	return games
 }
 
-func buildGame(l league.League, ev *rawEvent, top topLevel) (game.Game, bool) {
+func buildGame(l league.League, ev *espnjson.Event, top topLevel) (game.Game, bool) {
 	if len(ev.Competitions) == 0 {
 		return game.Game{}, false
 	}
 	comp := &ev.Competitions[0]
-	id := strings.TrimSpace(string(ev.ID))
+	id := strings.TrimSpace(ev.ID.Text())
 	if id == "" {
-		id = strings.TrimSpace(string(comp.ID))
+		id = strings.TrimSpace(comp.ID.Text())
 	}
 	if id == "" {
 		return game.Game{}, false
 	}
-	var home, away *rawCompetitor
+	var home, away *espnjson.Competitor
 	for i := range comp.Competitors {
 		c := &comp.Competitors[i]
-		switch strings.ToLower(strings.TrimSpace(c.HomeAway)) {
+		switch strings.ToLower(strings.TrimSpace(c.HomeAway.String())) {
 		case "home":
 			if home == nil {
 				home = c
@@ -226,9 +211,11 @@ func buildGame(l league.League, ev *rawEvent, top topLevel) (game.Game, bool) {
 		st = ev.Status
 	}
 	if st == nil {
-		st = &rawStatus{}
+		st = &espnjson.Status{}
 	}
 	status := classify(st.Type.State, st.Type.Completed, st.Type.Name)
+	homeScore, _ := home.Score.Score()
+	awayScore, _ := away.Score.Score()
 
 	g := game.Game{
 		ID:           id,
@@ -236,16 +223,18 @@ func buildGame(l league.League, ev *rawEvent, top topLevel) (game.Game, bool) {
 		Status:       status,
 		HomeTeam:     homeTeam,
 		AwayTeam:     awayTeam,
-		Score:        game.Score{Home: home.Score.V, Away: away.Score.V},
-		StatusDetail: st.Type.ShortDetail,
-		Venue:        comp.Venue.FullName,
+		Score:        game.Score{Home: homeScore, Away: awayScore},
+		StatusDetail: st.Type.ShortDetail.String(),
 		Broadcasts:   broadcasts(comp.Broadcasts),
 		TimeValid:    true,
 	}
+	if comp.Venue != nil {
+		g.Venue = comp.Venue.FullName.String()
+	}
 
-	g.StartTime = string(ev.Date)
+	g.StartTime = ev.Date.Text()
 	if g.StartTime == "" {
-		g.StartTime = string(comp.Date)
+		g.StartTime = comp.Date.Text()
 	}
 	g.Start = parseTime(g.StartTime)
 	switch {
@@ -256,31 +245,36 @@ func buildGame(l league.League, ev *rawEvent, top topLevel) (game.Game, bool) {
 	}
 
 	g.Period = period(status, st, comp, l)
+	g.Season, g.SeasonType, g.Week = seasonOf(ev, top)
+	g.Details = details(status, comp, homeTeam, awayTeam)
+	sportExtras(l, &g, st, comp, home, away)
+	return g, true
+}
 
+// seasonOf is the event's season, season type and week, each from the
+// event where it says them, else from the answer's.
+func seasonOf(ev *espnjson.Event, top topLevel) (season, seasonType, week int) {
 	switch {
 	case ev.Season.Year.OK:
-		g.Season = ev.Season.Year.Int()
+		season = ev.Season.Year.Int()
 	case top.season.Year.OK:
-		g.Season = top.season.Year.Int()
+		season = top.season.Year.Int()
 	}
 	switch {
 	case ev.Season.Type.OK:
-		g.SeasonType = ev.Season.Type.Int()
+		seasonType = ev.Season.Type.Int()
 	case ev.SeasonType.Type.OK:
-		g.SeasonType = ev.SeasonType.Type.Int()
+		seasonType = ev.SeasonType.Type.Int()
 	case top.season.Type.OK:
-		g.SeasonType = top.season.Type.Int()
+		seasonType = top.season.Type.Int()
 	}
 	switch {
 	case ev.Week.Number.OK:
-		g.Week = ev.Week.Number.Int()
+		week = ev.Week.Number.Int()
 	case top.week.OK:
-		g.Week = top.week.Int()
+		week = top.week.Int()
 	}
-
-	g.Details = details(status, comp, home, away, homeTeam, awayTeam)
-	sportExtras(l, &g, st, comp, home, away)
-	return g, true
+	return season, seasonType, week
 }
 
 // classify maps ESPN's status to the API's. The state decides first, then
@@ -346,19 +340,19 @@ func unplayed(name string) game.Status {
 // canceled games get period 0 and no time; a final shows its last period
 // (4 for an NHL overtime final) and "0:00" whatever ESPN's clock says
 // (the NBA sends "0.0"). Live and suspended games show ESPN's clock.
-func period(status game.Status, st *rawStatus, comp *rawCompetition, l league.League) game.Period {
+func period(status game.Status, st *espnjson.Status, comp *espnjson.Competition, l league.League) game.Period {
 	p := game.Period{Total: l.Periods}
 	if n := comp.Format.Regulation.Periods.Int(); n > 0 && n < 100 {
 		p.Total = n
 	}
-	current := st.Period.Int()
+	current := st.Period.Number().Int()
 	if current < 0 {
 		current = 0
 	}
 	switch status {
 	case game.StatusLive, game.StatusSuspended:
 		p.Current = current
-		p.TimeRemaining = string(st.DisplayClock)
+		p.TimeRemaining = st.DisplayClock.Text()
 	case game.StatusFinal:
 		p.Current = current
 		if p.Current == 0 {
@@ -369,18 +363,18 @@ func period(status game.Status, st *rawStatus, comp *rawCompetition, l league.Le
 	return p
 }
 
-func competitorRecord(c *rawCompetitor, l league.League) *game.Record {
+func competitorRecord(c *espnjson.Competitor, l league.League) *game.Record {
 	for _, r := range c.Records {
 		if r.Type == "total" {
-			return leagueRecord(firstNonEmpty(r.Summary, r.DisplayValue), l)
+			return leagueRecord(firstNonEmpty(r.Summary.String(), r.DisplayValue), l)
 		}
 	}
 	if len(c.Record) > 0 && c.Record[0] == '[' {
-		var recs []rawRecord
+		var recs []espnjson.Record
 		_ = json.Unmarshal(c.Record, &recs)
 		for _, r := range recs {
 			if r.Type == "total" {
-				return leagueRecord(firstNonEmpty(r.DisplayValue, r.Summary), l)
+				return leagueRecord(firstNonEmpty(r.DisplayValue, r.Summary.String()), l)
 			}
 		}
 	}
@@ -439,13 +433,16 @@ func parseRecord(summary string, otLosses bool) *game.Record {
 
 // buildTeam turns ESPN's team object into the API's. A team without an
 // abbreviation cannot get an id and is rejected.
-func buildTeam(l league.League, t rawTeam, rec *game.Record) (game.Team, bool) {
+func buildTeam(l league.League, t *espnjson.Team, rec *game.Record) (game.Team, bool) {
+	if t == nil {
+		return game.Team{}, false
+	}
 	abbr := strings.TrimSpace(t.Abbreviation)
 	if abbr == "" {
 		return game.Team{}, false
 	}
-	name := firstNonEmpty(t.DisplayName, strings.TrimSpace(t.Location+" "+t.Name), abbr)
-	logo := t.Logo
+	name := firstNonEmpty(t.DisplayName.String(), strings.TrimSpace(t.Location+" "+t.Name), abbr)
+	logo := t.Logo.String()
 	if logo == "" {
 		for _, lg := range t.Logos {
 			if lg.Href != "" {
@@ -460,12 +457,12 @@ func buildTeam(l league.League, t rawTeam, rec *game.Record) (game.Team, bool) {
 		Abbreviation: abbr,
 		Logo:         logo,
 		Colors: game.Colors{
-			Primary:   color(t.Color, game.DefaultColors.Primary),
-			Secondary: color(t.AlternateColor, game.DefaultColors.Secondary),
+			Primary:   color(t.Color.String(), game.DefaultColors.Primary),
+			Secondary: color(t.AlternateColor.String(), game.DefaultColors.Secondary),
 		},
 		Record:    rec,
-		ESPNID:    strings.TrimSpace(string(t.ID)),
-		ShortName: firstNonEmpty(t.ShortDisplayName, t.Name),
+		ESPNID:    strings.TrimSpace(t.ID.Text()),
+		ShortName: firstNonEmpty(t.ShortDisplayName.String(), t.Name),
 		Location:  t.Location,
 	}, true
 }
@@ -487,7 +484,7 @@ func color(s, fallback string) string {
 	return "#" + s
 }
 
-func broadcasts(bs []rawBroadcast) []string {
+func broadcasts(bs []espnjson.Broadcast) []string {
 	var out []string
 	add := func(s string) {
 		s = strings.TrimSpace(s)
@@ -503,7 +500,7 @@ func broadcasts(bs []rawBroadcast) []string {
 	}
 	for _, b := range bs {
 		for _, n := range b.Names {
-			add(string(n))
+			add(n.Text())
 		}
 		add(b.Media.ShortName)
 	}
@@ -513,31 +510,38 @@ func broadcasts(bs []rawBroadcast) []string {
 // details collects the extras ESPN sends on some states only; nil when
 // there are none. Win probabilities are ESPN's fractions (0.4336), as
 // TeamTracker shows them.
-func details(status game.Status, comp *rawCompetition, home, away *rawCompetitor, homeTeam, awayTeam game.Team) *game.Details {
-	d := game.Details{VenueCity: comp.Venue.Address.City}
+func details(status game.Status, comp *espnjson.Competition, homeTeam, awayTeam game.Team) *game.Details {
+	var d game.Details
+	if v := comp.Venue; v != nil && v.Address != nil && v.Address.City != nil {
+		d.VenueCity = *v.Address.City
+	}
 	if len(comp.Notes) > 0 {
 		d.Headline = comp.Notes[0].Headline
 	}
 	if s := comp.Situation; s != nil {
 		// ESPN names the team with the ball by its id, not its abbreviation.
-		switch pid := strings.TrimSpace(string(s.Possession)); {
+		switch pid := strings.TrimSpace(s.Possession.Text()); {
 		case pid == "":
-		case pid == strings.TrimSpace(string(home.Team.ID)):
+		case pid == homeTeam.ESPNID:
 			d.Possession = homeTeam.Abbreviation
-		case pid == strings.TrimSpace(string(away.Team.ID)):
+		case pid == awayTeam.ESPNID:
 			d.Possession = awayTeam.Abbreviation
 		}
-		d.DownDistanceText = s.DownDistanceText
-		d.LastPlay = s.LastPlay.Text
-		d.HomeWinPct = s.LastPlay.Probability.HomeWinPercentage.Ptr()
-		d.AwayWinPct = s.LastPlay.Probability.AwayWinPercentage.Ptr()
+		d.DownDistanceText = s.DownDistanceText.String()
+		if lp := s.LastPlay; lp != nil {
+			d.LastPlay = lp.Text.String()
+			if p := lp.Probability; p != nil {
+				d.HomeWinPct = p.HomeWinPercentage.Number().Ptr()
+				d.AwayWinPct = p.AwayWinPercentage.Number().Ptr()
+			}
+		}
 	}
 	if status == game.StatusScheduled && len(comp.Odds) > 0 {
 		o := comp.Odds[0]
 		odds := game.Odds{
 			Provider:  o.Provider.Name,
-			Details:   o.Details,
-			OverUnder: o.OverUnder.Ptr(),
+			Details:   o.Details.String(),
+			OverUnder: o.OverUnder.Number().Ptr(),
 			Spread:    o.Spread.Ptr(),
 		}
 		if odds.Provider != "" || odds.Details != "" || odds.OverUnder != nil || odds.Spread != nil {

@@ -1,7 +1,6 @@
 package espn
 
 import (
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -11,7 +10,9 @@ import (
 	"github.com/sports-data/sports-data/internal/espntest"
 )
 
-func TestScoreboardKeepsEachEventAsSent(t *testing.T) {
+// Each game keeps the event it was read from, decoded once with the rest
+// of the answer, with the request and time it came from.
+func TestScoreboardKeepsEachEvent(t *testing.T) {
 	srv := espntest.NewServer(t)
 	srv.ServeFixture(t, "/football/nfl/scoreboard", "nfl/scoreboard-2022-wk1-sun-live-mixed.json")
 	at := time.Date(2022, 9, 11, 20, 0, 0, 0, time.UTC)
@@ -22,33 +23,16 @@ func TestScoreboardKeepsEachEventAsSent(t *testing.T) {
 	require.Len(t, games, 16)
 	for _, g := range games {
 		require.NotNil(t, g.Source, g.ID)
-		var ev struct {
-			ID string `json:"id"`
-		}
-		require.NoError(t, json.Unmarshal(g.Source.Event, &ev))
-		assert.Equal(t, g.ID, ev.ID, "each game keeps its own event")
+		require.NotNil(t, g.Source.Event, g.ID)
+		assert.Equal(t, g.ID, g.Source.Event.ID.Text(), "each game keeps its own event")
 		assert.Equal(t, srv.URL+"/football/nfl/scoreboard?dates=20220911", g.Source.URL)
 		assert.Equal(t, at, g.Source.FetchedAt)
-		var lg struct {
-			Abbreviation string `json:"abbreviation"`
-		}
-		require.NoError(t, json.Unmarshal(g.Source.League, &lg))
-		assert.Equal(t, "NFL", lg.Abbreviation)
+		require.NotNil(t, g.Source.League)
+		assert.Equal(t, "National Football League", g.Source.League.Name.String())
 	}
-}
-
-// BenchmarkParseScoreboardWithSource is the parse of a real scoreboard that
-// also keeps each game's event (go test -bench ScoreboardWithSource), beside
-// BenchmarkParseScoreboardNFL without it.
-func BenchmarkParseScoreboardWithSource(b *testing.B) {
-	data := espntest.Load(b, "nfl/scoreboard-2022-wk1-sun-live-mixed.json")
-	l := mustLeague(b, "nfl")
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		games, err := parseScoreboardWithSource(data, l)
-		if err != nil || len(games) != 16 || games[15].Source == nil {
-			b.Fatalf("got %d games, %v", len(games), err)
-		}
-	}
+	// A team schedule's games are not scoreboard events.
+	sched, err := ParseSchedule(espntest.Load(t, "nfl/team-12-kc-schedule-2023-season-final.json"), mustLeague(t, "nfl"))
+	require.NoError(t, err)
+	require.NotEmpty(t, sched)
+	assert.Nil(t, sched[0].Source)
 }

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sports-data/sports-data/internal/espnjson"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 )
@@ -11,7 +12,7 @@ import (
 // sportExtras fills the parts of a game that belong to its sport: soccer's
 // clock, extra time, shoot-out and shots; baseball's half-inning, count
 // and bases; volleyball's set scores; college rankings.
-func sportExtras(l league.League, g *game.Game, st *rawStatus, comp *rawCompetition, home, away *rawCompetitor) {
+func sportExtras(l league.League, g *game.Game, st *espnjson.Status, comp *espnjson.Competition, home, away *espnjson.Competitor) {
 	if l.College {
 		g.HomeTeam.Rank = rank(home)
 		g.AwayTeam.Rank = rank(away)
@@ -27,8 +28,11 @@ func sportExtras(l league.League, g *game.Game, st *rawStatus, comp *rawCompetit
 }
 
 // rank reads a poll rank; ESPN's 99 (and anything off the poll) is none.
-func rank(c *rawCompetitor) *int {
-	n := c.CuratedRank.Current
+func rank(c *espnjson.Competitor) *int {
+	if c.CuratedRank == nil {
+		return nil
+	}
+	n := c.CuratedRank.Current.Number()
 	if !n.OK || n.V < 1 || n.V > 50 {
 		return nil
 	}
@@ -39,18 +43,18 @@ func rank(c *rawCompetitor) *int {
 // soccer reads ESPN's minute clock ("45'+2'"), extra time (periods past
 // the two halves, or a status that says so) and the shoot-out score, which
 // ESPN sends beside the score as shootoutScore.
-func soccer(g *game.Game, st *rawStatus, home, away *rawCompetitor, periods int) *game.Soccer {
+func soccer(g *game.Game, st *espnjson.Status, home, away *espnjson.Competitor, periods int) *game.Soccer {
 	s := &game.Soccer{}
 	if g.Status == game.StatusLive || g.Status == game.StatusFinal {
-		s.Minute, s.AddedTime = minuteClock(string(st.DisplayClock))
+		s.Minute, s.AddedTime = minuteClock(st.DisplayClock.Text())
 	}
 	name := strings.ToUpper(st.Type.Name)
 	shootout := strings.Contains(name, "PEN") || strings.Contains(name, "SHOOTOUT")
-	if home.ShootoutScore.OK && away.ShootoutScore.OK &&
-		(shootout || home.ShootoutScore.V+away.ShootoutScore.V > 0) {
-		s.Shootout = &game.Score{Home: home.ShootoutScore.Int(), Away: away.ShootoutScore.Int()}
+	hs, as := home.ShootoutScore.Number(), away.ShootoutScore.Number()
+	if hs.OK && as.OK && (shootout || hs.V+as.V > 0) {
+		s.Shootout = &game.Score{Home: hs.Int(), Away: as.Int()}
 	}
-	s.ExtraTime = (periods > 0 && st.Period.Int() > periods) || s.Shootout != nil || shootout ||
+	s.ExtraTime = (periods > 0 && st.Period.Number().Int() > periods) || s.Shootout != nil || shootout ||
 		strings.Contains(name, "AET") || strings.Contains(name, "EXTRA")
 	s.Shots = stat(home, away, "totalShots")
 	s.ShotsOnTarget = stat(home, away, "shotsOnTarget")
@@ -70,7 +74,7 @@ func minuteClock(c string) (minute, added int) {
 }
 
 // stat pairs one team statistic of both sides; nil unless both have it.
-func stat(home, away *rawCompetitor, name string) *game.Score {
+func stat(home, away *espnjson.Competitor, name string) *game.Score {
 	h, okH := statValue(home, name)
 	a, okA := statValue(away, name)
 	if !okH || !okA {
@@ -79,11 +83,11 @@ func stat(home, away *rawCompetitor, name string) *game.Score {
 	return &game.Score{Home: h, Away: a}
 }
 
-func statValue(c *rawCompetitor, name string) (int, bool) {
+func statValue(c *espnjson.Competitor, name string) (int, bool) {
 	for _, s := range c.Statistics {
 		if s.Name == name {
-			v, ok := parseNumber(string(s.DisplayValue))
-			return clampInt(v), ok
+			n := s.DisplayValue.Number()
+			return n.Int(), n.OK
 		}
 	}
 	return 0, false
@@ -91,14 +95,14 @@ func statValue(c *rawCompetitor, name string) (int, bool) {
 
 // baseball reads the half-inning from ESPN's detail ("Top 9th", "Bot 5th",
 // "Mid 7th", "End 3rd") and the count and bases from the situation.
-func baseball(g *game.Game, st *rawStatus, sit *rawSituation) *game.Baseball {
+func baseball(g *game.Game, st *espnjson.Status, sit *espnjson.Situation) *game.Baseball {
 	if g.Status != game.StatusLive {
 		return nil
 	}
-	b := &game.Baseball{Half: half(firstNonEmpty(st.Type.ShortDetail, st.Type.Detail))}
+	b := &game.Baseball{Half: half(firstNonEmpty(st.Type.ShortDetail.String(), st.Type.Detail.String()))}
 	if sit != nil {
-		b.Outs, b.Balls, b.Strikes = sit.Outs.Int(), sit.Balls.Int(), sit.Strikes.Int()
-		b.OnFirst, b.OnSecond, b.OnThird = sit.OnFirst, sit.OnSecond, sit.OnThird
+		b.Outs, b.Balls, b.Strikes = sit.Outs.Number().Int(), sit.Balls.Number().Int(), sit.Strikes.Number().Int()
+		b.OnFirst, b.OnSecond, b.OnThird = sit.OnFirst.Bool(), sit.OnSecond.Bool(), sit.OnThird.Bool()
 	}
 	return b
 }
@@ -120,14 +124,14 @@ func half(detail string) string {
 
 // sets pairs the points of each set from the linescores; a live match's
 // last entry is the set being played.
-func sets(home, away *rawCompetitor) []game.Score {
+func sets(home, away *espnjson.Competitor) []game.Score {
 	n := min(len(home.Linescores), len(away.Linescores))
 	if n == 0 {
 		return nil
 	}
 	out := make([]game.Score, n)
 	for i := range n {
-		out[i] = game.Score{Home: home.Linescores[i].Value.Int(), Away: away.Linescores[i].Value.Int()}
+		out[i] = game.Score{Home: home.Linescores[i].Value.Number().Int(), Away: away.Linescores[i].Value.Number().Int()}
 	}
 	return out
 }

@@ -4,9 +4,10 @@
 package game
 
 import (
-	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/sports-data/sports-data/internal/espnjson"
 )
 
 // Status is the API vocabulary for where a game stands.
@@ -154,7 +155,7 @@ type Game struct {
 	// Sets are the points of each set played (volleyball), where Score is
 	// the sets won.
 	Sets []Score `json:"sets,omitempty"`
-	// Source is ESPN's own JSON for the game, kept in memory only, for the
+	// Source is ESPN's own event for the game, kept in memory only, for the
 	// views that present ESPN's fields as ESPN sent them (the TeamTracker
 	// sensor); nil for games that did not come from a scoreboard.
 	Source *Source `json:"-"`
@@ -218,12 +219,14 @@ func (g *Game) Winner() Side {
 	return Level
 }
 
-// Source is one scoreboard event as ESPN sent it and where it came from.
-// It is shared between copies of a game and never modified.
+// Source is one scoreboard event, decoded once from ESPN's answer (the
+// same decode the game's own fields come from), and where it came from.
+// It is shared between copies of a game and never modified once the game
+// is published.
 type Source struct {
-	Event     json.RawMessage // the event object
-	League    json.RawMessage // the answer's leagues[0]; nil when absent
-	URL       string          // the request that returned it
+	Event     *espnjson.Event
+	League    *espnjson.League // the answer's leagues[0]; nil when absent
+	URL       string           // the request that returned it
 	FetchedAt time.Time
 }
 

@@ -1,24 +1,21 @@
 // Package ha answers Home Assistant's questions about one team from the
 // in-memory state only: what is the team doing now (for REST sensors), and
-// the current, next and last game with TeamTracker-style attributes.
+// the current, next and last game with TeamTracker-style attributes. The
+// team comes resolved (teams.Directory.Resolve, at the HTTP edge).
 package ha
 
 import (
-	"fmt"
 	"math"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/kickoff"
+	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/state"
 	"github.com/sports-data/sports-data/internal/teams"
 )
-
-// Resolver turns user input into a team.
-type Resolver interface {
-	Resolve(input, leagueKey string) (teams.Match, error)
-}
 
 // Options are the windows of docs/events.md (Home Assistant game status).
 type Options struct {
@@ -33,9 +30,8 @@ type Options struct {
 
 // Service is safe for concurrent use.
 type Service struct {
-	st  *state.State
-	res Resolver
-	o   Options
+	st *state.State
+	o  Options
 
 	mu sync.RWMutex
 	// endedAt remembers when each game was first seen final, so "recently
@@ -44,7 +40,7 @@ type Service struct {
 }
 
 // New builds the service.
-func New(st *state.State, res Resolver, o Options) *Service {
+func New(st *state.State, o Options) *Service {
 	if o.UpcomingWindow <= 0 {
 		o.UpcomingWindow = 24 * time.Hour
 	}
@@ -54,7 +50,7 @@ func New(st *state.State, res Resolver, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return &Service{st: st, res: res, o: o, endedAt: map[string]time.Time{}}
+	return &Service{st: st, o: o, endedAt: map[string]time.Time{}}
 }
 
 // Observe notes when games end; the poller calls it after every poll.
@@ -79,27 +75,27 @@ func (s *Service) Observe(leagueKey string, games []game.Game) {
 	}
 }
 
-// ended estimates when a final game ended. A game already final when the
-// service started is taken to have ended three and a half hours after its
-// start, a typical length, and never later than now.
+// ended estimates when a final game ended: when it was first seen final,
+// or its start plus the league's usual game length if that is earlier (a
+// game already final when the service started), and never later than now.
 func (s *Service) ended(g *game.Game, now time.Time) time.Time {
 	s.mu.RLock()
 	t, ok := s.endedAt[g.ID]
 	s.mu.RUnlock()
-	if ok {
-		if est := g.Start.Add(3*time.Hour + 30*time.Minute); !g.Start.IsZero() && est.Before(t) {
-			return est
-		}
-		return t
+	if !ok {
+		t = now
 	}
 	if g.Start.IsZero() {
-		return now
+		return t
 	}
-	est := g.Start.Add(3*time.Hour + 30*time.Minute)
-	if est.After(now) {
-		return now
+	length := 3 * time.Hour
+	if l, ok := league.Lookup(g.LeagueKey()); ok {
+		length = l.GameLength()
 	}
-	return est
+	if est := g.Start.Add(length); est.Before(t) {
+		return est
+	}
+	return t
 }
 
 // Status is the flat answer for REST sensors.
@@ -143,8 +139,8 @@ func (s *Service) pick(gs []game.Game, now time.Time) (*game.Game, string) {
 				continue
 			}
 			// A game past its start that ESPN has not started yet is still
-			// the upcoming one (a delayed start), for up to three hours.
-			if now.Sub(g.Start) > 3*time.Hour {
+			// the upcoming one: a delayed start.
+			if now.Sub(g.Start) > kickoff.LateStart {
 				continue
 			}
 			if next == nil || g.Start.Before(next.Start) {
@@ -195,11 +191,7 @@ func (s *Service) teamGames(m teams.Match) []game.Game {
 }
 
 // GameStatus answers /api/v1/ha/game-status/{team}.
-func (s *Service) GameStatus(team, leagueKey string) (*Status, error) {
-	m, err := s.res.Resolve(team, leagueKey)
-	if err != nil {
-		return nil, err
-	}
+func (s *Service) GameStatus(m teams.Match) *Status {
 	now := s.o.Now()
 	out := &Status{
 		Team: m.Team.Abbreviation, TeamName: m.Team.Name, League: m.League.Name,
@@ -211,7 +203,7 @@ func (s *Service) GameStatus(team, leagueKey string) (*Status, error) {
 	}
 	g, kind := s.pick(s.teamGames(m), now)
 	if g == nil {
-		return out, nil
+		return out
 	}
 	out.Status = kind
 	switch kind {
@@ -252,7 +244,7 @@ func (s *Service) GameStatus(team, leagueKey string) (*Status, error) {
 		out.Result = ptr(outcome(g, home))
 	}
 	out.WinProbability = winProbability(g, home)
-	return out, nil
+	return out
 }
 
 // outcome is the team's result of a final game; a soccer match decided
@@ -312,11 +304,7 @@ type Context struct {
 }
 
 // GameContext answers /api/v1/ha/game-context/{team}.
-func (s *Service) GameContext(team, leagueKey string) (*Context, error) {
-	m, err := s.res.Resolve(team, leagueKey)
-	if err != nil {
-		return nil, err
-	}
+func (s *Service) GameContext(m teams.Match) *Context {
 	now := s.o.Now()
 	gs := s.teamGames(m)
 	out := &Context{Team: m.Team.Abbreviation, League: m.League.Name, Status: "none", State: "NOT_FOUND",
@@ -330,7 +318,7 @@ func (s *Service) GameContext(team, leagueKey string) (*Context, error) {
 				out.CurrentGame = &g
 			}
 		case game.StatusScheduled:
-			if !g.Start.IsZero() && now.Sub(g.Start) <= 3*time.Hour &&
+			if !g.Start.IsZero() && now.Sub(g.Start) <= kickoff.LateStart &&
 				(out.NextGame == nil || g.Start.Before(out.NextGame.Start)) {
 				out.NextGame = &g
 			}
@@ -384,31 +372,10 @@ func (s *Service) GameContext(team, leagueKey string) (*Context, error) {
 		out.TeamWinProbability = winProbability(focus, home)
 	}
 	if out.NextGame != nil && out.CurrentGame == nil {
-		out.KickoffIn = ptr(humanDuration(out.NextGame.Start.Sub(now)))
+		out.KickoffIn = ptr(kickoff.Phrase(out.NextGame.Start, now))
 	}
 	if out.LastGame != nil {
 		out.Result = ptr(outcome(out.LastGame, out.LastGame.HomeTeam.ID == m.Team.ID))
 	}
-	return out, nil
-}
-
-// humanDuration says how far off a kick-off is the way TeamTracker does.
-func humanDuration(d time.Duration) string {
-	if d <= 0 {
-		return "now"
-	}
-	switch {
-	case d < time.Hour:
-		return plural(int(math.Ceil(d.Minutes())), "minute")
-	case d < 48*time.Hour:
-		return plural(int(math.Round(d.Hours())), "hour")
-	}
-	return plural(int(math.Round(d.Hours()/24)), "day")
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return fmt.Sprintf("in 1 %s", unit)
-	}
-	return fmt.Sprintf("in %d %ss", n, unit)
+	return out
 }

@@ -10,16 +10,40 @@ import (
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/espntest"
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/kickoff"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/state"
 	"github.com/sports-data/sports-data/internal/teams"
 )
 
 type fixture struct {
+	asker
 	st  *state.State
-	svc *Service
 	now time.Time
 	nfl league.League
+}
+
+// asker resolves a team the way the HTTP edge does (the directory), then
+// asks the service.
+type asker struct {
+	svc *Service
+	dir *teams.Directory
+}
+
+func (a asker) status(input, leagueKey string) (*Status, error) {
+	m, err := a.dir.Resolve(input, leagueKey)
+	if err != nil {
+		return nil, err
+	}
+	return a.svc.GameStatus(m), nil
+}
+
+func (a asker) context(input, leagueKey string) (*Context, error) {
+	m, err := a.dir.Resolve(input, leagueKey)
+	if err != nil {
+		return nil, err
+	}
+	return a.svc.GameContext(m), nil
 }
 
 // newFixture loads the real NFL and NHL team lists and the 2022 week 1
@@ -41,8 +65,19 @@ func newFixture(t *testing.T) *fixture {
 	now := time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC)
 	st.Replace("nfl", games, now)
 	f := &fixture{st: st, nfl: nfl, now: now}
-	f.svc = New(st, dir, Options{Now: func() time.Time { return f.now }})
+	f.asker = asker{svc: New(st, Options{Now: func() time.Time { return f.now }}), dir: dir}
 	return f
+}
+
+// first is the first game of the capture in a status.
+func (f *fixture) first(t *testing.T, status game.Status) game.Game {
+	for _, g := range f.st.All() {
+		if g.Status == status {
+			return g
+		}
+	}
+	t.Fatalf("no %s game", status)
+	return game.Game{}
 }
 
 func (f *fixture) find(t *testing.T, abbr string) game.Game {
@@ -60,7 +95,7 @@ func TestLiveTeam(t *testing.T) {
 	g := f.find(t, "HOU")
 	require.Equal(t, game.StatusLive, g.Status)
 	for _, input := range []string{"HOU", "nfl-hou", "Texans", "houston texans"} {
-		s, err := f.svc.GameStatus(input, "")
+		s, err := f.status(input, "")
 		require.NoError(t, err, input)
 		assert.Equal(t, "live", s.Status)
 		assert.Equal(t, "IN", s.State)
@@ -86,16 +121,9 @@ func TestLiveTeam(t *testing.T) {
 
 func TestUpcomingTeamCountsMinutes(t *testing.T) {
 	f := newFixture(t)
-	var pre game.Game
-	for _, g := range f.st.All() {
-		if g.Status == game.StatusScheduled {
-			pre = g
-			break
-		}
-	}
-	require.NotEmpty(t, pre.ID)
+	pre := f.first(t, game.StatusScheduled)
 	f.now = pre.Start.Add(-90 * time.Minute)
-	s, err := f.svc.GameStatus(pre.HomeTeam.Abbreviation, "nfl")
+	s, err := f.status(pre.HomeTeam.Abbreviation, "nfl")
 	require.NoError(t, err)
 	assert.Equal(t, "upcoming", s.Status)
 	assert.Equal(t, "PRE", s.State)
@@ -106,7 +134,7 @@ func TestUpcomingTeamCountsMinutes(t *testing.T) {
 
 	// Beyond the 24 h window the team has nothing to show.
 	f.now = pre.Start.Add(-25 * time.Hour)
-	s, err = f.svc.GameStatus(pre.HomeTeam.Abbreviation, "nfl")
+	s, err = f.status(pre.HomeTeam.Abbreviation, "nfl")
 	require.NoError(t, err)
 	assert.Equal(t, "none", s.Status)
 	assert.Equal(t, "NOT_FOUND", s.State)
@@ -115,24 +143,17 @@ func TestUpcomingTeamCountsMinutes(t *testing.T) {
 
 func TestRecentFinalThenNothing(t *testing.T) {
 	f := newFixture(t)
-	var fin game.Game
-	for _, g := range f.st.All() {
-		if g.Status == game.StatusFinal {
-			fin = g
-			break
-		}
-	}
-	require.NotEmpty(t, fin.ID)
+	fin := f.first(t, game.StatusFinal)
 	// Seen final three hours after its start: it just ended.
 	f.now = fin.Start.Add(3 * time.Hour)
 	f.svc.Observe("nfl", []game.Game{fin})
-	s, err := f.svc.GameStatus(fin.AwayTeam.Abbreviation, "nfl")
+	s, err := f.status(fin.AwayTeam.Abbreviation, "nfl")
 	require.NoError(t, err)
 	assert.Equal(t, "final", s.Status)
 	assert.Equal(t, "POST", s.State)
 	require.NotNil(t, s.Result)
 	f.now = f.now.Add(5 * time.Hour)
-	s, err = f.svc.GameStatus(fin.AwayTeam.Abbreviation, "nfl")
+	s, err = f.status(fin.AwayTeam.Abbreviation, "nfl")
 	require.NoError(t, err)
 	assert.Equal(t, "none", s.Status, "a final older than the 4 h window is not shown")
 
@@ -140,7 +161,7 @@ func TestRecentFinalThenNothing(t *testing.T) {
 	// not "recent" just because it was seen now.
 	f2 := newFixture(t)
 	f2.svc.Observe("nfl", []game.Game{fin})
-	s, err = f2.svc.GameStatus(fin.AwayTeam.Abbreviation, "nfl")
+	s, err = f2.status(fin.AwayTeam.Abbreviation, "nfl")
 	require.NoError(t, err)
 	assert.Equal(t, "none", s.Status, "a final older than the 4 h window is not shown")
 }
@@ -160,7 +181,7 @@ func TestTheGameThatMattersNow(t *testing.T) {
 	games := append([]game.Game{}, f.st.League("nfl").Games...)
 	f.st.Replace("nfl", append(games, next, postponed), f.now)
 
-	s, err := f.svc.GameStatus("HOU", "")
+	s, err := f.status("HOU", "")
 	require.NoError(t, err)
 	assert.Equal(t, live.ID, *s.GameID, "live first")
 
@@ -173,7 +194,7 @@ func TestTheGameThatMattersNow(t *testing.T) {
 		rest = append(rest, g)
 	}
 	f.st.Replace("nfl", rest, f.now)
-	s, err = f.svc.GameStatus("HOU", "")
+	s, err = f.status("HOU", "")
 	require.NoError(t, err)
 	assert.Equal(t, "upcoming", s.Status, "then the next game within the window, not the postponed one")
 	assert.Equal(t, next.ID, *s.GameID)
@@ -181,13 +202,13 @@ func TestTheGameThatMattersNow(t *testing.T) {
 
 func TestUnknownAndAmbiguousTeams(t *testing.T) {
 	f := newFixture(t)
-	_, err := f.svc.GameStatus("Jets", "")
+	_, err := f.status("Jets", "")
 	var amb *teams.AmbiguousError
 	require.ErrorAs(t, err, &amb)
-	s, err := f.svc.GameStatus("Jets", "nhl")
+	s, err := f.status("Jets", "nhl")
 	require.NoError(t, err)
 	assert.Equal(t, "WPG", s.Team)
-	_, err = f.svc.GameStatus("Patriotz", "")
+	_, err = f.status("Patriotz", "")
 	var nf *teams.NotFoundError
 	require.ErrorAs(t, err, &nf)
 }
@@ -195,7 +216,7 @@ func TestUnknownAndAmbiguousTeams(t *testing.T) {
 func TestContextAttributes(t *testing.T) {
 	f := newFixture(t)
 	g := f.find(t, "HOU")
-	c, err := f.svc.GameContext("HOU", "")
+	c, err := f.context("HOU", "")
 	require.NoError(t, err)
 	assert.Equal(t, "live", c.Status)
 	require.NotNil(t, c.CurrentGame)
@@ -211,12 +232,27 @@ func TestContextAttributes(t *testing.T) {
 	}
 }
 
-func TestHumanDuration(t *testing.T) {
-	assert.Equal(t, "in 1 minute", humanDuration(30*time.Second))
-	assert.Equal(t, "in 45 minutes", humanDuration(45*time.Minute))
-	assert.Equal(t, "in 3 hours", humanDuration(3*time.Hour))
-	assert.Equal(t, "in 3 days", humanDuration(72*time.Hour))
-	assert.Equal(t, "now", humanDuration(0))
+// game-context's kickoff_in is the TeamTracker sensor's phrase, also for a
+// start ESPN has not shown yet.
+func TestContextKickoffInIsTheSensorsPhrase(t *testing.T) {
+	f := newFixture(t)
+	pre := f.first(t, game.StatusScheduled)
+	for _, c := range []struct {
+		before time.Duration
+		want   string
+	}{
+		{90 * time.Second, "in a minute"},
+		{45 * time.Minute, "in 45 minutes"},
+		{3 * time.Hour, "in 3 hours"},
+		{-10 * time.Minute, "10 minutes ago"},
+	} {
+		f.now = pre.Start.Add(-c.before)
+		ctx, err := f.context(pre.HomeTeam.Abbreviation, "nfl")
+		require.NoError(t, err)
+		require.NotNil(t, ctx.KickoffIn, c.before)
+		assert.Equal(t, c.want, *ctx.KickoffIn, c.before)
+		assert.Equal(t, kickoff.Phrase(pre.Start, f.now), *ctx.KickoffIn)
+	}
 }
 
 // A team's next game beyond the scoreboard's days comes from the stored
@@ -241,30 +277,29 @@ func TestNextGameFromTheStoredSchedule(t *testing.T) {
 		}
 		return []game.Game{moved, later}
 	}
-	dir := f.svc.res
 	games := f.st.League("nfl").Games
 	f.st.Replace("nfl", nil, f.now) // a bye week: nothing on the scoreboard
-	wide := New(f.st, dir, Options{Now: func() time.Time { return f.now }, Scheduled: func(string) []game.Game { return []game.Game{later} },
-		UpcomingWindow: 14 * 24 * time.Hour})
-	ctx, err := wide.GameContext("KC", "nfl")
+	wide := asker{dir: f.dir, svc: New(f.st, Options{Now: func() time.Time { return f.now }, Scheduled: func(string) []game.Game { return []game.Game{later} },
+		UpcomingWindow: 14 * 24 * time.Hour})}
+	ctx, err := wide.context("KC", "nfl")
 	require.NoError(t, err)
 	require.NotNil(t, ctx.NextGame)
 	assert.Equal(t, later.ID, ctx.NextGame.ID)
-	s, err := wide.GameStatus("KC", "nfl")
+	s, err := wide.status("KC", "nfl")
 	require.NoError(t, err)
 	assert.Equal(t, "upcoming", s.Status)
 	require.NotNil(t, s.MinutesUntilStart)
 	assert.Equal(t, 10*24*60, *s.MinutesUntilStart)
 
-	narrow := New(f.st, dir, Options{Now: func() time.Time { return f.now }, Scheduled: scheduled})
-	s, err = narrow.GameStatus("KC", "nfl")
+	narrow := asker{dir: f.dir, svc: New(f.st, Options{Now: func() time.Time { return f.now }, Scheduled: scheduled})}
+	s, err = narrow.status("KC", "nfl")
 	require.NoError(t, err)
 	assert.Equal(t, "none", s.Status, "two and ten days are beyond the default window of 24 hours")
 
 	// On the scoreboard, the game is the scoreboard's, not the schedule's
 	// older copy.
 	f.st.Replace("nfl", games, f.now)
-	s, err = narrow.GameStatus("KC", "nfl")
+	s, err = narrow.status("KC", "nfl")
 	require.NoError(t, err)
 	assert.Equal(t, "upcoming", s.Status)
 	require.NotNil(t, s.StartTime)

@@ -17,7 +17,7 @@ import (
 
 // sportFixture holds one capture of a league in memory, with the teams
 // it names in the directory.
-func sportFixture(t *testing.T, key, rel string, now *time.Time) (*Service, *state.State, []game.Game) {
+func sportFixture(t *testing.T, key, rel string, now *time.Time) (asker, *state.State, []game.Game) {
 	t.Helper()
 	l, ok := league.Lookup(key)
 	require.True(t, ok)
@@ -31,7 +31,7 @@ func sportFixture(t *testing.T, key, rel string, now *time.Time) (*Service, *sta
 	require.NoError(t, dir.Set(l, ts))
 	st := state.New(key)
 	st.Replace(key, games, *now)
-	return New(st, dir, Options{Now: func() time.Time { return *now }}), st, games
+	return asker{svc: New(st, Options{Now: func() time.Time { return *now }}), dir: dir}, st, games
 }
 
 // The 2022-09-17 MLB capture holds two doubleheaders: CLE-MIN and STL-CIN
@@ -41,7 +41,7 @@ func TestDoubleheaderPicksTheGameThatMatters(t *testing.T) {
 	now := time.Date(2022, 9, 17, 21, 30, 0, 0, time.UTC)
 	svc, st, games := sportFixture(t, "mlb", "mlb/scoreboard-2022-teamtracker-mixed.json", &now)
 
-	s, err := svc.GameStatus("CLE", "mlb")
+	s, err := svc.status("CLE", "mlb")
 	require.NoError(t, err)
 	assert.Equal(t, "upcoming", s.Status, "game two is next")
 	assert.Equal(t, "401356377", *s.GameID)
@@ -57,7 +57,7 @@ func TestDoubleheaderPicksTheGameThatMatters(t *testing.T) {
 		next = append(next, g)
 	}
 	st.Replace("mlb", next, now)
-	s, err = svc.GameStatus("MIN", "mlb")
+	s, err = svc.status("MIN", "mlb")
 	require.NoError(t, err)
 	assert.Equal(t, "live", s.Status)
 	assert.Equal(t, "401356377", *s.GameID)
@@ -70,7 +70,7 @@ func TestDoubleheaderPicksTheGameThatMatters(t *testing.T) {
 		}
 	}
 	st.Replace("mlb", next, now)
-	s, err = svc.GameStatus("CLE", "mlb")
+	s, err = svc.status("CLE", "mlb")
 	require.NoError(t, err)
 	assert.Equal(t, "final", s.Status)
 	assert.Equal(t, "401356377", *s.GameID)
@@ -81,7 +81,7 @@ func TestSoccerDrawAndShootoutResults(t *testing.T) {
 	now := time.Date(2022, 9, 17, 21, 0, 0, 0, time.UTC)
 	svc, st, games := sportFixture(t, "mls", "mls/scoreboard-2022-09-17-live-mixed.json", &now)
 
-	s, err := svc.GameStatus("PHI", "mls") // 0-0 at Atlanta
+	s, err := svc.status("PHI", "mls") // 0-0 at Atlanta
 	require.NoError(t, err)
 	assert.Equal(t, "final", s.Status)
 	assert.Equal(t, "tie", *s.Result)
@@ -94,13 +94,13 @@ func TestSoccerDrawAndShootoutResults(t *testing.T) {
 		}
 	}
 	st.Replace("mls", games, now)
-	s, err = svc.GameStatus("NY", "mls")
+	s, err = svc.status("NY", "mls")
 	require.NoError(t, err)
 	assert.Equal(t, "win", *s.Result)
-	s, err = svc.GameStatus("NYC", "mls")
+	s, err = svc.status("NYC", "mls")
 	require.NoError(t, err)
 	assert.Equal(t, "loss", *s.Result)
-	c, err := svc.GameContext("NYC", "mls")
+	c, err := svc.context("NYC", "mls")
 	require.NoError(t, err)
 	if assert.NotNil(t, c.Result) {
 		assert.Equal(t, "loss", *c.Result)

@@ -5,15 +5,16 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/sports-data/sports-data/internal/webhook"
+	"github.com/sports-data/sports-data/internal/events"
+	"github.com/sports-data/sports-data/internal/teams"
 )
 
 // Components are the Home Assistant platforms of one team's device, in the
 // order they are announced.
 var components = []string{"sensor", "binary_sensor", "event"}
 
-// EventTypes are the event entity's types: the webhook events.
-var EventTypes = []string{webhook.EventGameStart, webhook.EventScoreChange, webhook.EventGameEnd}
+// EventTypes are the event entity's types: the game events.
+var EventTypes = []string{events.GameStart, events.ScoreChange, events.GameEnd}
 
 // Availability payloads of the service's status topic (Home Assistant's
 // defaults, so the configurations need not name them).
@@ -28,6 +29,7 @@ type team struct {
 	League string // "nfl"
 	Abbr   string // "NE"
 	Name   string // "New England Patriots"
+	match  teams.Match
 }
 
 // topics names every topic from the two prefixes.

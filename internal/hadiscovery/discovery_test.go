@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzTopics: a configuration topic names its team, whatever the
@@ -38,4 +41,13 @@ func FuzzTopics(f *testing.F) {
 			}
 		}
 	})
+}
+
+// MQTT_TEAMS as they resolve now, in any spelling; an unknown or
+// ambiguous one is left out.
+func TestTeamsOfMQTTTeams(t *testing.T) {
+	p, err := New(Options{URL: "mqtt://127.0.0.1:1", Directory: directory(t), Sensors: &sensors{},
+		Teams: []string{"Patriots", "nhl-bos", "Jets", "Springfield Atoms"}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"nfl-ne", "nhl-bos"}, p.Teams())
 }

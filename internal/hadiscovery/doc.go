@@ -12,9 +12,10 @@
 //     GET /api/v1/ha/sensor/{team} answers them (TeamTracker's shape: PRE,
 //     IN, POST, BYE, NOT_FOUND, and TeamTracker's attributes);
 //   - binary_sensor "Live": ON while the sensor's state is IN;
-//   - event "Game event": the webhook events (game_start, score_change,
-//     game_end) with the payload and event_id a webhook for that team gets.
-//     The webhook detector feeds both (webhook.Service.Subscribe).
+//   - event "Game event": the game events (game_start, score_change,
+//     game_end) with the payload and event_id a webhook for that team gets:
+//     the publisher and webhook delivery are both subscribers of event
+//     detection (package events).
 //
 // # Topics
 //
@@ -43,7 +44,7 @@
 //
 // The service starts without the broker; the client reconnects with
 // backoff (1 s doubling to 30 s). Nothing waits on the broker: Observe and
-// the event listener only wake the publisher's goroutine. States are kept
+// Events only wake the publisher's goroutine. States are kept
 // as the latest value per topic (a broker outage costs intermediate
 // states, never the current one); events wait in a bounded queue of
 // Options.EventQueue and further ones are dropped and counted. /health

@@ -14,9 +14,11 @@ import (
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
+	"github.com/sports-data/sports-data/internal/events"
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/retry"
 	"github.com/sports-data/sports-data/internal/teams"
-	"github.com/sports-data/sports-data/internal/webhook"
+	"github.com/sports-data/sports-data/internal/teamtracker"
 )
 
 // Directory resolves team names the way every route does.
@@ -33,10 +35,10 @@ type Favorites interface {
 	Version() uint64
 }
 
-// Sensors answers what GET /api/v1/ha/sensor/{team} answers for a team of
-// a league: the sensor's state and its attributes (published as JSON).
+// Sensors answers what GET /api/v1/ha/sensor/{team} answers for a team:
+// the sensor's state and its attributes (published as JSON).
 type Sensors interface {
-	Sensor(leagueKey, teamID string) (state string, attributes any, err error)
+	Sensor(m teams.Match) (teamtracker.Sensor, error)
 }
 
 // Options configure a Publisher. URL, Directory and Sensors are required.
@@ -67,7 +69,7 @@ type Options struct {
 }
 
 // Publisher keeps Home Assistant's view of the followed teams on the
-// broker. Run owns its goroutines; Observe and the event listener never
+// broker. Run owns its goroutines; Observe and Events never
 // block.
 type Publisher struct {
 	o      Options
@@ -85,7 +87,7 @@ type Publisher struct {
 	up atomic.Bool
 
 	mu       sync.Mutex
-	followed map[string]team // by team id; read by the event listener
+	followed map[string]team // by team id; read by Events
 	leftover map[string]bool // team ids of configurations seen on the broker
 	st       Status
 
@@ -185,10 +187,6 @@ func New(o Options) (*Publisher, error) {
 // Observe is a poller observer: a poll may have changed a sensor.
 func (p *Publisher) Observe(string, []game.Game) { p.poke() }
 
-// Refresh asks for the states to be recomputed now (after the saved teams
-// changed, for example).
-func (p *Publisher) Refresh() { p.poke() }
-
 func (p *Publisher) poke() {
 	select {
 	case p.wake <- struct{}{}:
@@ -196,23 +194,26 @@ func (p *Publisher) poke() {
 	}
 }
 
-// Event is the webhook detector's listener: the event goes, with the body
-// a webhook of that team gets, to the event entity of each announced team
-// that plays in the game.
-func (p *Publisher) Event(ev webhook.Event) {
+// Events makes the publisher a subscriber of event detection (package
+// events): each event goes, with the payload a webhook of that team gets,
+// to the event entity of each announced team that plays in the game. It
+// only queues them for Run (never waiting on the broker).
+func (p *Publisher) Events(batch []events.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, side := range []game.Team{ev.Game.HomeTeam, ev.Game.AwayTeam} {
-		tm, ok := p.followed[side.ID]
-		if !ok {
-			continue
-		}
-		body := webhook.EventPayload(ev, tm.Abbr, ev.Observed).JSON()
-		select {
-		case p.events <- outEvent{topic: p.t.event(tm.ID), payload: body}:
-		default:
-			p.st.EventsDropped++
-			p.log.Warn("MQTT event queue full; event dropped", "team", tm.ID, "event", ev.Type, "event_id", ev.ID, "dropped", p.st.EventsDropped)
+	for _, ev := range batch {
+		for _, side := range []game.Team{ev.Game.HomeTeam, ev.Game.AwayTeam} {
+			tm, ok := p.followed[side.ID]
+			if !ok {
+				continue
+			}
+			body := ev.Payload(tm.Abbr).JSON()
+			select {
+			case p.events <- outEvent{topic: p.t.event(tm.ID), payload: body}:
+			default:
+				p.st.EventsDropped++
+				p.log.Warn("MQTT event queue full; event dropped", "team", tm.ID, "event", ev.Type, "event_id", ev.ID, "dropped", p.st.EventsDropped)
+			}
 		}
 	}
 }
@@ -347,10 +348,14 @@ func (p *Publisher) Run(ctx context.Context) {
 	}
 }
 
-// connect makes the first connection, with backoff from 1 s to 30 s.
+// connectBackoff paces the first connection's attempts: waits drawn below
+// 1 s, 2 s, 4 s, … up to 30 s (the service's retry policy).
+var connectBackoff = retry.Backoff{Base: time.Second, Max: 30 * time.Second}
+
+// connect makes the first connection, retrying until it succeeds or ctx
+// ends; later reconnections are the client's own.
 func (p *Publisher) connect(ctx context.Context) {
-	backoff := time.Second
-	for {
+	for attempt := 0; ; attempt++ {
 		tok := p.client.Connect()
 		select {
 		case <-tok.Done():
@@ -360,14 +365,12 @@ func (p *Publisher) connect(ctx context.Context) {
 		if tok.Error() == nil {
 			return
 		}
+		wait := connectBackoff.Delay(attempt)
 		p.fail(fmt.Errorf("connect: %w", tok.Error()))
-		p.log.Warn("MQTT broker not reachable; retrying", "err", tok.Error(), "in", backoff)
-		select {
-		case <-time.After(backoff):
-		case <-ctx.Done():
+		p.log.Warn("MQTT broker not reachable; retrying", "err", tok.Error(), "in", wait.Round(time.Millisecond))
+		if retry.Sleep(ctx, wait) != nil {
 			return
 		}
-		backoff = min(2*backoff, 30*time.Second)
 	}
 }
 
@@ -466,11 +469,17 @@ func (p *Publisher) announce(tm team) {
 		p.retain(p.t.config(c, tm.ID), p.t.discoveryConfig(c, tm, p.o.Version))
 	}
 	p.announced[tm.ID] = tm
-	state, attrs, err := p.o.Sensors.Sensor(tm.League, tm.ID)
+	sensor, err := p.o.Sensors.Sensor(tm.match)
 	if err != nil {
 		p.log.Debug("no sensor for an announced team", "team", tm.ID, "err", err)
 		return
 	}
+	if sensor.UpdatedAt == "" {
+		// Before its league's first poll the sensor knows no game: not a
+		// state (NOT_FOUND) worth pushing to Home Assistant.
+		return
+	}
+	state, attrs := sensor.State, sensor.Attributes
 	ab, err := json.Marshal(attrs)
 	if err != nil {
 		p.log.Warn("sensor attributes not encodable", "team", tm.ID, "err", err)

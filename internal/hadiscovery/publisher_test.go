@@ -14,18 +14,20 @@ import (
 
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/events"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/mqtttest"
 	"github.com/sports-data/sports-data/internal/teams"
+	"github.com/sports-data/sports-data/internal/teamtracker"
 	"github.com/sports-data/sports-data/internal/userteams"
-	"github.com/sports-data/sports-data/internal/webhook"
 )
 
 const wait = 15 * time.Second
 
 // sensors stands in for the sensor route's source: a state and attributes
-// per team id that the test sets.
+// per team id that the test sets, as of a league polled once; the state ""
+// is a league not polled yet (NOT_FOUND, no update time).
 type sensors struct {
 	mu     sync.Mutex
 	states map[string]string
@@ -38,15 +40,20 @@ func (s *sensors) set(teamID, state string) {
 	s.states[teamID] = state
 }
 
-func (s *sensors) Sensor(leagueKey, team string) (string, any, error) {
+func (s *sensors) Sensor(m teams.Match) (teamtracker.Sensor, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls++
+	team, leagueKey := m.Team.ID, m.League.Key
 	st, ok := s.states[team]
 	if !ok {
-		return "", nil, fmt.Errorf("no sensor for %s", team)
+		return teamtracker.Sensor{}, fmt.Errorf("no sensor for %s", team)
 	}
-	return st, map[string]any{"team_abbr": strings.ToUpper(strings.TrimPrefix(team, leagueKey+"-")), "state_was": st, "league": strings.ToUpper(leagueKey)}, nil
+	attrs := map[string]any{"team_abbr": strings.ToUpper(strings.TrimPrefix(team, leagueKey+"-")), "state_was": st, "league": strings.ToUpper(leagueKey)}
+	if st == "" {
+		return teamtracker.Sensor{State: teamtracker.StateNotFound, Attributes: attrs, Team: team}, nil
+	}
+	return teamtracker.Sensor{State: st, Attributes: attrs, Team: team, UpdatedAt: "2022-09-11T19:55:00Z"}, nil
 }
 
 // directory is the real team directory with ESPN's captured NFL and NHL
@@ -209,6 +216,22 @@ func TestDiscoveryConfigurationsCarryWhatHomeAssistantRequires(t *testing.T) {
 	}
 }
 
+// Until its league's first poll a team is announced without a state: a
+// NOT_FOUND that only says "not polled yet" would reach Home Assistant's
+// history.
+func TestNoStateBeforeTheFirstPoll(t *testing.T) {
+	r := newRig(t, mqtttest.URL(t), Options{Teams: []string{"nfl-ne"}})
+	r.s.set("nfl-ne", "")
+	r.listen()
+	r.run()
+	r.config("sensor", "nfl-ne")
+	r.s.set("nfl-ne", "PRE")
+	r.p.Observe("nfl", nil)
+	r.ha.WaitFor(r.tp+"/nfl-ne/state", wait, func(m mqtttest.Message) bool { return m.Payload == "PRE" })
+	assert.Equal(t, []string{"PRE"}, payloads(r.ha.On(r.tp+"/nfl-ne/state")), "no NOT_FOUND before the poll")
+	assert.Len(t, r.ha.On(r.tp+"/nfl-ne/attributes"), 1)
+}
+
 func TestStatesArePublishedOnlyOnChange(t *testing.T) {
 	r := newRig(t, mqtttest.URL(t), Options{Teams: []string{"nfl-ne", "nfl-nyj"}})
 	r.s.set("nfl-ne", "PRE")
@@ -244,9 +267,9 @@ func TestStatesArePublishedOnlyOnChange(t *testing.T) {
 	assert.Len(t, r.ha.On(r.tp+"/status"), 1)
 }
 
-// event is a webhook event of a game between the Jets (home) and the
+// event is a game event of a game between the Jets (home) and the
 // Patriots.
-func event(typ string, prev, next game.Score) webhook.Event {
+func event(typ string, prev, next game.Score) events.Event {
 	g := game.Game{
 		ID:       "401547999",
 		League:   "NFL",
@@ -255,7 +278,7 @@ func event(typ string, prev, next game.Score) webhook.Event {
 		Status:   game.StatusLive,
 		Score:    next,
 	}
-	return webhook.Event{Type: typ, ID: fmt.Sprintf("%s-%d-%d", typ, next.Home, next.Away), League: "nfl", Game: g,
+	return events.Event{Type: typ, ID: fmt.Sprintf("%s-%d-%d", typ, next.Home, next.Away), League: "nfl", Game: g,
 		PreviousStatus: game.StatusLive, Previous: prev, Observed: time.Date(2026, 9, 13, 18, 30, 0, 0, time.UTC)}
 }
 
@@ -266,19 +289,17 @@ func TestEventsCarryTheWebhookPayloadToEachTeamInTheGame(t *testing.T) {
 	r.run()
 	r.ha.WaitFor(r.tp+"/nfl-ne/state", wait, func(m mqtttest.Message) bool { return m.Payload == "IN" })
 
-	evs := []webhook.Event{
-		event(webhook.EventScoreChange, game.Score{}, game.Score{Home: 0, Away: 7}),
-		event(webhook.EventScoreChange, game.Score{Away: 7}, game.Score{Home: 3, Away: 7}),
+	evs := []events.Event{
+		event(events.ScoreChange, game.Score{}, game.Score{Home: 0, Away: 7}),
+		event(events.ScoreChange, game.Score{Away: 7}, game.Score{Home: 3, Away: 7}),
 	}
-	for _, ev := range evs {
-		r.p.Event(ev)
-	}
+	r.p.Events(evs)
 	r.ha.Wait("two events", wait, func([]mqtttest.Message) bool { return len(r.ha.On(r.tp+"/nfl-ne/event")) == 2 })
 	got := r.ha.On(r.tp + "/nfl-ne/event")
 	for i, m := range got {
 		assert.False(t, m.Retained, "events are not retained")
 		assert.Equal(t, byte(1), m.QoS, "events are QoS 1")
-		want := webhook.EventPayload(evs[i], "NE", evs[i].Observed)
+		want := evs[i].Payload("NE")
 		assert.JSONEq(t, string(want.JSON()), m.Payload)
 		var body map[string]any
 		require.NoError(t, json.Unmarshal([]byte(m.Payload), &body))
@@ -367,9 +388,9 @@ func TestTeamsNotYetKnownAreNotRemoved(t *testing.T) {
 	r.listen()
 	r.run()
 	r.ha.WaitFor(r.tp+"/status", wait, func(m mqtttest.Message) bool { return m.Payload == "online" })
-	r.p.Refresh()
+	r.p.Observe("nfl", nil)
 	// A round trip through the publisher's loop: a later change is seen.
-	r.p.Event(event(webhook.EventGameStart, game.Score{}, game.Score{}))
+	r.p.Events([]events.Event{event(events.GameStart, game.Score{}, game.Score{})})
 	mqtttest.Publish(t, url, r.dp+"/status", "online", false)
 	r.ha.Wait("the re-announced status", wait, func([]mqtttest.Message) bool { return len(r.ha.On(r.tp+"/status")) == 2 })
 	for _, m := range r.ha.On(r.p.t.config("sensor", "nfl-ne")) {
@@ -392,7 +413,7 @@ func TestBrokerTroubleNeverBlocks(t *testing.T) {
 	assert.Contains(t, st.LastError, "connect")
 	for i := 0; i < 5; i++ {
 		r.p.Observe("nfl", nil)
-		r.p.Event(event(webhook.EventScoreChange, game.Score{}, game.Score{Away: 7 * (i + 1)}))
+		r.p.Events([]events.Event{event(events.ScoreChange, game.Score{}, game.Score{Away: 7 * (i + 1)})})
 	}
 	st = r.p.Status()
 	assert.Equal(t, 3, st.EventsQueued)
@@ -416,7 +437,7 @@ func TestBrokerTroubleNeverBlocks(t *testing.T) {
 	require.Eventually(t, func() bool { return !r.p.Status().Connected }, wait, 10*time.Millisecond)
 	r.s.set("nfl-ne", "IN")
 	r.p.Observe("nfl", nil)
-	r.p.Event(event(webhook.EventGameStart, game.Score{}, game.Score{}))
+	r.p.Events([]events.Event{event(events.GameStart, game.Score{}, game.Score{})})
 	b.Restart()
 	after := mqtttest.Listen(t, b.URL, r.dp+"/#", r.tp+"/#")
 	after.WaitFor(r.tp+"/nfl-ne/state", 2*wait, func(m mqtttest.Message) bool { return m.Payload == "IN" })

@@ -34,7 +34,7 @@ func (p *Publisher) teams() (map[string]team, bool) {
 			return
 		}
 		delete(p.failed, key)
-		want[m.Team.ID] = team{ID: m.Team.ID, League: m.League.Key, Abbr: strings.ToUpper(m.Team.Abbreviation), Name: m.Team.Name}
+		want[m.Team.ID] = team{ID: m.Team.ID, League: m.League.Key, Abbr: strings.ToUpper(m.Team.Abbreviation), Name: m.Team.Name, match: m}
 	}
 	for _, in := range p.o.Teams {
 		add(in, "")
@@ -56,5 +56,17 @@ func sortedKeys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	slices.Sort(out)
+	return out
+}
+
+// Teams are the team ids ("nfl-ne") MQTT_TEAMS resolves to now: teams whose
+// schedules the service keeps first.
+func (p *Publisher) Teams() []string {
+	var out []string
+	for _, in := range p.o.Teams {
+		if m, err := p.o.Directory.Resolve(in, ""); err == nil {
+			out = append(out, m.Team.ID)
+		}
+	}
 	return out
 }

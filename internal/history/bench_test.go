@@ -55,22 +55,12 @@ func benchHistory(b *testing.B, open func(testing.TB) store.Store) {
 	}
 	for _, name := range []string{"nfl", "nhl"} {
 		q := queries[name]
-		b.Run(name+"/miss", func(b *testing.B) {
-			svc := newService(b, s, history.Options{CacheTTL: -1})
+		b.Run(name, func(b *testing.B) {
+			svc := newService(b, s, history.Options{})
 			for b.Loop() {
 				page, err := svc.History(ctx, q)
 				if err != nil || page.Statistics.GamesPlayed == 0 {
 					b.Fatal(err, page)
-				}
-			}
-		})
-		b.Run(name+"/hit", func(b *testing.B) {
-			svc := newService(b, s, history.Options{})
-			_, err := svc.History(ctx, q)
-			require.NoError(b, err)
-			for b.Loop() {
-				if _, err := svc.History(ctx, q); err != nil {
-					b.Fatal(err)
 				}
 			}
 		})
@@ -82,25 +72,13 @@ func benchTimeline(b *testing.B, open func(testing.TB) store.Store) {
 	loadTwoSeasons(b, s)
 	ctx := context.Background()
 	id := benchGame(b, s)
-	b.Run("miss", func(b *testing.B) {
-		svc := newService(b, s, history.Options{CacheTTL: -1})
-		for b.Loop() {
-			tl, err := svc.Timeline(ctx, id, "")
-			if err != nil || tl.FinalScore == nil {
-				b.Fatal(err)
-			}
+	svc := newService(b, s, history.Options{})
+	for b.Loop() {
+		tl, err := svc.Timeline(ctx, id, "")
+		if err != nil || tl.FinalScore == nil {
+			b.Fatal(err)
 		}
-	})
-	b.Run("hit", func(b *testing.B) {
-		svc := newService(b, s, history.Options{})
-		_, err := svc.Timeline(ctx, id, "nfl")
-		require.NoError(b, err)
-		for b.Loop() {
-			if _, err := svc.Timeline(ctx, id, "nfl"); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	}
 }
 
 func BenchmarkHistoryTeamSeason(b *testing.B) {

@@ -58,7 +58,7 @@ func FuzzHistoryQuery(f *testing.F) {
 			return
 		}
 		rec := &recordingReader{r: s}
-		svc := history.New(rec, dir, history.Options{Leagues: leagues(t, "nfl", "nhl"), CacheTTL: -1})
+		svc := history.New(rec, dir, history.Options{Leagues: leagues(t, "nfl", "nhl")})
 		page, err := svc.History(context.Background(), q)
 		for _, c := range rec.gamesCalls() {
 			require.True(t, enabled[c.League], "league %q reached the store", c.League)

@@ -1,7 +1,9 @@
 // Package history answers the history, timeline and schedule questions from
 // a store: it validates the parameters, resolves teams through the team
-// directory, computes records (see TeamStatistics for the rules) and keeps
-// answers in a small cache for a few minutes.
+// directory and computes records (see TeamStatistics for the rules).
+// Answers are kept, encoded, by the HTTP layer until a write may have
+// changed them (Version); concurrent identical questions share one store
+// read.
 //
 // Parameters never reach a store as text: leagues are checked against the
 // enabled ones, statuses against the status vocabulary, seasons against a
@@ -17,6 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/sports-data/sports-data/internal/game"
@@ -40,8 +43,6 @@ type Resolver interface {
 
 // Options configure a Service. Zero values take the defaults.
 type Options struct {
-	CacheTTL     time.Duration // 5m; negative disables the cache
-	CacheSize    int           // 1000 entries
 	QueryTimeout time.Duration // 5s per store read
 	Leagues      []league.League
 	Now          func() time.Time
@@ -55,18 +56,14 @@ type Service struct {
 	o       Options
 	leagues []league.League
 	log     *slog.Logger
-	cache   *resultCache
 	fl      flight
+	// writes counts the writes through WriteThrough: every answer may
+	// have changed with each.
+	writes atomic.Uint64
 }
 
 // New builds a Service over a store reader and a team resolver.
 func New(r Reader, res Resolver, o Options) *Service {
-	if o.CacheTTL == 0 {
-		o.CacheTTL = 5 * time.Minute
-	}
-	if o.CacheSize <= 0 {
-		o.CacheSize = 1000
-	}
 	if o.QueryTimeout <= 0 {
 		o.QueryTimeout = 5 * time.Second
 	}
@@ -83,10 +80,7 @@ func New(r Reader, res Resolver, o Options) *Service {
 			leagues = append(leagues, l)
 		}
 	}
-	return &Service{
-		r: r, res: res, o: o, leagues: leagues, log: o.Logger,
-		cache: newResultCache(o.CacheSize, o.CacheTTL, o.Now),
-	}
+	return &Service{r: r, res: res, o: o, leagues: leagues, log: o.Logger}
 }
 
 // Errors the HTTP layer maps to status codes.
@@ -186,7 +180,8 @@ func (s *Service) History(ctx context.Context, q HistoryQuery) (*HistoryPage, er
 	return paginate(list, n.page, n.pageSize, stats), nil
 }
 
-// paginate copies one page out of list (which points into cached data).
+// paginate copies one page out of list (which points into a shared
+// dataset).
 func paginate(list []*HistoricalGame, page, size int, stats *Statistics) *HistoryPage {
 	total := len(list)
 	pages := (total + size - 1) / size
@@ -203,17 +198,13 @@ func paginate(list []*HistoricalGame, page, size int, stats *Statistics) *Histor
 }
 
 // Schedule lists every stored game of a team's season, played and upcoming,
-// in start order, with the team's statistics. Season 0 is the league's
-// current season.
-func (s *Service) Schedule(ctx context.Context, team, leagueKey string, season int) (*ScheduleResult, error) {
-	team = strings.TrimSpace(team)
-	if team == "" {
-		return nil, invalid("team", "team is required")
-	}
+// in start order, with the team's statistics. The team comes resolved (at
+// the HTTP edge). Season 0 is the league's current season.
+func (s *Service) Schedule(ctx context.Context, m teams.Match, season int) (*ScheduleResult, error) {
 	if season != 0 && (season < MinSeason || season > MaxSeason) {
 		return nil, seasonError()
 	}
-	l, t, err := s.resolve(team, leagueKey)
+	l, t, err := s.checked(m)
 	if err != nil {
 		return nil, err
 	}
@@ -264,26 +255,14 @@ func (s *Service) Timeline(ctx context.Context, gameID, leagueKey string) (*Time
 	return nil, &notFoundError{id: gameID}
 }
 
-// Invalidate drops cached answers that a write for these teams of the
-// league makes stale: the teams' own answers, timelines of their games and
-// the league's team-less answers. Without teams the whole league goes.
-func (s *Service) Invalidate(leagueKey string, teamAbbrs ...string) {
-	abbrs := make([]string, 0, len(teamAbbrs))
-	for _, t := range teamAbbrs {
-		if t = strings.ToUpper(strings.TrimSpace(t)); t != "" {
-			abbrs = append(abbrs, t)
-		}
-	}
-	s.cache.invalidate(strings.ToLower(strings.TrimSpace(leagueKey)), abbrs)
-}
-
 // Version changes whenever a write may have changed an answer (every
-// Invalidate), so that a caller keeping encoded answers knows when to
-// drop them.
-func (s *Service) Version() uint64 { return s.cache.currentEpoch() }
+// write through WriteThrough), so that a caller keeping encoded answers
+// knows when to drop them.
+func (s *Service) Version() uint64 { return s.writes.Load() }
 
-// resolve asks the directory for the team and checks that the answer is
-// one the stores may be given.
+// resolve asks the directory for the team of a history query's team= (a
+// filter checked in the query's order, after its league and status) and
+// checks that the answer is one the stores may be given.
 func (s *Service) resolve(team, leagueName string) (league.League, game.Team, error) {
 	if err := validTeamInput(team); err != nil {
 		return league.League{}, game.Team{}, err
@@ -300,6 +279,12 @@ func (s *Service) resolve(team, leagueName string) (league.League, game.Team, er
 	if err != nil {
 		return league.League{}, game.Team{}, err
 	}
+	return s.checked(m)
+}
+
+// checked makes sure a resolved team is one the stores may be given: a
+// followed league and an abbreviation of the registry's form.
+func (s *Service) checked(m teams.Match) (league.League, game.Team, error) {
 	l, err := s.enabledLeague(m.League.Key, "team")
 	if err != nil {
 		return league.League{}, game.Team{}, err
@@ -312,20 +297,16 @@ func (s *Service) resolve(team, leagueName string) (league.League, game.Team, er
 	return l, t, nil
 }
 
-// dataset is the cached answer of one store read: the games in start
-// order and, for a team, its statistics over them.
+// dataset is what one store read answers: the games in start order and,
+// for a team, its statistics over them. Concurrent callers share it.
 type dataset struct {
 	games []HistoricalGame
 	stats *Statistics
 }
 
-// games reads the latest rows of the games q selects through the cache.
+// games reads the latest rows of the games q selects.
 func (s *Service) games(ctx context.Context, l league.League, q store.GameQuery) (*dataset, error) {
 	key := fmt.Sprintf("g|%s|%s|%d|%s", q.League, q.Team, q.Season, q.Status)
-	if v, ok := s.cache.get(key); ok {
-		return v.(*dataset), nil
-	}
-	epoch := s.cache.currentEpoch()
 	v, err := s.read(ctx, key, func(qctx context.Context) (any, error) {
 		points, err := s.r.Games(qctx, q)
 		if err != nil {
@@ -350,14 +331,11 @@ func (s *Service) games(ctx context.Context, l league.League, q store.GameQuery)
 			}
 			return strings.Compare(a.GameID, b.GameID)
 		})
-		var involved []string
 		if q.Team != "" {
-			involved = []string{q.Team}
 			season := q.Season
 			st := TeamStatistics(l, q.Team, &season, d.games)
 			d.stats = &st
 		}
-		s.cache.put(epoch, key, l.Key, involved, d)
 		return d, nil
 	})
 	if err != nil {
@@ -368,10 +346,6 @@ func (s *Service) games(ctx context.Context, l league.League, q store.GameQuery)
 
 func (s *Service) timeline(ctx context.Context, l league.League, gameID string) (*Timeline, error) {
 	key := "t|" + l.Key + "|" + gameID
-	if v, ok := s.cache.get(key); ok {
-		return v.(*Timeline), nil
-	}
-	epoch := s.cache.currentEpoch()
 	v, err := s.read(ctx, key, func(qctx context.Context) (any, error) {
 		points, err := s.r.Timeline(qctx, l.Key, gameID)
 		if err != nil {
@@ -380,9 +354,7 @@ func (s *Service) timeline(ctx context.Context, l league.League, gameID string) 
 		if len(points) == 0 {
 			return (*Timeline)(nil), nil
 		}
-		tl := buildTimeline(l, gameID, points)
-		s.cache.put(epoch, key, l.Key, []string{tl.HomeTeam, tl.AwayTeam}, tl)
-		return tl, nil
+		return buildTimeline(l, gameID, points), nil
 	})
 	if err != nil {
 		return nil, s.readError(err, "timeline", l.Key)

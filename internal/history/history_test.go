@@ -171,7 +171,7 @@ func TestHistoryRecords(t *testing.T) {
 			assert.Nil(t, page.Statistics.Season)
 			assert.Equal(t, 5, page.Statistics.Wins)
 
-			sched, err := svc.Schedule(ctx, "nfl-kc", "", 2024)
+			sched, err := schedule(ctx, t, svc, "nfl-kc", "", 2024)
 			require.NoError(t, err)
 			assert.Equal(t, "KC", sched.Team)
 			assert.Equal(t, "NFL", sched.League)
@@ -179,7 +179,7 @@ func TestHistoryRecords(t *testing.T) {
 			assert.Equal(t, []string{"101", "102", "103", "104", "106", "108", "114", "105", "107"}, ids(sched.Games), "start order")
 			assert.Equal(t, want, sched.Statistics)
 
-			bos, err := svc.Schedule(ctx, "BOS", "nhl", 2025)
+			bos, err := schedule(ctx, t, svc, "BOS", "nhl", 2025)
 			require.NoError(t, err)
 			assert.Equal(t, history.Statistics{
 				Team: "BOS", Season: bos.Statistics.Season, GamesPlayed: 3, Wins: 1, Losses: 1, OTLosses: 1,
@@ -451,12 +451,10 @@ func TestHostileParametersReachNoStore(t *testing.T) {
 		assert.NotContains(t, err.Error(), "sql", "%q", v)
 	}
 	for _, team := range []string{"NE' OR 1=1 --", `"; DROP`, "KC' --"} {
-		_, err := svc.Schedule(ctx, team, "", 2024)
+		_, err := schedule(ctx, t, svc, team, "", 2024)
 		require.Error(t, err, team)
 	}
-	_, err := svc.Schedule(ctx, "KC", "nfl_scores;", 2024)
-	assert.ErrorIs(t, err, history.ErrInvalid)
-	_, err = svc.Schedule(ctx, "KC", "", 1800)
+	_, err := schedule(ctx, t, svc, "KC", "", 1800)
 	assert.ErrorIs(t, err, history.ErrInvalid)
 	for _, id := range []string{"1 OR 1=1", "101'; --", "../101", ""} {
 		_, err := svc.Timeline(ctx, id, "")
@@ -473,109 +471,36 @@ func TestHostileParametersReachNoStore(t *testing.T) {
 	assert.Equal(t, 9, page.Total)
 }
 
-func TestCache(t *testing.T) {
+// Every question reads the store (answers are kept by the HTTP layer until
+// Version moves): a write is seen at once.
+func TestEveryQuestionReadsTheStore(t *testing.T) {
 	s := openSQLite(t)
 	seedKC(t, s)
 	rec := &recordingReader{r: s}
-	clock := fakeclock.New(time.Date(2024, 12, 1, 12, 0, 0, 0, time.UTC))
-	svc := newService(t, rec, history.Options{Now: clock.Now})
+	svc := newService(t, rec, history.Options{})
 	ctx := context.Background()
 	kc := history.HistoryQuery{Team: "KC", Season: 2024}
-
 	first, err := svc.History(ctx, kc)
 	require.NoError(t, err)
-	require.Len(t, rec.gamesCalls(), 1)
-
 	again, err := svc.History(ctx, history.HistoryQuery{Team: "nfl-kc", Season: 2024, Page: 1, PageSize: 100})
 	require.NoError(t, err)
-	assert.Equal(t, first, again)
-	assert.Len(t, rec.gamesCalls(), 1, "the same normalised query is a hit")
-	_, err = svc.Schedule(ctx, "Kansas City Chiefs", "", 2024)
-	require.NoError(t, err)
-	_, err = svc.History(ctx, history.HistoryQuery{Team: "KC", Season: 2024, Page: 2, PageSize: 3, Status: "final"})
-	require.NoError(t, err)
-	assert.Len(t, rec.gamesCalls(), 1, "schedule and other pages of the same team season share the read")
+	assert.Equal(t, first, again, "the same normalised question, the same answer")
+	assert.Len(t, rec.gamesCalls(), 2)
 
-	// A game of KC is written: the next call sees it.
 	g := st.NewGame("nfl", "115", week(15), "KC", "HOU")
 	write(t, s, finalRow(g, 27, 19, 4))
-	svc.Invalidate("nfl", "KC", "HOU")
 	fresh, err := svc.History(ctx, kc)
 	require.NoError(t, err)
-	assert.Len(t, rec.gamesCalls(), 2)
 	assert.Equal(t, 10, fresh.Total)
 	assert.Equal(t, 5, fresh.Statistics.Wins)
 	assert.Equal(t, "W3", fresh.Statistics.Streak)
-
-	// Writes of other teams or leagues leave KC's answer alone but make
-	// team-less answers of the league stale.
-	_, err = svc.History(ctx, history.HistoryQuery{League: "nfl"})
-	require.NoError(t, err)
-	_, err = svc.History(ctx, history.HistoryQuery{League: "nhl"})
-	require.NoError(t, err)
-	require.Len(t, rec.gamesCalls(), 4)
-	svc.Invalidate("NFL", "buf")
-	svc.Invalidate("nhl")
-	_, err = svc.History(ctx, kc)
-	require.NoError(t, err)
-	assert.Len(t, rec.gamesCalls(), 4, "KC is still cached")
-	_, err = svc.History(ctx, history.HistoryQuery{League: "nfl"})
-	require.NoError(t, err)
-	_, err = svc.History(ctx, history.HistoryQuery{League: "nhl"})
-	require.NoError(t, err)
-	assert.Len(t, rec.gamesCalls(), 6, "team-less answers of both leagues were dropped")
-
-	// Timelines are cached and dropped with either team of the game.
-	_, err = svc.Timeline(ctx, "101", "nfl")
-	require.NoError(t, err)
-	_, err = svc.Timeline(ctx, "101", "")
-	require.NoError(t, err)
-	assert.Len(t, rec.timelineCalls(), 1)
-	svc.Invalidate("nfl", "BAL")
-	_, err = svc.Timeline(ctx, "101", "nfl")
-	require.NoError(t, err)
-	assert.Len(t, rec.timelineCalls(), 2)
-
-	// After five minutes everything is read again.
-	clock.Add(5*time.Minute + time.Second)
-	_, err = svc.History(ctx, kc)
-	require.NoError(t, err)
-	assert.Len(t, rec.gamesCalls(), 7)
 
 	// Unknown games are not remembered: they may be written any moment.
 	_, err = svc.Timeline(ctx, "777", "nfl")
 	require.ErrorIs(t, err, history.ErrNotFound)
 	_, err = svc.Timeline(ctx, "777", "nfl")
 	require.ErrorIs(t, err, history.ErrNotFound)
-	assert.Len(t, rec.timelineCalls(), 4)
-
-	// A disabled cache reads every time.
-	rec2 := &recordingReader{r: s}
-	off := newService(t, rec2, history.Options{CacheTTL: -1})
-	for range 3 {
-		_, err = off.History(ctx, kc)
-		require.NoError(t, err)
-	}
-	assert.Len(t, rec2.gamesCalls(), 3)
-}
-
-func TestCacheIsBounded(t *testing.T) {
-	s := openSQLite(t)
-	seedKC(t, s)
-	rec := &recordingReader{r: s}
-	svc := newService(t, rec, history.Options{CacheSize: 3})
-	ctx := context.Background()
-	for _, season := range []int{2021, 2022, 2023, 2024} {
-		_, err := svc.History(ctx, history.HistoryQuery{Team: "KC", Season: season})
-		require.NoError(t, err)
-	}
-	require.Len(t, rec.gamesCalls(), 4)
-	_, err := svc.History(ctx, history.HistoryQuery{Team: "KC", Season: 2024})
-	require.NoError(t, err)
-	assert.Len(t, rec.gamesCalls(), 4, "the newest entries stay")
-	_, err = svc.History(ctx, history.HistoryQuery{Team: "KC", Season: 2021})
-	require.NoError(t, err)
-	assert.Len(t, rec.gamesCalls(), 5, "the oldest was evicted")
+	assert.Len(t, rec.timelineCalls(), 2)
 }
 
 func TestConcurrentMissesShareOneRead(t *testing.T) {
@@ -619,7 +544,7 @@ func TestQueryTimeout(t *testing.T) {
 	assert.EqualError(t, err, "query took longer than 0.05 s")
 	_, err = svc.Timeline(ctx, "101", "")
 	require.ErrorIs(t, err, history.ErrTimeout)
-	_, err = svc.Schedule(ctx, "KC", "", 2024)
+	_, err = schedule(ctx, t, svc, "KC", "", 2024)
 	require.ErrorIs(t, err, history.ErrTimeout)
 
 	// The default limit reads as the API documents it.
@@ -645,11 +570,11 @@ func TestDefaultSeasonFollowsTheLeagueCalendar(t *testing.T) {
 	// 2025-01-20: still the NFL's 2024 season, and the NHL's 2025.
 	clock := fakeclock.New(time.Date(2025, 1, 20, 12, 0, 0, 0, time.UTC))
 	svc := newService(t, rec, history.Options{Now: clock.Now})
-	kc, err := svc.Schedule(context.Background(), "KC", "", 0)
+	kc, err := schedule(context.Background(), t, svc, "KC", "", 0)
 	require.NoError(t, err)
 	assert.Equal(t, 2024, kc.Season)
 	assert.Equal(t, 6, kc.Statistics.GamesPlayed)
-	bos, err := svc.Schedule(context.Background(), "BOS", "", 0)
+	bos, err := schedule(context.Background(), t, svc, "BOS", "", 0)
 	require.NoError(t, err)
 	assert.Equal(t, 2025, bos.Season)
 	assert.Equal(t, 3, bos.Statistics.GamesPlayed)
@@ -667,7 +592,7 @@ func TestResolverErrorsPassThrough(t *testing.T) {
 	require.ErrorAs(t, errDirect, &nf)
 	_, err := svc.History(ctx, history.HistoryQuery{Team: "Nowhere Team"})
 	assert.Equal(t, errDirect, err)
-	_, err = svc.Schedule(ctx, "Nowhere Team", "", 0)
+	_, err = schedule(ctx, t, svc, "Nowhere Team", "", 0)
 	assert.Equal(t, errDirect, err)
 	_, err = svc.History(ctx, history.HistoryQuery{Team: "NE' OR 1=1 --"})
 	assert.ErrorAs(t, err, &nf)
@@ -677,7 +602,7 @@ func TestResolverErrorsPassThrough(t *testing.T) {
 	var amb *teams.AmbiguousError
 	require.ErrorAs(t, err, &amb)
 	assert.Len(t, amb.Candidates, 2)
-	_, err = svc.Schedule(ctx, "panthers", "", 2024)
+	_, err = schedule(ctx, t, svc, "panthers", "", 2024)
 	require.ErrorAs(t, err, &amb)
 	assert.Zero(t, rec.calls())
 
@@ -686,16 +611,13 @@ func TestResolverErrorsPassThrough(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "CAR", page.Statistics.Team)
 	assert.Equal(t, []store.GameQuery{{League: "nfl", Team: "CAR", Season: 2024}}, rec.gamesCalls())
-
-	_, err = svc.Schedule(ctx, " ", "", 0)
-	assert.ErrorIs(t, err, history.ErrInvalid)
 }
 
 func TestEmptyAnswersEncodeAsEmptyLists(t *testing.T) {
 	s := openSQLite(t)
 	svc := newService(t, s, history.Options{})
 	ctx := context.Background()
-	sched, err := svc.Schedule(ctx, "nfl-buf", "", 2030)
+	sched, err := schedule(ctx, t, svc, "nfl-buf", "", 2030)
 	require.NoError(t, err)
 	assert.Equal(t, history.Statistics{Team: "BUF", Season: sched.Statistics.Season, HomeRecord: "0-0", AwayRecord: "0-0"}, sched.Statistics)
 	b, err := json.Marshal(sched)

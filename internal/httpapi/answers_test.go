@@ -13,6 +13,7 @@ import (
 	"github.com/sports-data/sports-data/internal/config"
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/ha"
 	"github.com/sports-data/sports-data/internal/history"
@@ -26,10 +27,10 @@ import (
 )
 
 // TestHistoryPageIsKeptUntilAWrite: a history page is answered from its
-// encoded form until the store is written (the writer invalidates the
-// history service after every write), then at once from the new rows.
+// encoded form until the store is written through the history service
+// (as the service's writer writes), then at once from the new rows.
 func TestHistoryPageIsKeptUntilAWrite(t *testing.T) {
-	c := &clock{t: time.Date(2024, 1, 10, 12, 0, 0, 0, time.UTC)}
+	c := fakeclock.New(time.Date(2024, 1, 10, 12, 0, 0, 0, time.UTC))
 	cfg, err := config.Load(func(string) string { return "" })
 	require.NoError(t, err)
 	dir := teams.NewDirectory(t.TempDir(), cfg.Leagues, nil)
@@ -38,8 +39,8 @@ func TestHistoryPageIsKeptUntilAWrite(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, dir.Set(nfl, ts))
 	db := historytest.SQLite(t)
-	hist := history.New(db, dir, history.Options{Leagues: cfg.Leagues, Now: c.now})
-	h := New(Deps{Options: options(cfg), State: state.New("nfl", "nhl"), Teams: dir, History: hist, Now: c.now})
+	hist := history.New(db, dir, history.Options{Leagues: cfg.Leagues, Now: c.Now})
+	h := New(Deps{Options: options(cfg), State: state.New("nfl", "nhl"), Teams: dir, History: hist, Now: c.Now})
 
 	ctx := context.Background()
 	g1 := storetest.NewGame("nfl", "401547001", time.Date(2023, 9, 7, 20, 20, 0, 0, time.UTC), "KC", "DET")
@@ -55,45 +56,53 @@ func TestHistoryPageIsKeptUntilAWrite(t *testing.T) {
 	}
 	require.Equal(t, 1, total())
 
-	// A row written behind the service's back (no invalidation) is not
-	// seen: the page is the kept one (the history service would also
-	// answer from its own cache).
+	// A row written behind the service's back is not seen: the page is
+	// the kept one, for at most a minute.
 	g2 := storetest.NewGame("nfl", "401547002", time.Date(2023, 9, 17, 17, 0, 0, 0, time.UTC), "JAX", "KC")
 	require.NoError(t, db.Write(ctx, []store.Point{storetest.GamePoint(g2, g2.Start.Add(4*time.Hour), storetest.Finished, 9, 17)}))
 	assert.Equal(t, 1, total(), "served from the kept answer")
+	c.Add(time.Minute)
+	assert.Equal(t, 2, total(), "a minute later it is built again")
 
-	// The writer's invalidation after a write shows the new row at once.
-	hist.Invalidate("nfl", "KC", "JAX")
-	assert.Equal(t, 2, total())
+	// A write through the history service shows the new row at once.
+	g3 := storetest.NewGame("nfl", "401547003", time.Date(2023, 9, 24, 17, 0, 0, 0, time.UTC), "KC", "CHI")
+	require.NoError(t, hist.WriteThrough(db).Write(ctx, []store.Point{storetest.GamePoint(g3, g3.Start.Add(4*time.Hour), storetest.Finished, 41, 10)}))
+	assert.Equal(t, 3, total())
 }
 
-// counting passes calls to the real services and counts them.
+// counting passes calls to the real services and directory and counts
+// them.
 type counting struct {
-	ha      *ha.Service
-	sensors *teamtracker.Service
-	status  map[string]int
-	sensor  map[string]int
+	*teams.Directory
+	ha       *ha.Service
+	sensors  *teamtracker.Service
+	status   map[string]int
+	sensor   map[string]int
+	resolved map[string]int
 }
 
-func (c *counting) GameStatus(team, leagueKey string) (*ha.Status, error) {
-	c.status[team]++
-	return c.ha.GameStatus(team, leagueKey)
+func (c *counting) Resolve(input, leagueKey string) (teams.Match, error) {
+	c.resolved[input]++
+	return c.Directory.Resolve(input, leagueKey)
 }
 
-func (c *counting) GameContext(team, leagueKey string) (*ha.Context, error) {
-	return c.ha.GameContext(team, leagueKey)
+func (c *counting) GameStatus(m teams.Match) *ha.Status {
+	c.status[m.Team.Abbreviation]++
+	return c.ha.GameStatus(m)
 }
 
-func (c *counting) Sensor(leagueKey, teamID string) (teamtracker.Sensor, error) {
-	c.sensor[teamID]++
-	return c.sensors.Sensor(leagueKey, teamID)
+func (c *counting) GameContext(m teams.Match) *ha.Context { return c.ha.GameContext(m) }
+
+func (c *counting) Sensor(m teams.Match) (teamtracker.Sensor, error) {
+	c.sensor[m.Team.ID]++
+	return c.sensors.Sensor(m)
 }
 
 // TestSensorAndStatusAreKeptForASecondAndAPoll: Home Assistant's routes
 // answer from the kept encoding within the same second and the same poll;
 // a new poll or the next second builds them again; errors are not kept.
 func TestSensorAndStatusAreKeptForASecondAndAPoll(t *testing.T) {
-	c := &clock{t: time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC)}
+	c := fakeclock.New(time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC))
 	cfg, err := config.Load(func(string) string { return "" })
 	require.NoError(t, err)
 	dir := teams.NewDirectory(t.TempDir(), cfg.Leagues, nil)
@@ -106,13 +115,14 @@ func TestSensorAndStatusAreKeptForASecondAndAPoll(t *testing.T) {
 	games, err := espn.ParseScoreboard(espntest.Load(t, "nfl/scoreboard-2022-wk1-sun-live-mixed.json"), nfl)
 	require.NoError(t, err)
 	st := state.New("nfl", "nhl")
-	st.Replace("nfl", append([]game.Game(nil), games...), c.now())
+	st.Replace("nfl", append([]game.Game(nil), games...), c.Now())
 	svc := &counting{
-		ha:      ha.New(st, dir, ha.Options{Now: c.now}),
-		sensors: teamtracker.New(st, cfg.Leagues, teamtracker.Options{Now: c.now}),
-		status:  map[string]int{}, sensor: map[string]int{},
+		Directory: dir,
+		ha:        ha.New(st, ha.Options{Now: c.Now}),
+		sensors:   teamtracker.New(st, cfg.Leagues, teamtracker.Options{Now: c.Now}),
+		status:    map[string]int{}, sensor: map[string]int{}, resolved: map[string]int{},
 	}
-	h := New(Deps{Options: options(cfg), State: st, Teams: dir, Now: c.now, HA: svc, Sensors: svc})
+	h := New(Deps{Options: options(cfg), State: st, Teams: svc, Now: c.Now, HA: svc, Sensors: svc})
 	get := func(path string) string {
 		rec := call(h, http.MethodGet, path, nil)
 		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
@@ -132,14 +142,14 @@ func TestSensorAndStatusAreKeptForASecondAndAPoll(t *testing.T) {
 	assert.Equal(t, 1, svc.status["IND"])
 
 	// A poll publishes: built again at once.
-	st.Replace("nfl", append([]game.Game(nil), games...), c.now())
+	st.Replace("nfl", append([]game.Game(nil), games...), c.Now())
 	get(status)
 	get(sensor)
 	assert.Equal(t, 2, svc.status["HOU"])
 	assert.Equal(t, 2, svc.sensor["nfl-hou"])
 
 	// The next second: built again (minutes_until_start, kickoff_in).
-	c.t = c.t.Add(time.Second)
+	c.Add(time.Second)
 	get(status)
 	get(sensor)
 	assert.Equal(t, 3, svc.status["HOU"])
@@ -149,5 +159,5 @@ func TestSensorAndStatusAreKeptForASecondAndAPoll(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		assert.Equal(t, http.StatusNotFound, call(h, http.MethodGet, "/api/v1/ha/game-status/Patriotz", nil).Code)
 	}
-	assert.Equal(t, 2, svc.status["Patriotz"])
+	assert.Equal(t, 2, svc.resolved["Patriotz"])
 }

@@ -6,14 +6,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/fakeclock"
+	"github.com/sports-data/sports-data/internal/hadiscovery"
 	"github.com/sports-data/sports-data/internal/poller"
 	"github.com/sports-data/sports-data/internal/state"
+	"github.com/sports-data/sports-data/internal/storage"
 )
 
 // benchmarks run the handlers through the whole router with a warm state
 // (the 2022 week 1 NFL capture: 16 games, 8 live).
 func benchRoute(b *testing.B, path string) {
-	c := &clock{t: time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC)}
+	c := fakeclock.New(time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC))
 	h := newServer(b, map[string]string{"STORE": "none"}, c)
 	req := httptest.NewRequest(http.MethodGet, path, nil)
 	req.RemoteAddr = "203.0.113.7:4321"
@@ -45,29 +48,36 @@ type healthParts struct{ at time.Time }
 
 func (h healthParts) Status() []poller.LeagueStatus {
 	return []poller.LeagueStatus{
-		{League: "nfl", LastAttempt: h.at, LastSuccess: h.at, Games: 16, IntervalSeconds: 30, StaleSeconds: 12.34},
+		{League: "nfl", LastAttempt: h.at, LastSuccess: h.at, Games: 16, IntervalSeconds: 30, StaleSeconds: 12.34,
+			LastAnswerStatus: 200, LastAnswerEvents: 16, LastAnswerAt: h.at, LastAnswerAgeSeconds: 12.34,
+			TruncatedAnswers: 2, LastTruncatedAt: h.at},
 		{League: "nhl", LastAttempt: h.at, LastSuccess: h.at.Add(-time.Minute), Games: 9, IntervalSeconds: 300, StaleSeconds: 72.5},
 	}
 }
 
-func (h healthParts) Health() StoreStatus {
-	at := h.at
-	return StoreStatus{Enabled: true, Kind: "sqlite", Version: "3.46.0", Connected: true, CircuitBreaker: "closed",
-		WritesSuccess: 1200, PointsWritten: 9000, LastWriteAt: &at, StorageBytes: 1 << 20}
+func (h healthParts) Health() storage.Health {
+	return storage.Health{Kind: "sqlite", Version: "3.46.0", Connected: true, Breaker: "closed",
+		WritesSuccess: 1200, PointsWritten: 9000, LastWriteAt: h.at, StorageBytes: 1 << 20}
 }
 
 type mqttParts struct{}
 
-func (mqttParts) Health() MQTTStatus {
-	return MQTTStatus{Enabled: true, Connected: true, Published: 420, Teams: []string{"nfl-hou", "nhl-bos"}}
+func (mqttParts) Status() hadiscovery.Status {
+	return hadiscovery.Status{Enabled: true, Connected: true, Published: 420, Teams: []string{"nfl-hou", "nhl-bos"}}
+}
+
+// fullHealth is the handler of a service with two polled leagues, a store
+// and MQTT, at 2022-09-11 19:55 UTC.
+func fullHealth() http.Handler {
+	c := fakeclock.New(time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC))
+	return New(Deps{Version: "2.0.0", State: state.New("nfl", "nhl"), Now: c.Now,
+		Options: Options{StoreKind: "sqlite"},
+		Polling: healthParts{at: c.Now()}, Store: healthParts{at: c.Now()}, MQTT: mqttParts{}})
 }
 
 // BenchmarkHealthFull is /health with two polled leagues, a store and MQTT.
 func BenchmarkHealthFull(b *testing.B) {
-	c := &clock{t: time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC)}
-	h := New(Deps{Version: "bench", State: state.New("nfl", "nhl"), Now: c.now,
-		Options: Options{StoreKind: "sqlite"},
-		Polling: healthParts{at: c.now()}, Store: healthParts{at: c.now()}, MQTT: mqttParts{}})
+	h := fullHealth()
 	req := httptest.NewRequest(http.MethodGet, "/health", nil)
 	req.RemoteAddr = "203.0.113.7:4321"
 	rec := httptest.NewRecorder()

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sports-data/sports-data/internal/fakeclock"
 )
 
 // FuzzRoutes sends arbitrary paths, query strings and bodies through the
@@ -29,7 +31,7 @@ func FuzzRoutes(f *testing.F) {
 	for _, s := range seeds {
 		f.Add(s.method, s.target, s.body)
 	}
-	c := &clock{t: time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC)}
+	c := fakeclock.New(time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC))
 	h := newServer(f, map[string]string{"STORE": "none"}, c)
 	f.Fuzz(func(t *testing.T, method, target, body string) {
 		if method != "GET" && method != "POST" {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sports-data/sports-data/internal/history"
+	"github.com/sports-data/sports-data/internal/teams"
 )
 
 // HistoryService answers questions of the stored data; nil when the store
@@ -14,7 +15,7 @@ import (
 type HistoryService interface {
 	History(ctx context.Context, q history.HistoryQuery) (*history.HistoryPage, error)
 	Timeline(ctx context.Context, gameID, leagueKey string) (*history.Timeline, error)
-	Schedule(ctx context.Context, team, leagueKey string, season int) (*history.ScheduleResult, error)
+	Schedule(ctx context.Context, team teams.Match, season int) (*history.ScheduleResult, error)
 	// Version changes whenever a write may have changed an answer.
 	Version() uint64
 }
@@ -31,16 +32,21 @@ func (s *Server) requireHistory(next http.Handler) http.Handler {
 	})
 }
 
+// historyVersion names what a history, timeline or schedule answer is
+// made of: the stored data (until a write may have changed it) and which
+// season is the current one. Dashboards ask the same questions again and
+// again; the answers are kept, encoded, until it moves.
+func (s *Server) historyVersion() answerVersion {
+	return answerVersion{history: s.d.History.Version(), tick: minute(s.d.Now())}
+}
+
 func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 	q, err := history.ParseHistoryQuery(r.URL.Query())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	// A page is kept until a write may have changed it: dashboards ask
-	// for the same season again and again.
-	ver := answerVersion{history: s.d.History.Version(), tick: minute(s.d.Now())}
-	s.serveKept(w, r, s.history, ver, func() (any, error) { return s.d.History.History(r.Context(), q) })
+	s.serveKept(w, r, s.history, s.historyVersion(), func() (any, error) { return s.d.History.History(r.Context(), q) })
 }
 
 func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
@@ -54,17 +60,11 @@ func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, badRequest("game_id must be ESPN's numeric game id"))
 		return
 	}
-	tl, err := s.d.History.Timeline(r.Context(), id, lk)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, tl)
+	s.serveKept(w, r, s.history, s.historyVersion(), func() (any, error) { return s.d.History.Timeline(r.Context(), id, lk) })
 }
 
 func (s *Server) handleSchedule(w http.ResponseWriter, r *http.Request) {
-	lk, err := s.leagueParam(r)
-	if err != nil {
+	if _, err := s.leagueParam(r); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -77,17 +77,13 @@ func (s *Server) handleSchedule(w http.ResponseWriter, r *http.Request) {
 		}
 		season = n
 	}
-	team, err := pathParam(r, "team")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	res, err := s.d.History.Schedule(r.Context(), team, lk, season)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, res)
+	s.serveKept(w, r, s.history, s.historyVersion(), func() (any, error) {
+		team, err := s.team(r)
+		if err != nil {
+			return nil, err
+		}
+		return s.d.History.Schedule(r.Context(), team, season)
+	})
 }
 
 // validGameID accepts ESPN's ids: digits, at most 20 of them.

@@ -9,9 +9,10 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/hadiscovery"
+	"github.com/sports-data/sports-data/internal/storage"
 	"github.com/sports-data/sports-data/internal/userteams"
 )
 
@@ -136,30 +137,37 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if s.d.Store != nil {
-		h.InfluxDB = s.d.Store.Health()
+		h.InfluxDB = storeStatus(s.d.Store.Health())
 	}
 	// The broker is an extra: its trouble is reported, not "degraded".
 	h.MQTT = MQTTStatus{Teams: []string{}}
 	if s.d.MQTT != nil {
-		h.MQTT = s.d.MQTT.Health()
+		h.MQTT = mqttStatus(s.d.MQTT.Status())
 	}
 	if !h.APIStatus || leagueDegraded || (h.InfluxDB.Enabled && !h.InfluxDB.Connected) {
 		h.Status = "degraded"
 	}
-	bp := healthBufs.Get().(*[]byte)
-	defer healthBufs.Put(bp)
-	b, err := appendHealth((*bp)[:0], &h)
-	if err != nil {
-		http.Error(w, `{"detail":"internal error"}`, http.StatusInternalServerError)
-		return
-	}
-	*bp = b
-	writeBody(w, http.StatusOK, b)
+	writeJSON(w, http.StatusOK, h)
 }
 
-// healthBufs are the buffers /health encodes into: a monitor may poll it
-// often, and its answer is never kept, so the buffer is reused instead.
-var healthBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+// storeStatus is the storage side in /health's shape.
+func storeStatus(st storage.Health) StoreStatus {
+	return StoreStatus{
+		Enabled: true, Kind: st.Kind, Version: st.Version, Connected: st.Connected, CircuitBreaker: st.Breaker,
+		WritesSuccess: st.WritesSuccess, WritesFailed: st.WritesFailed, PointsWritten: st.PointsWritten,
+		Queued: st.Queued, Spooled: st.Spooled, Dropped: st.Dropped, LastError: st.LastError,
+		LastWriteAt: timePtr(st.LastWriteAt), StorageBytes: st.StorageBytes,
+	}
+}
+
+// mqttStatus is the MQTT publisher in /health's shape.
+func mqttStatus(st hadiscovery.Status) MQTTStatus {
+	return MQTTStatus{
+		Enabled: st.Enabled, Connected: st.Connected, LastError: st.LastError, LastErrorAt: st.LastErrorAt,
+		Published: st.Published, PublishErrors: st.PublishErrors, EventsQueued: st.EventsQueued, EventsDropped: st.EventsDropped,
+		Teams: st.Teams,
+	}
+}
 
 // userTeamsBody is the earlier service's shape: one list per league,
 // "nfl_teams" and "nhl_teams", and the same for any other followed league.

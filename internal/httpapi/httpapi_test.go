@@ -15,18 +15,16 @@ import (
 	"github.com/sports-data/sports-data/internal/config"
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/ha"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/state"
 	"github.com/sports-data/sports-data/internal/teams"
+	"github.com/sports-data/sports-data/internal/teamtracker"
 	"github.com/sports-data/sports-data/internal/userteams"
 	"github.com/sports-data/sports-data/internal/webhook"
 )
-
-type clock struct{ t time.Time }
-
-func (c *clock) now() time.Time { return c.t }
 
 // testServer is the whole router over real parts: the 2022 week 1 NFL
 // capture in memory, team lists from captures, saved teams and webhooks in
@@ -37,11 +35,11 @@ type testServer struct {
 	webhooks  *webhook.Service
 }
 
-func newServer(t testing.TB, env map[string]string, now *clock) http.Handler {
+func newServer(t testing.TB, env map[string]string, now *fakeclock.Clock) http.Handler {
 	return newTestServer(t, env, now)
 }
 
-func newTestServer(t testing.TB, env map[string]string, now *clock) *testServer {
+func newTestServer(t testing.TB, env map[string]string, now *fakeclock.Clock) *testServer {
 	t.Helper()
 	cfg, err := config.Load(func(k string) string { return env[k] })
 	require.NoError(t, err)
@@ -55,16 +53,17 @@ func newTestServer(t testing.TB, env map[string]string, now *clock) *testServer 
 	games, err := espn.ParseScoreboard(espntest.Load(t, "nfl/scoreboard-2022-wk1-sun-live-mixed.json"), nfl)
 	require.NoError(t, err)
 	st := state.New("nfl", "nhl")
-	st.Replace("nfl", games, now.now())
+	st.Replace("nfl", games, now.Now())
 	fav, err := userteams.Open(t.TempDir())
 	require.NoError(t, err)
-	hooks, err := webhook.New(webhook.Options{DataDir: t.TempDir(), Now: now.now})
+	hooks, err := webhook.New(webhook.Options{DataDir: t.TempDir(), Now: now.Now})
 	require.NoError(t, err)
 	h := New(Deps{
 		Options: options(cfg), Version: "test", State: st, Teams: dir, Favorites: fav,
-		HA:       ha.New(st, dir, ha.Options{Now: now.now}),
+		HA:       ha.New(st, ha.Options{Now: now.Now}),
+		Sensors:  teamtracker.New(st, cfg.Leagues, teamtracker.Options{Now: now.Now}),
 		Webhooks: hooks,
-		Now:      now.now,
+		Now:      now.Now,
 	})
 	return &testServer{Handler: h, favorites: fav, webhooks: hooks}
 }
@@ -94,7 +93,7 @@ func call(h http.Handler, method, path string, header map[string]string) *httpte
 }
 
 func TestHistoryRateLimitPerClient(t *testing.T) {
-	c := &clock{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+	c := fakeclock.New(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC))
 	h := newServer(t, map[string]string{"STORE": "none"}, c)
 	paths := []string{"/api/v1/games/history", "/api/v1/games/timeline/401547417", "/api/v1/games/schedule/NE"}
 	for i := 0; i < 100; i++ {
@@ -119,12 +118,12 @@ func TestHistoryRateLimitPerClient(t *testing.T) {
 	assert.Equal(t, http.StatusOK, call(h, http.MethodGet, "/api/v1/games/live", nil).Code)
 
 	// A minute later the budget is back.
-	c.t = c.t.Add(time.Minute)
+	c.Add(time.Minute)
 	assert.Equal(t, http.StatusServiceUnavailable, call(h, http.MethodGet, "/api/v1/games/history", nil).Code)
 }
 
 func TestHistoryOffIs503(t *testing.T) {
-	c := &clock{t: time.Now()}
+	c := fakeclock.New(time.Now())
 	h := newServer(t, map[string]string{"STORE": "none"}, c)
 	rec := call(h, http.MethodGet, "/api/v1/games/history?team=NE", nil)
 	assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
@@ -132,7 +131,7 @@ func TestHistoryOffIs503(t *testing.T) {
 }
 
 func TestAPIKeyGuardsMutatingRoutes(t *testing.T) {
-	c := &clock{t: time.Now()}
+	c := fakeclock.New(time.Now())
 	h := newServer(t, map[string]string{"API_KEY": "s3cret-key"}, c)
 	post := func(header map[string]string) int {
 		req := httptest.NewRequest(http.MethodPost, "/api/v1/user/teams", nil)
@@ -155,7 +154,7 @@ func TestAPIKeyGuardsMutatingRoutes(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
-	c := &clock{t: time.Now()}
+	c := fakeclock.New(time.Now())
 	h := newServer(t, nil, c)
 	rec := call(h, http.MethodGet, "/api/v1/games/live", map[string]string{"Origin": "http://localhost:3000"})
 	assert.Equal(t, "http://localhost:3000", rec.Header().Get("Access-Control-Allow-Origin"))
@@ -171,7 +170,7 @@ func TestCORS(t *testing.T) {
 }
 
 func TestTeamErrorsMapTo409And404(t *testing.T) {
-	c := &clock{t: time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC)}
+	c := fakeclock.New(time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC))
 	h := newServer(t, nil, c)
 	rec := call(h, http.MethodGet, "/api/v1/ha/game-status/Jets", nil)
 	require.Equal(t, http.StatusConflict, rec.Code)
@@ -208,24 +207,27 @@ func TestClientIPBehindAProxy(t *testing.T) {
 	assert.Equal(t, "203.0.113.5", clientIP(r, loopback).String())
 }
 
-// TestRateLimitIsASlidingMinute: requests spread over a minute count
-// together; the budget comes back as the oldest ones age out.
-func TestRateLimitIsASlidingMinute(t *testing.T) {
-	c := &clock{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
-	l := newIPLimiter(100, c.now)
-	for i := 0; i < 100; i++ {
-		ok, _ := l.allow("198.51.100.1")
-		require.True(t, ok, "request %d", i+1)
-		c.t = c.t.Add(500 * time.Millisecond) // 100 requests over 50 s
+// TestRateLimitIsABucketOfAMinutesRequests: a client may send its
+// minute's budget at once, then one request every minute/limit; a minute
+// of silence gives it the whole budget back.
+func TestRateLimitIsABucketOfAMinutesRequests(t *testing.T) {
+	c := fakeclock.New(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC))
+	l := newClientLimiter(100, c.Now)
+	burst := func() int {
+		n := 0
+		for ok, _ := l.allow("198.51.100.1"); ok; ok, _ = l.allow("198.51.100.1") {
+			n++
+		}
+		return n
 	}
+	require.Equal(t, 100, burst())
 	ok, wait := l.allow("198.51.100.1")
-	require.False(t, ok, "the 101st within a minute is refused")
-	assert.Equal(t, 10*time.Second, wait, "until the first request is a minute old")
-	c.t = c.t.Add(wait)
-	ok, _ = l.allow("198.51.100.1")
-	assert.True(t, ok)
-	ok, _ = l.allow("198.51.100.1")
-	assert.False(t, ok, "only one slot came back")
+	require.False(t, ok, "the 101st at once is refused")
+	assert.Equal(t, 600*time.Millisecond, wait, "until one request's worth has come back")
+	c.Add(wait)
+	assert.Equal(t, 1, burst(), "one request came back")
+	c.Add(time.Minute)
+	assert.Equal(t, 100, burst(), "a minute later the whole budget is back")
 }
 
 // TestLiveAnswerFollowsPollsAndFavorites: the encoded live answer is
@@ -308,4 +310,28 @@ func TestObserveNamesTheRoutePattern(t *testing.T) {
 		{"/api/v1/games/timeline/{game_id}", http.MethodGet, http.StatusServiceUnavailable},
 		{"/api/v1/games/live", http.MethodGet, http.StatusBadRequest},
 	}, got)
+}
+
+// Every route that names a team resolves it the same way: the same input
+// is the same team, or the same 409, 404 or 400, on each.
+func TestEveryTeamRouteResolvesAlike(t *testing.T) {
+	c := fakeclock.New(time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC))
+	h := newServer(t, map[string]string{"STORE": "none"}, c)
+	for _, route := range []string{"/api/v1/ha/game-status/", "/api/v1/ha/game-context/", "/api/v1/ha/sensor/"} {
+		for _, tc := range []struct {
+			team   string
+			status int
+			body   string
+		}{
+			{"Jets", http.StatusConflict, `"candidates"`},
+			{"Jets?league=nhl", http.StatusOK, `"WPG"`},
+			{"Patriotz", http.StatusNotFound, `"suggestions"`},
+			{"Texans?league=xfl", http.StatusBadRequest, `league \"xfl\" is unknown`},
+			{"%20", http.StatusBadRequest, `"team is required"`},
+		} {
+			rec := call(h, http.MethodGet, route+tc.team, nil)
+			assert.Equal(t, tc.status, rec.Code, route+tc.team)
+			assert.Contains(t, rec.Body.String(), tc.body, route+tc.team)
+		}
+	}
 }

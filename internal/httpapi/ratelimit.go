@@ -8,53 +8,54 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
-// ipLimiter allows each client IP perMinute requests in any sliding
-// minute: the first perMinute requests within a minute succeed, the next one
-// is refused until the oldest of them is a minute old.
-type ipLimiter struct {
+// clientLimiter gives each client a token bucket (golang.org/x/time/rate)
+// of perMinute requests that refills at perMinute a minute: a client may
+// ask perMinute times at once, then once every minute/perMinute. A client
+// costs one small limiter whatever the limit, and only while it has used
+// some of its budget in the last minute.
+type clientLimiter struct {
 	perMinute  int
 	maxClients int
 	now        func() time.Time
 
 	mu      sync.Mutex
-	clients map[string]*window
+	clients map[string]*client
 	swept   time.Time
 }
 
-// window holds the times of a client's last perMinute allowed requests, a
-// ring buffer oldest first from next.
-type window struct {
-	times []time.Time
-	next  int
-	last  time.Time
+type client struct {
+	lim  *rate.Limiter
+	last time.Time // when it was last allowed through
 }
 
-// maxLimiterClients bounds the limiter's memory (each client holds at most
-// perMinute times) whatever the number of addresses that call.
+// maxLimiterClients bounds the limiter's memory whatever the number of
+// addresses that call.
 const maxLimiterClients = 4096
 
-func newIPLimiter(perMinute int, now func() time.Time) *ipLimiter {
-	return &ipLimiter{perMinute: perMinute, maxClients: maxLimiterClients, now: now, clients: map[string]*window{}}
+func newClientLimiter(perMinute int, now func() time.Time) *clientLimiter {
+	return &clientLimiter{perMinute: perMinute, maxClients: maxLimiterClients, now: now, clients: map[string]*client{}}
 }
 
-// allow reports whether ip may go on, and if not, after how long.
-func (l *ipLimiter) allow(ip string) (bool, time.Duration) {
+// allow reports whether the client may go on, and if not, after how long.
+func (l *clientLimiter) allow(key string) (bool, time.Duration) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if now.Sub(l.swept) > time.Minute {
-		// A client silent for a minute has its whole budget back;
-		// forgetting it changes nothing and bounds memory.
-		for k, w := range l.clients {
-			if now.Sub(w.last) > time.Minute {
+		// A bucket untouched for a minute is full again: forgetting its
+		// client changes nothing and bounds memory.
+		for k, c := range l.clients {
+			if now.Sub(c.last) > time.Minute {
 				delete(l.clients, k)
 			}
 		}
 		l.swept = now
 	}
-	w, ok := l.clients[ip]
+	c, ok := l.clients[key]
 	if !ok {
 		if len(l.clients) >= l.maxClients {
 			// Full of clients active this minute: forget one at random
@@ -65,25 +66,19 @@ func (l *ipLimiter) allow(ip string) (bool, time.Duration) {
 				break
 			}
 		}
-		w = &window{times: make([]time.Time, 0, min(l.perMinute, 1024))}
-		l.clients[ip] = w
+		c = &client{lim: rate.NewLimiter(rate.Limit(float64(l.perMinute)/60), l.perMinute)}
+		l.clients[key] = c
 	}
-	if len(w.times) < l.perMinute {
-		w.times = append(w.times, now)
-		w.last = now
-		return true, 0
+	if !c.lim.AllowN(now, 1) {
+		// Until one request's worth is back.
+		missing := 1 - c.lim.TokensAt(now)
+		return false, time.Duration(math.Ceil(missing / float64(c.lim.Limit()) * float64(time.Second)))
 	}
-	oldest := w.times[w.next]
-	if wait := oldest.Add(time.Minute).Sub(now); wait > 0 {
-		return false, wait
-	}
-	w.times[w.next] = now
-	w.next = (w.next + 1) % len(w.times)
-	w.last = now
+	c.last = now
 	return true, 0
 }
 
-func (s *Server) rateLimit(l *ipLimiter) func(http.Handler) http.Handler {
+func (s *Server) rateLimit(l *clientLimiter) func(http.Handler) http.Handler {
 	trusted := s.d.Options.TrustedProxies
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -32,9 +32,10 @@ func (s *Server) routes() http.Handler {
 	r.Get("/api/v1/ha/game-context/{team}", s.handleGameContext)
 	r.Get("/api/v1/ha/sensor/{team}", s.handleSensor)
 
-	// History, timeline and schedules: one rate limit per client IP.
+	// History, timeline and schedules: one rate limit per client (the
+	// address the trusted-proxy rule names).
 	r.Group(func(r chi.Router) {
-		r.Use(s.rateLimit(newIPLimiter(s.d.Options.HistoryRatePerMinute, s.d.Now)), s.requireHistory)
+		r.Use(s.rateLimit(newClientLimiter(s.d.Options.HistoryRatePerMinute, s.d.Now)), s.requireHistory)
 		r.Get("/api/v1/games/history", s.handleHistory)
 		r.Get("/api/v1/games/timeline/{game_id}", s.handleTimeline)
 		r.Get("/api/v1/games/schedule/{team}", s.handleSchedule)

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/sports-data/sports-data/internal/userteams"
 )
 
@@ -49,7 +50,7 @@ const hookBody = `{"url":"http://127.0.0.1:9/api/webhook/abc123secret","events":
 // TestWebhookListsNeedTheKey: a webhook URL is a password, so with
 // API_KEY set the lists are as closed as the registration.
 func TestWebhookListsNeedTheKey(t *testing.T) {
-	c := &clock{t: time.Now()}
+	c := fakeclock.New(time.Now())
 	srv := newTestServer(t, map[string]string{"API_KEY": "s3cret-key"}, c)
 	auth := map[string]string{"X-API-Key": "s3cret-key", "Content-Type": "application/json"}
 	require.Equal(t, http.StatusCreated, send(srv, http.MethodPost, "/api/v1/ha/webhooks/register", hookBody, auth).Code)
@@ -73,7 +74,7 @@ func TestWebhookListsNeedTheKey(t *testing.T) {
 func TestCrossSiteWritesAreRefused(t *testing.T) {
 	for _, key := range []string{"", "s3cret-key"} {
 		t.Run("API_KEY="+key, func(t *testing.T) {
-			c := &clock{t: time.Now()}
+			c := fakeclock.New(time.Now())
 			srv := newTestServer(t, map[string]string{"API_KEY": key}, c)
 			base := map[string]string{"Content-Type": "application/json"}
 			if key != "" {
@@ -136,7 +137,7 @@ func TestCrossSiteWritesAreRefused(t *testing.T) {
 // TestCORSAnyOrigin: "*" answers a literal "*" without credentials and
 // never echoes "null"; it opens reads, not writes.
 func TestCORSAnyOrigin(t *testing.T) {
-	c := &clock{t: time.Now()}
+	c := fakeclock.New(time.Now())
 	srv := newTestServer(t, map[string]string{"CORS_ORIGINS": "*"}, c)
 	for _, origin := range []string{"http://evil.example", "null"} {
 		rec := send(srv, http.MethodGet, "/api/v1/games/live", "", map[string]string{"Origin": origin})
@@ -156,7 +157,7 @@ func TestCORSAnyOrigin(t *testing.T) {
 // escape the history limit by sending a new X-Forwarded-For each time; a
 // configured proxy's forwarded address counts.
 func TestForwardedForCountsOnlyFromTrustedProxies(t *testing.T) {
-	c := &clock{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+	c := fakeclock.New(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC))
 	h := newServer(t, map[string]string{"STORE": "none", "HISTORY_RATE_LIMIT_PER_MINUTE": "5", "TRUSTED_PROXIES": "10.0.0.2"}, c)
 	from := func(peer, xff string) int {
 		req := httptest.NewRequest(http.MethodGet, "/api/v1/games/history", nil)
@@ -202,8 +203,8 @@ func TestClientIPWalksTrustedHops(t *testing.T) {
 // TestRateLimiterMemoryIsBounded: however many addresses call, the limiter
 // keeps at most maxLimiterClients of them; an IPv6 /64 is one client.
 func TestRateLimiterMemoryIsBounded(t *testing.T) {
-	c := &clock{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
-	l := newIPLimiter(3, c.now)
+	c := fakeclock.New(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC))
+	l := newClientLimiter(3, c.Now)
 	for i := 0; i < 3*maxLimiterClients; i++ {
 		ip := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
 		ok, _ := l.allow(limiterKey(ip))
@@ -225,7 +226,7 @@ func TestRateLimiterMemoryIsBounded(t *testing.T) {
 // TestOversizedBodiesAre413: every route answers 413 to a body over
 // 64 KiB, announced or chunked.
 func TestOversizedBodiesAre413(t *testing.T) {
-	c := &clock{t: time.Now()}
+	c := fakeclock.New(time.Now())
 	srv := newTestServer(t, nil, c)
 	big := `{"url":"http://127.0.0.1:9/x","events":["game_start"],"pad":"` + strings.Repeat("a", 70<<10) + `"}`
 	json := map[string]string{"Content-Type": "application/json"}
@@ -257,7 +258,7 @@ func TestOversizedBodiesAre413(t *testing.T) {
 // TestHeadWhereGetExists: every GET route answers HEAD with GET's status
 // and headers and no body.
 func TestHeadWhereGetExists(t *testing.T) {
-	c := &clock{t: time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC)}
+	c := fakeclock.New(time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC))
 	ts := httptest.NewServer(newTestServer(t, map[string]string{"STORE": "none"}, c))
 	defer ts.Close()
 	for _, path := range []string{
@@ -284,7 +285,7 @@ func TestHeadWhereGetExists(t *testing.T) {
 // not have written itself (an escaped letter, lower-case hex) resolves
 // like the plain name.
 func TestEscapedPathParametersAreDecoded(t *testing.T) {
-	c := &clock{t: time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC)}
+	c := fakeclock.New(time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC))
 	ts := httptest.NewServer(newTestServer(t, nil, c))
 	defer ts.Close()
 	team := func(path string) (int, string) {

@@ -12,9 +12,11 @@ import (
 
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/hadiscovery"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/poller"
 	"github.com/sports-data/sports-data/internal/state"
+	"github.com/sports-data/sports-data/internal/storage"
 	"github.com/sports-data/sports-data/internal/teams"
 )
 
@@ -47,7 +49,7 @@ type UsageCounter interface {
 // StoreHealth describes the store and its writer for /health; nil when the
 // store is off.
 type StoreHealth interface {
-	Health() StoreStatus
+	Health() storage.Health
 }
 
 // StoreStatus is the "influxdb" section of /health, whatever the store kind.
@@ -71,7 +73,7 @@ type StoreStatus struct {
 // MQTTHealth describes the MQTT discovery publisher for /health; nil when
 // MQTT is off.
 type MQTTHealth interface {
-	Health() MQTTStatus
+	Status() hadiscovery.Status
 }
 
 // MQTTStatus is the "mqtt" section of /health.

@@ -74,6 +74,26 @@ type League struct {
 // (W-D-L) with league points: soccer.
 func (l League) Draws() bool { return l.Sport == Soccer }
 
+// GameLength is how long a game of the league usually lasts from its
+// scheduled start. ESPN gives no end time, so a game that ended while
+// nobody watched is taken to have ended its start plus this.
+func (l League) GameLength() time.Duration {
+	if d, ok := gameLengths[l.Sport]; ok {
+		return d
+	}
+	return 3 * time.Hour
+}
+
+// gameLengths are the usual lengths of the sports that have one; others
+// take three hours.
+var gameLengths = map[string]time.Duration{
+	Football:   3*time.Hour + 30*time.Minute,
+	Hockey:     2*time.Hour + 40*time.Minute,
+	Basketball: 2*time.Hour + 30*time.Minute,
+	Baseball:   3*time.Hour + 10*time.Minute,
+	Soccer:     2 * time.Hour,
+}
+
 // Sets reports whether periods are sets and the score is sets won.
 func (l League) Sets() bool { return l.Sport == Volleyball }
 

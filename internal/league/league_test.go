@@ -161,3 +161,16 @@ func TestREADMEListsEveryLeague(t *testing.T) {
 		}
 	}
 }
+
+func TestGameLengthBySport(t *testing.T) {
+	for key, want := range map[string]time.Duration{
+		"nfl": 3*time.Hour + 30*time.Minute, "ncaaf": 3*time.Hour + 30*time.Minute,
+		"nhl": 2*time.Hour + 40*time.Minute, "nba": 2*time.Hour + 30*time.Minute,
+		"mlb": 3*time.Hour + 10*time.Minute, "epl": 2 * time.Hour,
+		"ncaavbw": 3 * time.Hour, "afl": 3 * time.Hour,
+	} {
+		l, ok := Lookup(key)
+		require.True(t, ok, key)
+		assert.Equal(t, want, l.GameLength(), key)
+	}
+}

@@ -19,24 +19,15 @@ import (
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
+	"github.com/sports-data/sports-data/internal/testenv"
 )
 
 // URL is the shared broker's URL.
 func URL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv("SPORTS_DATA_TEST_MQTT_URL")
-	if u == "" {
-		unavailable(t, "SPORTS_DATA_TEST_MQTT_URL is not set (make test starts a broker: scripts/mosquitto-test.sh)")
-	}
+	testenv.Need(t, u != "", "SPORTS_DATA_TEST_MQTT_URL is not set (make test starts a broker: scripts/mosquitto-test.sh)")
 	return u
-}
-
-func unavailable(t testing.TB, why string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatal(why)
-	}
-	t.Skip(why)
 }
 
 // Binary is the mosquitto executable: SPORTS_DATA_TEST_MOSQUITTO, the one
@@ -65,15 +56,9 @@ type Broker struct {
 // Start runs a private broker on a free port.
 func Start(t testing.TB) *Broker {
 	t.Helper()
-	if _, err := os.Stat(Binary()); err != nil {
-		unavailable(t, "mosquitto is not installed (scripts/mosquitto-test.sh start installs it)")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	_, err := os.Stat(Binary())
+	testenv.Need(t, err == nil, "mosquitto is not installed (scripts/mosquitto-test.sh start installs it)")
+	port := testenv.FreePort(t)
 	b := &Broker{t: t, dir: t.TempDir(), Port: port, URL: fmt.Sprintf("mqtt://127.0.0.1:%d", port)}
 	b.Restart()
 	t.Cleanup(b.Stop)

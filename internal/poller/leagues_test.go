@@ -199,3 +199,40 @@ func TestESPNRequestsDefaultLeaguesBusy(t *testing.T) {
 		assert.Zero(t, srv.RangeRequests())
 	}
 }
+
+// resolving is an observer that looks up, at every poll, the teams the
+// poll names, as the routes and the webhooks do.
+type resolving struct {
+	dir   *teams.Directory
+	found []bool
+}
+
+func (r *resolving) Observe(leagueKey string, games []game.Game) {
+	for _, g := range games {
+		_, ok := r.dir.Lookup(leagueKey, g.HomeTeam.Abbreviation)
+		r.found = append(r.found, ok)
+	}
+}
+
+// A college team ESPN's list lacks is learned from the poll that names it
+// before any observer sees that poll.
+func TestTheDirectoryLearnsAPollsTeamsBeforeTheObservers(t *testing.T) {
+	l, ok := league.Lookup("ncaaf")
+	require.True(t, ok)
+	srv := espntest.NewServer(t)
+	srv.ServeFixture(t, "/football/college-football/scoreboard", "ncaaf/scoreboard-2022-09-17-live-mixed.json")
+	dir := teams.NewDirectory("", []league.League{l}, nil)
+	// The list ESPN gave: one team, none of the poll's home teams.
+	require.NoError(t, dir.Set(l, []game.Team{{ID: "ncaaf-zzz", Abbreviation: "ZZZ", Name: "Nowhere State"}}))
+	obs := &resolving{dir: dir}
+	p := New(espn.NewClient(srv.URL, espn.Options{MaxRetries: -1}), state.New("ncaaf"), dir, []Observer{obs}, []league.League{l},
+		Options{Now: func() time.Time { return time.Date(2022, 9, 17, 20, 0, 0, 0, time.UTC) }})
+	games := map[string]game.Game{}
+	var upcomingAt time.Time
+	_, err := p.poll(context.Background(), l, games, time.Date(2022, 9, 17, 20, 0, 0, 0, time.UTC), &upcomingAt, true)
+	require.NoError(t, err)
+	require.NotEmpty(t, obs.found)
+	for i, ok := range obs.found {
+		assert.True(t, ok, "home team of game %d known when the observer saw the poll", i)
+	}
+}

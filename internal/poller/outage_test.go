@@ -54,7 +54,7 @@ func TestAnOutageIsRetriedWithinTheLiveCadenceAndLoggedOnce(t *testing.T) {
 	l := nfl(t)
 	dir := teams.NewDirectory("", []league.League{l}, nil)
 	p := New(client, state.New("nfl"), dir, nil, []league.League{l}, Options{
-		LiveInterval: 40 * time.Millisecond, IdleInterval: time.Hour, RetryBase: 5 * time.Millisecond, Logger: logger,
+		LiveInterval: 40 * time.Millisecond, IdleInterval: 300 * time.Millisecond, RetryBase: 5 * time.Millisecond, Logger: logger,
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -82,11 +82,10 @@ func TestAnOutageIsRetriedWithinTheLiveCadenceAndLoggedOnce(t *testing.T) {
 	require.Len(t, infos, 1)
 	assert.Contains(t, infos[0], "succeed again")
 	assert.Contains(t, infos[0], "league=nfl")
-	assert.Equal(t, float64(3600), p.Status()[0].IntervalSeconds, "with ESPN back and no game on, the league idles")
+	assert.Equal(t, 0.3, p.Status()[0].IntervalSeconds, "with ESPN back and no game on, the league idles")
 
-	// A second outage is a second warning.
+	// A second outage is a second warning, at the next idle poll.
 	down.Store(true)
-	p.Wake("nfl")
 	require.Eventually(t, func() bool { return len(out.Lines("level=WARN")) == 2 }, 10*time.Second, 5*time.Millisecond)
 }
 

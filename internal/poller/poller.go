@@ -17,6 +17,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/kickoff"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/retry"
 	"github.com/sports-data/sports-data/internal/state"
@@ -41,13 +42,16 @@ type TeamDirectory interface {
 	Set(l league.League, teams []game.Team) error
 	Teams(leagueKey string) []game.Team
 	Lookup(leagueKey, abbreviation string) (game.Team, bool)
+	// Observe learns the teams a poll names (ESPN's college team lists
+	// are incomplete).
+	Observe(leagueKey string, games []game.Game)
 }
 
 // Options tune the loops. Zero values take the defaults in brackets.
 type Options struct {
 	LiveInterval  time.Duration // [15s] while a game is live or starts within LiveLead
 	IdleInterval  time.Duration // [5m]
-	LiveLead      time.Duration // [20m]
+	LiveLead      time.Duration // [kickoff.Lead]
 	UpcomingEvery time.Duration // [1h] refresh of the next Horizon of games
 	Horizon       time.Duration // [7 days]
 	TeamsEvery    time.Duration // [24h]
@@ -75,7 +79,7 @@ func (o *Options) defaults() {
 		o.IdleInterval = 5 * time.Minute
 	}
 	if o.LiveLead <= 0 {
-		o.LiveLead = 20 * time.Minute
+		o.LiveLead = kickoff.Lead
 	}
 	if o.UpcomingEvery <= 0 {
 		o.UpcomingEvery = time.Hour
@@ -150,17 +154,15 @@ type Poller struct {
 
 	mu     sync.Mutex
 	status map[string]*LeagueStatus
-	wake   map[string]chan struct{}
 }
 
 // New builds a poller; Run starts it.
 func New(f Fetcher, st *state.State, dir TeamDirectory, obs []Observer, leagues []league.League, o Options) *Poller {
 	o.defaults()
 	p := &Poller{f: f, st: st, dir: dir, obs: obs, leagues: leagues, o: o, eastern: tz.Eastern,
-		status: map[string]*LeagueStatus{}, wake: map[string]chan struct{}{}}
+		status: map[string]*LeagueStatus{}}
 	for _, l := range leagues {
 		p.status[l.Key] = &LeagueStatus{League: l.Key, Degraded: noAnswerYet}
-		p.wake[l.Key] = make(chan struct{}, 1)
 	}
 	return p
 }
@@ -177,16 +179,6 @@ func (p *Poller) Run(ctx context.Context) {
 		}(l)
 	}
 	wg.Wait()
-}
-
-// Wake makes a league poll now instead of at its next tick.
-func (p *Poller) Wake(leagueKey string) {
-	if ch, ok := p.wake[leagueKey]; ok {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	}
 }
 
 // Live reports whether a league is polled at the live cadence now.
@@ -246,8 +238,6 @@ func (p *Poller) loop(ctx context.Context, l league.League) {
 		case <-ctx.Done():
 			t.Stop()
 			return
-		case <-p.wake[l.Key]:
-			t.Stop()
 		case <-t.C:
 		}
 	}
@@ -441,6 +431,11 @@ func (p *Poller) poll(ctx context.Context, l league.League, games map[string]gam
 			dedup[g.ID] = len(latest)
 			latest = append(latest, g)
 		}
+		// The directory first: it learns the teams a poll names before
+		// any observer resolves them.
+		if p.dir != nil {
+			p.dir.Observe(l.Key, latest)
+		}
 		for _, o := range p.obs {
 			o.Observe(l.Key, latest)
 		}
@@ -534,7 +529,7 @@ func (p *Poller) interval(live bool) time.Duration {
 }
 
 // liveCadence picks the cadence: live while a game is live, starts within
-// LiveLead, or should have started within the last three hours.
+// LiveLead, or is a delayed start (kickoff.LateStart).
 func (p *Poller) liveCadence(games map[string]game.Game, now time.Time) bool {
 	for _, g := range games {
 		switch g.Status {
@@ -545,7 +540,7 @@ func (p *Poller) liveCadence(games map[string]game.Game, now time.Time) bool {
 				continue
 			}
 			until := g.Start.Sub(now)
-			if until <= p.o.LiveLead && until > -3*time.Hour {
+			if until <= p.o.LiveLead && until > -kickoff.LateStart {
 				return true
 			}
 		}

@@ -76,6 +76,17 @@ func (q *queue) take() []store.Point {
 	return out
 }
 
+// observed is a recorder that has taken a first poll of the capture (and
+// its points), the poll's games and its clock.
+func observed(t *testing.T, leagueKey, capture string) (*Recorder, *queue, *fakeclock.Clock, []game.Game) {
+	t.Helper()
+	r, q, c := newRecorder()
+	games := parse(t, capture)
+	r.Observe(leagueKey, games)
+	q.take()
+	return r, q, c, games
+}
+
 func newRecorder() (*Recorder, *queue, *fakeclock.Clock) {
 	q := &queue{}
 	c := fakeclock.New(time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC))
@@ -164,10 +175,7 @@ func TestSamePollAgainWritesNothing(t *testing.T) {
 
 // Derived from the NFL live capture: the clock runs, nothing else moves.
 func TestClockOnlyChangeWritesNothing(t *testing.T) {
-	r, q, c := newRecorder()
-	games := parse(t, nflLive)
-	r.Observe("nfl", games)
-	q.take()
+	r, q, c, games := observed(t, "nfl", nflLive)
 	c.Add(15 * time.Second)
 	r.Observe("nfl", next(games, houInd, func(g *game.Game) {
 		g.Period.TimeRemaining = "0:46"
@@ -178,10 +186,7 @@ func TestClockOnlyChangeWritesNothing(t *testing.T) {
 
 // Derived: HOU kicks a field goal.
 func TestScoreChangeWritesOnePointAndARowRewrite(t *testing.T) {
-	r, q, c := newRecorder()
-	games := parse(t, nflLive)
-	r.Observe("nfl", games)
-	q.take()
+	r, q, c, games := observed(t, "nfl", nflLive)
 	at := c.Add(15 * time.Second)
 	r.Observe("nfl", next(games, houInd, func(g *game.Game) {
 		g.Score.Home += 3
@@ -203,10 +208,7 @@ func TestScoreChangeWritesOnePointAndARowRewrite(t *testing.T) {
 
 // Derived: a touchdown and a field goal between two polls.
 func TestBothTeamsScoringBetweenPollsIsOnePoint(t *testing.T) {
-	r, q, c := newRecorder()
-	games := parse(t, nflLive)
-	r.Observe("nfl", games)
-	q.take()
+	r, q, c, games := observed(t, "nfl", nflLive)
 	c.Add(15 * time.Second)
 	r.Observe("nfl", next(games, houInd, func(g *game.Game) {
 		g.Score.Home += 7
@@ -219,10 +221,7 @@ func TestBothTeamsScoringBetweenPollsIsOnePoint(t *testing.T) {
 
 // Derived: a touchdown is called back on review.
 func TestScoreGoingDownIsRecorded(t *testing.T) {
-	r, q, c := newRecorder()
-	games := parse(t, nflLive)
-	r.Observe("nfl", games)
-	q.take()
+	r, q, c, games := observed(t, "nfl", nflLive)
 	c.Add(15 * time.Second)
 	scored := next(games, houInd, func(g *game.Game) { g.Score.Home += 6 })
 	r.Observe("nfl", scored)
@@ -237,10 +236,7 @@ func TestScoreGoingDownIsRecorded(t *testing.T) {
 // Derived from the NFL live capture (no NFL overtime was ever captured):
 // HOU/IND go to overtime tied, then the game ends in overtime.
 func TestNFLOvertime(t *testing.T) {
-	r, q, c := newRecorder()
-	games := parse(t, nflLive)
-	r.Observe("nfl", games)
-	q.take()
+	r, q, c, games := observed(t, "nfl", nflLive)
 
 	c.Add(time.Minute)
 	endOfRegulation := next(games, houInd, func(g *game.Game) {
@@ -323,10 +319,7 @@ func TestPostponedAtFirstSight(t *testing.T) {
 
 // Derived from the NHL capture: a scheduled game is postponed.
 func TestScheduledGamePostponed(t *testing.T) {
-	r, q, c := newRecorder()
-	games := parse(t, nhlLiveOT)
-	r.Observe("nhl", games)
-	q.take()
+	r, q, c, games := observed(t, "nhl", nhlLiveOT)
 	c.Add(5 * time.Minute)
 	r.Observe("nhl", next(games, vanCgy, func(g *game.Game) {
 		g.Status, g.StatusDetail = game.StatusPostponed, "Postponed"
@@ -341,10 +334,7 @@ func TestScheduledGamePostponed(t *testing.T) {
 // Derived from the 2023 week 5 capture: the service saw the game
 // scheduled, was down while it was played, and sees it final.
 func TestScheduledToFinalDirectly(t *testing.T) {
-	r, q, c := newRecorder()
-	games := parse(t, nflPre)
-	r.Observe("nfl", games)
-	q.take()
+	r, q, c, games := observed(t, "nfl", nflPre)
 	c.Add(6 * time.Hour)
 	r.Observe("nfl", next(games, chiWsh2023, func(g *game.Game) {
 		g.Status, g.Score = game.StatusFinal, game.Score{Home: 20, Away: 40}
@@ -359,10 +349,7 @@ func TestScheduledToFinalDirectly(t *testing.T) {
 
 // Derived: a game moved a day later (a flexed kickoff).
 func TestRescheduledStartRewritesTheGamesRow(t *testing.T) {
-	r, q, c := newRecorder()
-	games := parse(t, nflPre)
-	r.Observe("nfl", games)
-	q.take()
+	r, q, c, games := observed(t, "nfl", nflPre)
 	c.Add(time.Hour)
 	moved := find(t, games, chiWsh2023).Start.Add(24 * time.Hour)
 	r.Observe("nfl", next(games, chiWsh2023, func(g *game.Game) {
@@ -404,10 +391,7 @@ func TestGameListedTwiceInOnePoll(t *testing.T) {
 // A sparser source (a team schedule without the venue or team ids) is
 // not a change and does not blank the row.
 func TestSparserObservationIsNotAChange(t *testing.T) {
-	r, q, c := newRecorder()
-	games := parse(t, nflLive)
-	r.Observe("nfl", games)
-	q.take()
+	r, q, c, games := observed(t, "nfl", nflLive)
 	c.Add(time.Hour)
 	sparse := next(games, neMia, func(g *game.Game) {
 		g.Venue, g.HomeTeam.ESPNID, g.AwayTeam.Name = "", "", ""
@@ -426,10 +410,7 @@ func TestSparserObservationIsNotAChange(t *testing.T) {
 }
 
 func TestForgetsVanishedGamesAndFinalsAfterASeason(t *testing.T) {
-	r, q, c := newRecorder()
-	games := parse(t, nflLive)
-	r.Observe("nfl", games)
-	q.take()
+	r, q, c, games := observed(t, "nfl", nflLive)
 	require.Equal(t, len(games), r.Known())
 
 	c.Add(forgetAny + time.Hour)
@@ -456,10 +437,7 @@ func TestForgetsVanishedGamesAndFinalsAfterASeason(t *testing.T) {
 // the refresher's retries used up), the next one must not store the
 // season's finals once more.
 func TestFinalShownAgainDaysLaterIsNotStoredAgain(t *testing.T) {
-	r, q, c := newRecorder()
-	games := parse(t, nflLive)
-	r.Observe("nfl", games)
-	q.take()
+	r, q, c, games := observed(t, "nfl", nflLive)
 
 	// Ten days of polls of another league, which sweep hourly.
 	other := parse(t, nhlLiveOT)

@@ -33,9 +33,13 @@ import (
 type Backoff struct {
 	// Base is the ceiling of the first wait.
 	Base time.Duration
-	// Max caps every wait, a Retry-After included; 0 means no cap beyond
-	// MaxRetryAfter.
+	// Max caps every wait, a Retry-After included unless RetryAfterCap is
+	// set; 0 means no cap beyond MaxRetryAfter.
 	Max time.Duration
+	// RetryAfterCap, when set, caps a server's Retry-After instead of Max:
+	// a receiver that asks for a minute is given it even where the
+	// service's own waits stop at 30 s.
+	RetryAfterCap time.Duration
 	// Rand draws a duration uniformly from [0, ceiling]; nil means
 	// math/rand/v2. Tests set it to see the ceilings.
 	Rand func(ceiling time.Duration) time.Duration
@@ -78,13 +82,17 @@ func (b Backoff) Delay(attempt int) time.Duration {
 }
 
 // Wait is the pause before retry attempt+1: the server's Retry-After when
-// it sent one (capped at Max), else Delay(attempt).
+// it sent one (capped at RetryAfterCap, else Max), else Delay(attempt).
 func (b Backoff) Wait(attempt int, retryAfter time.Duration, hasRetryAfter bool) time.Duration {
 	if hasRetryAfter {
-		if b.Max > 0 {
-			return min(max(retryAfter, 0), b.Max)
+		limit := MaxRetryAfter
+		switch {
+		case b.RetryAfterCap > 0:
+			limit = b.RetryAfterCap
+		case b.Max > 0:
+			limit = b.Max
 		}
-		return min(max(retryAfter, 0), MaxRetryAfter)
+		return min(max(retryAfter, 0), limit)
 	}
 	return b.Delay(attempt)
 }

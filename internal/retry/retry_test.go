@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/sports-data/sports-data/internal/testenv"
 )
 
 func TestCeilingDoublesUpToMax(t *testing.T) {
@@ -87,6 +89,16 @@ func TestWaitPrefersRetryAfterCapped(t *testing.T) {
 	if got := b.Wait(1, 0, false); got != 7 {
 		t.Errorf("no Retry-After: wait %v, want the jittered draw", got)
 	}
+	b.RetryAfterCap = time.Minute
+	if got := b.Wait(0, 45*time.Second, true); got != 45*time.Second {
+		t.Errorf("Retry-After 45s under a 1m cap: wait %v", got)
+	}
+	if got := b.Wait(0, time.Hour, true); got != time.Minute {
+		t.Errorf("Retry-After 1h: wait %v, want cap 1m", got)
+	}
+	if got := b.Ceiling(5); got != 10*time.Second {
+		t.Errorf("the Retry-After cap leaves the backoff's own ceiling: %v", got)
+	}
 }
 
 func TestParseRetryAfter(t *testing.T) {
@@ -163,12 +175,7 @@ func (s statusErr) HTTPStatus() int { return int(s) }
 // returns against servers that refuse, hang up or stall.
 func TestRetryableErrorFromRealFailures(t *testing.T) {
 	// A port nobody listens on any more.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closedURL := "http://" + ln.Addr().String()
-	ln.Close()
+	closedURL := "http://" + testenv.FreeAddr(t)
 
 	// A server that closes the connection without answering.
 	hangup := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -298,14 +298,16 @@ func TestRefreshThenHistoryMatchesTheCapture(t *testing.T) {
 			nfl := lookup(t, "nfl")
 			r := schedule.NewRefresher(client(srv), dir.Teams, recorder.New(w, nil, nil), []league.League{nfl},
 				schedule.Options{Every: time.Hour, Spread: 32 * time.Millisecond, Season: season2023})
-			svc := history.New(s, dir, history.Options{Leagues: []league.League{nfl}, CacheTTL: -1})
+			svc := history.New(s, dir, history.Options{Leagues: []league.League{nfl}})
 
 			stop := run(ctx, r)
 			require.Eventually(t, func() bool { return len(srv.Requests()) == 32 }, 20*time.Second, 5*time.Millisecond)
 			stop()
 			require.NoError(t, w.Flush(ctx))
 
-			sched, err := svc.Schedule(ctx, "KC", "", 2023)
+			kc, err := dir.Resolve("KC", "")
+			require.NoError(t, err)
+			sched, err := svc.Schedule(ctx, kc, 2023)
 			require.NoError(t, err)
 			assert.Len(t, sched.Games, len(capture))
 			st := sched.Statistics
@@ -323,9 +325,7 @@ func TestRefreshThenHistoryMatchesTheCapture(t *testing.T) {
 			// Refreshing again changes nothing: the change-only path writes
 			// nothing for games it has seen as they are.
 			written := w.Stats().PointsWritten
-			kc, ok := dir.Lookup("nfl", "KC")
-			require.True(t, ok)
-			n, err := r.RefreshTeam(ctx, nfl, kc, 2023)
+			n, err := r.RefreshTeam(ctx, nfl, kc.Team, 2023)
 			require.NoError(t, err)
 			assert.Equal(t, 17, n)
 			require.NoError(t, w.Flush(ctx))

@@ -43,3 +43,12 @@ func TestWantedTeamsAreRefreshedFirstAndWithoutThePause(t *testing.T) {
 	assert.Equal(t, want, got, "the wanted teams, in league order, and nothing else yet")
 	assert.Equal(t, 1, asked)
 }
+
+func TestWantedJoinsTheTeamIDsOfEverySource(t *testing.T) {
+	saved := func() []string { return []string{"nfl-hou", "nhl-bos"} }
+	hooks := func() []string { return []string{"nfl-kc", "bare", "-"} }
+	none := func() []string { return nil }
+	assert.Equal(t, []schedule.TeamKey{
+		{League: "nfl", Abbreviation: "hou"}, {League: "nhl", Abbreviation: "bos"}, {League: "nfl", Abbreviation: "kc"},
+	}, schedule.Wanted(saved, hooks, none)())
+}

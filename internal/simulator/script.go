@@ -468,7 +468,24 @@ func buildTimeline(p *gamePlan, s script, r *rand.Rand) error {
 		events = append(events, scoreEvent{at: t, period: otPeriod + 1, side: s.shootout, points: 1, kind: kindShootout})
 		fin.period, fin.detail, fin.altDetail = otPeriod+1, "Final/SO", "SO"
 	}
-	h, a = 0, 0
+	if err := scoreEvents(p, events); err != nil {
+		return err
+	}
+	if err := settle(&fin, events, s.ending); err != nil {
+		return err
+	}
+	fin.otLoss = !lg.nfl() && fin.period > regPeriods
+	p.segments = segs
+	p.events = events
+	p.end = t
+	p.final = fin
+	return nil
+}
+
+// scoreEvents gives each event the running score and its text; the score
+// never goes below zero and the events come one after the other.
+func scoreEvents(p *gamePlan, events []scoreEvent) error {
+	h, a := 0, 0
 	for i := range events {
 		e := &events[i]
 		if e.side == home {
@@ -485,10 +502,18 @@ func buildTimeline(p *gamePlan, s script, r *rand.Rand) error {
 		e.home, e.away = h, a
 		e.text = eventText(p, e, i)
 	}
-	fin.home, fin.away = h, a
+	return nil
+}
+
+// settle sets the final score and its winner from the last event.
+func settle(fin *finalInfo, events []scoreEvent, end ending) error {
+	if n := len(events); n > 0 {
+		fin.home, fin.away = events[n-1].home, events[n-1].away
+	}
+	h, a := fin.home, fin.away
 	switch {
 	case h == a:
-		if s.ending != endTie {
+		if end != endTie {
 			return fmt.Errorf("final %d-%d is tied", h, a)
 		}
 		fin.tie = true
@@ -497,11 +522,6 @@ func buildTimeline(p *gamePlan, s script, r *rand.Rand) error {
 	default:
 		fin.winner = away
 	}
-	fin.otLoss = !lg.nfl() && fin.period > regPeriods
-	p.segments = segs
-	p.events = events
-	p.end = t
-	p.final = fin
 	return nil
 }
 

@@ -3,6 +3,7 @@ package simulator_test
 import (
 	"bytes"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -543,4 +544,22 @@ func TestShortWindow(t *testing.T) {
 		}
 	}
 	assert.True(t, s.OverAt().After(sunday))
+}
+
+// Simulations of every league built at the same time (run with -race): the
+// teams of each league are loaded once, by whichever comes first.
+func TestSimulationsCanBeBuiltSideBySide(t *testing.T) {
+	var wg sync.WaitGroup
+	for range 3 {
+		for _, key := range []string{"nfl", "nhl", "mls"} {
+			wg.Go(func() {
+				_, err := simulator.New(simulator.Options{Start: time.Date(2026, 9, 13, 12, 0, 0, 0, time.UTC),
+					Speed: 60, Seed: 1, Leagues: []string{key}, Days: 1})
+				if err != nil {
+					t.Errorf("%s: %v", key, err)
+				}
+			})
+		}
+	}
+	wg.Wait()
 }

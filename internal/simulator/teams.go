@@ -96,31 +96,37 @@ func teamsFile(leagueKey string) ([]byte, error) {
 	return dataFS.ReadFile("data/" + leagueKey + "-teams.json")
 }
 
-var (
-	teamsOnce  = map[string]*sync.Once{"nfl": {}, "nhl": {}, "mls": {}}
-	teamsProto = map[string][]team{}
-	teamsErr   = map[string]error{}
-)
+// leagueTeams is one league's parsed teams. The map below is only read
+// after package initialisation; each entry is written once, inside its
+// Once, so simulations of several leagues (or several simulations) can
+// load teams at the same time.
+type leagueTeams struct {
+	once  sync.Once
+	proto []team
+	err   error
+}
+
+var teamsByLeague = map[string]*leagueTeams{"nfl": {}, "nhl": {}, "mls": {}}
 
 // loadTeams returns fresh copies of a league's teams (each simulation
 // draws its own strengths), sorted by abbreviation so that every draw from
 // the seed sees them in the same order. The files are parsed once.
 func loadTeams(leagueKey string) ([]*team, error) {
-	once, ok := teamsOnce[leagueKey]
+	lt, ok := teamsByLeague[leagueKey]
 	if !ok {
 		return nil, fmt.Errorf("simulator: no teams for %s", leagueKey)
 	}
-	once.Do(func() {
+	lt.once.Do(func() {
 		ts, err := parseTeams(leagueKey)
-		teamsErr[leagueKey] = err
+		lt.err = err
 		for _, t := range ts {
-			teamsProto[leagueKey] = append(teamsProto[leagueKey], *t)
+			lt.proto = append(lt.proto, *t)
 		}
 	})
-	if err := teamsErr[leagueKey]; err != nil {
-		return nil, err
+	if lt.err != nil {
+		return nil, lt.err
 	}
-	proto := teamsProto[leagueKey]
+	proto := lt.proto
 	out := make([]*team, len(proto))
 	for i := range proto {
 		t := proto[i]

@@ -89,13 +89,3 @@ func (s *State) All() []game.Game { return *s.all.Load() }
 
 // Leagues lists the followed league keys in configuration order.
 func (s *State) Leagues() []string { return s.order }
-
-// Find looks a game up by id across leagues.
-func (s *State) Find(id string) (game.Game, bool) {
-	for _, g := range s.All() {
-		if g.ID == id {
-			return g, true
-		}
-	}
-	return game.Game{}, false
-}

@@ -283,16 +283,3 @@ func (d *Directory) Lookup(leagueKey, abbreviation string) (game.Team, bool) {
 	}
 	return lt.teams[i], true
 }
-
-// ByESPNID finds a team by ESPN's league-scoped team id.
-func (d *Directory) ByESPNID(leagueKey, espnID string) (game.Team, bool) {
-	lt := d.snap.Load().leagues[strings.ToLower(strings.TrimSpace(leagueKey))]
-	if lt == nil {
-		return game.Team{}, false
-	}
-	i, ok := lt.byESPN[strings.TrimSpace(espnID)]
-	if !ok {
-		return game.Team{}, false
-	}
-	return lt.teams[i], true
-}

@@ -121,12 +121,6 @@ func TestTeamsAndLookups(t *testing.T) {
 	assert.False(t, ok)
 	_, ok = d.Lookup("nba", "LAL")
 	assert.False(t, ok)
-
-	tm, ok = d.ByESPNID("nhl", "129764")
-	require.True(t, ok)
-	assert.Equal(t, "nhl-utah", tm.ID)
-	_, ok = d.ByESPNID("nfl", "129764")
-	assert.False(t, ok)
 }
 
 func TestCacheSurvivesRestart(t *testing.T) {

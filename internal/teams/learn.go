@@ -15,8 +15,8 @@ import (
 // lists are complete, and a team that left one (the Coyotes, now Utah)
 // must not come back from an old game.
 
-// Observe learns the teams of a poll's or a schedule's games; it is the
-// directory's side of the poller's observers.
+// Observe learns the teams of a poll's or a schedule's games; the poller
+// calls it before its observers.
 func (d *Directory) Observe(leagueKey string, games []game.Game) {
 	l, ok := d.enabled[strings.ToLower(leagueKey)]
 	if !ok || !l.College || len(games) == 0 {

@@ -86,12 +86,14 @@ func TestProfessionalListsAreNotLearned(t *testing.T) {
 // ambiguous until league= decides: Houston Dynamo (MLS) and Houston Dash
 // (NWSL) in the ten-league soccer capture.
 func TestSoccerClubsSharedAcrossLeagues(t *testing.T) {
-	games, err := espn.ParseScoreboardMixed(espntest.Load(t, "soccer/scoreboard-2026-03-21-ten-leagues-final.json"), league.Soccer)
-	require.NoError(t, err)
 	d := NewDirectory("", []league.League{lg(t, "mls"), lg(t, "nwsl"), lg(t, "epl"), lg(t, "bund")}, nil)
 	byLeague := map[string][]game.Team{}
-	for _, g := range games {
-		byLeague[g.LeagueKey()] = append(byLeague[g.LeagueKey()], g.HomeTeam, g.AwayTeam)
+	for key, doc := range espntest.ByLeague(t, espntest.Load(t, "soccer/scoreboard-2026-03-21-ten-leagues-final.json"), league.Soccer) {
+		games, err := espn.ParseScoreboard(doc, lg(t, key))
+		require.NoError(t, err)
+		for _, g := range games {
+			byLeague[key] = append(byLeague[key], g.HomeTeam, g.AwayTeam)
+		}
 	}
 	for _, k := range []string{"mls", "nwsl", "epl", "bund"} {
 		ts := byLeague[k]

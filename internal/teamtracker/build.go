@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/sports-data/sports-data/internal/espnjson"
+	"github.com/sports-data/sports-data/internal/kickoff"
 )
 
 // view is one event seen from one team: what TeamTracker computes for a
@@ -25,7 +28,7 @@ type context struct {
 
 // fromEvent builds the attributes of ev for the competitor at index ti,
 // following TeamTracker's rules for every state and sport.
-func fromEvent(ev *rawEvent, ti int, c context) view {
+func fromEvent(ev *espnjson.Event, ti int, c context) view {
 	comp := &ev.Competitions[0]
 	team := &comp.Competitors[ti]
 	opp := &comp.Competitors[1-ti]
@@ -38,25 +41,50 @@ func fromEvent(ev *rawEvent, ti int, c context) view {
 		st = ev.Status
 	}
 	if st == nil {
-		st = &rawStatus{}
+		st = &espnjson.Status{}
 	}
 	state := strings.ToUpper(st.Type.State)
 	if state == "" {
 		state = StateNotFound
 	}
+	date, dateOK := eventValues(a, ev, comp, c)
+	a["team_id"], a["opponent_id"] = value(team.ID), value(opp.ID)
+	competitorValues(a, "team", team)
+	competitorValues(a, "opponent", opp)
+	a["quarter"] = value(st.Period)
+	a["clock"] = value(st.Type.ShortDetail)
+
+	switch state {
+	case StatePre:
+		if len(comp.Odds) > 0 {
+			o := comp.Odds[0]
+			a["odds"], a["overunder"] = value(o.Details), value(o.OverUnder)
+		}
+	case StateIn:
+		inValues(a, ev, comp, team, opp, c)
+	}
+
+	// TeamTracker refreshes quickly while the game is on or about to be.
+	a["private_fast_refresh"] = state == StateIn || state == StatePre && dateOK && kickoff.Soon(date, c.now)
+	return view{state: state, date: date, attrs: a}
+}
+
+// eventValues are the attributes of the event itself: its id, name, link,
+// date, season, series, venue and television; it returns the date.
+func eventValues(a map[string]any, ev *espnjson.Event, comp *espnjson.Competition, c context) (time.Time, bool) {
 	a["event_id"] = value(ev.ID)
 	a["event_name"] = value(ev.ShortName)
 	if len(ev.Links) > 0 {
 		a["event_url"] = value(ev.Links[0].Href)
 	}
-	dateStr := comp.Date
+	dateStr := comp.Date.String()
 	if dateStr == "" {
-		dateStr = ev.Date
+		dateStr = ev.Date.String()
 	}
 	a["date"] = dateStr
 	date, dateOK := espnDate(dateStr)
 	if dateOK {
-		a["kickoff_in"] = humanize(date, c.now)
+		a["kickoff_in"] = kickoff.Phrase(date, c.now)
 	}
 	a["season"] = value(ev.Season.Slug)
 	if comp.Series != nil {
@@ -65,106 +93,90 @@ func fromEvent(ev *rawEvent, ti int, c context) view {
 	if v := comp.Venue; v != nil {
 		a["venue"] = value(v.FullName)
 		if ad := v.Address; ad != nil {
-			var loc *string
-			if ad.City != nil {
-				s := *ad.City
-				loc = &s
-			}
-			for _, part := range []*string{ad.State, ad.Country} {
-				if part == nil || *part == "" {
-					continue
-				}
-				if loc != nil && *loc != "" {
-					s := *loc + ", " + *part
-					loc = &s
-				} else {
-					s := *part
-					loc = &s
-				}
-			}
-			if loc != nil {
-				a["location"] = *loc
-			} else {
-				a["location"] = value(ad.Summary)
-			}
+			a["location"] = location(ad.City, ad.State, ad.Country, ad.Summary)
 		}
 	}
 	if len(comp.Broadcasts) > 0 && len(comp.Broadcasts[0].Names) > 0 {
 		a["tv_network"] = value(comp.Broadcasts[0].Names[0])
 	}
+	return date, dateOK
+}
 
-	a["team_id"], a["opponent_id"] = value(team.ID), value(opp.ID)
-	side := func(prefix string, x *rawCompetitor) {
-		t := x.Team
-		if t == nil {
-			t = &rawTeam{}
+// location is "City, State, Country" of the parts ESPN sent, else its
+// summary.
+func location(city, state, country *string, summary espnjson.Value) any {
+	var loc *string
+	if city != nil {
+		s := *city
+		loc = &s
+	}
+	for _, part := range []*string{state, country} {
+		if part == nil || *part == "" {
+			continue
 		}
-		a[prefix+"_name"] = value(t.ShortDisplayName)
-		a[prefix+"_long_name"] = value(t.DisplayName)
-		if len(x.Records) > 0 {
-			a[prefix+"_record"] = value(x.Records[0].Summary)
-		}
-		a[prefix+"_logo"] = orValue(t.Logo, DefaultLogo)
-		if len(t.Links) > 0 {
-			a[prefix+"_url"] = value(t.Links[0].Href)
-		}
-		a[prefix+"_winner"] = boolish(x.Winner)
-		if x.CuratedRank != nil && present(x.CuratedRank.Current) {
-			if n, ok := number(x.CuratedRank.Current); !ok || n != 99 {
-				a[prefix+"_rank"] = value(x.CuratedRank.Current)
-			}
-		}
-		if present(t.ConferenceID) {
-			a[prefix+"_conference_id"] = pyStr(t.ConferenceID)
-		}
-		if t.Abbreviation != nil {
-			a[prefix+"_abbr"] = *t.Abbreviation
-		}
-		a[prefix+"_homeaway"] = value(x.HomeAway)
-		// Colours are ESPN's hex without '#'; TeamTracker's defaults are greys.
-		def := "D3D3D3"
-		if prefix == "opponent" {
-			def = "A9A9A9"
-		}
-		color := def
-		if present(t.Color) {
-			color = pyStr(t.Color)
-		}
-		alt := color
-		if present(t.AlternateColor) {
-			alt = pyStr(t.AlternateColor)
-		}
-		a[prefix+"_colors"] = []string{"#" + color, "#" + alt}
-		// A shoot-out score follows the score in brackets: "3(4)".
-		if present(x.ShootoutScore) {
-			a[prefix+"_score"] = pyStr(x.Score) + "(" + pyStr(x.ShootoutScore) + ")"
+		if loc != nil && *loc != "" {
+			s := *loc + ", " + *part
+			loc = &s
 		} else {
-			a[prefix+"_score"] = value(x.Score)
+			s := *part
+			loc = &s
 		}
 	}
-	side("team", team)
-	side("opponent", opp)
+	if loc != nil {
+		return *loc
+	}
+	return value(summary)
+}
 
-	a["quarter"] = value(st.Period)
-	a["clock"] = value(st.Type.ShortDetail)
-
-	switch state {
-	case StatePre:
-		if len(ev.Competitions[0].Odds) > 0 {
-			o := ev.Competitions[0].Odds[0]
-			a["odds"], a["overunder"] = value(o.Details), value(o.OverUnder)
+// competitorValues are one side's attributes, under prefix "team" or
+// "opponent".
+func competitorValues(a map[string]any, prefix string, x *espnjson.Competitor) {
+	t := x.Team
+	if t == nil {
+		t = &espnjson.Team{}
+	}
+	a[prefix+"_name"] = value(t.ShortDisplayName)
+	a[prefix+"_long_name"] = value(t.DisplayName)
+	if len(x.Records) > 0 {
+		a[prefix+"_record"] = value(x.Records[0].Summary)
+	}
+	a[prefix+"_logo"] = orValue(t.Logo, DefaultLogo)
+	if len(t.Links) > 0 {
+		a[prefix+"_url"] = value(t.Links[0].Href)
+	}
+	a[prefix+"_winner"] = boolish(x.Winner)
+	if x.CuratedRank != nil && present(x.CuratedRank.Current) {
+		if n, ok := number(x.CuratedRank.Current); !ok || n != 99 {
+			a[prefix+"_rank"] = value(x.CuratedRank.Current)
 		}
-	case StateIn:
-		inValues(a, ev, comp, team, opp, st, c)
 	}
-
-	// TeamTracker refreshes quickly while the game is on or about to be.
-	fast := state == StateIn
-	if state == StatePre && dateOK && absDuration(date.Sub(c.now)) < 20*time.Minute {
-		fast = true
+	if present(t.ConferenceID) {
+		a[prefix+"_conference_id"] = pyStr(t.ConferenceID)
 	}
-	a["private_fast_refresh"] = fast
-	return view{state: state, date: date, attrs: a}
+	if t.Abbreviation != "" {
+		a[prefix+"_abbr"] = t.Abbreviation
+	}
+	a[prefix+"_homeaway"] = value(x.HomeAway)
+	// Colours are ESPN's hex without '#'; TeamTracker's defaults are greys.
+	def := "D3D3D3"
+	if prefix == "opponent" {
+		def = "A9A9A9"
+	}
+	color := def
+	if present(t.Color) {
+		color = pyStr(t.Color)
+	}
+	alt := color
+	if present(t.AlternateColor) {
+		alt = pyStr(t.AlternateColor)
+	}
+	a[prefix+"_colors"] = []string{"#" + color, "#" + alt}
+	// A shoot-out score follows the score in brackets: "3(4)".
+	if present(x.ShootoutScore) {
+		a[prefix+"_score"] = pyStr(x.Score) + "(" + pyStr(x.ShootoutScore) + ")"
+	} else {
+		a[prefix+"_score"] = value(x.Score)
+	}
 }
 
 func absDuration(d time.Duration) time.Duration {
@@ -175,15 +187,15 @@ func absDuration(d time.Duration) time.Duration {
 }
 
 // inValues are the attributes of a game being played.
-func inValues(a map[string]any, ev *rawEvent, comp *rawCompetition, team, opp *rawCompetitor, st *rawStatus, c context) {
+func inValues(a map[string]any, ev *espnjson.Event, comp *espnjson.Competition, team, opp *espnjson.Competitor, c context) {
 	sit := comp.Situation
 	if sit == nil {
-		sit = &rawSituation{}
+		sit = &espnjson.Situation{}
 	}
 	a["down_distance_text"] = value(sit.DownDistanceText)
 	a["possession"] = value(sit.Possession)
-	var homeProb, awayProb json.RawMessage
-	var lastPlay json.RawMessage
+	var homeProb, awayProb espnjson.Value
+	var lastPlay espnjson.Value
 	if lp := sit.LastPlay; lp != nil {
 		lastPlay = lp.Text
 		if p := lp.Probability; p != nil {
@@ -215,7 +227,7 @@ func inValues(a map[string]any, ev *rawEvent, comp *rawCompetition, team, opp *r
 
 // baseballValues: the inning as ESPN details it, the count, the bases, and
 // possession as the id of the team at bat.
-func baseballValues(a map[string]any, ev *rawEvent, sit *rawSituation) {
+func baseballValues(a map[string]any, ev *espnjson.Event, sit *espnjson.Situation) {
 	clock := ""
 	if ev.Status != nil {
 		if s, ok := text(ev.Status.Type.Detail); ok {
@@ -224,7 +236,7 @@ func baseballValues(a map[string]any, ev *rawEvent, sit *rawSituation) {
 	}
 	a["clock"] = clock
 	half := strings.ToLower(clock[:min(3, len(clock))])
-	home := a["team_homeaway"] != nil && pyStr(a["team_homeaway"].(json.RawMessage)) == "home"
+	home := a["team_homeaway"] != nil && pyStr(espnjson.Value(a["team_homeaway"].(json.RawMessage))) == "home"
 	// The home side bats in the bottom (and middle) of an inning.
 	if (half == "bot" || half == "mid") == home {
 		a["possession"] = a["team_id"]
@@ -237,8 +249,8 @@ func baseballValues(a map[string]any, ev *rawEvent, sit *rawSituation) {
 
 // soccerValues: shots from the statistics, and a last play made of the
 // possession split and the match's key events.
-func soccerValues(a map[string]any, comp *rawCompetition, team, opp *rawCompetitor) {
-	stats := func(x *rawCompetitor, prefix string) string {
+func soccerValues(a map[string]any, comp *espnjson.Competition, team, opp *espnjson.Competitor) {
+	stats := func(x *espnjson.Competitor, prefix string) string {
 		a[prefix+"_shots_on_target"], a[prefix+"_total_shots"] = 0, 0
 		pp := ""
 		for _, s := range x.Statistics {
@@ -288,12 +300,12 @@ func soccerValues(a map[string]any, comp *rawCompetition, team, opp *rawCompetit
 
 // volleyballValues: sets won are the score, the score is the current
 // set's points, and the last play lists every set.
-func volleyballValues(a map[string]any, ev *rawEvent, team, opp *rawCompetitor) {
+func volleyballValues(a map[string]any, ev *espnjson.Event, team, opp *espnjson.Competitor) {
 	if ev.Status != nil {
 		a["clock"] = value(ev.Status.Type.Detail)
 	}
 	a["team_sets_won"], a["opponent_sets_won"] = a["team_score"], a["opponent_score"]
-	last := func(x *rawCompetitor) any {
+	last := func(x *espnjson.Competitor) any {
 		if n := len(x.Linescores); n > 0 {
 			return orValue(x.Linescores[n-1].Value, 0)
 		}
@@ -302,7 +314,7 @@ func volleyballValues(a map[string]any, ev *rawEvent, team, opp *rawCompetitor) 
 	a["team_score"], a["opponent_score"] = last(team), last(opp)
 	teamAbbr, _ := a["team_abbr"].(string)
 	oppAbbr, _ := a["opponent_abbr"].(string)
-	points := func(x *rawCompetitor, i int) int {
+	points := func(x *espnjson.Competitor, i int) int {
 		if i < len(x.Linescores) {
 			n, _ := pyInt(x.Linescores[i].Value)
 			return n
@@ -318,8 +330,8 @@ func volleyballValues(a map[string]any, ev *rawEvent, team, opp *rawCompetitor) 
 
 // hockeyValues: shots on goal are the goals scored plus the saves of the
 // other side's goalie.
-func hockeyValues(a map[string]any, team, opp *rawCompetitor) {
-	shots := func(scorer, keeper *rawCompetitor) any {
+func hockeyValues(a map[string]any, team, opp *espnjson.Competitor) {
+	shots := func(scorer, keeper *espnjson.Competitor) any {
 		var out any = 0
 		for _, s := range keeper.Statistics {
 			if !strings.Contains(s.Name, "saves") {

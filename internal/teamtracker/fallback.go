@@ -3,9 +3,9 @@ package teamtracker
 import (
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/kickoff"
 )
 
 // fromGame builds the sensor of a game known only from its parsed form: a
@@ -34,7 +34,7 @@ func fromGame(g *game.Game, teamID string, c context) view {
 	a["event_name"] = g.AwayTeam.Abbreviation + " @ " + g.HomeTeam.Abbreviation
 	if !g.Start.IsZero() {
 		a["date"] = g.Start.UTC().Format("2006-01-02T15:04Z")
-		a["kickoff_in"] = humanize(g.Start, c.now)
+		a["kickoff_in"] = kickoff.Phrase(g.Start, c.now)
 	}
 	switch g.SeasonType {
 	case 1:
@@ -85,6 +85,6 @@ func fromGame(g *game.Game, teamID string, c context) view {
 		a["clock"] = g.StatusDetail
 	}
 	a["private_fast_refresh"] = state == StateIn ||
-		state == StatePre && !g.Start.IsZero() && absDuration(g.Start.Sub(c.now)) < 20*time.Minute
+		state == StatePre && !g.Start.IsZero() && kickoff.Soon(g.Start, c.now)
 	return view{state: state, date: g.Start, attrs: a}
 }

@@ -7,12 +7,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/league"
 )
 
-// FuzzSensorEvent feeds the sensor any event JSON: whatever ESPN sends, the
-// sensor has every attribute, encodes, and nothing panics. The seeds are
-// the events of TeamTracker's suite and of a real NFL scoreboard.
+// FuzzSensorEvent feeds the sensor any event JSON, decoded by the
+// scoreboard's parse as the poller's are: whatever ESPN sends, the sensor
+// has every attribute, encodes, and nothing panics. The seeds are the
+// events of TeamTracker's suite and of a real NFL scoreboard.
 func FuzzSensorEvent(f *testing.F) {
 	for _, path := range []string{
 		filepath.Join(filepath.Dir(espntest.Dir(f)), "teamtracker", "all.json"),
@@ -37,9 +40,14 @@ func FuzzSensorEvent(f *testing.F) {
 	f.Add([]byte(`{"competitions":[{"competitors":[{"team":{"abbreviation":"A"}},{"team":null,"score":{"value":1}}],"situation":{"lastPlay":null},"details":[{}]}]}`))
 	f.Add([]byte(`{"competitions":[{"status":{"type":{"state":"in","detail":"Bot"}},"competitors":[{"homeAway":7},{"linescores":[{"value":"x"}],"statistics":[{"name":"saves","displayValue":null}]}]}]}`))
 	now := time.Date(2022, 9, 8, 21, 45, 0, 0, time.UTC)
+	nfl, _ := league.Lookup("nfl")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ev, ok := decodeEvent(data)
-		if !ok || len(ev.Competitions[0].Competitors) != 2 {
+		games, err := espn.ParseScoreboard(append(append([]byte(`{"events":[`), data...), "]}"...), nfl)
+		if err != nil || len(games) != 1 {
+			return
+		}
+		ev := games[0].Source.Event
+		if len(ev.Competitions[0].Competitors) != 2 {
 			return
 		}
 		for _, sport := range []string{"football", "baseball", "soccer", "volleyball", "hockey", "basketball"} {

@@ -7,7 +7,6 @@
 package teamtracker
 
 import (
-	"encoding/json"
 	"time"
 )
 
@@ -79,13 +78,4 @@ func newAttributes() map[string]any {
 		a[n] = nil
 	}
 	return a
-}
-
-// decodeEvent reads the parts of one ESPN event the sensor needs.
-func decodeEvent(raw json.RawMessage) (*rawEvent, bool) {
-	var ev rawEvent
-	if len(raw) == 0 || json.Unmarshal(raw, &ev) != nil || len(ev.Competitions) == 0 {
-		return nil, false
-	}
-	return &ev, true
 }

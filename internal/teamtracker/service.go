@@ -1,7 +1,6 @@
 package teamtracker
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -9,9 +8,12 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/espnjson"
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/kickoff"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/state"
+	"github.com/sports-data/sports-data/internal/teams"
 )
 
 // ErrUnknownLeague is returned for a league the service does not follow.
@@ -103,10 +105,10 @@ func (s *Service) Scheduled(leagueKey string) []game.Game {
 	return append([]game.Game(nil), s.scheduled[leagueKey]...)
 }
 
-// Sensor is the sensor of one team (the service's team id, "nfl-kc") of a
-// followed league, from the games in memory. It never waits on ESPN or a
-// store.
-func (s *Service) Sensor(leagueKey, teamID string) (Sensor, error) {
+// Sensor is the sensor of one resolved team of a followed league, from
+// the games in memory. It never waits on ESPN or a store.
+func (s *Service) Sensor(m teams.Match) (Sensor, error) {
+	leagueKey, teamID := m.League.Key, m.Team.ID
 	l, ok := s.leagues[leagueKey]
 	if !ok {
 		return Sensor{}, fmt.Errorf("%w: %q", ErrUnknownLeague, leagueKey)
@@ -135,7 +137,7 @@ func (s *Service) Sensor(leagueKey, teamID string) (Sensor, error) {
 		}
 		prev, prevGame := chosen, chosenGame
 		chosen, chosenGame = &v, g
-		if v.state == StateIn || v.state == StatePre && absDuration(v.date.Sub(now)) < 20*time.Minute {
+		if v.state == StateIn || v.state == StatePre && kickoff.Soon(v.date, now) {
 			break
 		}
 		if prev != nil && keepPrevious(prev, &v, now) {
@@ -191,24 +193,22 @@ func (s *Service) candidates(leagueKey, teamID string, games []game.Game) []game
 // viewOf is the game seen from the team: from ESPN's event where the
 // scoreboard sent one, else from the parsed game.
 func viewOf(g *game.Game, teamID, leagueKey string, c context) (view, bool) {
-	if g.Source != nil {
-		if ev, ok := decodeEvent(g.Source.Event); ok {
-			if ti, ok := competitorIndex(ev, g, teamID, leagueKey); ok {
-				return fromEvent(ev, ti, c), true
-			}
+	if src := g.Source; src != nil && src.Event != nil && len(src.Event.Competitions) > 0 {
+		if ti, ok := competitorIndex(src.Event, g, teamID, leagueKey); ok {
+			return fromEvent(src.Event, ti, c), true
 		}
 	}
 	return fromGame(g, teamID, c), true
 }
 
 // competitorIndex finds the team among the event's two competitors.
-func competitorIndex(ev *rawEvent, g *game.Game, teamID, leagueKey string) (int, bool) {
+func competitorIndex(ev *espnjson.Event, g *game.Game, teamID, leagueKey string) (int, bool) {
 	cs := ev.Competitions[0].Competitors
 	if len(cs) != 2 {
 		return 0, false
 	}
 	for i, x := range cs {
-		if x.Team != nil && x.Team.Abbreviation != nil && game.TeamID(leagueKey, *x.Team.Abbreviation) == teamID {
+		if x.Team != nil && x.Team.Abbreviation != "" && game.TeamID(leagueKey, x.Team.Abbreviation) == teamID {
 			return i, true
 		}
 	}
@@ -261,13 +261,10 @@ func keepPrevious(prev, cur *view, now time.Time) bool {
 // leagueInfo sets the league's name and logo from the scoreboard answer.
 func leagueInfo(a map[string]any, src *game.Source) {
 	a["league_logo"], a["league_name"] = DefaultLogo, ""
-	if src == nil || len(src.League) == 0 {
+	if src == nil || src.League == nil {
 		return
 	}
-	var lg rawLeague
-	if json.Unmarshal(src.League, &lg) != nil {
-		return
-	}
+	lg := src.League
 	if len(lg.Logos) > 0 {
 		a["league_logo"] = orValue(lg.Logos[0].Href, DefaultLogo)
 	}

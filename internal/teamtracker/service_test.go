@@ -13,13 +13,17 @@ import (
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/state"
+	"github.com/sports-data/sports-data/internal/teams"
 )
 
 // The service's choices are tested on variations of one real ESPN event
 // (New Orleans at Atlanta from the NFL capture): the same game moved in time
 // and set to each state, as ESPN shows a team's games over a week.
 
-var nfl, _ = league.Lookup("nfl")
+var (
+	nfl, _ = league.Lookup("nfl")
+	nhl, _ = league.Lookup("nhl")
+)
 
 const sourceURL = "http://espn.test/football/nfl/scoreboard?dates=20220911"
 
@@ -51,10 +55,11 @@ func variant(t *testing.T, id string, start time.Time, espnState string) game.Ga
 	}
 	raw, err := json.Marshal(ev)
 	require.NoError(t, err)
-	games, err := espn.ParseScoreboard([]byte(`{"events":[`+string(raw)+`]}`), nfl)
+	const lg = `{"name":"National Football League","logos":[{"href":"https://a.espncdn.com/i/teamlogos/leagues/500/nfl.png"}]}`
+	games, err := espn.ParseScoreboard([]byte(`{"leagues":[`+lg+`],"events":[`+string(raw)+`]}`), nfl)
 	require.NoError(t, err)
 	require.Len(t, games, 1)
-	games[0].Source = &game.Source{Event: raw, League: json.RawMessage(`{"name":"National Football League","logos":[{"href":"https://a.espncdn.com/i/teamlogos/leagues/500/nfl.png"}]}`), URL: sourceURL, FetchedAt: fetchedAt}
+	games[0].Source.URL, games[0].Source.FetchedAt = sourceURL, fetchedAt
 	return games[0]
 }
 
@@ -76,9 +81,15 @@ func newFixture(now time.Time, games ...game.Game) *fixture {
 	return f
 }
 
+// match is a team as the directory resolves it: the service's team id in
+// its league.
+func match(l league.League, teamID string) teams.Match {
+	return teams.Match{League: l, Team: game.Team{ID: teamID}}
+}
+
 func (f *fixture) sensor(t *testing.T, teamID string) Sensor {
 	t.Helper()
-	s, err := f.svc.Sensor("nfl", teamID)
+	s, err := f.svc.Sensor(match(nfl, teamID))
 	require.NoError(t, err)
 	// Every sensor has exactly TeamTracker's attributes.
 	require.Len(t, s.Attributes, len(AttributeNames))
@@ -213,13 +224,13 @@ func TestSensorShowsTheScheduledNextGameBeyondTheScoreboard(t *testing.T) {
 
 func TestSensorOfAnUnfollowedLeagueIsAnError(t *testing.T) {
 	f := newFixture(time.Now())
-	_, err := f.svc.Sensor("nhl", "nhl-bos")
+	_, err := f.svc.Sensor(match(nhl, "nhl-bos"))
 	assert.ErrorIs(t, err, ErrUnknownLeague)
 }
 
 func TestSensorWithoutAPollYet(t *testing.T) {
 	svc := New(state.New("nfl"), []league.League{nfl}, Options{})
-	s, err := svc.Sensor("nfl", "nfl-kc")
+	s, err := svc.Sensor(match(nfl, "nfl-kc"))
 	require.NoError(t, err)
 	assert.Equal(t, StateNotFound, s.State)
 	assert.Empty(t, s.UpdatedAt)
@@ -227,27 +238,21 @@ func TestSensorWithoutAPollYet(t *testing.T) {
 }
 
 // BenchmarkSensor is one sensor answer from memory: a league of 16 games
-// (the real NFL Sunday), the team's live game decoded from ESPN's event
-// (go test -bench Sensor ./internal/teamtracker).
+// (the real NFL Sunday), the team's live game read from ESPN's event as
+// the scoreboard's parse decoded it (go test -bench Sensor
+// ./internal/teamtracker).
 func BenchmarkSensor(b *testing.B) {
-	var doc struct {
-		Events []json.RawMessage `json:"events"`
-	}
-	data := espntest.Load(b, "nfl/scoreboard-2022-wk1-sun-live-mixed.json")
-	if err := json.Unmarshal(data, &doc); err != nil {
-		b.Fatal(err)
-	}
-	games, err := espn.ParseScoreboard(data, nfl)
-	if err != nil || len(games) != len(doc.Events) {
+	games, err := espn.ParseScoreboard(espntest.Load(b, "nfl/scoreboard-2022-wk1-sun-live-mixed.json"), nfl)
+	if err != nil || len(games) != 16 {
 		b.Fatalf("%d games, %v", len(games), err)
 	}
 	for i := range games {
-		games[i].Source = &game.Source{Event: doc.Events[i], URL: sourceURL, FetchedAt: fetchedAt}
+		games[i].Source.URL, games[i].Source.FetchedAt = sourceURL, fetchedAt
 	}
 	f := newFixture(time.Date(2022, 9, 11, 19, 0, 0, 0, time.UTC), games...)
 	b.ReportAllocs()
 	for b.Loop() {
-		s, err := f.svc.Sensor("nfl", "nfl-atl")
+		s, err := f.svc.Sensor(match(nfl, "nfl-atl"))
 		if err != nil || s.State != StateIn {
 			b.Fatalf("%s %v", s.State, err)
 		}

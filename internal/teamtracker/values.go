@@ -5,33 +5,35 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/sports-data/sports-data/internal/espnjson"
 )
 
 // Helpers that read ESPN values the way TeamTracker's Python does: a
 // missing key gives the default, a value is passed on with its JSON type.
 
 // present reports whether a raw value was sent at all (null counts as sent).
-func present(r json.RawMessage) bool { return len(r) > 0 }
+func present(r espnjson.Value) bool { return len(r) > 0 }
 
 // value is a raw value for the attributes map: nil when absent, else as
 // ESPN sent it (null included).
-func value(r json.RawMessage) any {
+func value(r espnjson.Value) any {
 	if !present(r) {
 		return nil
 	}
-	return r
+	return json.RawMessage(r)
 }
 
 // orValue is value(r), or def when r was not sent.
-func orValue(r json.RawMessage, def any) any {
+func orValue(r espnjson.Value, def any) any {
 	if !present(r) {
 		return def
 	}
-	return r
+	return json.RawMessage(r)
 }
 
 // text decodes a JSON string; ok is false for anything else.
-func text(r json.RawMessage) (string, bool) {
+func text(r espnjson.Value) (string, bool) {
 	var s string
 	if !present(r) || r[0] != '"' || json.Unmarshal(r, &s) != nil {
 		return "", false
@@ -41,7 +43,7 @@ func text(r json.RawMessage) (string, bool) {
 
 // pyStr is Python's str() of a decoded JSON value: strings as they are,
 // integers in decimal, true/false/null as Python spells them.
-func pyStr(r json.RawMessage) string {
+func pyStr(r espnjson.Value) string {
 	if s, ok := text(r); ok {
 		return s
 	}
@@ -65,7 +67,7 @@ func pyStr(r json.RawMessage) string {
 }
 
 // number decodes a JSON number or a string holding one.
-func number(r json.RawMessage) (float64, bool) {
+func number(r espnjson.Value) (float64, bool) {
 	if s, ok := text(r); ok {
 		f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 		return f, err == nil
@@ -79,7 +81,7 @@ func number(r json.RawMessage) (float64, bool) {
 
 // pyInt is Python's int() of a value that is an integer or a string of
 // one; ok is false where Python would raise.
-func pyInt(r json.RawMessage) (int, bool) {
+func pyInt(r espnjson.Value) (int, bool) {
 	if s, ok := text(r); ok {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		return n, err == nil
@@ -93,7 +95,7 @@ func pyInt(r json.RawMessage) (int, bool) {
 
 // boolish turns the strings "true" and "false", which some ESPN answers
 // send, into booleans; other values pass unchanged.
-func boolish(r json.RawMessage) any {
+func boolish(r espnjson.Value) any {
 	if s, ok := text(r); ok {
 		switch s {
 		case "true":

@@ -1,13 +1,12 @@
 package webhook
 
 import (
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/events/eventstest"
 	"github.com/sports-data/sports-data/internal/game"
 )
 
@@ -33,22 +32,17 @@ func BenchmarkDeliveryLatency(b *testing.B) {
 	}{{"one-at-a-time", 1}, {"burst-of-50", 50}} {
 		b.Run(mode.name, func(b *testing.B) {
 			arrivals := make(chan arrival, 4096)
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				body, _ := io.ReadAll(r.Body)
-				var p Payload
-				if err := verifyDelivery(testSecret, r, body, &p); err != nil {
-					b.Errorf("receiver: %v", err)
-					w.WriteHeader(http.StatusUnauthorized)
-					return
-				}
-				arrivals <- arrival{home: p.Score.Home, at: time.Now()}
-			}))
-			b.Cleanup(srv.Close)
+			rc := newReceiver(b, nil)
+			rc.Respond(func(n int, _ http.ResponseWriter, _ *http.Request) int {
+				d := rc.All()[n]
+				arrivals <- arrival{home: d.P.Score.Home, at: d.At}
+				return http.StatusOK
+			})
 			s := start(b, testOptions(b))
-			register(b, s.Service, srv.URL, "")
-			base := find(b, scoreboard(b), miaNE)
-			frame := func(home int) game.Game { return with(base, game.StatusLive, home, 0, 2, "5:00") }
-			s.Observe("nfl", poll(b, frame(0)))
+			register(b, s.Service, rc.URL(), "")
+			base := eventstest.Find(b, eventstest.Scoreboard(b), eventstest.MiaNE)
+			frame := func(home int) game.Game { return eventstest.With(base, game.StatusLive, home, 0, 2, "5:00") }
+			s.Observe("nfl", eventstest.Poll(b, frame(0)))
 
 			sent := map[int]time.Time{}
 			lat := make([]time.Duration, 0, b.N)
@@ -58,7 +52,7 @@ func BenchmarkDeliveryLatency(b *testing.B) {
 				n := min(mode.burst, b.N-done)
 				for range n {
 					home++
-					games := poll(b, frame(home))
+					games := eventstest.Poll(b, frame(home))
 					sent[home] = time.Now()
 					s.Observe("nfl", games)
 				}

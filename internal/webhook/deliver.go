@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/events"
+	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/redact"
 	"github.com/sports-data/sports-data/internal/retry"
 )
@@ -126,10 +128,7 @@ func (s *Service) deliver(ctx context.Context, h *hook, t target, eventID, event
 			s.notify("failed", attempt)
 			return o
 		}
-		wait := s.backoff.Delay(attempt - 1)
-		if r.hasRetryAfter {
-			wait = min(r.retryAfter, s.opts.RetryAfterCap)
-		}
+		wait := s.backoff.Wait(attempt-1, r.retryAfter, r.hasRetryAfter)
 		if !deadline.IsZero() {
 			if left := time.Until(deadline); left < wait {
 				wait = max(left, 0)
@@ -245,7 +244,7 @@ func (s *Service) Test(ctx context.Context, id string) (TestResult, error) {
 	bctx, cancel := context.WithTimeout(ctx, s.opts.TestTimeout)
 	defer cancel()
 	eventID := newID("test_")
-	body := encode(testPayload(eventID, id, team, lk, s.now()))
+	body := testPayload(eventID, id, team, lk, s.now()).JSON()
 	o := s.deliver(bctx, h, t, eventID, EventTest, body, time.Time{}, s.testRetries)
 	if o.disabled {
 		s.outboxMu.Lock()
@@ -278,4 +277,37 @@ func (s *Service) Test(ctx context.Context, id string) (TestResult, error) {
 		res.Error = ptr(o.err)
 	}
 	return res, nil
+}
+
+// EventTest is the type of the events Test sends.
+const EventTest = "test"
+
+// testPayload has the shape of a real event with placeholder game values, so
+// that automations can be tried against it.
+func testPayload(eventID, webhookID, team, leagueKey string, now time.Time) events.Payload {
+	if leagueKey == "" {
+		leagueKey = "test"
+	}
+	home := "HOME"
+	if team != "" {
+		home = team
+	}
+	ev := events.Event{
+		Type: EventTest, ID: eventID, League: leagueKey,
+		Game: game.Game{
+			ID:           "test",
+			HomeTeam:     game.Team{Abbreviation: home, Name: "Test Home Team"},
+			AwayTeam:     game.Team{Abbreviation: "AWAY", Name: "Test Away Team"},
+			Score:        game.Score{Home: 7, Away: 3},
+			Status:       game.StatusLive,
+			Period:       game.Period{Current: 1, TimeRemaining: "10:00"},
+			StatusDetail: "10:00 - 1st",
+		},
+		PreviousStatus: game.StatusLive,
+		Previous:       game.Score{Home: 0, Away: 3},
+		Observed:       now,
+	}
+	p := ev.Payload(team)
+	p.WebhookID = webhookID
+	return p
 }

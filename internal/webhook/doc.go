@@ -1,34 +1,24 @@
-// Package webhook holds webhook registrations, turns observed games into
-// events (game_start, score_change, game_end) and delivers them, signed,
-// with retries, to every webhook that subscribed.
+// Package webhook holds webhook registrations and delivers game events
+// (game_start, score_change, game_end), signed, with retries, to every
+// webhook that subscribed.
 //
 // # Events
 //
-// The poller calls Service.Observe after every poll of a league with every
-// game it saw; Detect compares each game with its previous observation (see
-// Detect for the rules). Postponed, suspended and canceled games produce no
-// event. A game seen for the first time produces none either: at start-up,
-// Service.Seed supplies the stored state of unfinished games so that what
-// happened while the service was down is still reported, once. An ending
-// first observed when the game had been over longer than Options.StaleAfter
-// (estimated from the start time and the sport's usual length, since ESPN
-// gives no end time) is not sent.
-//
-// Every event has an event_id derived from league, game, event type and the
-// scores before and after (and, for score changes, how often the score has
-// gone down before in that game), so the same happening always has the same
-// id: retries, restarts and re-detections reuse it, and an id once delivered
-// to a webhook is not delivered to it again.
+// Events come from package events, which detects them in each poll, gives
+// each its event_id and builds its payload; the Service is one of its
+// subscribers (Service.Events), beside MQTT. An event_id is the same for
+// the same happening however often it is detected, so an id once
+// delivered to a webhook is not delivered to it again.
 //
 // # Stages
 //
 // An event goes through the stages of the files named for them:
-// detect (event.go: Observe compares each game with its previous state),
 // dedup (event ids: an id already queued for or delivered to a webhook is
-// not queued again; listeners get each id once, listen.go), queue
-// (queue.go: one FIFO and worker per webhook), retry and send (deliver.go)
-// and, beside them, persistence (persist.go). Registration and validation
-// are in register.go, signatures in signature.go, the body in payload.go.
+// not queued again), queue (queue.go: one FIFO and worker per webhook),
+// retry and send (deliver.go) and, beside them, persistence (persist.go,
+// outbox.go). Registration and validation are in register.go, signatures
+// in signature.go; the body is the event's payload (package events) with
+// the webhook's id.
 //
 // # Delivery
 //
@@ -48,10 +38,6 @@
 // at once. 410 Gone disables the webhook
 // for good and drops its queue. A queue holds at most 1000 events; more are
 // dropped and counted.
-//
-// Other consumers of the same events (MQTT) use Service.Subscribe: they
-// are given every event once, with the same event_id, and EventPayload
-// builds the same body.
 //
 // A webhook URL is a secret (a Home Assistant webhook id is a password):
 // answers and logs show it with its password and last path segment masked.
@@ -85,7 +71,7 @@
 //   - webhooks.json: registrations (with their secrets; mode 0600) and
 //     delivery counters.
 //   - webhook-outbox.log: pending deliveries (the exact bodies), a journal
-//     written in proportion to events: a line (fsynced before Observe
+//     written in proportion to events: a line (fsynced before Events
 //     returns) for each delivery queued, a short line when one ends or a
 //     webhook's queue is dropped; retries and polls without events write
 //     nothing. Compacted at start, at stop and when it has grown past
@@ -94,10 +80,6 @@
 //     start, with the same id and body; a receiver that did get the
 //     interrupted one sees the same webhook-id twice. The single-file
 //     webhook-outbox.json of earlier versions is carried over and removed.
-//   - webhook-games.json: the last observed state of each game, written
-//     before Observe returns whenever it detected an event, soon after
-//     any other change of a game's status or score, and at most once a
-//     minute for the times games were last seen.
 //   - webhook-delivered.log: one line per delivered (webhook, event id),
 //     kept 7 days, appended with an fsync after each delivery and compacted
 //     at start, at stop and when it has grown.
@@ -107,5 +89,5 @@
 // crash leaves the old or the new version. A crash can tear at most the last
 // line of the log, which is skipped when loading, as is any line that does
 // not parse or is over 1 MiB long (damage). At start, temporary files that
-// interrupted writes left anywhere in DATA_DIR are removed.
+// interrupted writes of these files left are removed.
 package webhook

@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"maps"
 	"os"
 	"slices"
 	"time"
 
-	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/atomicfile"
 )
 
 // The outbox holds every pending delivery, so that none is lost to a stop
@@ -20,10 +19,6 @@ import (
 // ends and one when a webhook's queue is dropped. Retries and polls without
 // events write nothing. It is rewritten whole (compacted) at start, at stop
 // and when it has grown past twice what is pending.
-//
-// What detection remembers of each game is a separate small file, rewritten
-// when a game's status or score changed and otherwise, for the times of the
-// last observations, at most once a minute.
 
 // journalRec is one line of the outbox journal.
 type journalRec struct {
@@ -162,49 +157,13 @@ func loadJournal(path string) (map[string][]item, bool, error) {
 	return queues, true, err
 }
 
-// gameRecord is what detection remembers of a game across restarts.
-type gameRecord struct {
-	Status      game.Status `json:"status"`
-	Home        int         `json:"home"`
-	Away        int         `json:"away"`
-	Corrections int         `json:"corrections,omitempty"`
-	SeenAt      time.Time   `json:"seen_at,omitzero"`
-	Touched     time.Time   `json:"touched"`
-}
-
-type gamesDoc struct {
-	Version int                   `json:"version"`
-	Games   map[string]gameRecord `json:"games"`
-}
-
-// loadGames reads the games file. One that cannot be read as JSON is moved
-// aside (detection then starts from Seed's baseline) and the reason
-// returned, for the log.
-func loadGames(path string, now time.Time) (map[string]gameRecord, error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return map[string]gameRecord{}, nil
-	}
-	if err != nil {
-		return map[string]gameRecord{}, err
-	}
-	var doc gamesDoc
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return map[string]gameRecord{}, moveAside(path, now, err)
-	}
-	if doc.Games == nil {
-		doc.Games = map[string]gameRecord{}
-	}
-	return doc.Games, nil
-}
-
 // legacyOutbox is the single-file outbox of earlier versions
 // (webhook-outbox.json: queues and games, rewritten whole). It is read
-// once, carried over into the journal and the games file, and removed.
+// once, its queues carried over into the journal (its games are event
+// detection's, package events), and removed.
 type legacyOutbox struct {
-	Version int                   `json:"version"`
-	Queues  map[string][]item     `json:"queues"`
-	Games   map[string]gameRecord `json:"games"`
+	Version int               `json:"version"`
+	Queues  map[string][]item `json:"queues"`
 }
 
 func loadLegacyOutbox(path string, now time.Time) (legacyOutbox, bool, error) {
@@ -217,15 +176,7 @@ func loadLegacyOutbox(path string, now time.Time) (legacyOutbox, bool, error) {
 	}
 	var doc legacyOutbox
 	if err := json.Unmarshal(b, &doc); err != nil {
-		return legacyOutbox{}, false, moveAside(path, now, err)
+		return legacyOutbox{}, false, atomicfile.MoveAside(path, now, err)
 	}
 	return doc, true, nil
-}
-
-// moveAside renames an unreadable file out of the way, keeping it for
-// inspection, and says so.
-func moveAside(path string, now time.Time, cause error) error {
-	aside := fmt.Sprintf("%s.corrupt-%d", path, now.Unix())
-	_ = os.Rename(path, aside)
-	return fmt.Errorf("%s is not valid JSON (moved to %s): %w", path, aside, cause)
 }

@@ -3,13 +3,14 @@ package webhook
 import (
 	"bufio"
 	"context"
-	"net"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/sports-data/sports-data/internal/events/eventstest"
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/testenv"
 )
 
 // processWrites is the bytes this process has passed to write(2) so far
@@ -41,13 +42,8 @@ func processWrites(tb testing.TB) int64 {
 //	go test -run '^$' -bench OutboxWrites -benchtime 3x ./internal/webhook/
 func BenchmarkOutboxWrites(b *testing.B) {
 	const hooks, polls = 50, 120
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	dead := "http://" + ln.Addr().String() + "/api/webhook/"
-	ln.Close()
-	games := scoreboard(b)
+	dead := "http://" + testenv.FreeAddr(b) + "/api/webhook/"
+	games := eventstest.Scoreboard(b)
 	var total int64
 	for range b.N {
 		b.StopTimer()
@@ -56,6 +52,7 @@ func BenchmarkOutboxWrites(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		d := detector(b, s)
 		for i := range hooks {
 			if _, err := s.Register(context.Background(), RegisterRequest{URL: dead + strconv.Itoa(i), Secret: testSecret}); err != nil {
 				b.Fatal(err)
@@ -65,13 +62,13 @@ func BenchmarkOutboxWrites(b *testing.B) {
 		for i := range cur {
 			cur[i].Status = game.StatusLive
 		}
-		s.Observe("nfl", cur)
+		d.Observe("nfl", cur)
 		before := processWrites(b)
 		b.StartTimer()
 		for p := range polls {
 			g := &cur[p%len(cur)]
 			g.Score.Home++
-			s.Observe("nfl", cur)
+			d.Observe("nfl", cur)
 			s.flush(false)
 		}
 		b.StopTimer()

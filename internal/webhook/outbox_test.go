@@ -2,7 +2,6 @@ package webhook
 
 import (
 	"encoding/json"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,12 +11,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/events"
+	"github.com/sports-data/sports-data/internal/events/eventstest"
+	"github.com/sports-data/sports-data/internal/testenv"
 )
 
 func TestLoadJournal(t *testing.T) {
 	add := func(w, id string) string {
-		b, _ := json.Marshal(journalRec{Op: opAdd, Webhook: w, Item: &item{EventID: id, Event: EventScoreChange, Body: `{"event_id":"` + id + `"}`}})
+		b, _ := json.Marshal(journalRec{Op: opAdd, Webhook: w, Item: &item{EventID: id, Event: events.ScoreChange, Body: `{"event_id":"` + id + `"}`}})
 		return string(b)
 	}
 	done := func(w, id string) string {
@@ -59,26 +60,24 @@ func TestLoadJournal(t *testing.T) {
 // clock) and retries of unreachable receivers leave the outbox and games
 // files alone; an event adds one line per webhook it is queued for.
 func TestOutboxIsWrittenPerEvent(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	dead := "http://" + ln.Addr().String() + "/api/webhook/x"
-	require.NoError(t, ln.Close())
+	dead := "http://" + testenv.FreeAddr(t) + "/api/webhook/x"
 	o := testOptions(t)
 	s := start(t, o)
 	for range 3 {
 		register(t, s.Service, dead, "")
 	}
-	frames := miaNEFrames(t)
-	s.Observe("nfl", poll(t, frames[1])) // first sighting: remembered, no event
+	frames := eventstest.MIANEFrames(t)
+	s.Observe("nfl", eventstest.Poll(t, frames[1])) // first sighting: remembered, no event
 	s.flush(false)
-	journalPath, gamesPath := filepath.Join(o.DataDir, outboxFile), filepath.Join(o.DataDir, gamesFile)
+	// The games file is event detection's (package events), beside the outbox.
+	journalPath, gamesPath := filepath.Join(o.DataDir, outboxFile), filepath.Join(o.DataDir, "webhook-games.json")
 	journalBefore, err := os.Stat(journalPath)
 	require.NoError(t, err)
 	gamesBefore, err := os.Stat(gamesPath)
 	require.NoError(t, err)
 
 	for range 50 { // the same scoreboard, poll after poll
-		s.Observe("nfl", poll(t, frames[2]))
+		s.Observe("nfl", eventstest.Poll(t, frames[2]))
 		s.flush(false)
 	}
 	journalAfter, err := os.Stat(journalPath)
@@ -88,7 +87,7 @@ func TestOutboxIsWrittenPerEvent(t *testing.T) {
 	assert.Equal(t, journalBefore.Size(), journalAfter.Size(), "no event, no outbox write")
 	assert.True(t, os.SameFile(gamesBefore, gamesAfter), "games not rewritten for seen-at times alone")
 
-	s.Observe("nfl", poll(t, frames[3])) // 7-0: one event for three webhooks
+	s.Observe("nfl", eventstest.Poll(t, frames[3])) // 7-0: one event for three webhooks
 	b, err := os.ReadFile(journalPath)
 	require.NoError(t, err)
 	assert.Equal(t, 3, strings.Count(string(b), `"op":"add"`))
@@ -112,50 +111,40 @@ func TestOutboxIsWrittenPerEvent(t *testing.T) {
 // deliveries go out and its games are the baseline of detection.
 func TestLegacyOutboxIsCarriedOver(t *testing.T) {
 	o := testOptions(t)
-	rc := newReceiver(t, testSecret, nil)
+	rc := newReceiver(t, nil)
 	s1, err := New(o)
 	require.NoError(t, err)
 	reg := register(t, s1, rc.URL(), "NE")
 
-	frames := miaNEFrames(t)
-	ev := Detect(ptr(frames[0]), frames[1])[0]
-	pending := item{EventID: ev.ID, Event: ev.Type, Body: string(encode(payloadFor(ev, reg.ID, "NE", kickoff))), NotBefore: time.Now(), Observed: time.Now()}
-	legacy := legacyOutbox{Version: 1,
-		Queues: map[string][]item{reg.ID: {pending}},
-		Games:  map[string]gameRecord{gameKey("nfl", miaNE): {Status: game.StatusLive, Touched: time.Now()}},
-	}
-	b, err := json.Marshal(legacy)
+	frames := eventstest.MIANEFrames(t)
+	ev := events.Detect(ptr(frames[0]), frames[1])[0]
+	ev.Observed = kickoff
+	p := ev.Payload("NE")
+	p.WebhookID = reg.ID
+	pending := item{EventID: ev.ID, Event: ev.Type, Body: string(p.JSON()), NotBefore: time.Now(), Observed: time.Now()}
+	// The earlier version's file: the queues and what detection knew of
+	// each game (live, 0-0).
+	b, err := json.Marshal(map[string]any{"version": 1,
+		"queues": map[string][]item{reg.ID: {pending}},
+		"games":  map[string]any{"nfl|" + eventstest.MiaNE: map[string]any{"status": "live", "home": 0, "away": 0, "touched": time.Now()}},
+	})
 	require.NoError(t, err)
 	// As an earlier version left DATA_DIR: no journal, no games file.
 	require.NoError(t, os.Remove(filepath.Join(o.DataDir, outboxFile)))
-	require.NoFileExists(t, filepath.Join(o.DataDir, gamesFile))
+	require.NoFileExists(t, filepath.Join(o.DataDir, "webhook-games.json"))
 	require.NoError(t, os.WriteFile(filepath.Join(o.DataDir, legacyOutboxFile), b, 0o600))
 
+	// The service's order: event detection first (it takes the games),
+	// then webhook delivery (it takes the queues and removes the file).
 	s2 := start(t, o)
 	assert.NoFileExists(t, filepath.Join(o.DataDir, legacyOutboxFile))
-	got := rc.waitDelivered(t, 1)
+	got := rc.WaitDelivered(t, 1)
 	assert.Equal(t, ev.ID, got[0].P.EventID)
 	assert.Equal(t, pending.Body, string(got[0].Raw), "the stored body, byte for byte")
 	// The carried-over game state (live, 0-0) is the baseline: 7-0 is an event.
-	s2.Observe("nfl", poll(t, frames[3]))
-	got = rc.waitDelivered(t, 2)
-	assert.Equal(t, EventScoreChange, got[1].P.Event)
-}
-
-// A damaged games file is moved aside; the service starts and the pending
-// deliveries are untouched.
-func TestDamagedGamesFile(t *testing.T) {
-	o := testOptions(t)
-	s, err := New(o)
-	require.NoError(t, err)
-	register(t, s, "http://127.0.0.1:9/x", "")
-	s.Observe("nfl", poll(t, miaNEFrames(t)[1]))
-	require.NoError(t, s.saveGames())
-	require.NoError(t, os.WriteFile(filepath.Join(o.DataDir, gamesFile), []byte(`{"games":`), 0o600))
-	_, err = New(o)
-	require.NoError(t, err)
-	aside, _ := filepath.Glob(filepath.Join(o.DataDir, gamesFile+".corrupt-*"))
-	assert.Len(t, aside, 1)
+	s2.Observe("nfl", eventstest.Poll(t, frames[3]))
+	got = rc.WaitDelivered(t, 2)
+	assert.Equal(t, events.ScoreChange, got[1].P.Event)
 }
 
 // Whatever the journal holds (damage, torn lines, replays), loading never

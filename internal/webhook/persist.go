@@ -19,7 +19,7 @@ import (
 // The persistence stage: what the files in DATA_DIR hold and how each is
 // written (see the package documentation for the files).
 
-// Files in DATA_DIR. The registrations and the games are rewritten whole
+// Files in DATA_DIR. The registrations are rewritten whole
 // (temp file, fsync, rename, fsync of the directory), so a crash leaves
 // either the old or the new version. The outbox journal and the delivered
 // log are appended to (with an fsync when an event was queued, and for
@@ -29,7 +29,6 @@ import (
 const (
 	registrationsFile = "webhooks.json"
 	outboxFile        = "webhook-outbox.log"
-	gamesFile         = "webhook-games.json"
 	deliveredFile     = "webhook-delivered.log"
 	// legacyOutboxFile is the outbox of earlier versions, carried over.
 	legacyOutboxFile = "webhook-outbox.json"
@@ -84,7 +83,7 @@ func writeAtomic(path string, data []byte) error {
 // behind mid-write, whatever their age: no Service on this folder has
 // written yet.
 func removeTemps(dir string) {
-	for _, base := range []string{registrationsFile, outboxFile, gamesFile, deliveredFile, legacyOutboxFile} {
+	for _, base := range []string{registrationsFile, outboxFile, deliveredFile, legacyOutboxFile} {
 		matches, _ := filepath.Glob(atomicfile.TempPattern(filepath.Join(dir, base)))
 		for _, m := range matches {
 			_ = os.Remove(m)
@@ -217,8 +216,6 @@ func encodeDelivered(m map[string]map[string]int64) ([]byte, int) {
 	return buf.Bytes(), n
 }
 
-func gameKey(leagueKey, id string) string { return leagueKey + "|" + id }
-
 // persistNow writes the registrations and their counters now, logging a
 // failure.
 func (s *Service) persistNow() {
@@ -228,15 +225,13 @@ func (s *Service) persistNow() {
 }
 
 // flush writes what changed; force writes everything and compacts. Changed
-// registrations and games' scores are written at once; counters and the
-// times games were last seen, which change with every attempt and poll, at
-// most every statsInterval and gamesTimesInterval (real time: it paces
-// disk writes). It also expires old delivered ids now and then.
+// registrations are written at once; counters, which change with every
+// attempt, at most every statsInterval (real time: it paces disk writes).
+// It also expires old delivered ids now and then.
 func (s *Service) flush(force bool) {
 	wall := time.Now()
 	s.mu.Lock()
 	regs := s.regsDirty || force || (s.statsDirty && wall.Sub(s.lastStatsSave) >= statsInterval)
-	games := s.gamesDirty || force || (s.gamesTimes && wall.Sub(s.lastGamesSave) >= gamesTimesInterval)
 	pending := 0
 	for _, h := range s.hooks {
 		pending += len(h.queue)
@@ -262,11 +257,6 @@ func (s *Service) flush(force bool) {
 	if regs {
 		if err := s.saveRegistrations(); err != nil {
 			s.log.Error("writing webhook registrations", "err", err)
-		}
-	}
-	if games {
-		if err := s.saveGames(); err != nil {
-			s.log.Error("writing webhook games", "err", err)
 		}
 	}
 	s.outboxMu.Lock()
@@ -344,34 +334,6 @@ func (s *Service) compactDelivered() error {
 	}
 	s.deliveredLines = n
 	return nil
-}
-
-// saveGames writes what detection remembers of each game.
-func (s *Service) saveGames() error {
-	s.gamesMu.Lock()
-	defer s.gamesMu.Unlock()
-	s.mu.Lock()
-	doc := gamesDoc{Version: 1, Games: make(map[string]gameRecord, len(s.games))}
-	for k, g := range s.games {
-		doc.Games[k] = gameRecord{
-			Status: g.snap.Status, Home: g.snap.Score.Home, Away: g.snap.Score.Away,
-			Corrections: g.corrections, SeenAt: g.seenAt, Touched: g.touched,
-		}
-	}
-	dirtyWere, timesWere := s.gamesDirty, s.gamesTimes
-	s.gamesDirty, s.gamesTimes, s.lastGamesSave = false, false, time.Now()
-	s.mu.Unlock()
-	b, err := json.Marshal(doc)
-	if err == nil {
-		err = writeAtomic(s.gamesPath, b)
-	}
-	if err != nil {
-		s.mu.Lock()
-		s.gamesDirty = s.gamesDirty || dirtyWere
-		s.gamesTimes = s.gamesTimes || timesWere
-		s.mu.Unlock()
-	}
-	return err
 }
 
 // compactOutbox rewrites the outbox journal with what is pending.

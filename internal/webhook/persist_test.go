@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/events/eventstest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -40,11 +41,11 @@ func TestEachLine(t *testing.T) {
 // recorded around it still count.
 func TestOverlongDeliveredLineIsSkipped(t *testing.T) {
 	o := testOptions(t)
-	rc := newReceiver(t, testSecret, nil)
+	rc := newReceiver(t, nil)
 	s1 := start(t, o)
 	register(t, s1.Service, rc.URL(), "NE")
-	walk(t, s1.Service, nil, miaNEFrames(t)[:4])
-	rc.waitDelivered(t, 2)
+	walk(t, s1, nil, eventstest.MIANEFrames(t)[:4])
+	rc.WaitDelivered(t, 2)
 	waitIdle(t, s1.Service)
 	s1.stop(t)
 
@@ -58,24 +59,24 @@ func TestOverlongDeliveredLineIsSkipped(t *testing.T) {
 
 	s2 := start(t, o)
 	// The same polls again: both events were delivered, so nothing is sent.
-	walk(t, s2.Service, nil, miaNEFrames(t)[:4])
+	walk(t, s2, nil, eventstest.MIANEFrames(t)[:4])
 	waitIdle(t, s2.Service)
-	assert.Equal(t, 2, rc.count())
+	assert.Equal(t, 2, rc.Count())
 	// Compaction at start dropped the damage.
 	b, err := os.ReadFile(path)
 	require.NoError(t, err)
 	assert.Less(t, len(b), 1000)
 }
 
-// Every temporary file a crash left in DATA_DIR is removed at start, the
-// webhook's own and other components' alike.
+// The temporary files a crash left beside the webhook's files are removed
+// at start (other components' are the service's start-up's to remove).
 func TestLeftoverTempFilesAreRemoved(t *testing.T) {
 	o := testOptions(t)
 	past := time.Now().Add(-time.Hour)
 	paths := []string{
 		filepath.Join(o.DataDir, "."+outboxFile+".tmp-1"),
-		filepath.Join(o.DataDir, ".user_teams.json.tmp-2"),
-		filepath.Join(o.DataDir, "teams", ".nfl.json.tmp-3"),
+		filepath.Join(o.DataDir, "."+registrationsFile+".tmp-2"),
+		filepath.Join(o.DataDir, "."+deliveredFile+".tmp-3"),
 	}
 	for _, p := range paths {
 		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/events"
 	"github.com/sports-data/sports-data/internal/retry"
 )
 
@@ -144,9 +145,38 @@ func (s *Service) disableLocked(h *hook) {
 	}
 }
 
+// Events queues a delivery of each event for every webhook that wants it:
+// the service is a subscriber of event detection (package events), which
+// calls it after each poll before it records the games' new state. It
+// never waits for a receiver; the outbox journal has the deliveries, with
+// an fsync, before it returns, so a crash right after loses nothing.
+func (s *Service) Events(batch []events.Event) {
+	var wake []*hook
+	var added []journalRec
+	s.outboxMu.Lock()
+	s.mu.Lock()
+	for _, ev := range batch {
+		for _, h := range s.hooks {
+			if it, ok := s.enqueueLocked(h, ev); ok {
+				added = append(added, journalRec{Op: opAdd, Webhook: h.rec.ID, Item: &it})
+				wake = append(wake, h)
+			}
+		}
+	}
+	s.mu.Unlock()
+	s.journalLocked(added, true)
+	s.outboxMu.Unlock()
+	for _, h := range wake {
+		select {
+		case h.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
 // wants reports whether a webhook subscribes to an event: the event type,
 // and for scoped webhooks the league and the team.
-func (h *hook) wants(ev Event) bool {
+func (h *hook) wants(ev events.Event) bool {
 	r := &h.rec
 	if r.League != "" && r.League != ev.League {
 		return false
@@ -163,7 +193,7 @@ func (h *hook) wants(ev Event) bool {
 	return false
 }
 
-func (s *Service) enqueueLocked(h *hook, ev Event, now time.Time) (item, bool) {
+func (s *Service) enqueueLocked(h *hook, ev events.Event) (item, bool) {
 	if h.inactive() || !h.wants(ev) {
 		return item{}, false
 	}
@@ -182,13 +212,16 @@ func (s *Service) enqueueLocked(h *hook, ev Event, now time.Time) (item, bool) {
 			"event", ev.Type, "event_id", ev.ID, "limit", s.opts.QueueLimit, "dropped", h.rec.Stats.Dropped)
 		return item{}, false
 	}
+	delay := time.Duration(h.rec.DelaySeconds) * time.Second
+	p := ev.Payload(h.rec.Team)
+	p.WebhookID = h.rec.ID
 	it := item{
 		EventID:   ev.ID,
 		Event:     ev.Type,
-		Body:      string(encode(payloadFor(ev, h.rec.ID, h.rec.Team, now))),
-		NotBefore: now.Add(time.Duration(h.rec.DelaySeconds) * time.Second),
-		Observed:  now,
-		Due:       time.Now().Add(time.Duration(h.rec.DelaySeconds) * time.Second),
+		Body:      string(p.JSON()),
+		NotBefore: ev.Due(delay),
+		Observed:  ev.Observed,
+		Due:       time.Now().Add(delay),
 	}
 	h.queue = append(h.queue, it)
 	return it, true

@@ -12,8 +12,11 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sports-data/sports-data/internal/events"
+	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/redact"
+	"github.com/sports-data/sports-data/internal/teams"
 )
 
 // ErrNotFound is returned for an unknown webhook id.
@@ -37,17 +40,11 @@ func invalid(field, format string, args ...any) error {
 	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
-// Team is what a TeamResolver answers.
-type Team struct {
-	League       string // registry key: "nfl"
-	Abbreviation string // ESPN abbreviation: "NE"
-	Name         string
-}
-
 // TeamResolver turns user input ("NE", "Patriots", "nfl-ne") into a team,
-// using leagueKey (possibly "") to decide between leagues. Its errors are
-// returned by Register unchanged, so the HTTP layer can map them.
-type TeamResolver func(input, leagueKey string) (Team, error)
+// using leagueKey (possibly "") to decide between leagues: the team
+// directory's Resolve. Its errors are returned by Register unchanged, so
+// the HTTP layer maps them as it does for every route.
+type TeamResolver func(input, leagueKey string) (teams.Match, error)
 
 // RegisterRequest is the body of a registration.
 type RegisterRequest struct {
@@ -187,16 +184,16 @@ func (r Registration) MarshalJSON() ([]byte, error) {
 // eventAliases maps every accepted spelling to the event name. The earlier
 // service's names and the per-event route names are accepted.
 var eventAliases = map[string]string{
-	"game_start":    EventGameStart,
-	"game_started":  EventGameStart,
-	"game-start":    EventGameStart,
-	"game_end":      EventGameEnd,
-	"game_ended":    EventGameEnd,
-	"game-end":      EventGameEnd,
-	"score_change":  EventScoreChange,
-	"score_changed": EventScoreChange,
-	"score-update":  EventScoreChange,
-	"score_update":  EventScoreChange,
+	"game_start":    events.GameStart,
+	"game_started":  events.GameStart,
+	"game-start":    events.GameStart,
+	"game_end":      events.GameEnd,
+	"game_ended":    events.GameEnd,
+	"game-end":      events.GameEnd,
+	"score_change":  events.ScoreChange,
+	"score_changed": events.ScoreChange,
+	"score-update":  events.ScoreChange,
+	"score_update":  events.ScoreChange,
 }
 
 // NormalizeEvent returns the event name for an accepted spelling
@@ -210,18 +207,18 @@ func NormalizeEvent(name string) (string, bool) {
 // empty one means every event.
 func normalizeEvents(in []string) ([]string, error) {
 	if len(in) == 0 {
-		return append([]string(nil), allEvents...), nil
+		return append([]string(nil), events.Types...), nil
 	}
 	want := map[string]bool{}
 	for _, name := range in {
 		e, ok := NormalizeEvent(name)
 		if !ok {
-			return nil, invalid("events", "unknown event %q (known: %s)", clip(name, 40), strings.Join(allEvents, ", "))
+			return nil, invalid("events", "unknown event %q (known: %s)", clip(name, 40), strings.Join(events.Types, ", "))
 		}
 		want[e] = true
 	}
 	var out []string
-	for _, e := range allEvents {
+	for _, e := range events.Types {
 		if want[e] {
 			out = append(out, e)
 		}
@@ -293,19 +290,19 @@ func validate(req RegisterRequest, resolve TeamResolver, allowLinkLocal bool) (r
 		if resolve == nil {
 			return rec, invalid("team", "teams cannot be resolved here")
 		}
-		team, err := resolve(t, rec.League)
+		m, err := resolve(t, rec.League)
 		if err != nil {
 			return rec, err
 		}
-		lk := strings.ToLower(team.League)
+		lk, abbr := m.League.Key, strings.ToUpper(m.Team.Abbreviation)
 		if rec.League != "" && lk != rec.League {
-			return rec, invalid("team", "%s plays in %s, not %s", team.Abbreviation, strings.ToUpper(lk), strings.ToUpper(rec.League))
+			return rec, invalid("team", "%s plays in %s, not %s", abbr, strings.ToUpper(lk), strings.ToUpper(rec.League))
 		}
-		if lk == "" || team.Abbreviation == "" {
+		if lk == "" || abbr == "" {
 			return rec, invalid("team", "could not be resolved to a team")
 		}
 		rec.League = lk
-		rec.Team = strings.ToUpper(team.Abbreviation)
+		rec.Team = abbr
 	}
 	return rec, nil
 }
@@ -365,7 +362,7 @@ func (s *Service) Register(ctx context.Context, req RegisterRequest) (Registrati
 func (s *Service) RegisterSingle(ctx context.Context, event string, req RegisterRequest) (Registration, error) {
 	e, ok := NormalizeEvent(event)
 	if !ok {
-		return Registration{}, invalid("events", "unknown event %q (known: %s)", clip(event, 40), strings.Join(allEvents, ", "))
+		return Registration{}, invalid("events", "unknown event %q (known: %s)", clip(event, 40), strings.Join(events.Types, ", "))
 	}
 	req.Events = []string{e}
 	return s.Register(ctx, req)
@@ -450,4 +447,18 @@ func (s *Service) Delete(id string) error {
 	}
 	s.log.Info("webhook deleted", "webhook_id", id)
 	return nil
+}
+
+// Teams are the team ids ("nfl-ne") the webhooks are scoped to: teams whose
+// schedules the service keeps first.
+func (s *Service) Teams() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, h := range s.hooks {
+		if h.rec.Team != "" && h.rec.League != "" {
+			out = append(out, game.TeamID(h.rec.League, h.rec.Team))
+		}
+	}
+	return out
 }

@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/sports-data/sports-data/internal/events"
+	"github.com/sports-data/sports-data/internal/teams"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -68,7 +70,10 @@ func TestRegisterValidation(t *testing.T) {
 	req := good()
 	req.Team = "Springfield Atoms"
 	_, err = s.Register(ctx, req)
-	assert.Same(t, errUnknownTeam, err)
+	_, want := nflResolver(req.Team, "")
+	var nf *teams.NotFoundError
+	require.ErrorAs(t, err, &nf)
+	assert.Equal(t, want, err)
 
 	// Without a resolver a team cannot be accepted.
 	o := testOptions(t)
@@ -89,7 +94,7 @@ func TestRegisterNormalises(t *testing.T) {
 
 	reg, err := s.Register(ctx, RegisterRequest{URL: "HTTPS://ha.example/hook", Secret: testSecret})
 	require.NoError(t, err)
-	assert.Equal(t, []string{EventGameStart, EventGameEnd, EventScoreChange}, reg.Events, "default is every event")
+	assert.Equal(t, []string{events.GameStart, events.GameEnd, events.ScoreChange}, reg.Events, "default is every event")
 	assert.Equal(t, "https://ha.example/hook", reg.URL)
 	assert.Empty(t, reg.Team)
 	assert.Empty(t, reg.League)
@@ -102,7 +107,7 @@ func TestRegisterNormalises(t *testing.T) {
 		DelaySeconds: ptr(30),
 	})
 	require.NoError(t, err)
-	assert.Equal(t, []string{EventGameStart, EventGameEnd, EventScoreChange}, reg.Events, "old names accepted, duplicates removed")
+	assert.Equal(t, []string{events.GameStart, events.GameEnd, events.ScoreChange}, reg.Events, "old names accepted, duplicates removed")
 	assert.Equal(t, "NE", reg.Team)
 	assert.Equal(t, "nfl", reg.League)
 	assert.Equal(t, 30, reg.DelaySeconds)
@@ -111,7 +116,7 @@ func TestRegisterNormalises(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "nhl", reg.League)
 
-	for route, want := range map[string]string{"game-start": EventGameStart, "game-end": EventGameEnd, "score-update": EventScoreChange} {
+	for route, want := range map[string]string{"game-start": events.GameStart, "game-end": events.GameEnd, "score-update": events.ScoreChange} {
 		reg, err := s.RegisterSingle(ctx, route, RegisterRequest{URL: "http://ha.local/x", Secret: testSecret, Events: []string{"game_start"}})
 		require.NoError(t, err)
 		assert.Equal(t, []string{want}, reg.Events, route)
@@ -284,7 +289,9 @@ func FuzzRegisterRequest(f *testing.F) {
 		rec, err := validate(req, nflResolver, false)
 		if err != nil {
 			var ve *ValidationError
-			if !errors.As(err, &ve) && !errors.Is(err, errUnknownTeam) {
+			var nf *teams.NotFoundError
+			var amb *teams.AmbiguousError
+			if !errors.As(err, &ve) && !errors.As(err, &nf) && !errors.As(err, &amb) {
 				t.Fatalf("unexpected error type %T: %v", err, err)
 			}
 			return
@@ -306,7 +313,7 @@ func FuzzRegisterRequest(f *testing.F) {
 			t.Fatalf("events %v", rec.Events)
 		}
 		for _, e := range rec.Events {
-			if e != EventGameStart && e != EventGameEnd && e != EventScoreChange {
+			if e != events.GameStart && e != events.GameEnd && e != events.ScoreChange {
 				t.Fatalf("event %q", e)
 			}
 		}
@@ -317,4 +324,14 @@ func FuzzRegisterRequest(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// The teams the webhooks are scoped to, as team ids: the schedule
+// refresher keeps their schedules first.
+func TestTeamsOfTheWebhooks(t *testing.T) {
+	s := start(t, testOptions(t))
+	register(t, s.Service, "http://127.0.0.1:9/a", "Patriots")
+	register(t, s.Service, "http://127.0.0.1:9/b", "")
+	register(t, s.Service, "http://127.0.0.1:9/c", "KC")
+	assert.ElementsMatch(t, []string{"nfl-ne", "nfl-kc"}, s.Teams())
 }

@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/sports-data/sports-data/internal/events/eventstest"
+	"github.com/sports-data/sports-data/internal/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -46,20 +47,18 @@ func TestWebhookURLIsNeverShownWhole(t *testing.T) {
 
 	// A port nobody listens on: the delivery fails with an error that
 	// names the URL.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	dead := "http://user:p4ssw0rd-secret@" + ln.Addr().String() + "/api/webhook/" + hookID
-	require.NoError(t, ln.Close())
-	rc := newReceiver(t, testSecret, nil)
+	addr := testenv.FreeAddr(t)
+	dead := "http://user:p4ssw0rd-secret@" + addr + "/api/webhook/" + hookID
+	rc := newReceiver(t, nil)
 
 	deadReg := register(t, s.Service, dead, "")
 	b, err := json.Marshal(deadReg)
 	require.NoError(t, err)
-	assert.Contains(t, string(b), `"url":"http://user:***@`+ln.Addr().String()+`/api/webhook/***"`)
+	assert.Contains(t, string(b), `"url":"http://user:***@`+addr+`/api/webhook/***"`)
 	register(t, s.Service, rc.URL(), "")
 
-	walk(t, s.Service, nil, miaNEFrames(t)[:2])
-	rc.waitDelivered(t, 1)
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
+	rc.WaitDelivered(t, 1)
 	waitIdle(t, s.Service)
 	st, _ := stats(t, s.Service, deadReg.ID)
 	require.NotNil(t, st.LastError)

@@ -15,8 +15,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/sports-data/sports-data/internal/atomicfile"
-	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/redact"
 	"github.com/sports-data/sports-data/internal/retry"
 )
@@ -24,9 +22,8 @@ import (
 // Options configure a Service. Zero values take the defaults in brackets.
 type Options struct {
 	// DataDir holds webhooks.json (registrations and their counters),
-	// webhook-outbox.log (pending deliveries), webhook-games.json (what
-	// detection remembers of each game) and webhook-delivered.log (event
-	// ids delivered per webhook, kept 7 days). Required.
+	// webhook-outbox.log (pending deliveries) and webhook-delivered.log
+	// (event ids delivered per webhook, kept 7 days). Required.
 	DataDir string
 	// Version goes into the User-Agent "sports-data/<version>" ["dev"].
 	Version string
@@ -63,11 +60,8 @@ type Options struct {
 	MaxBackoff  time.Duration
 	// RetryAfterCap caps a receiver's Retry-After [60 s].
 	RetryAfterCap time.Duration
-	// Now is the clock for payload timestamps, delays and staleness [time.Now].
+	// Now is the clock of delays and test events [time.Now].
 	Now func() time.Time
-	// StaleAfter: a game that was already over longer than this when its end
-	// was first observed (the service was down) gets no events [1 h].
-	StaleAfter time.Duration
 	// QueueLimit bounds the pending deliveries of one webhook [1000]; events
 	// beyond it are dropped, counted and logged.
 	QueueLimit int
@@ -80,24 +74,21 @@ type Options struct {
 const (
 	maxWebhooks        = 200
 	deliveredRetention = 7 * 24 * time.Hour
-	forgetGamesAfter   = 36 * time.Hour
 	flushInterval      = time.Second
 	pruneInterval      = 10 * time.Minute
 	statsInterval      = 30 * time.Second
-	gamesTimesInterval = time.Minute
 )
 
-// Service keeps the registrations, turns observed games into events and
-// delivers them: one FIFO queue and one goroutine per webhook, so a slow or
-// dead receiver delays nobody but itself.
+// Service keeps the registrations and delivers the events it is handed
+// (package events): one FIFO queue and one goroutine per webhook, so a
+// slow or dead receiver delays nobody but itself.
 //
-// Exactly-once across restarts rests on three things in DATA_DIR:
+// Exactly-once across restarts rests on the event ids (package events)
+// and two things in DATA_DIR:
 //   - the outbox journal holds every pending delivery; a delivery is in it
-//     before Observe returns, and leaves it when it ends. Deliveries not
-//     sent when Run stops stay in it and go out after the next start.
-//   - the games file holds the last observed state of every game, so the
-//     next start diffs against what this service last saw; Seed fills in
-//     games it has no record of from the store's baseline.
+//     before Events returns (so before detection records the game's new
+//     state), and leaves it when it ends. Deliveries not sent when Run
+//     stops stay in it and go out after the next start.
 //   - the delivered log: an event id delivered to a webhook is never sent to
 //     it again, whoever detects it again (a lagging baseline, a reloaded
 //     outbox entry that had in fact gone out just before a crash).
@@ -109,40 +100,28 @@ type Service struct {
 	client                    *http.Client
 	log                       *slog.Logger
 
-	regPath, gamesPath, deliveredPath string
+	regPath, deliveredPath string
 
 	mu      sync.Mutex
 	hooks   map[string]*hook
-	games   map[string]*gameState
 	running bool
 	runCtx  context.Context
-	// What changed since the last write: registrations (written at once),
-	// their counters (paced), games' states (at once) and the times games
-	// were last seen (paced).
-	regsDirty, statsDirty, gamesDirty, gamesTimes bool
-	lastStatsSave, lastGamesSave                  time.Time
-	lastPrune                                     time.Time
-	wg                                            sync.WaitGroup
-	workers                                       atomic.Int64 // worker goroutines alive, for tests
+	// What changed since the last write: registrations (written at once)
+	// and their counters (paced).
+	regsDirty, statsDirty bool
+	lastStatsSave         time.Time
+	lastPrune             time.Time
+	wg                    sync.WaitGroup
+	workers               atomic.Int64 // worker goroutines alive, for tests
 
 	// Each file has its own writer lock; a writer takes its snapshot while
 	// holding it, so a later write never loses to an earlier one.
 	// outboxMu also orders the queue changes with their journal lines:
 	// whoever changes a queue takes it before mu and appends before
 	// releasing it.
-	regsMu, outboxMu, gamesMu, deliveredMu sync.Mutex
-	deliveredLines                         int      // guarded by deliveredMu
-	journal                                *journal // guarded by outboxMu
-
-	announced map[string]time.Time // event ids passed to listeners; guarded by mu
-
-	// Listeners and their queue (listen.go); lmu is taken after mu, never
-	// before it.
-	lmu       sync.Mutex
-	listeners []func(Event)
-	lqueue    []Event
-	ldropped  int64
-	lwake     chan struct{}
+	regsMu, outboxMu, deliveredMu sync.Mutex
+	deliveredLines                int      // guarded by deliveredMu
+	journal                       *journal // guarded by outboxMu
 }
 
 type hook struct {
@@ -164,60 +143,20 @@ type hook struct {
 // inactive: deleted, disabled or refused; no deliveries.
 func (h *hook) inactive() bool { return h.gone || h.rec.Stats.Disabled || h.refused != "" }
 
-type gameState struct {
-	snap        snapshot
-	corrections int
-	seenAt      time.Time // last observation; zero when only seeded
-	touched     time.Time // last observation or seed, for forgetting
-}
-
 // New loads the registrations, pending deliveries and delivered ids from
-// DataDir. A registrations file that cannot be read is an error; an
-// unreadable games file is moved aside and logged, and unreadable lines of
-// the outbox journal are skipped.
+// DataDir. A registrations file that cannot be read is an error;
+// unreadable lines of the outbox journal are skipped.
 func New(o Options) (*Service, error) {
 	if o.DataDir == "" {
 		return nil, errors.New("webhook: DataDir is required")
 	}
-	if o.Version == "" {
-		o.Version = "dev"
-	}
-	if o.Timeout <= 0 {
-		o.Timeout = 5 * time.Second
-	}
-	if o.TestTimeout <= 0 {
-		o.TestTimeout = 14 * time.Second
-	}
-	if o.RetryWindow <= 0 {
-		o.RetryWindow = 10 * time.Minute
-	}
+	o.defaults()
 	eventRetries, testRetries := o.MaxRetries, o.MaxRetries
 	switch {
 	case o.MaxRetries == 0:
 		eventRetries, testRetries = math.MaxInt, 3
 	case o.MaxRetries < 0:
 		eventRetries, testRetries = 0, 0
-	}
-	if o.BaseBackoff <= 0 {
-		o.BaseBackoff = time.Second
-	}
-	if o.MaxBackoff <= 0 {
-		o.MaxBackoff = 30 * time.Second
-	}
-	if o.RetryAfterCap <= 0 {
-		o.RetryAfterCap = 60 * time.Second
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	if o.StaleAfter <= 0 {
-		o.StaleAfter = time.Hour
-	}
-	if o.QueueLimit <= 0 {
-		o.QueueLimit = 1000
-	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	var client http.Client
 	if o.HTTPClient != nil {
@@ -232,75 +171,108 @@ func New(o Options) (*Service, error) {
 		return nil, fmt.Errorf("webhook: %w", err)
 	}
 	removeTemps(o.DataDir)
-	// Other components' leftovers too, if older than this process (a
-	// write in progress is newer): nothing else cleans DATA_DIR.
-	for _, p := range atomicfile.RemoveLeftovers(o.DataDir) {
-		o.Logger.Info("removed a temporary file left by an interrupted write", "path", p)
-	}
 	s := &Service{
 		opts:          o,
 		eventRetries:  eventRetries,
-		backoff:       retry.Backoff{Base: o.BaseBackoff, Max: o.MaxBackoff},
+		backoff:       retry.Backoff{Base: o.BaseBackoff, Max: o.MaxBackoff, RetryAfterCap: o.RetryAfterCap},
 		testRetries:   testRetries,
 		client:        &client,
 		log:           o.Logger,
 		regPath:       filepath.Join(o.DataDir, registrationsFile),
-		gamesPath:     filepath.Join(o.DataDir, gamesFile),
 		journal:       &journal{path: filepath.Join(o.DataDir, outboxFile)},
 		deliveredPath: filepath.Join(o.DataDir, deliveredFile),
 		hooks:         map[string]*hook{},
-		games:         map[string]*gameState{},
-		announced:     map[string]time.Time{},
-		lwake:         make(chan struct{}, 1),
 	}
-	now := s.now()
-	s.lastPrune = now
-	s.lastStatsSave, s.lastGamesSave = time.Now(), time.Now()
+	s.lastPrune = s.now()
+	s.lastStatsSave = time.Now()
+	if err := s.loadHooks(); err != nil {
+		return nil, err
+	}
+	if err := s.loadOutbox(); err != nil {
+		return nil, err
+	}
+	pending := 0
+	for _, h := range s.hooks {
+		pending += len(h.queue)
+	}
+	s.log.Info("webhooks loaded", "webhooks", len(s.hooks), "pending", pending)
+	return s, nil
+}
 
+func (o *Options) defaults() {
+	if o.Version == "" {
+		o.Version = "dev"
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 5 * time.Second
+	}
+	if o.TestTimeout <= 0 {
+		o.TestTimeout = 14 * time.Second
+	}
+	if o.RetryWindow <= 0 {
+		o.RetryWindow = 10 * time.Minute
+	}
+	if o.BaseBackoff <= 0 {
+		o.BaseBackoff = time.Second
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 30 * time.Second
+	}
+	if o.RetryAfterCap <= 0 {
+		o.RetryAfterCap = 60 * time.Second
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.QueueLimit <= 0 {
+		o.QueueLimit = 1000
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// loadHooks reads the registrations and the ids delivered to each.
+func (s *Service) loadHooks() error {
 	recs, err := loadRegistrations(s.regPath)
 	if err != nil {
-		return nil, fmt.Errorf("webhook: %w", err)
+		return fmt.Errorf("webhook: %w", err)
 	}
 	for _, r := range recs {
 		h := &hook{rec: r, delivered: map[string]int64{}, wake: make(chan struct{}, 1)}
-		if err := checkStoredURL(r.URL, o.AllowLinkLocal); err != nil {
+		if err := checkStoredURL(r.URL, s.opts.AllowLinkLocal); err != nil {
 			h.refused = "url refused: " + err.Error()
 			s.log.Warn("webhook not delivered to: its stored URL is refused", "webhook_id", r.ID,
 				"url", redact.URL(r.URL), "reason", err)
 		}
 		s.hooks[r.ID] = h
 	}
-
-	delivered, _, err := loadDelivered(s.deliveredPath, now.Add(-deliveredRetention))
+	delivered, _, err := loadDelivered(s.deliveredPath, s.now().Add(-deliveredRetention))
 	if err != nil {
-		return nil, fmt.Errorf("webhook: reading %s: %w", s.deliveredPath, err)
+		return fmt.Errorf("webhook: reading %s: %w", s.deliveredPath, err)
 	}
 	for id, ids := range delivered {
 		if h := s.hooks[id]; h != nil {
 			h.delivered = ids
 		}
 	}
+	return nil
+}
 
+// loadOutbox queues the pending deliveries of the journal (or of an
+// earlier version's outbox, which it then removes) and compacts the logs.
+func (s *Service) loadOutbox() error {
 	queues, found, err := loadJournal(s.journal.path)
 	if err != nil {
 		s.log.Warn("webhook outbox partly unreadable; some pending deliveries lost", "err", err)
 	}
-	games, err := loadGames(s.gamesPath, now)
-	if err != nil {
-		s.log.Warn("webhook games unreadable; detection starts from the stored baseline", "err", err)
-	}
-	legacyPath := filepath.Join(o.DataDir, legacyOutboxFile)
-	legacy, migrate, err := loadLegacyOutbox(legacyPath, now)
+	legacyPath := filepath.Join(s.opts.DataDir, legacyOutboxFile)
+	legacy, migrate, err := loadLegacyOutbox(legacyPath, s.now())
 	if err != nil {
 		s.log.Warn("webhook outbox of an earlier version unreadable; its pending deliveries lost", "err", err)
 	}
-	if migrate {
-		if !found {
-			queues = legacy.Queues
-		}
-		if len(games) == 0 && legacy.Games != nil {
-			games = legacy.Games
-		}
+	if migrate && !found {
+		queues = legacy.Queues
 	}
 	for id, items := range queues {
 		h := s.hooks[id]
@@ -308,43 +280,29 @@ func New(o Options) (*Service, error) {
 			continue
 		}
 		for _, it := range items {
-			if _, done := h.delivered[it.EventID]; done || len(h.queue) >= o.QueueLimit {
+			if _, done := h.delivered[it.EventID]; done || len(h.queue) >= s.opts.QueueLimit {
 				continue
 			}
 			h.queue = append(h.queue, it)
 		}
 	}
-	for k, g := range games {
-		s.games[k] = &gameState{
-			snap:        snapshot{Status: g.Status, Score: game.Score{Home: g.Home, Away: g.Away}},
-			corrections: g.Corrections,
-			seenAt:      g.SeenAt,
-			touched:     g.Touched,
-		}
-	}
 	// Rewriting the logs now drops expired ids, finished deliveries and
 	// ids of deleted webhooks.
 	if err := s.compactDelivered(); err != nil {
-		return nil, fmt.Errorf("webhook: compacting %s: %w", s.deliveredPath, err)
+		return fmt.Errorf("webhook: compacting %s: %w", s.deliveredPath, err)
 	}
 	if err := s.compactOutbox(); err != nil {
-		return nil, fmt.Errorf("webhook: compacting %s: %w", s.journal.path, err)
+		return fmt.Errorf("webhook: compacting %s: %w", s.journal.path, err)
 	}
 	if migrate {
-		if err := s.saveGames(); err != nil {
-			return nil, fmt.Errorf("webhook: %w", err)
-		}
+		// Its games went to event detection (package events), which
+		// reads them before this runs.
 		if err := os.Remove(legacyPath); err != nil {
-			return nil, fmt.Errorf("webhook: %w", err)
+			return fmt.Errorf("webhook: %w", err)
 		}
 		s.log.Info("webhook outbox carried over to the journal", "from", legacyOutboxFile, "to", outboxFile)
 	}
-	pending := 0
-	for _, h := range s.hooks {
-		pending += len(h.queue)
-	}
-	s.log.Info("webhooks loaded", "webhooks", len(s.hooks), "pending", pending, "games", len(s.games))
-	return s, nil
+	return nil
 }
 
 func (s *Service) now() time.Time { return s.opts.Now() }
@@ -367,8 +325,6 @@ func (s *Service) Run(ctx context.Context) {
 	for _, h := range s.hooks {
 		s.startWorkerLocked(h)
 	}
-	s.wg.Add(1)
-	go s.dispatch(wctx)
 	s.mu.Unlock()
 
 	tick := time.NewTicker(flushInterval)
@@ -398,3 +354,5 @@ func newID(prefix string) string {
 	_, _ = rand.Read(b[:])
 	return prefix + hex.EncodeToString(b[:])
 }
+
+func ptr[T any](v T) *T { return &v }

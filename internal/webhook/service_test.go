@@ -13,20 +13,23 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/events"
+	"github.com/sports-data/sports-data/internal/events/eventstest"
 	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/webhook/webhooktest"
 )
 
 // kickoff of MIA–NE in the capture.
 var kickoff = time.Date(2022, 9, 11, 17, 0, 0, 0, time.UTC)
 
 // walk observes frames as consecutive polls, a minute apart on clk.
-func walk(t testing.TB, s *Service, clk *fakeclock.Clock, frames []game.Game) {
+func walk(t testing.TB, s *running, clk *fakeclock.Clock, frames []game.Game) {
 	for i, f := range frames {
 		if clk != nil {
 			clk.Set(kickoff.Add(time.Duration(i) * time.Minute))
 		}
-		s.Observe("nfl", poll(t, f))
+		s.Observe("nfl", eventstest.Poll(t, f))
 	}
 }
 
@@ -37,11 +40,11 @@ func TestGameWalkthrough(t *testing.T) {
 	o.Now = clk.Now
 	s := start(t, o)
 
-	neRC := newReceiver(t, testSecret, nil)
-	miaRC := newReceiver(t, testSecret, nil)
-	allRC := newReceiver(t, testSecret, nil)
-	bufRC := newReceiver(t, testSecret, nil)
-	nhlRC := newReceiver(t, testSecret, nil)
+	neRC := newReceiver(t, nil)
+	miaRC := newReceiver(t, nil)
+	allRC := newReceiver(t, nil)
+	bufRC := newReceiver(t, nil)
+	nhlRC := newReceiver(t, nil)
 	ne := register(t, s.Service, neRC.URL(), "NE")
 	mia := register(t, s.Service, miaRC.URL(), "Dolphins")
 	all := register(t, s.Service, allRC.URL(), "")
@@ -49,7 +52,7 @@ func TestGameWalkthrough(t *testing.T) {
 	nhlReg, err := s.Register(context.Background(), RegisterRequest{URL: nhlRC.URL(), Secret: testSecret, League: "nhl"})
 	require.NoError(t, err)
 
-	walk(t, s.Service, clk, miaNEFrames(t))
+	walk(t, s, clk, eventstest.MIANEFrames(t))
 
 	type want struct {
 		event              string
@@ -60,15 +63,15 @@ func TestGameWalkthrough(t *testing.T) {
 	}
 	// From NE's side (NE is the away team).
 	wantNE := []want{
-		{EventGameStart, 0, 0, 0, 0, "", "", 0, 0},
-		{EventScoreChange, 7, 0, 0, 7, "MIA", "", 0, 0},  // only the opponent scored
-		{EventScoreChange, 10, 0, 0, 3, "MIA", "", 7, 0}, // MIA twice in a row
-		{EventScoreChange, 10, 7, 7, 0, "NE", "", 10, 0},
-		{EventScoreChange, 17, 7, 0, 7, "MIA", "", 10, 7},
-		{EventScoreChange, 20, 7, 0, 3, "MIA", "", 17, 7}, // with the transition to final
-		{EventGameEnd, 20, 7, 0, 3, "MIA", "loss", 17, 7},
+		{events.GameStart, 0, 0, 0, 0, "", "", 0, 0},
+		{events.ScoreChange, 7, 0, 0, 7, "MIA", "", 0, 0},  // only the opponent scored
+		{events.ScoreChange, 10, 0, 0, 3, "MIA", "", 7, 0}, // MIA twice in a row
+		{events.ScoreChange, 10, 7, 7, 0, "NE", "", 10, 0},
+		{events.ScoreChange, 17, 7, 0, 7, "MIA", "", 10, 7},
+		{events.ScoreChange, 20, 7, 0, 3, "MIA", "", 17, 7}, // with the transition to final
+		{events.GameEnd, 20, 7, 0, 3, "MIA", "loss", 17, 7},
 	}
-	got := neRC.waitDelivered(t, len(wantNE))
+	got := neRC.WaitDelivered(t, len(wantNE))
 	require.Len(t, got, len(wantNE))
 	ids := map[string]bool{}
 	for i, w := range wantNE {
@@ -88,7 +91,7 @@ func TestGameWalkthrough(t *testing.T) {
 		assert.Equal(t, w.away, p.TeamScore)
 		assert.Equal(t, ne.ID, p.WebhookID)
 		assert.Equal(t, "NFL", p.League)
-		assert.Equal(t, miaNE, p.GameID)
+		assert.Equal(t, eventstest.MiaNE, p.GameID)
 		assert.False(t, ids[p.EventID], "event ids are distinct")
 		ids[p.EventID] = true
 	}
@@ -101,7 +104,7 @@ func TestGameWalkthrough(t *testing.T) {
 	assert.Equal(t, kickoff.Add(3*time.Minute).Format(time.RFC3339), got[1].P.Timestamp)
 
 	// MIA's webhook sees the same events from the other side, with the same ids.
-	gotMIA := miaRC.waitDelivered(t, len(wantNE))
+	gotMIA := miaRC.WaitDelivered(t, len(wantNE))
 	for i := range wantNE {
 		p := gotMIA[i].P
 		assert.Equal(t, got[i].P.EventID, p.EventID)
@@ -113,7 +116,7 @@ func TestGameWalkthrough(t *testing.T) {
 	assert.Equal(t, mia.ID, gotMIA[0].P.WebhookID)
 
 	// Without a team: the home side's view, total points per change.
-	gotAll := allRC.waitDelivered(t, len(wantNE))
+	gotAll := allRC.WaitDelivered(t, len(wantNE))
 	for i, w := range []int{0, 7, 3, 7, 7, 3, 3} {
 		assert.Equal(t, w, gotAll[i].P.ScoreChange, "delivery %d", i)
 	}
@@ -128,9 +131,9 @@ func TestGameWalkthrough(t *testing.T) {
 		assert.Zero(t, st.TotalCalls)
 		assert.Zero(t, pending)
 	}
-	assert.Zero(t, bufRC.count())
-	assert.Zero(t, nhlRC.count())
-	assert.Equal(t, 7, len(allRC.all()), "no events from unchanged games")
+	assert.Zero(t, bufRC.Count())
+	assert.Zero(t, nhlRC.Count())
+	assert.Equal(t, 7, len(allRC.All()), "no events from unchanged games")
 
 	waitIdle(t, s.Service)
 	st, pending := stats(t, s.Service, ne.ID)
@@ -145,8 +148,8 @@ func TestGameWalkthrough(t *testing.T) {
 	// Observing the final again, or the whole walk again (as if ESPN
 	// replayed it), sends nothing: every event has the id it had the first
 	// time, and was delivered to every webhook already.
-	s.Observe("nfl", poll(t, miaNEFrames(t)[8]))
-	walk(t, s.Service, nil, miaNEFrames(t))
+	s.Observe("nfl", eventstest.Poll(t, eventstest.MIANEFrames(t)[8]))
+	walk(t, s, nil, eventstest.MIANEFrames(t))
 	_, pending = stats(t, s.Service, ne.ID)
 	assert.Zero(t, pending)
 }
@@ -156,30 +159,30 @@ func TestGameWalkthrough(t *testing.T) {
 func TestTeamScopes(t *testing.T) {
 	o := testOptions(t)
 	s := start(t, o)
-	neRC := newReceiver(t, testSecret, nil)
-	atlRC := newReceiver(t, testSecret, nil)
-	allRC := newReceiver(t, testSecret, nil)
+	neRC := newReceiver(t, nil)
+	atlRC := newReceiver(t, nil)
+	allRC := newReceiver(t, nil)
 	register(t, s.Service, neRC.URL(), "NE", "score_change")
 	register(t, s.Service, atlRC.URL(), "ATL", "score_change")
 	register(t, s.Service, allRC.URL(), "", "score_change")
 
-	games := scoreboard(t)
+	games := eventstest.Scoreboard(t)
 	s.Observe("nfl", games)
 	// Derived from the capture: ATL–NO (live, 26-24) gets a NO field goal.
 	for i := range games {
-		if games[i].ID == atlNO {
+		if games[i].ID == eventstest.AtlNO {
 			games[i].Score.Away += 3
 		}
 	}
 	s.Observe("nfl", games)
 
-	got := atlRC.waitDelivered(t, 1)
+	got := atlRC.WaitDelivered(t, 1)
 	assert.Equal(t, 0, got[0].P.ScoreChange)
 	assert.Equal(t, 3, got[0].P.OpponentScoreChange)
 	assert.Equal(t, "NO", *got[0].P.ScoringTeam)
-	allRC.waitDelivered(t, 1)
-	assert.Equal(t, got[0].P.EventID, allRC.delivered()[0].P.EventID)
-	assert.Zero(t, neRC.count())
+	allRC.WaitDelivered(t, 1)
+	assert.Equal(t, got[0].P.EventID, allRC.Delivered()[0].P.EventID)
+	assert.Zero(t, neRC.Count())
 	waitIdle(t, s.Service)
 	st, _ := stats(t, s.Service, list0(s.List(), neRC.URL()))
 	assert.Zero(t, st.TotalCalls)
@@ -195,7 +198,7 @@ func TestRetriesThenSucceeds(t *testing.T) {
 		mu.Unlock()
 	}
 	s := start(t, o)
-	rc := newReceiver(t, testSecret, func(n int, w http.ResponseWriter, r *http.Request) int {
+	rc := newReceiver(t, func(n int, w http.ResponseWriter, r *http.Request) int {
 		if n == 0 {
 			return http.StatusInternalServerError
 		}
@@ -205,15 +208,15 @@ func TestRetriesThenSucceeds(t *testing.T) {
 		return http.StatusNoContent
 	})
 	reg := register(t, s.Service, rc.URL(), "NE")
-	walk(t, s.Service, nil, miaNEFrames(t)[:2])
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
 
-	rc.waitDelivered(t, 1)
-	calls := rc.all()
+	rc.WaitDelivered(t, 1)
+	calls := rc.All()
 	require.Len(t, calls, 3)
 	for _, c := range calls {
 		assert.Equal(t, calls[0].P.EventID, c.P.EventID, "same id on every attempt")
 		assert.Equal(t, calls[0].Raw, c.Raw, "same body on every attempt")
-		assert.Equal(t, EventGameStart, c.P.Event)
+		assert.Equal(t, events.GameStart, c.P.Event)
 	}
 	require.Eventually(t, func() bool { st, p := stats(t, s.Service, reg.ID); return p == 0 && st.TotalCalls == 3 }, 5*time.Second, 5*time.Millisecond)
 	st, _ := stats(t, s.Service, reg.ID)
@@ -229,22 +232,22 @@ func TestGivesUpAfterRetriesAndOn4xx(t *testing.T) {
 	o := testOptions(t)
 	o.MaxRetries = 3
 	s := start(t, o)
-	down := newReceiver(t, testSecret, func(int, http.ResponseWriter, *http.Request) int { return http.StatusServiceUnavailable })
-	bad := newReceiver(t, testSecret, func(int, http.ResponseWriter, *http.Request) int { return http.StatusNotFound })
+	down := newReceiver(t, func(int, http.ResponseWriter, *http.Request) int { return http.StatusServiceUnavailable })
+	bad := newReceiver(t, func(int, http.ResponseWriter, *http.Request) int { return http.StatusNotFound })
 	d := register(t, s.Service, down.URL(), "NE", "game_start")
 	b := register(t, s.Service, bad.URL(), "NE", "game_start")
-	walk(t, s.Service, nil, miaNEFrames(t)[:2])
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
 
 	require.Eventually(t, func() bool { _, p := stats(t, s.Service, d.ID); return p == 0 }, 10*time.Second, 5*time.Millisecond)
 	require.Eventually(t, func() bool { _, p := stats(t, s.Service, b.ID); return p == 0 }, 10*time.Second, 5*time.Millisecond)
-	assert.Equal(t, 4, down.count(), "first attempt and 3 retries")
-	assert.Equal(t, 1, bad.count(), "404 is not retried")
+	assert.Equal(t, 4, down.Count(), "first attempt and 3 retries")
+	assert.Equal(t, 1, bad.Count(), "404 is not retried")
 	st, _ := stats(t, s.Service, b.ID)
 	assert.EqualValues(t, 1, st.FailedCalls)
 	assert.False(t, st.Disabled)
 	// A failed delivery does not block the next event.
-	walk(t, s.Service, nil, miaNEFrames(t)[2:4])
-	assert.Equal(t, 4, down.count())
+	walk(t, s, nil, eventstest.MIANEFrames(t)[2:4])
+	assert.Equal(t, 4, down.Count())
 }
 
 // A receiver that hangs holds up only its own webhook.
@@ -253,7 +256,7 @@ func TestHangingReceiverDelaysNobodyElse(t *testing.T) {
 	o := testOptions(t)
 	o.Timeout = time.Minute // so the hang is not cut short by the timeout
 	s := start(t, o)
-	hung := newReceiver(t, testSecret, func(n int, w http.ResponseWriter, r *http.Request) int {
+	hung := newReceiver(t, func(n int, w http.ResponseWriter, r *http.Request) int {
 		select {
 		case <-r.Context().Done():
 		case <-release:
@@ -261,20 +264,20 @@ func TestHangingReceiverDelaysNobodyElse(t *testing.T) {
 		return http.StatusOK
 	})
 	t.Cleanup(func() { close(release) })
-	fine := newReceiver(t, testSecret, nil)
+	fine := newReceiver(t, nil)
 	h := register(t, s.Service, hung.URL(), "NE")
 	register(t, s.Service, fine.URL(), "NE")
 
-	frames := miaNEFrames(t)
-	walk(t, s.Service, nil, frames[:4])
-	require.Eventually(t, func() bool { return hung.count() == 1 }, 5*time.Second, time.Millisecond)
+	frames := eventstest.MIANEFrames(t)
+	walk(t, s, nil, frames[:4])
+	require.Eventually(t, func() bool { return hung.Count() == 1 }, 5*time.Second, time.Millisecond)
 	// The fine receiver has both events while the hung one is still on its first.
-	got := fine.waitDelivered(t, 2)
-	assert.Equal(t, EventGameStart, got[0].P.Event)
-	assert.Equal(t, EventScoreChange, got[1].P.Event)
-	walk(t, s.Service, nil, frames[4:])
-	fine.waitDelivered(t, 7)
-	assert.Equal(t, 1, hung.count())
+	got := fine.WaitDelivered(t, 2)
+	assert.Equal(t, events.GameStart, got[0].P.Event)
+	assert.Equal(t, events.ScoreChange, got[1].P.Event)
+	walk(t, s, nil, frames[4:])
+	fine.WaitDelivered(t, 7)
+	assert.Equal(t, 1, hung.Count())
 	_, pending := stats(t, s.Service, h.ID)
 	assert.Equal(t, 7, pending)
 
@@ -293,20 +296,20 @@ func TestGoneDisables(t *testing.T) {
 	o := testOptions(t)
 	o.OnDelivery = func(outcome string, _ int) { mu.Lock(); outcomes = append(outcomes, outcome); mu.Unlock() }
 	s := start(t, o)
-	gone := newReceiver(t, testSecret, func(int, http.ResponseWriter, *http.Request) int { return http.StatusGone })
+	gone := newReceiver(t, func(int, http.ResponseWriter, *http.Request) int { return http.StatusGone })
 	reg := register(t, s.Service, gone.URL(), "NE")
 
-	frames := miaNEFrames(t)
-	walk(t, s.Service, nil, frames[:4]) // game_start and a score: two events queued
+	frames := eventstest.MIANEFrames(t)
+	walk(t, s, nil, frames[:4]) // game_start and a score: two events queued
 	require.Eventually(t, func() bool { st, _ := stats(t, s.Service, reg.ID); return st.Disabled }, 5*time.Second, time.Millisecond)
 	st, pending := stats(t, s.Service, reg.ID)
 	assert.Zero(t, pending, "the queue is dropped")
 	assert.Equal(t, "receiver answered 410 Gone", *st.DisabledReason)
 	assert.Equal(t, 410, *st.LastStatus)
-	walk(t, s.Service, nil, frames[4:])
+	walk(t, s, nil, frames[4:])
 	_, pending = stats(t, s.Service, reg.ID)
 	assert.Zero(t, pending, "nothing is queued for a disabled webhook")
-	assert.Equal(t, 1, gone.count())
+	assert.Equal(t, 1, gone.Count())
 	mu.Lock()
 	assert.Equal(t, []string{"disabled"}, outcomes)
 	mu.Unlock()
@@ -318,21 +321,27 @@ func TestGoneDisables(t *testing.T) {
 	assert.True(t, st.Disabled, "disabled survives a restart")
 }
 
-func TestRetryAfter(t *testing.T) {
-	o := testOptions(t)
-	o.BaseBackoff = time.Millisecond
+// retriedAfter delivers a game_start to a receiver that answers its first
+// attempt 429 with the given Retry-After, and returns both attempts.
+func retriedAfter(t *testing.T, o Options, retryAfter string) []webhooktest.Delivery {
 	s := start(t, o)
-	rc := newReceiver(t, testSecret, func(n int, w http.ResponseWriter, r *http.Request) int {
+	rc := newReceiver(t, func(n int, w http.ResponseWriter, r *http.Request) int {
 		if n == 0 {
-			w.Header().Set("Retry-After", "1")
+			w.Header().Set("Retry-After", retryAfter)
 			return http.StatusTooManyRequests
 		}
 		return http.StatusOK
 	})
 	register(t, s.Service, rc.URL(), "NE", "game_start")
-	walk(t, s.Service, nil, miaNEFrames(t)[:2])
-	rc.waitDelivered(t, 1)
-	calls := rc.all()
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
+	rc.WaitDelivered(t, 1)
+	return rc.All()
+}
+
+func TestRetryAfter(t *testing.T) {
+	o := testOptions(t)
+	o.BaseBackoff = time.Millisecond
+	calls := retriedAfter(t, o, "1")
 	require.Len(t, calls, 2)
 	assert.GreaterOrEqual(t, calls[1].At.Sub(calls[0].At), 900*time.Millisecond,
 		"Retry-After: 1 is honoured although the backoff is 1 ms")
@@ -341,57 +350,47 @@ func TestRetryAfter(t *testing.T) {
 func TestRetryAfterIsCapped(t *testing.T) {
 	o := testOptions(t)
 	o.RetryAfterCap = 10 * time.Millisecond
-	s := start(t, o)
-	rc := newReceiver(t, testSecret, func(n int, w http.ResponseWriter, r *http.Request) int {
-		if n == 0 {
-			w.Header().Set("Retry-After", "3600")
-			return http.StatusTooManyRequests
-		}
-		return http.StatusOK
-	})
-	register(t, s.Service, rc.URL(), "NE", "game_start")
-	walk(t, s.Service, nil, miaNEFrames(t)[:2])
-	rc.waitDelivered(t, 1) // would take an hour without the cap
-	assert.Equal(t, 2, rc.count())
+	// An hour's wait without the cap.
+	assert.Len(t, retriedAfter(t, o, "3600"), 2)
 }
 
 func TestRedirectIsNotFollowed(t *testing.T) {
 	o := testOptions(t)
 	s := start(t, o)
-	target := newReceiver(t, testSecret, nil)
-	moved := newReceiver(t, testSecret, func(n int, w http.ResponseWriter, r *http.Request) int {
+	target := newReceiver(t, nil)
+	moved := newReceiver(t, func(n int, w http.ResponseWriter, r *http.Request) int {
 		w.Header().Set("Location", target.URL())
 		return http.StatusMovedPermanently
 	})
 	reg := register(t, s.Service, moved.URL(), "NE", "game_start")
-	walk(t, s.Service, nil, miaNEFrames(t)[:2])
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
 	require.Eventually(t, func() bool { st, p := stats(t, s.Service, reg.ID); return p == 0 && st.TotalCalls == 1 }, 5*time.Second, time.Millisecond)
 	st, _ := stats(t, s.Service, reg.ID)
 	assert.EqualValues(t, 1, st.FailedCalls)
 	assert.Equal(t, 301, *st.LastStatus)
 	assert.Contains(t, *st.LastError, "redirects are not followed")
-	assert.Equal(t, 1, moved.count(), "a redirect is not retried")
-	assert.Zero(t, target.count())
+	assert.Equal(t, 1, moved.Count(), "a redirect is not retried")
+	assert.Zero(t, target.Count())
 
 	// Also with a caller's client that would follow redirects.
 	o2 := testOptions(t)
 	o2.HTTPClient = &http.Client{}
 	s2 := start(t, o2)
 	reg2 := register(t, s2.Service, moved.URL(), "NE", "game_start")
-	walk(t, s2.Service, nil, miaNEFrames(t)[:2])
+	walk(t, s2, nil, eventstest.MIANEFrames(t)[:2])
 	require.Eventually(t, func() bool { st, p := stats(t, s2.Service, reg2.ID); return p == 0 && st.TotalCalls == 1 }, 5*time.Second, time.Millisecond)
-	assert.Zero(t, target.count())
+	assert.Zero(t, target.Count())
 }
 
 func TestNetworkErrorsAreRetried(t *testing.T) {
-	rc := newReceiver(t, testSecret, nil)
+	rc := newReceiver(t, nil)
 	url := rc.URL()
-	rc.srv.Close() // nothing listens there any more
+	rc.Down() // nothing listens there any more
 	o := testOptions(t)
 	o.MaxRetries = 2
 	s := start(t, o)
 	reg := register(t, s.Service, url, "NE", "game_start")
-	walk(t, s.Service, nil, miaNEFrames(t)[:2])
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
 	require.Eventually(t, func() bool { st, p := stats(t, s.Service, reg.ID); return p == 0 && st.TotalCalls == 3 }, 5*time.Second, time.Millisecond)
 	st, _ := stats(t, s.Service, reg.ID)
 	assert.Nil(t, st.LastStatus)
@@ -403,14 +402,14 @@ func TestTimeoutIsRetried(t *testing.T) {
 	o.Timeout = 50 * time.Millisecond
 	o.MaxRetries = 1
 	s := start(t, o)
-	rc := newReceiver(t, testSecret, func(n int, w http.ResponseWriter, r *http.Request) int {
+	rc := newReceiver(t, func(n int, w http.ResponseWriter, r *http.Request) int {
 		if n == 0 {
 			<-r.Context().Done() // past the timeout
 		}
 		return http.StatusOK
 	})
 	reg := register(t, s.Service, rc.URL(), "NE", "game_start")
-	walk(t, s.Service, nil, miaNEFrames(t)[:2])
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
 	require.Eventually(t, func() bool { st, p := stats(t, s.Service, reg.ID); return p == 0 && st.TotalCalls == 2 }, 5*time.Second, time.Millisecond)
 	st, _ := stats(t, s.Service, reg.ID)
 	assert.EqualValues(t, 1, st.FailedCalls)
@@ -421,19 +420,19 @@ func TestTimeoutIsRetried(t *testing.T) {
 func TestDelaySeconds(t *testing.T) {
 	o := testOptions(t)
 	s := start(t, o)
-	rc := newReceiver(t, testSecret, nil)
-	now := newReceiver(t, testSecret, nil)
+	rc := newReceiver(t, nil)
+	now := newReceiver(t, nil)
 	_, err := s.Register(context.Background(), RegisterRequest{URL: rc.URL(), Secret: testSecret, Team: "NE", Events: []string{"game_start"}, DelaySeconds: ptr(1)})
 	require.NoError(t, err)
 	register(t, s.Service, now.URL(), "NE", "game_start")
 
-	frames := miaNEFrames(t)
-	s.Observe("nfl", poll(t, frames[0]))
+	frames := eventstest.MIANEFrames(t)
+	s.Observe("nfl", eventstest.Poll(t, frames[0]))
 	observed := time.Now()
-	s.Observe("nfl", poll(t, frames[1]))
-	now.waitDelivered(t, 1)
-	assert.Zero(t, rc.count(), "not before the delay")
-	got := rc.waitDelivered(t, 1)
+	s.Observe("nfl", eventstest.Poll(t, frames[1]))
+	now.WaitDelivered(t, 1)
+	assert.Zero(t, rc.Count(), "not before the delay")
+	got := rc.WaitDelivered(t, 1)
 	assert.GreaterOrEqual(t, got[0].At.Sub(observed), time.Second)
 }
 
@@ -443,7 +442,7 @@ func TestQueueIsBounded(t *testing.T) {
 	o.QueueLimit = 2
 	o.Timeout = time.Minute
 	s := start(t, o)
-	hung := newReceiver(t, testSecret, func(n int, w http.ResponseWriter, r *http.Request) int {
+	hung := newReceiver(t, func(n int, w http.ResponseWriter, r *http.Request) int {
 		select {
 		case <-r.Context().Done():
 		case <-release:
@@ -452,7 +451,7 @@ func TestQueueIsBounded(t *testing.T) {
 	})
 	t.Cleanup(func() { close(release) })
 	reg := register(t, s.Service, hung.URL(), "NE")
-	walk(t, s.Service, nil, miaNEFrames(t)) // 7 events
+	walk(t, s, nil, eventstest.MIANEFrames(t)) // 7 events
 	st, pending := stats(t, s.Service, reg.ID)
 	assert.Equal(t, 2, pending)
 	assert.EqualValues(t, 5, st.Dropped)
@@ -462,13 +461,13 @@ func TestQueueIsBounded(t *testing.T) {
 // the same directory: nothing twice, nothing missed.
 func TestRestartMidGame(t *testing.T) {
 	o := testOptions(t)
-	rc := newReceiver(t, testSecret, nil)
-	frames := miaNEFrames(t)
+	rc := newReceiver(t, nil)
+	frames := eventstest.MIANEFrames(t)
 
 	s1 := start(t, o)
 	register(t, s1.Service, rc.URL(), "NE")
-	walk(t, s1.Service, nil, frames[:6]) // start + 3 scores
-	rc.waitDelivered(t, 4)
+	walk(t, s1, nil, frames[:6]) // start + 3 scores
+	rc.WaitDelivered(t, 4)
 	waitIdle(t, s1.Service)
 	s1.stop(t)
 
@@ -476,10 +475,10 @@ func TestRestartMidGame(t *testing.T) {
 	// own record wins, so 7-0 → 10-7 is not reported a second time.
 	s2 := start(t, o)
 	s2.Seed("nfl", []game.Game{frames[3]})
-	walk(t, s2.Service, nil, frames[5:])
-	rc.waitDelivered(t, 7)
+	walk(t, s2, nil, frames[5:])
+	rc.WaitDelivered(t, 7)
 	waitIdle(t, s2.Service)
-	got := rc.delivered()
+	got := rc.Delivered()
 	require.Len(t, got, 7)
 	seen := map[string]bool{}
 	var kinds []string
@@ -488,8 +487,8 @@ func TestRestartMidGame(t *testing.T) {
 		seen[g.P.EventID] = true
 		kinds = append(kinds, g.P.Event)
 	}
-	assert.Equal(t, []string{EventGameStart, EventScoreChange, EventScoreChange, EventScoreChange,
-		EventScoreChange, EventScoreChange, EventGameEnd}, kinds)
+	assert.Equal(t, []string{events.GameStart, events.ScoreChange, events.ScoreChange, events.ScoreChange,
+		events.ScoreChange, events.ScoreChange, events.GameEnd}, kinds)
 	assert.Equal(t, game.Score{Home: 17, Away: 7}, got[4].P.Score)
 }
 
@@ -500,7 +499,7 @@ func TestRestartWithPendingDeliveries(t *testing.T) {
 	o.BaseBackoff = time.Hour // stuck in backoff when the stop comes
 	var mu sync.Mutex
 	up := false
-	rc := newReceiver(t, testSecret, func(int, http.ResponseWriter, *http.Request) int {
+	rc := newReceiver(t, func(int, http.ResponseWriter, *http.Request) int {
 		mu.Lock()
 		defer mu.Unlock()
 		if up {
@@ -508,12 +507,12 @@ func TestRestartWithPendingDeliveries(t *testing.T) {
 		}
 		return http.StatusServiceUnavailable
 	})
-	frames := miaNEFrames(t)
+	frames := eventstest.MIANEFrames(t)
 
 	s1 := start(t, o)
 	register(t, s1.Service, rc.URL(), "NE")
-	walk(t, s1.Service, nil, frames[:4])
-	require.Eventually(t, func() bool { return rc.count() == 1 }, 5*time.Second, time.Millisecond)
+	walk(t, s1, nil, frames[:4])
+	require.Eventually(t, func() bool { return rc.Count() == 1 }, 5*time.Second, time.Millisecond)
 	s1.stop(t)
 
 	mu.Lock()
@@ -522,14 +521,14 @@ func TestRestartWithPendingDeliveries(t *testing.T) {
 	o.BaseBackoff = time.Millisecond
 	s2 := start(t, o)
 	s2.Seed("nfl", []game.Game{frames[3]})
-	walk(t, s2.Service, nil, frames[3:5])
-	rc.waitDelivered(t, 3)
+	walk(t, s2, nil, frames[3:5])
+	rc.WaitDelivered(t, 3)
 	waitIdle(t, s2.Service)
-	got := rc.delivered()
+	got := rc.Delivered()
 	require.Len(t, got, 3)
-	assert.Equal(t, EventGameStart, got[0].P.Event)
-	assert.Equal(t, rc.all()[0].P.EventID, got[0].P.EventID, "the same id as before the restart")
-	assert.Equal(t, rc.all()[0].Raw, got[0].Raw, "the same body as before the restart")
+	assert.Equal(t, events.GameStart, got[0].P.Event)
+	assert.Equal(t, rc.All()[0].P.EventID, got[0].P.EventID, "the same id as before the restart")
+	assert.Equal(t, rc.All()[0].Raw, got[0].Raw, "the same body as before the restart")
 	assert.Equal(t, game.Score{Home: 7}, got[1].P.Score)
 	assert.Equal(t, game.Score{Home: 10}, got[2].P.Score)
 }
@@ -539,7 +538,7 @@ func TestRestartWithPendingDeliveries(t *testing.T) {
 func TestDeliveredLogPreventsResend(t *testing.T) {
 	o := testOptions(t)
 	gate := make(chan struct{})
-	rc := newReceiver(t, testSecret, func(n int, w http.ResponseWriter, r *http.Request) int {
+	rc := newReceiver(t, func(n int, w http.ResponseWriter, r *http.Request) int {
 		if n == 0 {
 			<-gate
 		}
@@ -547,16 +546,16 @@ func TestDeliveredLogPreventsResend(t *testing.T) {
 	})
 	s1 := start(t, o)
 	register(t, s1.Service, rc.URL(), "NE", "game_start")
-	frames := miaNEFrames(t)
-	s1.Observe("nfl", poll(t, frames[0]))
-	s1.Observe("nfl", poll(t, frames[1]))
+	frames := eventstest.MIANEFrames(t)
+	s1.Observe("nfl", eventstest.Poll(t, frames[0]))
+	s1.Observe("nfl", eventstest.Poll(t, frames[1]))
 	// Keep a copy of the outbox as it is while the delivery is in flight.
-	require.Eventually(t, func() bool { return rc.count() == 1 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return rc.Count() == 1 }, 5*time.Second, time.Millisecond)
 	outbox, err := os.ReadFile(filepath.Join(o.DataDir, outboxFile))
 	require.NoError(t, err)
-	require.Contains(t, string(outbox), rc.all()[0].P.EventID)
+	require.Contains(t, string(outbox), rc.All()[0].P.EventID)
 	close(gate)
-	rc.waitDelivered(t, 1)
+	rc.WaitDelivered(t, 1)
 	waitIdle(t, s1.Service)
 	s1.stop(t)
 	// Put it back, as if the process had died before rewriting it.
@@ -572,14 +571,14 @@ func TestDeliveredLogPreventsResend(t *testing.T) {
 	for _, r := range s2.List() {
 		assert.Zero(t, r.Pending, "the reloaded entry was already delivered")
 	}
-	run(t, s2)
+	r2 := run(t, s2)
 	// ESPN flips the game back to scheduled and live again: same game_start.
-	s2.Observe("nfl", poll(t, frames[0]))
-	s2.Observe("nfl", poll(t, frames[1]))
+	r2.Observe("nfl", eventstest.Poll(t, frames[0]))
+	r2.Observe("nfl", eventstest.Poll(t, frames[1]))
 	for _, r := range s2.List() {
 		assert.Zero(t, r.Pending)
 	}
-	assert.Equal(t, 1, rc.count())
+	assert.Equal(t, 1, rc.Count())
 }
 
 // The service was down while the game ended: one score_change and one
@@ -588,42 +587,42 @@ func TestTransitionWhileDown(t *testing.T) {
 	clk := fakeclock.New(kickoff.Add(3*time.Hour + 45*time.Minute))
 	o := testOptions(t)
 	o.Now = clk.Now
-	rc := newReceiver(t, testSecret, nil)
-	frames := miaNEFrames(t)
+	rc := newReceiver(t, nil)
+	frames := eventstest.MIANEFrames(t)
 
 	s1 := start(t, o)
 	register(t, s1.Service, rc.URL(), "NE")
-	s1.Seed("nfl", []game.Game{frames[7]}) // stored baseline: live 17-7
-	s1.Observe("nfl", poll(t, frames[8]))  // final 20-7
-	got := rc.waitDelivered(t, 2)
-	assert.Equal(t, EventScoreChange, got[0].P.Event)
-	assert.Equal(t, EventGameEnd, got[1].P.Event)
+	s1.Seed("nfl", []game.Game{frames[7]})           // stored baseline: live 17-7
+	s1.Observe("nfl", eventstest.Poll(t, frames[8])) // final 20-7
+	got := rc.WaitDelivered(t, 2)
+	assert.Equal(t, events.ScoreChange, got[0].P.Event)
+	assert.Equal(t, events.GameEnd, got[1].P.Event)
 	assert.Equal(t, "loss", got[1].P.Result)
-	s1.Observe("nfl", poll(t, frames[8]))
+	s1.Observe("nfl", eventstest.Poll(t, frames[8]))
 	waitIdle(t, s1.Service)
 	s1.stop(t)
 
 	// The store still says live 17-7 after the restart.
 	s2 := start(t, o)
 	s2.Seed("nfl", []game.Game{frames[7]})
-	s2.Observe("nfl", poll(t, frames[8]))
+	s2.Observe("nfl", eventstest.Poll(t, frames[8]))
 	for _, r := range s2.List() {
 		assert.Zero(t, r.Pending)
 	}
-	assert.Equal(t, 2, rc.count())
+	assert.Equal(t, 2, rc.Count())
 }
 
 func TestStaleEndIsNotSent(t *testing.T) {
-	frames := miaNEFrames(t)
+	frames := eventstest.MIANEFrames(t)
 	// Estimated end 20:30Z (start + 3h30); back at 22:00Z: over 1h30.
 	clk := fakeclock.New(kickoff.Add(5 * time.Hour))
 	o := testOptions(t)
 	o.Now = clk.Now
 	s := start(t, o)
-	rc := newReceiver(t, testSecret, nil)
+	rc := newReceiver(t, nil)
 	reg := register(t, s.Service, rc.URL(), "NE")
 	s.Seed("nfl", []game.Game{frames[7]})
-	s.Observe("nfl", poll(t, frames[8]))
+	s.Observe("nfl", eventstest.Poll(t, frames[8]))
 	st, pending := stats(t, s.Service, reg.ID)
 	assert.Zero(t, pending)
 	assert.Zero(t, st.TotalCalls)
@@ -635,34 +634,34 @@ func TestStaleEndIsNotSent(t *testing.T) {
 	s2 := start(t, o2)
 	reg2 := register(t, s2.Service, rc.URL(), "NE")
 	clk.Set(kickoff.Add(4*time.Hour + 50*time.Minute))
-	s2.Observe("nfl", poll(t, frames[7]))
+	s2.Observe("nfl", eventstest.Poll(t, frames[7]))
 	clk.Set(kickoff.Add(5 * time.Hour))
-	s2.Observe("nfl", poll(t, frames[8]))
-	got := rc.waitDelivered(t, 2)
+	s2.Observe("nfl", eventstest.Poll(t, frames[8]))
+	got := rc.WaitDelivered(t, 2)
 	assert.Equal(t, reg2.ID, got[1].P.WebhookID)
-	assert.Equal(t, EventGameEnd, got[1].P.Event)
+	assert.Equal(t, events.GameEnd, got[1].P.Event)
 }
 
 // 7-0 → 0-0 → 7-0 is three events, also across a restart in between.
 func TestScoreGoingDownAndUpAgain(t *testing.T) {
 	o := testOptions(t)
-	rc := newReceiver(t, testSecret, nil)
-	base := find(t, scoreboard(t), miaNE)
-	live := func(h, a int) game.Game { return with(base, game.StatusLive, h, a, 1, "5:00") }
+	rc := newReceiver(t, nil)
+	base := eventstest.Find(t, eventstest.Scoreboard(t), eventstest.MiaNE)
+	live := func(h, a int) game.Game { return eventstest.With(base, game.StatusLive, h, a, 1, "5:00") }
 
 	s1 := start(t, o)
 	register(t, s1.Service, rc.URL(), "", "score_change")
 	for _, f := range []game.Game{live(0, 0), live(7, 0), live(0, 0)} {
-		s1.Observe("nfl", poll(t, f))
+		s1.Observe("nfl", eventstest.Poll(t, f))
 	}
-	rc.waitDelivered(t, 2)
+	rc.WaitDelivered(t, 2)
 	waitIdle(t, s1.Service)
 	s1.stop(t)
 	s2 := start(t, o)
 	for _, f := range []game.Game{live(7, 0), live(0, 0), live(7, 0)} {
-		s2.Observe("nfl", poll(t, f))
+		s2.Observe("nfl", eventstest.Poll(t, f))
 	}
-	got := rc.waitDelivered(t, 5)
+	got := rc.WaitDelivered(t, 5)
 	ids := map[string]bool{}
 	for _, g := range got {
 		ids[g.P.EventID] = true
@@ -675,7 +674,7 @@ func TestScoreGoingDownAndUpAgain(t *testing.T) {
 func TestTestEvent(t *testing.T) {
 	o := testOptions(t)
 	s := start(t, o)
-	rc := newReceiver(t, testSecret, nil)
+	rc := newReceiver(t, nil)
 	reg := register(t, s.Service, rc.URL(), "NE")
 	res, err := s.Test(context.Background(), reg.ID)
 	require.NoError(t, err)
@@ -684,13 +683,13 @@ func TestTestEvent(t *testing.T) {
 	assert.Equal(t, 1, res.Attempts)
 	assert.Nil(t, res.Error)
 	assert.Positive(t, res.LatencyMS)
-	p := rc.delivered()[0].P
+	p := rc.Delivered()[0].P
 	assert.Equal(t, EventTest, p.Event)
 	assert.Equal(t, "NE", p.Team)
 	assert.Equal(t, "NFL", p.League)
 	assert.Equal(t, reg.ID, p.WebhookID)
 
-	flaky := newReceiver(t, testSecret, func(n int, w http.ResponseWriter, r *http.Request) int {
+	flaky := newReceiver(t, func(n int, w http.ResponseWriter, r *http.Request) int {
 		if n == 0 {
 			return http.StatusServiceUnavailable
 		}
@@ -702,10 +701,10 @@ func TestTestEvent(t *testing.T) {
 	assert.True(t, res.Delivered)
 	assert.Equal(t, 2, res.Attempts)
 	assert.Equal(t, 202, *res.StatusCode)
-	calls := flaky.all()
+	calls := flaky.All()
 	assert.Equal(t, calls[0].P.EventID, calls[1].P.EventID)
 
-	gone := newReceiver(t, testSecret, func(int, http.ResponseWriter, *http.Request) int { return http.StatusGone })
+	gone := newReceiver(t, func(int, http.ResponseWriter, *http.Request) int { return http.StatusGone })
 	reg3 := register(t, s.Service, gone.URL(), "")
 	res, err = s.Test(context.Background(), reg3.ID)
 	require.NoError(t, err)
@@ -715,9 +714,9 @@ func TestTestEvent(t *testing.T) {
 	st, _ := stats(t, s.Service, reg3.ID)
 	assert.True(t, st.Disabled)
 
-	dead := newReceiver(t, testSecret, nil)
+	dead := newReceiver(t, nil)
 	deadURL := dead.URL()
-	dead.srv.Close()
+	dead.Down()
 	reg4 := register(t, s.Service, deadURL, "")
 	res, err = s.Test(context.Background(), reg4.ID)
 	require.NoError(t, err)
@@ -738,7 +737,7 @@ func TestRunStopsAllGoroutines(t *testing.T) {
 	o.Timeout = time.Minute
 	s, err := New(o)
 	require.NoError(t, err)
-	hung := newReceiver(t, testSecret, func(n int, w http.ResponseWriter, r *http.Request) int {
+	hung := newReceiver(t, func(n int, w http.ResponseWriter, r *http.Request) int {
 		select {
 		case <-r.Context().Done():
 		case <-release:
@@ -754,8 +753,8 @@ func TestRunStopsAllGoroutines(t *testing.T) {
 	require.Eventually(t, func() bool { return s.workers.Load() == 3 }, 5*time.Second, time.Millisecond)
 	register(t, s, hung.URL(), "") // registered while running: gets a worker too
 	require.Eventually(t, func() bool { return s.workers.Load() == 4 }, 5*time.Second, time.Millisecond)
-	walk(t, s, nil, miaNEFrames(t)[:2])
-	require.Eventually(t, func() bool { return hung.count() == 3 }, 5*time.Second, time.Millisecond)
+	walk(t, r, nil, eventstest.MIANEFrames(t)[:2])
+	require.Eventually(t, func() bool { return hung.Count() == 3 }, 5*time.Second, time.Millisecond)
 	r.stop(t)
 	assert.Zero(t, s.workers.Load())
 	// Deleting stops that webhook's goroutine while running.
@@ -772,11 +771,11 @@ func TestRunStopsAllGoroutines(t *testing.T) {
 func TestConcurrentUse(t *testing.T) {
 	o := testOptions(t)
 	s := start(t, o)
-	rc := newReceiver(t, testSecret, nil)
-	frames := miaNEFrames(t)
+	rc := newReceiver(t, nil)
+	frames := eventstest.MIANEFrames(t)
 	polls := make([][]game.Game, len(frames))
 	for i, f := range frames {
-		polls[i] = poll(t, f)
+		polls[i] = eventstest.Poll(t, f)
 	}
 	ctx := context.Background()
 	var wg sync.WaitGroup
@@ -857,16 +856,16 @@ func TestDeliveredIDsExpire(t *testing.T) {
 	clk := fakeclock.New(kickoff)
 	o := testOptions(t)
 	o.Now = clk.Now
-	rc := newReceiver(t, testSecret, nil)
+	rc := newReceiver(t, nil)
 	s := start(t, o)
 	reg := register(t, s.Service, rc.URL(), "NE", "game_start")
-	walk(t, s.Service, nil, miaNEFrames(t)[:2])
-	rc.waitDelivered(t, 1)
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:2])
+	rc.WaitDelivered(t, 1)
 	waitIdle(t, s.Service)
 	s.stop(t)
 	log, err := os.ReadFile(filepath.Join(o.DataDir, deliveredFile))
 	require.NoError(t, err)
-	assert.Contains(t, string(log), rc.all()[0].P.EventID)
+	assert.Contains(t, string(log), rc.All()[0].P.EventID)
 
 	clk.Set(kickoff.Add(6 * 24 * time.Hour))
 	s2, err := New(o)
@@ -878,7 +877,7 @@ func TestDeliveredIDsExpire(t *testing.T) {
 	assert.Empty(t, s2.hooks[reg.ID].delivered)
 	log, err = os.ReadFile(filepath.Join(o.DataDir, deliveredFile))
 	require.NoError(t, err)
-	assert.NotContains(t, string(log), rc.all()[0].P.EventID)
+	assert.NotContains(t, string(log), rc.All()[0].P.EventID)
 }
 
 func TestBackoff(t *testing.T) {

@@ -3,10 +3,12 @@ package webhook
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/events/eventstest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -68,8 +70,10 @@ func TestDialerRefusesLinkLocal(t *testing.T) {
 		_, err := tr.DialContext(context.Background(), "tcp", addr)
 		assert.ErrorIs(t, err, errLinkLocal, addr)
 	}
-	rc := newReceiver(t, testSecret, nil)
-	c, err := tr.DialContext(context.Background(), "tcp", strings.TrimPrefix(rc.srv.URL, "http://"))
+	rc := newReceiver(t, nil)
+	u, err := url.Parse(rc.URL())
+	require.NoError(t, err)
+	c, err := tr.DialContext(context.Background(), "tcp", u.Host)
 	require.NoError(t, err, "loopback is allowed")
 	require.NoError(t, c.Close())
 }
@@ -97,7 +101,7 @@ func TestStoredURLsAreRevalidated(t *testing.T) {
 	s1, err := New(o)
 	require.NoError(t, err)
 	meta := register(t, s1, "http://169.254.169.254/latest/meta-data/iam", "")
-	rc := newReceiver(t, testSecret, nil)
+	rc := newReceiver(t, nil)
 	ok := register(t, s1, rc.URL(), "")
 
 	o.AllowLinkLocal = false
@@ -106,8 +110,8 @@ func TestStoredURLsAreRevalidated(t *testing.T) {
 	assert.True(t, st.Disabled)
 	require.NotNil(t, st.DisabledReason)
 	assert.Contains(t, *st.DisabledReason, "WEBHOOK_ALLOW_LINK_LOCAL")
-	walk(t, s2.Service, nil, miaNEFrames(t)[:2])
-	rc.waitDelivered(t, 1)
+	walk(t, s2, nil, eventstest.MIANEFrames(t)[:2])
+	rc.WaitDelivered(t, 1)
 	_, pending := stats(t, s2.Service, meta.ID)
 	assert.Zero(t, pending, "nothing queued for the refused webhook")
 	res, err := s2.Test(context.Background(), meta.ID)
@@ -135,14 +139,14 @@ func TestTestIsBounded(t *testing.T) {
 	s := start(t, o)
 	release := make(chan struct{})
 	defer close(release)
-	hang := newReceiver(t, testSecret, func(_ int, _ http.ResponseWriter, r *http.Request) int {
+	hang := newReceiver(t, func(_ int, _ http.ResponseWriter, r *http.Request) int {
 		select {
 		case <-release:
 		case <-r.Context().Done():
 		}
 		return http.StatusOK
 	})
-	later := newReceiver(t, testSecret, func(_ int, w http.ResponseWriter, _ *http.Request) int {
+	later := newReceiver(t, func(_ int, w http.ResponseWriter, _ *http.Request) int {
 		w.Header().Set("Retry-After", "30")
 		return http.StatusServiceUnavailable
 	})

@@ -3,60 +3,19 @@ package webhook
 import (
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/events"
+	"github.com/sports-data/sports-data/internal/events/eventstest"
 	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// restartable is a real receiver (the signature-checking receiver of the
-// tests) on a fixed address that can be stopped, leaving nothing listening
-// there, and started again, as Home Assistant is when it restarts.
-type restartable struct {
-	*receiver
-	addr string
-	srv  *httptest.Server
-}
-
-func newRestartable(t *testing.T, respond func(n int, w http.ResponseWriter, r *http.Request) int) *restartable {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	r := &restartable{receiver: &receiver{t: t, secret: testSecret, respond: respond}, addr: ln.Addr().String()}
-	r.serveOn(ln)
-	t.Cleanup(func() {
-		if r.srv != nil {
-			r.srv.Close()
-		}
-	})
-	return r
-}
-
-func (r *restartable) serveOn(ln net.Listener) {
-	r.srv = httptest.NewUnstartedServer(http.HandlerFunc(r.serve))
-	r.srv.Listener = ln
-	r.srv.Start()
-}
-
-func (r *restartable) URL() string { return "http://" + r.addr + "/api/webhook/game" }
-
-func (r *restartable) down() {
-	r.srv.Close()
-	r.srv = nil
-}
-
-func (r *restartable) up(t *testing.T) {
-	ln, err := net.Listen("tcp", r.addr)
-	require.NoError(t, err)
-	r.serveOn(ln)
-}
 
 // Home Assistant restarts in the middle of a game: while it is down
 // (connection refused) and while it is starting (503), the events that
@@ -74,38 +33,40 @@ func TestReceiverRestartLosesNoEvent(t *testing.T) {
 	}
 	s := start(t, o)
 	var starting atomic.Int32
-	ha := newRestartable(t, func(n int, w http.ResponseWriter, r *http.Request) int {
+	// A receiver stopped and started again on its address, as Home
+	// Assistant restarts.
+	ha := newReceiver(t, func(n int, w http.ResponseWriter, r *http.Request) int {
 		if n > 0 && starting.Add(1) <= 3 { // the first calls after the restart
 			return http.StatusServiceUnavailable
 		}
 		return http.StatusOK
 	})
 	reg := register(t, s.Service, ha.URL(), "NE")
-	frames := miaNEFrames(t)
-	s.Observe("nfl", poll(t, frames[0]))
-	s.Observe("nfl", poll(t, frames[1])) // game_start, delivered
-	ha.waitDelivered(t, 1)
+	frames := eventstest.MIANEFrames(t)
+	s.Observe("nfl", eventstest.Poll(t, frames[0]))
+	s.Observe("nfl", eventstest.Poll(t, frames[1])) // game_start, delivered
+	ha.WaitDelivered(t, 1)
 
-	ha.down()
+	ha.Down()
 	observed := map[int]time.Time{}
 	for i := 2; i <= 6; i++ { // four score changes while it is down
 		observed[i] = time.Now()
-		s.Observe("nfl", poll(t, frames[i]))
+		s.Observe("nfl", eventstest.Poll(t, frames[i]))
 	}
 	// The service keeps trying while nothing listens.
 	require.Eventually(t, func() bool { st, _ := stats(t, s.Service, reg.ID); return st.FailedCalls >= 5 }, 10*time.Second, time.Millisecond)
 	_, pending := stats(t, s.Service, reg.ID)
 	assert.Equal(t, 4, pending)
-	ha.up(t)
+	ha.Up()
 
-	got := ha.waitDelivered(t, 5)
+	got := ha.WaitDelivered(t, 5)
 	waitIdle(t, s.Service)
 	require.Len(t, got, 5)
-	assert.Equal(t, EventGameStart, got[0].P.Event)
+	assert.Equal(t, events.GameStart, got[0].P.Event)
 	wantScores := [][2]int{{7, 0}, {10, 0}, {10, 7}, {17, 7}}
 	for i, w := range wantScores {
 		p := got[i+1].P
-		assert.Equal(t, EventScoreChange, p.Event)
+		assert.Equal(t, events.ScoreChange, p.Event)
 		assert.Equal(t, w, [2]int{p.Score.Home, p.Score.Away}, "in order")
 		at, err := time.Parse(time.RFC3339Nano, p.OccurredAt)
 		require.NoError(t, err)
@@ -114,7 +75,7 @@ func TestReceiverRestartLosesNoEvent(t *testing.T) {
 	// Every attempt of an event (the refused ones never arrived; the 503s
 	// did) carried the event's id and the same body.
 	bodies := map[string]string{}
-	for _, c := range ha.all() {
+	for _, c := range ha.All() {
 		if b, seen := bodies[c.P.EventID]; seen {
 			assert.Equal(t, b, string(c.Raw), "same body on every attempt of %s", c.P.EventID)
 		}
@@ -150,22 +111,22 @@ func TestEventsPastTheRetryWindowAreDropped(t *testing.T) {
 		mu.Unlock()
 	}
 	s := start(t, o)
-	ha := newRestartable(t, nil)
+	ha := newReceiver(t, nil)
 	reg := register(t, s.Service, ha.URL(), "NE")
-	ha.down()
-	frames := miaNEFrames(t)
-	s.Observe("nfl", poll(t, frames[0]))
+	ha.Down()
+	frames := eventstest.MIANEFrames(t)
+	s.Observe("nfl", eventstest.Poll(t, frames[0]))
 	queued := time.Now()
-	s.Observe("nfl", poll(t, frames[1])) // game_start
+	s.Observe("nfl", eventstest.Poll(t, frames[1])) // game_start
 	require.Eventually(t, func() bool { st, p := stats(t, s.Service, reg.ID); return p == 0 && st.Expired == 1 }, 10*time.Second, time.Millisecond)
 	assert.GreaterOrEqual(t, time.Since(queued), o.RetryWindow, "not dropped before the window ended")
 	st, _ := stats(t, s.Service, reg.ID)
 	assert.Greater(t, st.FailedCalls, int64(3), "retried meanwhile")
 
-	ha.up(t)
-	s.Observe("nfl", poll(t, frames[3])) // 7-0
-	got := ha.waitDelivered(t, 1)
-	assert.Equal(t, EventScoreChange, got[0].P.Event, "the dropped game_start is not sent")
+	ha.Up()
+	s.Observe("nfl", eventstest.Poll(t, frames[3])) // 7-0
+	got := ha.WaitDelivered(t, 1)
+	assert.Equal(t, events.ScoreChange, got[0].P.Event, "the dropped game_start is not sent")
 	waitIdle(t, s.Service)
 	mu.Lock()
 	require.Len(t, outcomes, 2)
@@ -175,14 +136,14 @@ func TestEventsPastTheRetryWindowAreDropped(t *testing.T) {
 
 	// An event is queued, the service stops before it could be delivered
 	// and stays down past the window.
-	ha.down()
-	s.Observe("nfl", poll(t, frames[4]))
+	ha.Down()
+	s.Observe("nfl", eventstest.Poll(t, frames[4]))
 	s.stop(t)
-	ha.up(t)
+	ha.Up()
 	time.Sleep(o.RetryWindow)
 	s2 := start(t, o)
 	require.Eventually(t, func() bool { st, p := stats(t, s2.Service, reg.ID); return p == 0 && st.Expired == 2 }, 10*time.Second, time.Millisecond)
-	assert.Len(t, ha.delivered(), 1, "the stale event is not sent after the restart")
+	assert.Len(t, ha.Delivered(), 1, "the stale event is not sent after the restart")
 }
 
 // A receiver that stays away is one warning, not one per event dropped,
@@ -194,14 +155,14 @@ func TestExpiryIsLoggedOncePerOutage(t *testing.T) {
 	o.RetryWindow = 100 * time.Millisecond
 	o.BaseBackoff, o.MaxBackoff = time.Millisecond, 5*time.Millisecond
 	s := start(t, o)
-	ha := newRestartable(t, nil)
+	ha := newReceiver(t, nil)
 	reg := register(t, s.Service, ha.URL(), "NE")
-	ha.down()
-	walk(t, s.Service, nil, miaNEFrames(t)[:5]) // game_start and two score changes
+	ha.Down()
+	walk(t, s, nil, eventstest.MIANEFrames(t)[:5]) // game_start and two score changes
 	require.Eventually(t, func() bool { st, p := stats(t, s.Service, reg.ID); return p == 0 && st.Expired == 3 }, 10*time.Second, time.Millisecond)
-	ha.up(t)
-	s.Observe("nfl", poll(t, miaNEFrames(t)[6]))
-	ha.waitDelivered(t, 1)
+	ha.Up()
+	s.Observe("nfl", eventstest.Poll(t, eventstest.MIANEFrames(t)[6]))
+	ha.WaitDelivered(t, 1)
 	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "answering again") }, 10*time.Second, time.Millisecond)
 	assert.Equal(t, 1, strings.Count(logs.String(), "level=WARN"), logs.String())
 	assert.Contains(t, logs.String(), "webhook events are being dropped")

@@ -26,6 +26,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/influxtest"
 	"github.com/sports-data/sports-data/internal/store/influx"
+	"github.com/sports-data/sports-data/internal/testenv"
 )
 
 func randomName(prefix string) string {
@@ -137,15 +138,6 @@ func (r *logRecorder) messages(level slog.Level) []string {
 }
 
 // freeAddr returns a 127.0.0.1 address nothing listens on (yet).
-func freeAddr(t testing.TB) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
-}
-
 // forwarder relays TCP connections from a local address to a real server,
 // so a test can make the server appear at an address later or vanish.
 type forwarder struct {
@@ -226,14 +218,10 @@ func startInfluxd(t testing.TB, auth bool, dataConf string) influxd {
 	t.Helper()
 	influxtest.URL(t) // the same skip rule as every 1.8 test
 	bin := influxtest.Binary()
-	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("influxd not found at %s (scripts/influxdb-test.sh build)", bin)
-		}
-		t.Skipf("influxd not found at %s: run scripts/influxdb-test.sh build or set SPORTS_DATA_TEST_INFLUXD", bin)
-	}
+	_, err := os.Stat(bin)
+	testenv.Need(t, err == nil, "influxd not found at "+bin+": run scripts/influxdb-test.sh build or set SPORTS_DATA_TEST_INFLUXD")
 	dir := t.TempDir()
-	httpAddr, rpcAddr := freeAddr(t), freeAddr(t)
+	httpAddr, rpcAddr := testenv.FreeAddr(t), testenv.FreeAddr(t)
 	srv := influxd{url: "http://" + httpAddr, dataDir: filepath.Join(dir, "data"), walDir: filepath.Join(dir, "wal")}
 	conf := influxtest.Config(influxtest.Options{Dir: dir, HTTPAddr: httpAddr, RPCAddr: rpcAddr, Auth: auth, DataExtra: dataConf})
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "influxdb.conf"), []byte(conf), 0o600))

@@ -20,6 +20,7 @@ import (
 	"github.com/sports-data/sports-data/internal/store/flighttest"
 	"github.com/sports-data/sports-data/internal/store/influx"
 	"github.com/sports-data/sports-data/internal/store/storetest"
+	"github.com/sports-data/sports-data/internal/testenv"
 )
 
 var kickoff = time.Date(2024, time.September, 15, 17, 0, 0, 0, time.UTC)
@@ -118,7 +119,7 @@ func ids(points []store.Point) []string {
 func TestServerDownAtOpenThenUpThenDownAgainInfluxDB18(t *testing.T) {
 	base := influxtest.URL(t)
 	target := strings.TrimPrefix(base, "http://")
-	addr := freeAddr(t)
+	addr := testenv.FreeAddr(t)
 	logs, logger := newLogRecorder(t)
 	s := openStore(t, influx.Options{URL: "http://" + addr, Database: freshDatabase(t, base), Timeout: time.Second, Logger: logger})
 
@@ -147,7 +148,7 @@ func TestServerDownAtOpenThenUpThenDownAgainInfluxDB18(t *testing.T) {
 // The same with the InfluxDB 3 stand-in: the Flight (gRPC) client must not
 // stay in its reconnect back-off once the server is back.
 func TestServerDownAtOpenThenUpThenDownAgainFlight(t *testing.T) {
-	addr := freeAddr(t)
+	addr := testenv.FreeAddr(t)
 	s := openStore(t, influx.Options{URL: "http://" + addr, Token: "tok", Database: "sports", Timeout: time.Second})
 	requireNotConnected(t, s)
 	requireUnavailable(t, s)
@@ -534,7 +535,7 @@ func TestReadsBeforeAnyWriteFlight(t *testing.T) {
 }
 
 func TestClose(t *testing.T) {
-	addr := freeAddr(t)
+	addr := testenv.FreeAddr(t)
 	s, err := influx.Open(context.Background(), influx.Options{URL: "http://" + addr, Database: "sports", Timeout: time.Second})
 	require.NoError(t, err)
 	require.NoError(t, s.Close(), "closing while the background setup retries")
@@ -578,7 +579,7 @@ func TestCredentialsInTheURLAreNotShown(t *testing.T) {
 	assert.NotContains(t, err.Error(), "s3cret-pw")
 	assert.Contains(t, err.Error(), "admin:***@127.0.0.1:8086")
 
-	s := openStore(t, influx.Options{URL: "http://admin:s3cret-pw@" + freeAddr(t), Database: "sports", Timeout: time.Second, Logger: logger})
+	s := openStore(t, influx.Options{URL: "http://admin:s3cret-pw@" + testenv.FreeAddr(t), Database: "sports", Timeout: time.Second, Logger: logger})
 	requireUnavailable(t, s)
 	mu.Lock()
 	logs := buf.String()

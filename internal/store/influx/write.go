@@ -21,11 +21,8 @@ import (
 // requests best and a smaller request fails less at once.
 const maxLinesPerRequest = 5000
 
-// InfluxDB's timestamps are int64 nanoseconds.
-var (
-	minTime = time.Unix(0, -1<<63+1)
-	maxTime = time.Unix(0, 1<<63-1)
-)
+// minTime is InfluxDB's earliest timestamp (int64 nanoseconds).
+var minTime = time.Unix(0, -1<<63+1)
 
 // periodField is the field that holds the period in the scores series.
 func periodField(leagueKey string) string {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/fakeclock"
 	"github.com/sports-data/sports-data/internal/store"
 	"github.com/sports-data/sports-data/internal/store/storetest"
 )
@@ -247,8 +248,8 @@ func TestInvalidInputIsTyped(t *testing.T) {
 }
 
 func TestInfoCountsFileAndWAL(t *testing.T) {
-	c := &sizeClock{t: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)}
-	s := openTemp(t, Options{Now: c.now})
+	c := fakeclock.New(time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC))
+	s := openTemp(t, Options{Now: c.Now})
 	info := s.Info(t.Context())
 	require.Equal(t, "sqlite", info.Kind)
 	require.Regexp(t, `^3\.\d+\.\d+$`, info.Version)
@@ -256,10 +257,10 @@ func TestInfoCountsFileAndWAL(t *testing.T) {
 	mustWrite(t, s, storetest.Season("nhl", storetest.Teams("nhl")[:6], 10))
 
 	// Within sizeFor the size measured before the writes is kept...
-	c.add(sizeFor - time.Millisecond)
+	c.Add(sizeFor - time.Millisecond)
 	require.Equal(t, empty, s.Info(t.Context()).Bytes, "the size is kept for sizeFor")
 	// ...and once sizeFor has passed it is measured again.
-	c.add(time.Millisecond)
+	c.Add(time.Millisecond)
 	info = s.Info(t.Context())
 	require.Greater(t, info.Bytes, empty)
 
@@ -418,22 +419,12 @@ func TestExtremeTimes(t *testing.T) {
 	require.ErrorAs(t, s.Write(t.Context(), []store.Point{far}), &ip)
 }
 
-// sizeClock is the clock of Info's size cache, moved by hand.
-type sizeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *sizeClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *sizeClock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 func TestInfoSizeRemeasuredWhenClockGoesBack(t *testing.T) {
-	c := &sizeClock{t: time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)}
-	s := openTemp(t, Options{Now: c.now})
+	c := fakeclock.New(time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC))
+	s := openTemp(t, Options{Now: c.Now})
 	empty := s.Info(t.Context()).Bytes
 	mustWrite(t, s, storetest.Season("nhl", storetest.Teams("nhl")[:6], 10))
 	// A clock set back must not pin the old size until it catches up.
-	c.add(-time.Hour)
+	c.Add(-time.Hour)
 	require.Greater(t, s.Info(t.Context()).Bytes, empty)
 }

@@ -1,4 +1,4 @@
-package teamtracker
+package kickoff
 
 import (
 	"fmt"
@@ -6,10 +6,10 @@ import (
 	"time"
 )
 
-// humanize says how far t is from now the way TeamTracker's kickoff_in does
+// Phrase says how far t is from now the way TeamTracker's kickoff_in does
 // (the "arrow" library's humanize, English): "in 2 hours", "3 days ago",
-// "just now".
-func humanize(t, now time.Time) string {
+// "just now". Every kickoff_in the service answers is this phrase.
+func Phrase(t, now time.Time) string {
 	delta := int64(math.Round(t.Sub(now).Seconds()))
 	sign := int64(1)
 	if delta < 0 {

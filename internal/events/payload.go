@@ -1,4 +1,4 @@
-package webhook
+package events
 
 import (
 	"bytes"
@@ -9,14 +9,16 @@ import (
 	"github.com/sports-data/sports-data/internal/game"
 )
 
-// Payload is the JSON body of every delivery. Team-relative fields (team,
-// opponent, team_score, score_change, …) are seen from the webhook's team;
-// a webhook without a team sees the game from the home team, except that its
-// score_change is the total of points added by both sides.
+// Payload is the JSON body of an event: what a webhook receives and what
+// MQTT's event entity carries. Team-relative fields (team, opponent,
+// team_score, score_change, …) are seen from one team; without a team
+// the game is seen from the home team, except that score_change is the
+// total of points added by both sides.
 type Payload struct {
-	Event         string     `json:"event"`
-	EventType     string     `json:"event_type"`
-	EventID       string     `json:"event_id"`
+	Event     string `json:"event"`
+	EventType string `json:"event_type"`
+	EventID   string `json:"event_id"`
+	// WebhookID is set by webhook delivery; empty elsewhere.
 	WebhookID     string     `json:"webhook_id"`
 	League        string     `json:"league"`
 	GameID        string     `json:"game_id"`
@@ -57,30 +59,22 @@ type Payload struct {
 	Shootout *game.Score `json:"shootout,omitempty"`
 }
 
-// EventPayload is the body a webhook with the given team ("" for none)
-// gets for ev, without a webhook_id: what other consumers of the events
-// (MQTT) publish so that they carry the same payload and event_id.
-// observed is when the change was observed (Event.Observed for events from
-// Subscribe).
-func EventPayload(ev Event, team string, observed time.Time) Payload {
-	return payloadFor(ev, "", team, observed)
-}
-
 // JSON is the payload exactly as a delivery's body encodes it.
 func (p Payload) JSON() []byte { return encode(p) }
 
 // occurredLayout is RFC 3339 in UTC with milliseconds.
 const occurredLayout = "2006-01-02T15:04:05.000Z07:00"
 
-// payloadFor addresses an event to one webhook.
-func payloadFor(ev Event, webhookID, team string, observed time.Time) Payload {
+// Payload is the event seen from team (an abbreviation; "" for none), as
+// of when it was observed.
+func (ev Event) Payload(team string) Payload {
 	g := ev.Game
+	observed := ev.Observed
 	home, away := strings.ToUpper(g.HomeTeam.Abbreviation), strings.ToUpper(g.AwayTeam.Abbreviation)
 	p := Payload{
 		Event:         ev.Type,
 		EventType:     ev.Type,
 		EventID:       ev.ID,
-		WebhookID:     webhookID,
 		League:        strings.ToUpper(ev.League),
 		GameID:        g.ID,
 		HomeTeam:      home,
@@ -119,7 +113,7 @@ func payloadFor(ev Event, webhookID, team string, observed time.Time) Payload {
 	if team == "" {
 		p.ScoreChange = p.HomeDiff + p.AwayDiff
 	}
-	if ev.Type == EventGameEnd {
+	if ev.Type == GameEnd {
 		// The winner counts a soccer shoot-out; a level score without one
 		// is a tie (a draw).
 		won := g.Winner()
@@ -152,47 +146,6 @@ func payloadFor(ev Event, webhookID, team string, observed time.Time) Payload {
 	return p
 }
 
-// testPayload has the shape of a real event with placeholder game values, so
-// that automations can be tried against it.
-func testPayload(eventID, webhookID, team, leagueKey string, now time.Time) Payload {
-	lg := strings.ToUpper(leagueKey)
-	if lg == "" {
-		lg = "TEST"
-	}
-	home := "HOME"
-	if team != "" {
-		home = team
-	}
-	return Payload{
-		Event:               EventTest,
-		EventType:           EventTest,
-		EventID:             eventID,
-		WebhookID:           webhookID,
-		League:              lg,
-		GameID:              "test",
-		Team:                home,
-		Opponent:            "AWAY",
-		HomeTeam:            home,
-		AwayTeam:            "AWAY",
-		HomeTeamName:        "Test Home Team",
-		AwayTeamName:        "Test Away Team",
-		Score:               game.Score{Home: 7, Away: 3},
-		PreviousScore:       game.Score{Home: 0, Away: 3},
-		HomeDiff:            7,
-		ScoreChange:         7,
-		OpponentScoreChange: 0,
-		ScoringTeam:         ptr(home),
-		TeamScore:           7,
-		OpponentScore:       3,
-		Status:              string(game.StatusLive),
-		Period:              1,
-		Clock:               "10:00",
-		StatusDetail:        "10:00 - 1st",
-		Timestamp:           now.UTC().Format(time.RFC3339),
-		OccurredAt:          now.UTC().Format(occurredLayout),
-	}
-}
-
 // encode produces the exact bytes that are signed and sent. HTML escaping is
 // off so that "A&M" stays readable; the output is still valid JSON.
 func encode(p Payload) []byte {
@@ -201,7 +154,7 @@ func encode(p Payload) []byte {
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(p); err != nil {
 		// Payload has only strings, ints and pointers to them.
-		panic("webhook: encoding payload: " + err.Error())
+		panic("events: encoding payload: " + err.Error())
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }

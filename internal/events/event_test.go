@@ -1,4 +1,4 @@
-package webhook
+package events
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/events/eventstest"
 	"github.com/sports-data/sports-data/internal/game"
 )
 
@@ -21,29 +22,29 @@ func types(evs []Event) []string {
 }
 
 func TestDetectTransitions(t *testing.T) {
-	base := find(t, scoreboard(t), miaNE)
-	s := func(st game.Status, h, a int) game.Game { return with(base, st, h, a, 1, "10:00") }
+	base := eventstest.Find(t, eventstest.Scoreboard(t), eventstest.MiaNE)
+	s := func(st game.Status, h, a int) game.Game { return eventstest.With(base, st, h, a, 1, "10:00") }
 	cases := []struct {
 		name       string
 		prev, next game.Game
 		want       []string
 	}{
-		{"kick-off", s(game.StatusScheduled, 0, 0), s(game.StatusLive, 0, 0), []string{EventGameStart}},
-		{"kick-off with early points", s(game.StatusScheduled, 0, 0), s(game.StatusLive, 0, 7), []string{EventGameStart, EventScoreChange}},
-		{"score while live", s(game.StatusLive, 0, 0), s(game.StatusLive, 7, 0), []string{EventScoreChange}},
-		{"both score in one interval", s(game.StatusLive, 7, 0), s(game.StatusLive, 10, 7), []string{EventScoreChange}},
-		{"score goes down", s(game.StatusLive, 7, 0), s(game.StatusLive, 0, 0), []string{EventScoreChange}},
-		{"clock only", s(game.StatusLive, 7, 0), with(base, game.StatusLive, 7, 0, 3, "1:00"), nil},
-		{"overtime is more periods", with(base, game.StatusLive, 20, 20, 5, "8:00"), with(base, game.StatusLive, 23, 20, 5, "4:12"), []string{EventScoreChange}},
-		{"end without late points", s(game.StatusLive, 20, 7), s(game.StatusFinal, 20, 7), []string{EventGameEnd}},
-		{"points at the transition to final", s(game.StatusLive, 17, 7), s(game.StatusFinal, 20, 7), []string{EventScoreChange, EventGameEnd}},
-		{"whole game unobserved", s(game.StatusScheduled, 0, 0), s(game.StatusFinal, 20, 7), []string{EventScoreChange, EventGameEnd}},
+		{"kick-off", s(game.StatusScheduled, 0, 0), s(game.StatusLive, 0, 0), []string{GameStart}},
+		{"kick-off with early points", s(game.StatusScheduled, 0, 0), s(game.StatusLive, 0, 7), []string{GameStart, ScoreChange}},
+		{"score while live", s(game.StatusLive, 0, 0), s(game.StatusLive, 7, 0), []string{ScoreChange}},
+		{"both score in one interval", s(game.StatusLive, 7, 0), s(game.StatusLive, 10, 7), []string{ScoreChange}},
+		{"score goes down", s(game.StatusLive, 7, 0), s(game.StatusLive, 0, 0), []string{ScoreChange}},
+		{"clock only", s(game.StatusLive, 7, 0), eventstest.With(base, game.StatusLive, 7, 0, 3, "1:00"), nil},
+		{"overtime is more periods", eventstest.With(base, game.StatusLive, 20, 20, 5, "8:00"), eventstest.With(base, game.StatusLive, 23, 20, 5, "4:12"), []string{ScoreChange}},
+		{"end without late points", s(game.StatusLive, 20, 7), s(game.StatusFinal, 20, 7), []string{GameEnd}},
+		{"points at the transition to final", s(game.StatusLive, 17, 7), s(game.StatusFinal, 20, 7), []string{ScoreChange, GameEnd}},
+		{"whole game unobserved", s(game.StatusScheduled, 0, 0), s(game.StatusFinal, 20, 7), []string{ScoreChange, GameEnd}},
 		{"postponed", s(game.StatusScheduled, 0, 0), s(game.StatusPostponed, 0, 0), nil},
 		{"suspended with a late score", s(game.StatusLive, 3, 2), s(game.StatusSuspended, 4, 2), nil},
 		{"canceled", s(game.StatusScheduled, 0, 0), s(game.StatusCanceled, 0, 0), nil},
 		{"resumed after suspension", s(game.StatusSuspended, 3, 2), s(game.StatusLive, 3, 2), nil},
-		{"resumed and scored", s(game.StatusSuspended, 3, 2), s(game.StatusLive, 4, 2), []string{EventScoreChange}},
-		{"postponed game played", s(game.StatusPostponed, 0, 0), s(game.StatusLive, 0, 0), []string{EventGameStart}},
+		{"resumed and scored", s(game.StatusSuspended, 3, 2), s(game.StatusLive, 4, 2), []string{ScoreChange}},
+		{"postponed game played", s(game.StatusPostponed, 0, 0), s(game.StatusLive, 0, 0), []string{GameStart}},
 		{"stat correction after final", s(game.StatusFinal, 20, 7), s(game.StatusFinal, 20, 8), nil},
 		{"ESPN flips final back to live", s(game.StatusFinal, 20, 7), s(game.StatusLive, 20, 7), nil},
 		{"scheduled to scheduled", s(game.StatusScheduled, 0, 0), s(game.StatusScheduled, 0, 0), nil},
@@ -69,17 +70,17 @@ func TestDetectTransitions(t *testing.T) {
 }
 
 func TestDetectFirstSightingIsSilent(t *testing.T) {
-	g := find(t, scoreboard(t), atlNO)
+	g := eventstest.Find(t, eventstest.Scoreboard(t), eventstest.AtlNO)
 	assert.Empty(t, Detect(nil, g))
 }
 
 func TestEventIDs(t *testing.T) {
-	base := find(t, scoreboard(t), miaNE)
-	live := func(h, a int) game.Game { return with(base, game.StatusLive, h, a, 1, "10:00") }
+	base := eventstest.Find(t, eventstest.Scoreboard(t), eventstest.MiaNE)
+	live := func(h, a int) game.Game { return eventstest.With(base, game.StatusLive, h, a, 1, "10:00") }
 
 	// The same happening has the same id, whatever the clock says.
 	a := Detect(ptr(live(0, 0)), live(7, 0))
-	b := Detect(ptr(with(base, game.StatusLive, 0, 0, 1, "11:00")), with(base, game.StatusLive, 7, 0, 2, "3:00"))
+	b := Detect(ptr(eventstest.With(base, game.StatusLive, 0, 0, 1, "11:00")), eventstest.With(base, game.StatusLive, 7, 0, 2, "3:00"))
 	require.Len(t, a, 1)
 	require.Len(t, b, 1)
 	assert.Equal(t, a[0].ID, b[0].ID)
@@ -92,10 +93,10 @@ func TestEventIDs(t *testing.T) {
 	// Different games and leagues never share ids.
 	other := base
 	other.ID = "401437631"
-	assert.NotEqual(t, first.ID, Detect(ptr(with(other, game.StatusLive, 0, 0, 1, "")), with(other, game.StatusLive, 7, 0, 1, ""))[0].ID)
+	assert.NotEqual(t, first.ID, Detect(ptr(eventstest.With(other, game.StatusLive, 0, 0, 1, "")), eventstest.With(other, game.StatusLive, 7, 0, 1, ""))[0].ID)
 	nhl := base
 	nhl.League = "NHL"
-	assert.NotEqual(t, first.ID, Detect(ptr(with(nhl, game.StatusLive, 0, 0, 1, "")), with(nhl, game.StatusLive, 7, 0, 1, ""))[0].ID)
+	assert.NotEqual(t, first.ID, Detect(ptr(eventstest.With(nhl, game.StatusLive, 0, 0, 1, "")), eventstest.With(nhl, game.StatusLive, 7, 0, 1, ""))[0].ID)
 
 	// 7-0 → 0-0 → 7-0: the re-score after the correction is a new event.
 	evs, c := detect(snapshot{game.StatusLive, game.Score{}}, live(7, 0), 0)
@@ -110,23 +111,23 @@ func TestEventIDs(t *testing.T) {
 	assert.NotEqual(t, idDown, id2)
 
 	// game_start and game_end are one each per game (and per final score).
-	s1 := Detect(ptr(with(base, game.StatusScheduled, 0, 0, 0, "")), live(0, 0))[0]
-	s2 := Detect(ptr(with(base, game.StatusPostponed, 0, 0, 0, "")), live(0, 0))[0]
+	s1 := Detect(ptr(eventstest.With(base, game.StatusScheduled, 0, 0, 0, "")), live(0, 0))[0]
+	s2 := Detect(ptr(eventstest.With(base, game.StatusPostponed, 0, 0, 0, "")), live(0, 0))[0]
 	assert.Equal(t, s1.ID, s2.ID)
-	e1 := Detect(ptr(live(20, 7)), with(base, game.StatusFinal, 20, 7, 4, ""))
-	e2 := Detect(ptr(live(20, 7)), with(base, game.StatusFinal, 20, 10, 4, ""))
+	e1 := Detect(ptr(live(20, 7)), eventstest.With(base, game.StatusFinal, 20, 7, 4, ""))
+	e2 := Detect(ptr(live(20, 7)), eventstest.With(base, game.StatusFinal, 20, 10, 4, ""))
 	assert.NotEqual(t, e1[0].ID, e2[len(e2)-1].ID)
 }
 
 func TestPayloadPerspective(t *testing.T) {
-	base := find(t, scoreboard(t), miaNE) // home MIA, away NE
-	prev := with(base, game.StatusLive, 17, 7, 4, "0:10")
-	next := with(base, game.StatusFinal, 20, 7, 4, "0:00")
+	base := eventstest.Find(t, eventstest.Scoreboard(t), eventstest.MiaNE) // home MIA, away NE
+	prev := eventstest.With(base, game.StatusLive, 17, 7, 4, "0:10")
+	next := eventstest.With(base, game.StatusFinal, 20, 7, 4, "0:00")
 	evs := Detect(&prev, next)
-	require.Equal(t, []string{EventScoreChange, EventGameEnd}, types(evs))
+	require.Equal(t, []string{ScoreChange, GameEnd}, types(evs))
 	at := time.Date(2022, 9, 11, 20, 14, 5, 0, time.UTC)
 
-	ne := payloadFor(evs[0], "wh_1", "NE", at)
+	ne := observedAt(evs[0], at).Payload("NE")
 	assert.Equal(t, "NE", ne.Team)
 	assert.Equal(t, "MIA", ne.Opponent)
 	assert.Equal(t, 0, ne.ScoreChange)
@@ -137,33 +138,33 @@ func TestPayloadPerspective(t *testing.T) {
 	assert.Equal(t, "2022-09-11T20:14:05Z", ne.Timestamp)
 	assert.Empty(t, ne.Winner)
 
-	mia := payloadFor(evs[0], "wh_2", "MIA", at)
+	mia := observedAt(evs[0], at).Payload("MIA")
 	assert.Equal(t, 3, mia.ScoreChange)
 	assert.Equal(t, 0, mia.OpponentScoreChange)
 
-	all := payloadFor(evs[0], "wh_3", "", at)
+	all := observedAt(evs[0], at).Payload("")
 	assert.Equal(t, "MIA", all.Team, "a webhook without a team sees the home side")
 	assert.Equal(t, 3, all.ScoreChange, "total points added")
 
-	end := payloadFor(evs[1], "wh_1", "NE", at)
+	end := observedAt(evs[1], at).Payload("NE")
 	assert.Equal(t, "MIA", end.Winner)
 	assert.Equal(t, "loss", end.Result)
-	assert.Equal(t, "win", payloadFor(evs[1], "wh_2", "MIA", at).Result)
-	endAll := payloadFor(evs[1], "wh_3", "", at)
+	assert.Equal(t, "win", observedAt(evs[1], at).Payload("MIA").Result)
+	endAll := observedAt(evs[1], at).Payload("")
 	assert.Equal(t, "MIA", endAll.Winner)
 	assert.Empty(t, endAll.Result)
 
-	tie := with(base, game.StatusFinal, 20, 20, 5, "0:00")
-	tp := payloadFor(Detect(ptr(with(base, game.StatusLive, 20, 20, 5, "0:01")), tie)[0], "wh_1", "NE", at)
+	tie := eventstest.With(base, game.StatusFinal, 20, 20, 5, "0:00")
+	tp := observedAt(Detect(ptr(eventstest.With(base, game.StatusLive, 20, 20, 5, "0:01")), tie)[0], at).Payload("NE")
 	assert.Equal(t, "tie", tp.Winner)
 	assert.Equal(t, "tie", tp.Result)
 
-	both := payloadFor(Detect(ptr(with(base, game.StatusLive, 7, 0, 2, "")), with(base, game.StatusLive, 10, 7, 2, ""))[0], "wh_1", "NE", at)
+	both := observedAt(Detect(ptr(eventstest.With(base, game.StatusLive, 7, 0, 2, "")), eventstest.With(base, game.StatusLive, 10, 7, 2, ""))[0], at).Payload("NE")
 	assert.Equal(t, "both", *both.ScoringTeam)
 	assert.Equal(t, 7, both.ScoreChange)
 	assert.Equal(t, 3, both.OpponentScoreChange)
 
-	down := payloadFor(Detect(ptr(with(base, game.StatusLive, 0, 7, 2, "")), with(base, game.StatusLive, 0, 0, 2, ""))[0], "wh_1", "NE", at)
+	down := observedAt(Detect(ptr(eventstest.With(base, game.StatusLive, 0, 7, 2, "")), eventstest.With(base, game.StatusLive, 0, 0, 2, ""))[0], at).Payload("NE")
 	assert.Nil(t, down.ScoringTeam)
 	assert.Equal(t, -7, down.ScoreChange)
 	assert.Equal(t, -7, down.AwayDiff)
@@ -171,26 +172,31 @@ func TestPayloadPerspective(t *testing.T) {
 
 // The body's field names and their order are the documented ones.
 func TestPayloadFieldNames(t *testing.T) {
-	base := find(t, scoreboard(t), miaNE)
-	ev := Detect(ptr(with(base, game.StatusLive, 7, 10, 2, "")), with(base, game.StatusLive, 14, 10, 2, "4:12"))[0]
+	base := eventstest.Find(t, eventstest.Scoreboard(t), eventstest.MiaNE)
+	ev := Detect(ptr(eventstest.With(base, game.StatusLive, 7, 10, 2, "")), eventstest.With(base, game.StatusLive, 14, 10, 2, "4:12"))[0]
 	want := []string{"event", "event_type", "event_id", "webhook_id", "league", "game_id", "team", "opponent",
 		"home_team", "away_team", "home_team_name", "away_team_name", "score", "previous_score", "home_diff", "away_diff",
 		"score_change", "opponent_score_change", "scoring_team", "team_score", "opponent_score",
 		"status", "period", "clock", "status_detail", "timestamp", "occurred_at"}
-	assert.Equal(t, want, topKeys(t, encode(payloadFor(ev, "wh_1", "MIA", time.Now()))))
-	assert.Equal(t, want, topKeys(t, encode(testPayload("test_1", "wh_1", "", "nfl", time.Now()))))
+	assert.Equal(t, want, topKeys(t, encode(observedAt(ev, time.Now()).Payload("MIA"))))
 
-	end := Detect(ptr(with(base, game.StatusLive, 14, 10, 4, "")), with(base, game.StatusFinal, 14, 10, 4, ""))[0]
+	end := Detect(ptr(eventstest.With(base, game.StatusLive, 14, 10, 4, "")), eventstest.With(base, game.StatusFinal, 14, 10, 4, ""))[0]
 	assert.Equal(t, append(append([]string{}, want...), "winner", "result"),
-		topKeys(t, encode(payloadFor(end, "wh_1", "MIA", time.Now()))))
+		topKeys(t, encode(observedAt(end, time.Now()).Payload("MIA"))))
 
 	var p map[string]any
-	require.NoError(t, json.Unmarshal(encode(payloadFor(ev, "wh_1", "MIA", time.Now())), &p))
+	require.NoError(t, json.Unmarshal(encode(observedAt(ev, time.Now()).Payload("MIA")), &p))
 	assert.Equal(t, "NFL", p["league"])
 	assert.Equal(t, "Miami Dolphins", p["home_team_name"])
 	assert.Equal(t, "New England Patriots", p["away_team_name"])
 	assert.Equal(t, map[string]any{"home": 14.0, "away": 10.0}, p["score"])
 	assert.Equal(t, map[string]any{"home": 7.0, "away": 10.0}, p["previous_score"])
+}
+
+// observedAt is ev as the Detector hands it on: observed at at.
+func observedAt(ev Event, at time.Time) Event {
+	ev.Observed = at
+	return ev
 }
 
 func topKeys(t *testing.T, b []byte) []string {
@@ -211,11 +217,11 @@ func topKeys(t *testing.T, b []byte) []string {
 }
 
 func TestStale(t *testing.T) {
-	g := find(t, scoreboard(t), miaNE) // kick-off 2022-09-11T17:00Z
-	final := with(g, game.StatusFinal, 20, 7, 4, "0:00")
+	g := eventstest.Find(t, eventstest.Scoreboard(t), eventstest.MiaNE) // kick-off 2022-09-11T17:00Z
+	final := eventstest.With(g, game.StatusFinal, 20, 7, 4, "0:00")
 	kick := time.Date(2022, 9, 11, 17, 0, 0, 0, time.UTC)
 	h := time.Hour
-	// Seeded (never observed): judged by start + typical NFL length (3h30).
+	// Seeded (never observed): judged by start + the NFL's game length (3h30).
 	assert.False(t, stale(final, time.Time{}, kick.Add(4*h), h))
 	assert.True(t, stale(final, time.Time{}, kick.Add(5*h), h))
 	// Seen unfinished within the hour: cannot have been over longer.
@@ -224,7 +230,7 @@ func TestStale(t *testing.T) {
 	assert.True(t, stale(final, kick.Add(2*h), kick.Add(5*h), h))
 	assert.False(t, stale(final, kick.Add(2*h), kick.Add(4*h), h))
 	// Only endings are ever stale.
-	assert.False(t, stale(with(g, game.StatusLive, 20, 7, 4, ""), time.Time{}, kick.Add(9*h), h))
+	assert.False(t, stale(eventstest.With(g, game.StatusLive, 20, 7, 4, ""), time.Time{}, kick.Add(9*h), h))
 	// No start time known: never judged stale.
 	noStart := final
 	noStart.Start, noStart.StartTime = time.Time{}, ""
@@ -236,10 +242,10 @@ func TestStale(t *testing.T) {
 }
 
 func BenchmarkDetect(b *testing.B) {
-	g := find(b, scoreboard(b), miaNE)
-	prev := with(g, game.StatusLive, 17, 7, 4, "0:10")
-	next := with(g, game.StatusFinal, 20, 7, 4, "0:00")
-	same := with(g, game.StatusLive, 17, 7, 4, "0:05")
+	g := eventstest.Find(b, eventstest.Scoreboard(b), eventstest.MiaNE)
+	prev := eventstest.With(g, game.StatusLive, 17, 7, 4, "0:10")
+	next := eventstest.With(g, game.StatusFinal, 20, 7, 4, "0:00")
+	same := eventstest.With(g, game.StatusLive, 17, 7, 4, "0:05")
 	b.Run("change", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

@@ -1,4 +1,4 @@
-package teamtracker
+package kickoff
 
 import (
 	"testing"
@@ -9,7 +9,7 @@ import (
 
 // The phrases below are what TeamTracker's humanize library (arrow 1.4,
 // English) says for each distance from 2022-09-08T21:45Z.
-func TestHumanizeSaysWhatTeamTrackerSays(t *testing.T) {
+func TestPhraseSaysWhatTeamTrackerSays(t *testing.T) {
 	now := time.Date(2022, 9, 8, 21, 45, 0, 0, time.UTC)
 	cases := []struct {
 		seconds int64
@@ -74,7 +74,24 @@ func TestHumanizeSaysWhatTeamTrackerSays(t *testing.T) {
 		{-103680000, "3 years ago"},
 	}
 	for _, c := range cases {
-		got := humanize(now.Add(time.Duration(c.seconds)*time.Second), now)
+		got := Phrase(now.Add(time.Duration(c.seconds)*time.Second), now)
 		assert.Equal(t, c.want, got, "%d s", c.seconds)
+	}
+}
+
+func TestSoonIsWithinTheLeadEitherSide(t *testing.T) {
+	now := time.Date(2022, 9, 8, 21, 45, 0, 0, time.UTC)
+	for _, c := range []struct {
+		offset time.Duration
+		want   bool
+	}{
+		{0, true},
+		{Lead - time.Second, true},
+		{Lead, false},
+		{-Lead + time.Second, true},
+		{-Lead, false},
+		{LateStart, false},
+	} {
+		assert.Equal(t, c.want, Soon(now.Add(c.offset), now), c.offset)
 	}
 }

@@ -1,4 +1,4 @@
-package webhook
+package events
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/espntest"
+	"github.com/sports-data/sports-data/internal/events/eventstest"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
 )
@@ -23,32 +24,32 @@ func TestSoccerGameEndPayload(t *testing.T) {
 	require.NoError(t, err)
 	at := time.Date(2022, 9, 17, 21, 0, 0, 0, time.UTC)
 
-	draw := find(t, games, "623599") // Atlanta 0-0 Philadelphia
+	draw := eventstest.Find(t, games, "623599") // Atlanta 0-0 Philadelphia
 	require.Equal(t, game.StatusFinal, draw.Status)
-	live := with(draw, game.StatusLive, 0, 0, 2, "90'+7'")
+	live := eventstest.With(draw, game.StatusLive, 0, 0, 2, "90'+7'")
 	evs := Detect(&live, draw)
-	require.Equal(t, []string{EventGameEnd}, types(evs))
-	p := payloadFor(evs[0], "wh_1", "PHI", at)
+	require.Equal(t, []string{GameEnd}, types(evs))
+	p := observedAt(evs[0], at).Payload("PHI")
 	assert.Equal(t, "tie", p.Winner, "a draw")
 	assert.Equal(t, "tie", p.Result)
 	assert.Nil(t, p.Shootout)
 	assert.NotContains(t, string(encode(p)), "shootout")
 
 	// Derived: level at 1-1, won 4-3 on penalties by the away side.
-	pens := find(t, games, "623597") // NYC v NY
+	pens := eventstest.Find(t, games, "623597") // NYC v NY
 	pens.Score = game.Score{Home: 1, Away: 1}
 	pens.Period.Current = 5
 	pens.Soccer = &game.Soccer{Minute: 120, ExtraTime: true, Shootout: &game.Score{Home: 3, Away: 4}}
-	live = with(pens, game.StatusLive, 1, 1, 5, "120'")
+	live = eventstest.With(pens, game.StatusLive, 1, 1, 5, "120'")
 	live.Soccer = &game.Soccer{Minute: 120, ExtraTime: true, Shootout: &game.Score{Home: 3, Away: 3}}
 	evs = Detect(&live, pens)
-	require.Equal(t, []string{EventGameEnd}, types(evs))
-	home := payloadFor(evs[0], "wh_1", "NYC", at)
+	require.Equal(t, []string{GameEnd}, types(evs))
+	home := observedAt(evs[0], at).Payload("NYC")
 	assert.Equal(t, "NY", home.Winner)
 	assert.Equal(t, "loss", home.Result)
-	away := payloadFor(evs[0], "wh_2", "NY", at)
+	away := observedAt(evs[0], at).Payload("NY")
 	assert.Equal(t, "win", away.Result)
-	all := payloadFor(evs[0], "wh_3", "", at)
+	all := observedAt(evs[0], at).Payload("")
 	assert.Equal(t, "NY", all.Winner)
 	assert.Empty(t, all.Result)
 
