@@ -33,3 +33,26 @@ func TestURLSkipsOrFailsWithoutAServer(t *testing.T) {
 		t.Fatalf("without a server in CI: %q, want a failure", r.ended)
 	}
 }
+
+func TestSharedServersFollowTheSameRule(t *testing.T) {
+	for _, v := range []string{URL2Variable, Token2Variable, Org2Variable, URL3Variable, TokenFile3Variable} {
+		t.Setenv(v, "")
+	}
+	for name, open := range map[string]func(TB){
+		"2.7": func(tb TB) { Shared2(tb) },
+		"3":   func(tb TB) { Shared3(tb) },
+	} {
+		t.Setenv("CI", "")
+		r := &recorder{}
+		open(r)
+		if len(r.ended) < 5 || r.ended[:5] != "skip:" {
+			t.Errorf("%s without a server outside CI: %q, want a skip", name, r.ended)
+		}
+		t.Setenv("CI", "true")
+		r = &recorder{}
+		open(r)
+		if len(r.ended) < 6 || r.ended[:6] != "fatal:" {
+			t.Errorf("%s without a server in CI: %q, want a failure", name, r.ended)
+		}
+	}
+}

@@ -215,7 +215,7 @@ func (s *Store) setup(ctx context.Context) (conn, error) {
 	if err != nil {
 		return conn{}, fmt.Errorf("influx: client: %w", err)
 	}
-	return conn{client: client, language: lang, version: version}, nil
+	return conn{client: client, language: lang, version: version, appendOnly: major == 3}, nil
 }
 
 func majorVersion(v string) int {

@@ -140,6 +140,9 @@ type conn struct {
 	client   *influxdb3.Client
 	language string
 	version  string
+	// appendOnly: the server is InfluxDB 3, whose overwrites are not
+	// reliable, so every version of a row is a row of its own.
+	appendOnly bool
 }
 
 // Store is an InfluxDB store. It implements store.Store.

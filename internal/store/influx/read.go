@@ -116,16 +116,54 @@ func (s *Store) Timeline(ctx context.Context, leagueKey, gameID string) ([]store
 	if err != nil {
 		return nil, err
 	}
+	// On InfluxDB 3 a rewritten point is a row of its own: the newest
+	// version of each stands for it.
 	out := make([]store.Point, 0, len(rows))
+	versions := make([]int64, 0, len(rows))
+	at := make(map[rowKey]int, len(rows))
 	for _, r := range rows {
 		p, err := rowToPoint(r, store.SeriesScores, leagueKey)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, p)
+		v := rowVersion(r)
+		k := keyOf(&p)
+		if i, ok := at[k]; ok {
+			if v >= versions[i] {
+				out[i], versions[i] = p, v
+			}
+			continue
+		}
+		at[k] = len(out)
+		out, versions = append(out, p), append(versions, v)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
 	return out, nil
+}
+
+// rowKey identifies a row of InfluxDB 1.8 and 2.x: the tag values (the
+// tag keys follow from the series) and the time. On InfluxDB 3 the rows of
+// one key differ in their version tag.
+type rowKey struct {
+	tags [11]string
+	time int64
+}
+
+func keyOf(p *store.Point) rowKey {
+	k := rowKey{time: p.Time.UnixNano(), tags: [11]string{
+		p.GameID, strconv.Itoa(p.Season), strconv.Itoa(p.SeasonType), strconv.Itoa(p.Week), p.HomeTeam, p.AwayTeam}}
+	if p.Series == store.SeriesScores {
+		k.tags[6], k.tags[7], k.tags[8], k.tags[9], k.tags[10] = p.Status, p.HomeConference, p.AwayConference, p.HomeDivision, p.AwayDivision
+	}
+	return k
+}
+
+// rowVersion is the version tag of a row (encodePoint), 0 for a row
+// without one (1.8, 2.x).
+func rowVersion(r row) int64 {
+	s, _ := r[versionTag].(string)
+	v, _ := strconv.ParseInt(s, 10, 64)
+	return v
 }
 
 // Unfinished returns, for every game whose latest score point since `since`
@@ -160,13 +198,16 @@ func (s *Store) Unfinished(ctx context.Context, leagueKey string, since time.Tim
 		return nil, err
 	}
 	latest := map[string]store.Point{}
+	versions := map[string]int64{}
 	for _, r := range rows {
 		p, err := rowToPoint(r, store.SeriesScores, leagueKey)
 		if err != nil {
 			return nil, err
 		}
-		if cur, ok := latest[p.GameID]; !ok || p.Time.After(cur.Time) {
-			latest[p.GameID] = p
+		v := rowVersion(r)
+		cur, ok := latest[p.GameID]
+		if !ok || p.Time.After(cur.Time) || (p.Time.Equal(cur.Time) && v >= versions[p.GameID]) {
+			latest[p.GameID], versions[p.GameID] = p, v
 		}
 	}
 	out := []store.Point{}

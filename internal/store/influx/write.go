@@ -27,6 +27,9 @@ var (
 	maxTime = time.Unix(0, 1<<63-1)
 )
 
+// versionTag tells the versions of a row apart on InfluxDB 3 (encodePoint).
+const versionTag = "version"
+
 // periodField is the field that holds the period in the scores series.
 func periodField(leagueKey string) string {
 	if l, ok := league.Lookup(leagueKey); ok && l.PeriodField != "" {
@@ -41,7 +44,14 @@ func periodField(leagueKey string) string {
 //
 // A games row without ObservedAt gets now: the store records when the row
 // was written, so that the later write of a rescheduled game wins.
-func encodePoint(p *store.Point, now time.Time) ([]byte, error) {
+//
+// With appendOnly (InfluxDB 3) every point also carries the tag version, so
+// that a rewrite is a row of its own rather than an overwrite: InfluxDB 3
+// does not reliably keep the last of two points with the same tags and
+// time (docs/storage.md), so readers pick the newest version themselves. A
+// games row's version is its ObservedAt (writing the same version again
+// lands on the same row, with the same values); a score point's is now.
+func encodePoint(p *store.Point, now time.Time, appendOnly bool) ([]byte, error) {
 	pt := influxdb3.NewPointWithMeasurement(p.Measurement()).
 		SetTag("game_id", p.GameID).
 		SetTag("season", strconv.Itoa(p.Season)).
@@ -79,6 +89,12 @@ func encodePoint(p *store.Point, now time.Time) ([]byte, error) {
 			observed = now
 		}
 		pt.SetIntegerField("observed_at", observed.UnixNano())
+		if appendOnly {
+			pt.SetTag(versionTag, strconv.FormatInt(observed.UnixNano(), 10))
+		}
+	}
+	if appendOnly && p.Series == store.SeriesScores {
+		pt.SetTag(versionTag, strconv.FormatInt(now.UnixNano(), 10))
 	}
 	return pt.MarshalBinary(influxdb3.Nanosecond)
 }
@@ -99,9 +115,13 @@ func (s *Store) Write(ctx context.Context, points []store.Point) error {
 	if err := store.Validate(points); err != nil {
 		return fmt.Errorf("influx: %w", err)
 	}
+	c, err := s.connect(ctx)
+	if err != nil {
+		return err
+	}
 	for i := range points {
 		// A nanosecond apart, so rows of one batch keep their order.
-		b, err := encodePoint(&points[i], now.Add(time.Duration(i)))
+		b, err := encodePoint(&points[i], now.Add(time.Duration(i)), c.appendOnly)
 		if err != nil {
 			return fmt.Errorf("%w: game %s: %v", ErrInvalidPoint, points[i].GameID, err)
 		}
