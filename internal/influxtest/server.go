@@ -125,6 +125,10 @@ type ServerOptions struct {
 	// QueryFileLimit is InfluxDB 3's --query-file-limit (0: its default,
 	// 432 Parquet files).
 	QueryFileLimit int
+	// SnapshotEvery is InfluxDB 3's --wal-snapshot-size, the WAL files
+	// after which it writes the buffer to Parquet files (0: its default,
+	// 600); 1 makes a file per table and time window at every write.
+	SnapshotEvery int
 	// WALFlush is InfluxDB 3's --wal-flush-interval (0: its default, 1 s).
 	// A write is answered once its WAL file is flushed, so tests, which
 	// wait for every write, run with a shorter one.
@@ -206,6 +210,9 @@ func serve3Args(dir, addr string, o ServerOptions) []string {
 	}
 	if o.WALFlush > 0 {
 		args = append(args, "--wal-flush-interval", o.WALFlush.String())
+	}
+	if o.SnapshotEvery > 0 {
+		args = append(args, "--wal-snapshot-size", strconv.Itoa(o.SnapshotEvery))
 	}
 	if o.QueryFileLimit > 0 {
 		args = append(args, "--query-file-limit", strconv.Itoa(o.QueryFileLimit))

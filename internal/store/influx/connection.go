@@ -211,7 +211,7 @@ func (s *Store) setup(ctx context.Context) (conn, error) {
 		return conn{}, err
 	}
 
-	client, err := s.newClient()
+	client, err := s.newClient(major)
 	if err != nil {
 		return conn{}, fmt.Errorf("influx: client: %w", err)
 	}

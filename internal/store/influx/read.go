@@ -44,6 +44,7 @@ func (s *Store) Games(ctx context.Context, q store.GameQuery) ([]store.Point, er
 	}
 	var where []string
 	params := map[string]any{}
+	sp := span{}
 	if q.Season != 0 {
 		where = append(where, "season = $season")
 		params["season"] = strconv.Itoa(q.Season)
@@ -51,21 +52,14 @@ func (s *Store) Games(ctx context.Context, q store.GameQuery) ([]store.Point, er
 		// that touches too many files, and a tag filter does not narrow
 		// the files a query reads; a time range does.
 		if l, ok := league.Lookup(q.League); ok {
-			from, to := l.SeasonWindow(q.Season)
-			where = append(where, "time >= $season_from AND time < $season_to")
-			params["season_from"] = from.Format(time.RFC3339Nano)
-			params["season_to"] = to.Format(time.RFC3339Nano)
+			sp.from, sp.to = l.SeasonWindow(q.Season)
 		}
 	}
 	if q.Team != "" {
 		where = append(where, "(home_team = $team OR away_team = $team)")
 		params["team"] = q.Team
 	}
-	stmt := "SELECT * FROM " + m
-	if len(where) > 0 {
-		stmt += " WHERE " + strings.Join(where, " AND ")
-	}
-	rows, err := s.query(ctx, stmt, params)
+	rows, err := s.query(ctx, m, where, "", params, sp)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +106,7 @@ func (s *Store) Timeline(ctx context.Context, leagueKey, gameID string) ([]store
 	if gameID == "" {
 		return []store.Point{}, nil
 	}
-	rows, err := s.query(ctx, "SELECT * FROM "+m+" WHERE game_id = $game_id ORDER BY time", map[string]any{"game_id": gameID})
+	rows, err := s.query(ctx, m, []string{"game_id = $game_id"}, " ORDER BY time", map[string]any{"game_id": gameID}, span{})
 	if err != nil {
 		return nil, err
 	}
@@ -189,10 +183,11 @@ func (s *Store) Unfinished(ctx context.Context, leagueKey string, since time.Tim
 		// One series per game, newest point first, one point each.
 		rows, err = s.influxQLRows(ctx, "SELECT * FROM "+m+where+` GROUP BY "game_id" ORDER BY time DESC LIMIT 1`, params)
 	} else {
-		rows, err = s.sqlRows(ctx, c, "SELECT * FROM "+m+where, params)
-		if errors.Is(err, errNoRows) {
-			rows, err = nil, nil
+		from := since
+		if !since.After(sqlEarliest) {
+			from = time.Time{}
 		}
+		rows, err = s.sqlRange(ctx, c, tableName(m), "SELECT * FROM "+m+" WHERE "+rangeCondition, nil, span{from: from})
 	}
 	if err != nil {
 		return nil, err
@@ -220,22 +215,34 @@ func (s *Store) Unfinished(ctx context.Context, leagueKey string, since time.Tim
 	return out, nil
 }
 
-// query runs stmt in the store's query language. The statements are written
-// so that the same text is valid InfluxQL and SQL.
-func (s *Store) query(ctx context.Context, stmt string, params map[string]any) ([]row, error) {
+// query runs SELECT * FROM m WHERE where... tail in the store's query
+// language; the conditions are written so that the same text is valid
+// InfluxQL and SQL. SQL reads are also bounded in time by sp (zero ends:
+// the widest range), split when InfluxDB 3 refuses them for its file limit
+// (sqlRange); InfluxQL has no such limit and reads without the bound.
+func (s *Store) query(ctx context.Context, m string, where []string, tail string, params map[string]any, sp span) ([]row, error) {
 	c, err := s.connect(ctx)
 	if err != nil {
 		return nil, err
 	}
+	stmt := "SELECT * FROM " + m
 	if c.language == LanguageInfluxQL {
-		return s.influxQLRows(ctx, stmt, params)
+		if !sp.from.IsZero() {
+			where = append(where, "time >= $range_from AND time < $range_to")
+			params["range_from"] = sp.from.UTC().Format(time.RFC3339Nano)
+			params["range_to"] = sp.to.UTC().Format(time.RFC3339Nano)
+		}
+		if len(where) > 0 {
+			stmt += " WHERE " + strings.Join(where, " AND ")
+		}
+		return s.influxQLRows(ctx, stmt+tail, params)
 	}
-	rows, err := s.sqlRows(ctx, c, stmt, params)
-	if errors.Is(err, errNoRows) {
-		return nil, nil
-	}
-	return rows, err
+	stmt += " WHERE " + strings.Join(append(where, rangeCondition), " AND ")
+	return s.sqlRange(ctx, c, tableName(m), stmt+tail, params, sp)
 }
+
+// tableName is a quoted measurement's name as system tables spell it.
+func tableName(quoted string) string { return strings.Trim(quoted, `"`) }
 
 func (s *Store) influxQLRows(ctx context.Context, stmt string, params map[string]any) ([]row, error) {
 	res, err := s.influxQL(ctx, http.MethodGet, stmt, params)

@@ -61,6 +61,9 @@ func (s *Store) flightError(err error) error {
 		st, ok = status.FromError(err)
 	}
 	msg := err.Error()
+	if fl := asFileLimit(msg); fl != nil {
+		return fl
+	}
 	if ok {
 		msg = st.Message()
 		switch st.Code() {
