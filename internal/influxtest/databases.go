@@ -46,6 +46,12 @@ func Database1(t T, base string) string {
 // which is what the store's reads rely on.
 func Bucket2(t T, s *Server, retention time.Duration) string {
 	t.Helper()
+	return Bucket2Named(t, s, RandomName("sdtest_"), retention)
+}
+
+// Bucket2Named is Bucket2 with a name of the caller's choosing.
+func Bucket2Named(t T, s *Server, name string, retention time.Duration) string {
+	t.Helper()
 	ctx := context.Background()
 	var orgs struct {
 		Orgs []struct {
@@ -55,7 +61,6 @@ func Bucket2(t T, s *Server, retention time.Duration) string {
 	if err := s.call(ctx, http.MethodGet, "/api/v2/orgs?org="+url.QueryEscape(s.Org), nil, &orgs); err != nil || len(orgs.Orgs) != 1 {
 		t.Fatal("InfluxDB 2.7 organisation ", s.Org, ": ", err)
 	}
-	name := RandomName("sdtest_")
 	rule := map[string]any{"type": "expire", "everySeconds": int64(retention / time.Second)}
 	var bucket struct {
 		ID string `json:"id"`

@@ -2,6 +2,7 @@ package influx_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -16,7 +17,6 @@ import (
 
 	"github.com/sports-data/sports-data/internal/influxtest"
 	"github.com/sports-data/sports-data/internal/store"
-	"github.com/sports-data/sports-data/internal/store/flighttest"
 	"github.com/sports-data/sports-data/internal/store/influx"
 	"github.com/sports-data/sports-data/internal/store/storetest"
 )
@@ -91,55 +91,40 @@ func ids(points []store.Point) []string {
 
 // The server is not there when the service starts; it comes up later, goes
 // away and comes back. A TCP relay in front of the real server plays the
-// network.
-func TestServerDownAtOpenThenUpThenDownAgainInfluxDB18(t *testing.T) {
-	base := influxtest.URL(t)
-	target := strings.TrimPrefix(base, "http://")
-	addr := freeAddr(t)
-	logs, logger := newLogRecorder(t)
-	s := openStore(t, influx.Options{URL: "http://" + addr, Database: freshDatabase(t, base), Timeout: time.Second, Logger: logger})
+// network; on InfluxDB 3 the Flight (gRPC) client must not stay in its
+// reconnect back-off once the server is back.
+func TestServerDownAtOpenThenUpThenDownAgain(t *testing.T) {
+	versions := map[influxtest.Kind]string{influxtest.V1: "1.8.", influxtest.V2: "2.7.", influxtest.V3: "3."}
+	languages := map[influxtest.Kind]string{influxtest.V1: influx.LanguageInfluxQL, influxtest.V2: influx.LanguageInfluxQL, influxtest.V3: influx.LanguageSQL}
+	eachServer(t, func(t *testing.T, srv server) {
+		target := strings.TrimPrefix(srv.URL, "http://")
+		addr := freeAddr(t)
+		logs, logger := newLogRecorder(t)
+		o := srv.options(srv.database(t, 0), 0)
+		o.URL, o.Timeout, o.Logger = "http://"+addr, time.Second, logger
+		s := openStore(t, o)
 
-	assert.Equal(t, "", s.QueryLanguage(), "not known before the server answered")
-	assert.Equal(t, "", s.Info(context.Background()).Version)
-	requireNotConnected(t, s)
-	requireUnavailable(t, s)
-	requireUnavailable(t, s)
-	assert.Len(t, logs.messages(slog.LevelWarn), 1, "one line about the server being down, not one per call")
+		assert.Equal(t, "", s.QueryLanguage(), "not known before the server answered")
+		assert.Equal(t, "", s.Info(context.Background()).Version)
+		requireNotConnected(t, s)
+		requireUnavailable(t, s)
+		requireUnavailable(t, s)
+		assert.Len(t, logs.messages(slog.LevelWarn), 1, "one line about the server being down, not one per call")
 
-	relay := startForwarder(t, addr, target)
-	requireWorks(t, s, "401000001")
-	assert.Equal(t, influx.LanguageInfluxQL, s.QueryLanguage())
-	assert.True(t, strings.HasPrefix(s.Info(context.Background()).Version, "1.8."))
-	assert.False(t, s.Info(context.Background()).Unreachable)
+		relay := startForwarder(t, addr, target)
+		requireWorks(t, s, "401000001")
+		assert.Equal(t, languages[srv.Kind], s.QueryLanguage())
+		assert.True(t, strings.HasPrefix(s.Info(context.Background()).Version, versions[srv.Kind]))
+		assert.False(t, s.Info(context.Background()).Unreachable)
 
-	relay.Close()
-	requireUnavailable(t, s)
-	requireNotConnected(t, s)
-	assert.True(t, strings.HasPrefix(s.Info(context.Background()).Version, "1.8."), "the last known version stays for /health")
+		relay.Close()
+		requireUnavailable(t, s)
+		requireNotConnected(t, s)
+		assert.True(t, strings.HasPrefix(s.Info(context.Background()).Version, versions[srv.Kind]), "the last known version stays for /health")
 
-	startForwarder(t, addr, target)
-	requireWorks(t, s, "401000002")
-}
-
-// The same with the InfluxDB 3 stand-in: the Flight (gRPC) client must not
-// stay in its reconnect back-off once the server is back.
-func TestServerDownAtOpenThenUpThenDownAgainFlight(t *testing.T) {
-	addr := freeAddr(t)
-	s := openStore(t, influx.Options{URL: "http://" + addr, Token: "tok", Database: "sports", Timeout: time.Second})
-	requireNotConnected(t, s)
-	requireUnavailable(t, s)
-
-	srv := flighttest.Start(t, "tok", flighttest.WithAddr(addr))
-	requireWorks(t, s, "401000001")
-	assert.Equal(t, influx.LanguageSQL, s.QueryLanguage())
-	assert.False(t, s.Info(context.Background()).Unreachable, "connected once the server answered")
-
-	srv.Close()
-	requireUnavailable(t, s)
-	requireNotConnected(t, s)
-
-	flighttest.Start(t, "tok", flighttest.WithAddr(addr))
-	requireWorks(t, s, "401000002")
+		startForwarder(t, addr, target)
+		requireWorks(t, s, "401000002")
+	})
 }
 
 // requireNotConnected: Info, which /health reads, says the server is not
@@ -158,37 +143,58 @@ func requireUnauthorized(t *testing.T, err error) {
 	require.ErrorIs(t, err, influx.ErrUnauthorized)
 }
 
-func TestWrongTokenFlight(t *testing.T) {
-	srv := flighttest.Start(t, "right")
+func TestWrongToken(t *testing.T) {
+	ctx := context.Background()
+	row := storetest.GamePoint(sampleGame(), kickoff, storetest.Scheduled, 0, 0)
+	for _, k := range []influxtest.Kind{influxtest.V2, influxtest.V3} {
+		t.Run(string(k), func(t *testing.T) {
+			srv := sharedServer(t, k)
+			db := srv.database(t, 0)
+			for _, token := range []string{"wrong", ""} {
+				logs, logger := newLogRecorder(t)
+				o := srv.options(db, 0)
+				o.Token, o.Logger = token, logger
+				s := openStore(t, o)
+				requireUnauthorized(t, s.Write(ctx, []store.Point{row}))
+				_, err := s.Games(ctx, store.GameQuery{League: "nfl"})
+				requireUnauthorized(t, err)
+				assert.Len(t, logs.messages(slog.LevelWarn), 1, "token %q: one line", token)
+			}
+		})
+	}
+}
+
+// The admin token of InfluxDB 3 is regenerated while the store runs: the
+// write (HTTP) and the read (Flight) are refused as such, and a store with
+// the new token works.
+func TestAdminTokenRegeneratedInfluxDB3(t *testing.T) {
+	srv := influxtest.Start(t, influxtest.V3, influxtest.ServerOptions{})
 	ctx := context.Background()
 	g := sampleGame()
 	row := storetest.GamePoint(g, kickoff, storetest.Scheduled, 0, 0)
+	s := openStore(t, influx.Options{URL: srv.URL, Token: srv.Token, Database: "sports"})
+	require.NoError(t, s.Write(ctx, []store.Point{row}))
+	_, err := s.Games(ctx, store.GameQuery{League: "nfl"})
+	require.NoError(t, err)
 
-	t.Run("from the start", func(t *testing.T) {
-		logs, logger := newLogRecorder(t)
-		s := openStore(t, influx.Options{URL: srv.URL(), Token: "wrong", Database: "sports", Logger: logger})
-		requireUnauthorized(t, s.Write(ctx, []store.Point{row}))
-		_, err := s.Games(ctx, store.GameQuery{League: "nfl"})
-		requireUnauthorized(t, err)
-		warns := logs.messages(slog.LevelWarn)
-		require.Len(t, warns, 1)
-	})
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/v3/configure/token/admin/regenerate", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+srv.Token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	var fresh struct {
+		Token string `json:"token"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&fresh))
+	resp.Body.Close()
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	require.NotEmpty(t, fresh.Token)
 
-	t.Run("revoked while running", func(t *testing.T) {
-		s := openStore(t, influx.Options{URL: srv.URL(), Token: "right", Database: "sports"})
-		require.NoError(t, s.Write(ctx, []store.Point{row}))
-		srv.SetToken("rotated")
-		t.Cleanup(func() { srv.SetToken("right") })
-		// The write goes over HTTP, the read over Flight: both refusals map.
-		requireUnauthorized(t, s.Write(ctx, []store.Point{row}))
-		s2 := openStore(t, influx.Options{URL: srv.URL(), Token: "rotated", Database: "sports"})
-		require.NoError(t, s2.Write(ctx, []store.Point{row}), "the new token works")
-		srv.SetToken("right")
-		requireWorks(t, s, g.ID)
-		srv.SetToken("rotated")
-		_, err := s.Timeline(ctx, "nfl", g.ID)
-		requireUnauthorized(t, err)
-	})
+	requireUnauthorized(t, s.Write(ctx, []store.Point{row}))
+	_, err = s.Timeline(ctx, "nfl", g.ID)
+	requireUnauthorized(t, err)
+	s2 := openStore(t, influx.Options{URL: srv.URL, Token: fresh.Token, Database: "sports"})
+	requireWorks(t, s2, g.ID)
 }
 
 // authInfluxDB starts a private InfluxDB 1.8 with authentication on, with
@@ -313,10 +319,10 @@ func TestClose(t *testing.T) {
 
 // A caller's HTTP client is used for every request, the write path included.
 func TestUsesTheGivenHTTPClient(t *testing.T) {
-	srv := flighttest.Start(t, "tok")
+	srv := influxtest.Shared3(t)
 	var requests atomic.Int64
 	hc := &http.Client{Transport: countingTransport{base: http.DefaultTransport, n: &requests}}
-	s := openStore(t, influx.Options{URL: srv.URL(), Token: "tok", Database: "sports", HTTPClient: hc})
+	s := openStore(t, influx.Options{URL: srv.URL, Token: srv.Token, Database: influxtest.Database3(t, srv, ""), HTTPClient: hc})
 	before := requests.Load()
 	assert.Positive(t, before, "ping and database creation")
 	require.NoError(t, s.Write(context.Background(), []store.Point{storetest.GamePoint(sampleGame(), kickoff, storetest.Scheduled, 0, 0)}))

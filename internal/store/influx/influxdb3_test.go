@@ -2,7 +2,9 @@ package influx_test
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -82,4 +84,133 @@ func TestFileLimitInfluxDB3(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, storetest.NormalizeAll(storetest.ExpectUnfinished(all, "nhl", start)), storetest.NormalizeAll(got))
 	assert.True(t, strings.HasPrefix(s.Info(ctx).Version, "3."))
+}
+
+// The store creates its database with the retention period of
+// RetentionDays; opening it again finds it there (409) without a warning.
+// The server then keeps old points out by itself.
+func TestDatabaseCreatedWithRetentionInfluxDB3(t *testing.T) {
+	srv := influxtest.Start(t, influxtest.V3, influxtest.ServerOptions{WithoutAuth: true})
+	logs, logger := newLogRecorder(t)
+	openStore(t, influx.Options{URL: srv.URL, Database: "sports", RetentionDays: 1, Logger: logger})
+	openStore(t, influx.Options{URL: srv.URL, Database: "sports", RetentionDays: 1, Logger: logger})
+	assert.Empty(t, logs.messages(slog.LevelWarn), "an existing database (409) is not a problem")
+	assert.Contains(t, logs.messages(slog.LevelInfo), "influxdb 3: created database")
+
+	old := time.Now().Add(-72 * time.Hour).UnixNano()
+	fresh := time.Now().Add(-time.Hour).UnixNano()
+	server{srv.Server}.rawWrite(t, "sports", fmt.Sprintf("probe,t=old f=1i %d\nprobe,t=fresh f=1i %d\n", old, fresh))
+	ans, status := sql3(t, srv.Server, "sports", "SELECT t FROM probe")
+	require.Equal(t, http.StatusOK, status, ans)
+	assert.Equal(t, `{"t":"fresh"}`, strings.TrimSpace(ans), "the point older than a day was dropped by the server")
+}
+
+// A database that exists but holds nothing yet (no table) reads as empty.
+func TestReadsOfAnEmptyDatabaseInfluxDB3(t *testing.T) {
+	srv := influxtest.Shared3(t)
+	s := openStore(t, influx.Options{URL: srv.URL, Token: srv.Token, Database: influxtest.Database3(t, srv, "")})
+	ctx := context.Background()
+	got, err := s.Games(ctx, store.GameQuery{League: "nfl", Season: 2024})
+	require.NoError(t, err)
+	assert.Empty(t, got)
+	tl, err := s.Timeline(ctx, "nfl", "401671500")
+	require.NoError(t, err)
+	assert.Empty(t, tl)
+	un, err := s.Unfinished(ctx, "nfl", time.Time{})
+	require.NoError(t, err)
+	assert.Empty(t, un)
+}
+
+// Every rewrite of a games row and of a score point is a row of its own on
+// InfluxDB 3 (the version tag), since Core does not reliably keep the
+// last of two points with the same tags and time; readers answer the
+// newest.
+func TestRewritesAreRowsOfTheirOwnInfluxDB3(t *testing.T) {
+	srv := influxtest.Shared3(t)
+	db := influxtest.Database3(t, srv, "")
+	s := openStore(t, influx.Options{URL: srv.URL, Token: srv.Token, Database: db})
+	ctx := context.Background()
+	g := sampleGame()
+	var last store.Point
+	for i := range 6 {
+		last = storetest.GamePoint(g, kickoff.Add(time.Duration(i)*time.Minute), storetest.Live, 3*i, i)
+		require.NoError(t, s.Write(ctx, []store.Point{last}))
+	}
+	pt := storetest.ScorePoint(g, kickoff, storetest.Live, 3, 0, 1)
+	require.NoError(t, s.Write(ctx, []store.Point{pt}))
+	pt.HomeScore = 0 // the field goal was taken back
+	require.NoError(t, s.Write(ctx, []store.Point{pt}))
+
+	ans, status := sql3(t, srv, db, "SELECT count(*) AS n, count(DISTINCT version) AS v FROM nfl_games")
+	require.Equal(t, http.StatusOK, status, ans)
+	assert.Equal(t, `{"n":6,"v":6}`, strings.TrimSpace(ans))
+	ans, _ = sql3(t, srv, db, "SELECT count(*) AS n FROM nfl_scores")
+	assert.Equal(t, `{"n":2}`, strings.TrimSpace(ans))
+
+	games, err := s.Games(ctx, store.GameQuery{League: "nfl"})
+	require.NoError(t, err)
+	require.Equal(t, []store.Point{storetest.Normalize(last)}, games)
+	tl, err := s.Timeline(ctx, "nfl", g.ID)
+	require.NoError(t, err)
+	require.Equal(t, []store.Point{storetest.Normalize(pt)}, tl)
+}
+
+// User values travel as parameters: the SQL InfluxDB 3 ran (its
+// system.queries) holds none of them, and hostile values find nothing.
+func TestValuesTravelAsParametersInfluxDB3(t *testing.T) {
+	srv := influxtest.Shared3(t)
+	db := influxtest.Database3(t, srv, "")
+	s := openStore(t, influx.Options{URL: srv.URL, Token: srv.Token, Database: db})
+	ctx := context.Background()
+	require.NoError(t, s.Write(ctx, []store.Point{storetest.GamePoint(sampleGame(), kickoff, storetest.Scheduled, 0, 0),
+		storetest.ScorePoint(sampleGame(), kickoff, storetest.Scheduled, 0, 0, 0)}))
+	team, gameID := `NE' OR '1'='1`, `1'; DROP TABLE nfl_scores; --`
+	got, err := s.Games(ctx, store.GameQuery{League: "nfl", Team: team, Season: 2024})
+	require.NoError(t, err)
+	assert.Empty(t, got)
+	tl, err := s.Timeline(ctx, "nfl", gameID)
+	require.NoError(t, err)
+	assert.Empty(t, tl)
+
+	ans, status := sql3(t, srv, db, "SELECT query_text FROM system.queries WHERE query_type = 'sql'")
+	require.Equal(t, http.StatusOK, status, ans)
+	assert.Contains(t, ans, "$team")
+	assert.Contains(t, ans, "$game_id")
+	assert.NotContains(t, ans, "1'='1")
+	assert.NotContains(t, ans, "DROP TABLE")
+	tl, err = s.Timeline(ctx, "nfl", sampleGame().ID)
+	require.NoError(t, err)
+	assert.Len(t, tl, 1, "the table is still there")
+}
+
+// InfluxDB 3 Core holds at most 5 databases and 2000 tables. A write
+// refused for them is the server's state, not the points': it fails as
+// unavailable, so the writer keeps the points, and succeeds once there is
+// room.
+func TestLimitsKeepThePointsInfluxDB3(t *testing.T) {
+	srv := influxtest.Start(t, influxtest.V3, influxtest.ServerOptions{WithoutAuth: true})
+	raw := server{srv.Server}
+	ctx := context.Background()
+	row := []store.Point{storetest.GamePoint(sampleGame(), kickoff, storetest.Scheduled, 0, 0)}
+	for i := range 5 {
+		raw.rawWrite(t, fmt.Sprintf("filler%d", i), "m f=1i 1\n")
+	}
+	s := openStore(t, influx.Options{URL: srv.URL, Database: "sports"})
+	err := s.Write(ctx, row)
+	require.ErrorIs(t, err, store.ErrUnavailable)
+	assert.NotErrorIs(t, err, influx.ErrRejected)
+	assert.Contains(t, err.Error(), "limit of 5 databases")
+	influxtest.DropDatabase3(srv.Server, "filler0")
+	require.NoError(t, s.Write(ctx, row), "written once a database is gone")
+
+	var tables strings.Builder
+	for i := range 2000 {
+		fmt.Fprintf(&tables, "t%d f=1i 1\n", i)
+	}
+	raw.rawWrite(t, "filler1", tables.String())
+	err = s.Write(ctx, []store.Point{storetest.GamePoint(storetest.NewGame("nhl", "401671700", kickoff, "BOS", "TOR"), kickoff, storetest.Scheduled, 0, 0)})
+	require.ErrorIs(t, err, store.ErrUnavailable)
+	assert.NotErrorIs(t, err, influx.ErrRejected)
+	assert.Contains(t, err.Error(), "tables limit of 2000 tables")
+	require.NoError(t, s.Write(ctx, row), "tables that exist still take points")
 }

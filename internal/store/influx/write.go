@@ -213,7 +213,7 @@ func (s *Store) writeChunk(ctx context.Context, body []byte) error {
 		}
 		err = s.send(ctx, c, body)
 		if errors.Is(err, errDatabaseNotFound) {
-			return unavailable("database %q does not exist and could not be created", s.opts.Database)
+			return unavailable("database %q does not exist and could not be created (InfluxDB 2.x: create a bucket of that name)", s.opts.Database)
 		}
 	}
 	return err
