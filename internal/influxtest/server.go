@@ -119,6 +119,8 @@ type Server struct {
 
 // ServerOptions change what Prepare makes.
 type ServerOptions struct {
+	// Binary is the server to run (default: BinaryOf the kind).
+	Binary string
 	// WithoutAuth runs InfluxDB 3 with --without-auth instead of the admin
 	// token file (1.8 runs without authentication, 2.7 always with).
 	WithoutAuth bool
@@ -140,7 +142,10 @@ type ServerOptions struct {
 // its configuration file, InfluxDB 3 its admin token file (written offline by
 // the binary, as docker-compose.yml does).
 func Prepare(k Kind, dir string, o ServerOptions) (*Server, error) {
-	bin := BinaryOf(k)
+	bin := o.Binary
+	if bin == "" {
+		bin = BinaryOf(k)
+	}
 	if _, err := os.Stat(bin); err != nil {
 		return nil, fmt.Errorf("%s binary: %w", k.Name(), err)
 	}
