@@ -54,13 +54,14 @@ start() {
   mkdir -p "$dir"
   "$bin" create token --admin --offline --name _admin --output-file "$dir/admin-token.json" >/dev/null
   # No telemetry to InfluxData; the admin token recovery endpoint on a port
-  # of its own (its default, 8182, would collide between two servers). A
-  # write is answered when the WAL is flushed: every 100 ms instead of every
-  # second, as the tests wait for every write (internal/influxtest).
+  # of its own (its default, 8182, would collide between two servers). The
+  # WAL settings of the tests (internal/influxtest): a write is answered when
+  # the WAL is flushed, every 100 ms instead of every second, and Parquet
+  # files are written every 6000 WAL files, every 10 minutes as by default.
   "$bin" serve --node-id sports-data-test --object-store file --data-dir "$dir/data" \
     --http-bind "127.0.0.1:$port" --admin-token-recovery-http-bind 127.0.0.1:0 \
     --admin-token-file "$dir/admin-token.json" --disable-authz health,ping \
-    --disable-telemetry-upload --wal-flush-interval 100ms >"$dir/influxdb3.log" 2>&1 &
+    --disable-telemetry-upload --wal-flush-interval 100ms --wal-snapshot-size 6000 >"$dir/influxdb3.log" 2>&1 &
   echo $! >"$dir/pid"
   wait_ready "http://127.0.0.1:$port/health" "$dir/pid" "$dir/influxdb3.log" || { stop >/dev/null; exit 1; }
   echo "http://127.0.0.1:$port"

@@ -19,9 +19,18 @@ type Running struct {
 	t    T
 }
 
-// TestWALFlush is the WAL flush interval of the InfluxDB 3 servers of the
-// tests (scripts/influxdb3-test.sh uses the same).
-const TestWALFlush = 100 * time.Millisecond
+// The WAL settings of the InfluxDB 3 servers of the tests
+// (scripts/influxdb3-test.sh uses the same): a write is answered when the
+// WAL is flushed, every 100 ms instead of every second, as the tests wait
+// for every write; and the buffer is written to Parquet files every 6000
+// WAL files, every 10 minutes of writing as with the defaults (600 files of
+// a second). While InfluxDB 3 Core 3.6 writes those files, a read can miss
+// rows of the table (README, Storage), which a test must not meet by the
+// chance of a snapshot every minute.
+const (
+	TestWALFlush      = 100 * time.Millisecond
+	TestSnapshotEvery = 6000
+)
 
 // installHint says which script provides the binary of a kind.
 func installHint(k Kind) string {
@@ -46,13 +55,16 @@ func HaveBinary(t TB, k Kind) string {
 }
 
 // Start runs a private server of kind k for the test, set up and
-// answering. InfluxDB 3 flushes its WAL every 100 ms unless o says
+// answering. InfluxDB 3 runs with the tests' WAL settings unless o says
 // otherwise.
 func Start(t T, k Kind, o ServerOptions) *Running {
 	t.Helper()
 	HaveBinary(t, k)
 	if o.WALFlush == 0 {
 		o.WALFlush = TestWALFlush
+	}
+	if o.SnapshotEvery == 0 {
+		o.SnapshotEvery = TestSnapshotEvery
 	}
 	s, err := Prepare(k, t.TempDir(), o)
 	if err != nil {
