@@ -22,8 +22,8 @@ import (
 type Kind struct {
 	Name string
 	Open func(t testing.TB) store.Store
-	// Bench says the kind is worth loading full seasons into (the Flight
-	// stand-in stores through SQLite behind gRPC and is slow at that).
+	// Bench says the kind is worth loading full seasons into in the
+	// benchmarks.
 	Bench bool
 }
 

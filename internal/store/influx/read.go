@@ -16,13 +16,15 @@ import (
 
 // The queries. Measurement names are built from league keys checked
 // against ^[a-z0-9]+$; every other value is a bound parameter. The SQL is
-// the plain subset InfluxDB 3 and the flighttest stand-in both run.
+// the plain subset InfluxDB 3 runs (and the flighttest stand-in, which
+// answers from SQLite).
 //
 // Games reads every row of the league (narrowed by the tag filters season
 // and team, which a game keeps for life), keeps the newest row of each game
 // and filters status and time after that: filtering first would return the
 // old row of a game that was rescheduled or whose status moved on. The games
-// series has one row per game, so this reads little.
+// series has one row per game (on InfluxDB 3, one per version of it), so
+// this reads little.
 //
 // InfluxQL cannot pick a row by the largest value of a field, so the newest
 // games row is chosen in Go; InfluxQL also orders by time only, so every
