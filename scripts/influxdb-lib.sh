@@ -31,6 +31,27 @@ unpack() {
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# The scripts keep the server's port in $port and name its run folder with
+# run_dir.
+
+# ours_running EXPLICIT: a server of this script already runs on the port
+# given (EXPLICIT, the script's *_PORT variable), to be reused.
+ours_running() {
+  [ -n "$1" ] && [ -f "$(run_dir)/pid" ] && kill -0 "$(cat "$(run_dir)/pid")" 2>/dev/null
+}
+
+# claim_port VARIABLE: settles $port for a new server. With VARIABLE set,
+# its port, refused when something else answers there; unset, the first
+# free port from $port whose run folder no other run holds (another run's
+# server is not ours to share: its run stops it).
+claim_port() {
+  if [ -n "${!1:-}" ]; then
+    ! listening "$port" || die "something else answers on 127.0.0.1:$port; set $1 to another port"
+    return 0
+  fi
+  while listening "$port" || [ -e "$(run_dir)" ]; do port=$((port + 1)); done
+}
+
 # http_code URL [TOKEN]: the status of GET URL, or 000 when nothing answers.
 http_code() {
   local auth=()

@@ -36,18 +36,12 @@ install() {
 
 start() {
   install
-  local dir; dir=$(run_dir)
-  if [ -n "${INFLUXDB2_PORT:-}" ] && [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
+  if ours_running "${INFLUXDB2_PORT:-}"; then
     echo "http://127.0.0.1:$port"
     return 0
   fi
-  if [ -z "${INFLUXDB2_PORT:-}" ]; then
-    # Another run's server is not ours to share: its run stops it.
-    while listening "$port" || [ -e "$(run_dir)" ]; do port=$((port + 1)); done
-    dir=$(run_dir)
-  elif listening "$port"; then
-    die "something else answers on 127.0.0.1:$port; set INFLUXDB2_PORT to another port"
-  fi
+  claim_port INFLUXDB2_PORT
+  local dir; dir=$(run_dir)
   mkdir -p "$dir"
   local url=http://127.0.0.1:$port
   "$bin" --bolt-path "$dir/influxd.bolt" --engine-path "$dir/engine" --sqlite-path "$dir/influxd.sqlite" \

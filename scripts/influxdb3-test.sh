@@ -39,18 +39,12 @@ install() {
 
 start() {
   install
-  local dir; dir=$(run_dir)
-  if [ -n "${INFLUXDB3_PORT:-}" ] && [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
+  if ours_running "${INFLUXDB3_PORT:-}"; then
     echo "http://127.0.0.1:$port"
     return 0
   fi
-  if [ -z "${INFLUXDB3_PORT:-}" ]; then
-    # Another run's server is not ours to share: its run stops it.
-    while listening "$port" || [ -e "$(run_dir)" ]; do port=$((port + 1)); done
-    dir=$(run_dir)
-  elif listening "$port"; then
-    die "something else answers on 127.0.0.1:$port; set INFLUXDB3_PORT to another port"
-  fi
+  claim_port INFLUXDB3_PORT
+  local dir; dir=$(run_dir)
   mkdir -p "$dir"
   "$bin" create token --admin --offline --name _admin --output-file "$dir/admin-token.json" >/dev/null
   # No telemetry to InfluxData; the admin token recovery endpoint on a port
