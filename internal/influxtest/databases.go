@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// T is what the per-test helpers need of a test.
+// T is what the per-test functions of this package need of a test.
 type T interface {
 	TB
 	Cleanup(func())
