@@ -57,6 +57,7 @@ func (s *Store) connectWith(ctx context.Context, force bool) (conn, error) {
 	}
 	old := s.cur.client
 	s.cur, s.ready, s.lastErr, s.version = c, true, nil, c.version
+	s.settled.Store(false)
 	if old != nil {
 		// A fresh Flight client: the old one may sit in gRPC's reconnect
 		// back-off long after the server is back.

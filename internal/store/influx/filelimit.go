@@ -59,6 +59,7 @@ type span struct{ from, to time.Time }
 // sqlRange runs stmt, whose WHERE includes rangeCondition, over sp, in
 // pieces when the server refuses the whole (see above).
 func (s *Store) sqlRange(ctx context.Context, c conn, table, stmt string, params map[string]any, sp span) ([]row, error) {
+	s.settleReads(ctx, c)
 	if sp.from.IsZero() {
 		sp.from = sqlEarliest
 	}

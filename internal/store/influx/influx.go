@@ -170,6 +170,7 @@ type Store struct {
 
 	bytes       atomic.Int64
 	authRefused atomic.Bool // the last call was refused for its credentials
+	settled     atomic.Bool // settleReads has run since the last setup
 
 	kick     chan struct{}
 	stop     chan struct{}

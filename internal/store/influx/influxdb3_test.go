@@ -245,3 +245,39 @@ func TestLimitsKeepThePointsInfluxDB3(t *testing.T) {
 	assert.Contains(t, err.Error(), "tables limit of 2000 tables")
 	require.NoError(t, s.Write(ctx, row), "tables that exist still take points")
 }
+
+// A service killed with a write in flight: InfluxDB 3 answers (and makes
+// readable) a write only at its next WAL flush, here every 2 s, so the
+// write lands after the restarted service has started reading. Its first
+// read must see that write all the same, or it stores the game's state
+// once more.
+func TestReadsSeeAWriteLeftInFlightInfluxDB3(t *testing.T) {
+	srv := influxtest.Start(t, influxtest.V3, influxtest.ServerOptions{WithoutAuth: true, WALFlush: 2 * time.Second})
+	ctx := context.Background()
+	g := sampleGame()
+	first := storetest.ScorePoint(g, kickoff, storetest.Live, 0, 0, 1)
+	s1 := openStore(t, influx.Options{URL: srv.URL, Database: "sports"})
+	require.NoError(t, s1.Write(ctx, []store.Point{first}))
+	require.NoError(t, s1.Close())
+
+	// The dying service's last write: sent, its answer never awaited.
+	last := storetest.ScorePoint(g, kickoff.Add(9*time.Minute), storetest.Live, 3, 0, 1)
+	lp, err := influx.LineProtocol(last)
+	require.NoError(t, err)
+	sent := make(chan struct{})
+	go func() {
+		defer close(sent)
+		resp, err := http.Post(srv.URL+"/api/v3/write_lp?db=sports&precision=nanosecond", "text/plain", strings.NewReader(string(lp)))
+		if err == nil {
+			resp.Body.Close()
+		}
+	}()
+	t.Cleanup(func() { <-sent })
+	time.Sleep(300 * time.Millisecond) // the request reaches the server
+
+	s2 := openStore(t, influx.Options{URL: srv.URL, Database: "sports"})
+	got, err := s2.Unfinished(ctx, "nfl", kickoff.Add(-time.Hour))
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, 3, got[0].HomeScore, "the write in flight is read")
+}
