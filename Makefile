@@ -6,6 +6,14 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 INFLUXDB_PORT ?= 18086
 export INFLUXDB_PORT
+# InfluxDB 2.7 and 3 Core of make test: unset, the first free port from
+# 18096 and 18181 (scripts/influxdb2-test.sh, scripts/influxdb3-test.sh).
+ifdef INFLUXDB2_PORT
+export INFLUXDB2_PORT
+endif
+ifdef INFLUXDB3_PORT
+export INFLUXDB3_PORT
+endif
 
 .PHONY: run build test test-unit bench load soak fuzz fuzz-ci lint influxdb-start influxdb-stop mosquitto-start mosquitto-stop demo clean
 
@@ -23,7 +31,7 @@ build:
 # their time is spent waiting on the services they start.
 TEST_PARALLEL ?= 4
 
-## test: the whole suite with the race detector, against a real InfluxDB 1.8 and a real Mosquitto started for the run
+## test: the whole suite with the race detector, against real InfluxDB 1.8, 2.7 and 3 Core servers and a real Mosquitto started for the run
 test:
 	$(GO) vet ./...
 	scripts/with-influxdb.sh scripts/with-mosquitto.sh $(GO) test -race -count=1 -parallel $(TEST_PARALLEL) -timeout 20m ./...
@@ -32,7 +40,7 @@ test:
 test-unit:
 	$(GO) test -race -count=1 ./...
 
-## bench: Go benchmarks (InfluxDB ones run when SPORTS_DATA_TEST_INFLUXDB_URL is set)
+## bench: Go benchmarks, with the InfluxDB servers of make test
 bench:
 	scripts/with-influxdb.sh $(GO) test -run '^$$' -bench . -benchmem -benchtime 2s ./...
 
@@ -40,18 +48,19 @@ bench:
 load: build
 	$(GO) run ./cmd/loadcheck -bin $(BIN) -clients $${CLIENTS:-50} -duration $${DURATION:-10s}
 
-# The influxd that scripts/influxdb-test.sh builds.
-SOAK_INFLUXD = $${INFLUXD_BIN_DIR:-$$($(GO) env GOPATH)/bin}/influxd-$${INFLUXDB_VERSION:-1.8.10}
-
-## soak: a simulated NFL and NHL week with faults through the binary, on SQLite and on InfluxDB 1.8 (minutes)
+## soak: a simulated NFL, NHL and MLS week with faults through the binary, on SQLite and on InfluxDB 1.8, 2.7 and 3 Core (minutes)
 soak: build
 	scripts/influxdb-test.sh build
-	$(GO) run ./cmd/soak -bin $(BIN) -days 7 -influxd "$(SOAK_INFLUXD)" $(SOAK_FLAGS)
+	scripts/influxdb2-test.sh install
+	scripts/influxdb3-test.sh install
+	$(GO) run ./cmd/soak -bin $(BIN) -days 7 $(SOAK_FLAGS)
 
-## soak-short: one busy simulated Sunday the same way (about two minutes; InfluxDB part skipped when influxd is not built)
+## soak-short: one busy simulated Sunday the same way (minutes; an InfluxDB not built or unpacked is skipped, a failure with CI=true)
 .PHONY: soak-short
 soak-short: build
-	$(GO) run ./cmd/soak -bin $(BIN) -days 1 -influxd "$(SOAK_INFLUXD)" $(SOAK_FLAGS)
+	scripts/influxdb2-test.sh install || true
+	scripts/influxdb3-test.sh install || true
+	$(GO) run ./cmd/soak -bin $(BIN) -days 1 $(SOAK_FLAGS)
 
 ## e2e-ha: a real Home Assistant (pinned, cached outside the repository) runs deployments/homeassistant/ and MQTT discovery against a simulated game (minutes)
 .PHONY: e2e-ha

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -107,51 +106,42 @@ func waitHTTP(ctx context.Context, url string, want int, d time.Duration) error 
 	return fmt.Errorf("%s did not answer %d within %s: %v", url, want, d, last)
 }
 
-// influxServer is a real InfluxDB 1.8 with its own configuration and
-// data in a folder of the run.
+// influxServer is a real InfluxDB (1.8, 2.7 or 3 Core) with its data in a
+// folder of the run, set up as internal/influxtest prepares it: InfluxDB 3
+// with the admin token file its one-shot command writes, 2.7 with the
+// organisation and bucket of deployments/docker-compose.influxdb2.yml.
 type influxServer struct {
 	proc
-	url string
+	*influxtest.Server
+	setUp bool
 }
 
-func newInfluxServer(binary, dir string) (*influxServer, error) {
-	if _, err := os.Stat(binary); err != nil {
-		return nil, fmt.Errorf("InfluxDB 1.8 binary %s: %w", binary, err)
-	}
-	httpPort, err := childproc.FreePort()
+func newInfluxServer(kind influxtest.Kind, binary, dir string) (*influxServer, error) {
+	srv, err := influxtest.Prepare(kind, dir, influxtest.ServerOptions{Binary: binary})
 	if err != nil {
 		return nil, err
 	}
-	rpcPort, err := childproc.FreePort()
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	conf := influxtest.Config(influxtest.Options{
-		Dir:      dir,
-		HTTPAddr: fmt.Sprintf("127.0.0.1:%d", httpPort),
-		RPCAddr:  fmt.Sprintf("127.0.0.1:%d", rpcPort),
-	})
-	confPath := filepath.Join(dir, "influxdb.conf")
-	if err := os.WriteFile(confPath, []byte(conf), 0o644); err != nil {
-		return nil, err
-	}
-	s := &influxServer{url: fmt.Sprintf("http://127.0.0.1:%d", httpPort)}
-	s.proc = proc{Proc: childproc.Proc{Name: "influxd", Path: binary, Args: []string{"run", "-config", confPath},
-		Env: []string{"PATH=" + os.Getenv("PATH")}, LogPath: filepath.Join(dir, "influxd.log")}}
+	s := &influxServer{Server: srv}
+	s.proc = proc{Proc: childproc.Proc{Name: string(kind), Path: srv.Path, Args: srv.Args,
+		Env: []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir}, LogPath: srv.LogPath}}
 	return s, nil
 }
 
-// up starts the server and waits for /ping.
+// up starts the server, waits until it answers and, after its first start,
+// sets it up.
 func (s *influxServer) up(ctx context.Context) error {
 	if err := s.start(); err != nil {
 		return err
 	}
-	if err := waitHTTP(ctx, s.url+"/ping", http.StatusNoContent, 30*time.Second); err != nil {
+	if err := s.Ready(ctx, time.Minute); err != nil {
 		s.kill()
-		return errors.Join(err, fmt.Errorf("see %s", s.LogPath))
+		return err
+	}
+	if !s.setUp {
+		if err := s.Setup(ctx); err != nil {
+			return err
+		}
+		s.setUp = true
 	}
 	return nil
 }

@@ -100,8 +100,8 @@ func soakRun(ctx context.Context, o options, store string) (*report, error) {
 	r.rep.title = fmt.Sprintf("soak on %s: %s from %s ET, %g× real time, seed %d", storeName(store), days,
 		start.In(eastern).Format("Mon 2 Jan 2006 15:04"), o.speed, o.seed)
 
-	if store == "influxdb" {
-		r.influx, err = newInfluxServer(o.influxd, filepath.Join(dir, "influxdb"))
+	if kind, ok := influxKind(store); ok {
+		r.influx, err = newInfluxServer(kind, o.binaries[kind], filepath.Join(dir, store))
 		if err != nil {
 			return r.rep, err
 		}
@@ -140,7 +140,8 @@ func soakRun(ctx context.Context, o options, store string) (*report, error) {
 		"LEAGUES=" + strings.Join(soakLeagues, ","),
 	}
 	if r.influx != nil {
-		env = append(env, "STORE=influxdb", "INFLUXDB_URL="+r.influx.url, "INFLUXDB_DATABASE=sports_data_soak")
+		// The compose files' settings for this server (internal/influxtest).
+		env = append(env, r.influx.ServiceEnv()...)
 	} else {
 		env = append(env, "STORE=sqlite")
 	}
@@ -179,8 +180,8 @@ func soakRun(ctx context.Context, o options, store string) (*report, error) {
 }
 
 func storeName(s string) string {
-	if s == "influxdb" {
-		return "InfluxDB 1.8"
+	if k, ok := influxKind(s); ok {
+		return k.Name()
 	}
 	return "SQLite"
 }

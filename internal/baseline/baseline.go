@@ -79,9 +79,34 @@ func Load(ctx context.Context, src Sources, leagues []league.League, rec Recorde
 			rec.Seed(l.Key, append(append(rows, unfinished...), mine...))
 		}
 		if det != nil {
-			det.Seed(l.Key, Games(l.Key, unfinished))
+			det.Seed(l.Key, Games(l.Key, newestScores(unfinished, mine)))
 		}
 	}
+}
+
+// newestScores is, per game, the newest of the stored unfinished score
+// points and the pending ones. A pending point was observed, and its event
+// detected and queued, before the restart: the detector compares the first
+// poll with it, as the recorder does, or a later change would be sent as a
+// change from the stored state (the store can lag far behind when a
+// restart comes while the spool of an outage is still being replayed).
+func newestScores(stored, pending []store.Point) []store.Point {
+	at := map[string]int{}
+	var out []store.Point
+	for _, p := range append(append([]store.Point{}, stored...), pending...) {
+		if p.Series != store.SeriesScores {
+			continue
+		}
+		if i, ok := at[p.GameID]; ok {
+			if !p.Time.Before(out[i].Time) {
+				out[i] = p
+			}
+			continue
+		}
+		at[p.GameID] = len(out)
+		out = append(out, p)
+	}
+	return out
 }
 
 // Games turns stored points into the games the webhook detector compares

@@ -86,15 +86,33 @@ func TestLoadSeedsStoredRowsUnfinishedGamesAndPendingPoints(t *testing.T) {
 	assert.Equal(t, []string{"games/401", "scores/401", "scores/401"}, ids(s.points["nfl"]), "rows, unfinished, then the league's pending points")
 	assert.Equal(t, 14, s.points["nfl"][2].HomeScore, "the pending point comes last: it is the newest")
 	assert.Equal(t, []string{"scores/501"}, ids(s.points["nhl"]))
-	require.Len(t, s.games["nfl"], 1, "the detector gets the unfinished games only")
+	require.Len(t, s.games["nfl"], 1, "the detector gets the unfinished games")
 	g := s.games["nfl"][0]
 	assert.Equal(t, "401", g.ID)
 	assert.Equal(t, game.StatusLive, g.Status)
-	assert.Equal(t, game.Score{Home: 7, Away: 3}, g.Score)
+	assert.Equal(t, game.Score{Home: 14, Away: 3}, g.Score,
+		"in their newest state: the pending point's, whose event went out before the restart")
 	assert.Equal(t, "NFL", g.League)
-	assert.Equal(t, game.Period{Current: 2, Total: 4, TimeRemaining: "4:12"}, g.Period)
 	assert.Equal(t, game.TeamID("nfl", "NE"), g.HomeTeam.ID)
-	assert.Empty(t, s.games["nhl"])
+	require.Len(t, s.games["nhl"], 1)
+	assert.Equal(t, "501", s.games["nhl"][0].ID)
+}
+
+// The detector starts from the stored state where nothing newer is pending.
+func TestLoadSeedsTheDetectorWithTheStoredStateWithoutPendingPoints(t *testing.T) {
+	db, err := sqlite.Open(filepath.Join(t.TempDir(), "sd.db"), sqlite.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	now := time.Date(2026, 11, 29, 18, 0, 0, 0, time.UTC)
+	live := store.Point{Series: store.SeriesScores, League: "nfl", Time: now.Add(-time.Minute), GameID: "401", Season: 2026, SeasonType: 2, Week: 13,
+		HomeTeam: "NE", AwayTeam: "BUF", Status: "live", HomeScore: 7, AwayScore: 3, Period: 2, TimeRemaining: "4:12"}
+	require.NoError(t, db.Write(context.Background(), []store.Point{live}))
+	s := &seeds{points: map[string][]store.Point{}, games: map[string][]game.Game{}}
+	baseline.Load(context.Background(), baseline.Sources{Store: db}, leagues(t, "nfl"), s, detector{s}, quiet, now)
+	require.Len(t, s.games["nfl"], 1)
+	g := s.games["nfl"][0]
+	assert.Equal(t, game.Score{Home: 7, Away: 3}, g.Score)
+	assert.Equal(t, game.Period{Current: 2, Total: 4, TimeRemaining: "4:12"}, g.Period)
 }
 
 // hangingStore never answers until its context ends.
@@ -120,7 +138,8 @@ func TestLoadWithAStoreThatDoesNotAnswer(t *testing.T) {
 	baseline.Load(ctx, baseline.Sources{Store: hangingStore{}, Pending: func() ([]store.Point, error) { return []store.Point{p}, nil }},
 		leagues(t, "nhl"), s, detector{s}, quiet, time.Now())
 	assert.Equal(t, []store.Point{p}, s.points["nhl"])
-	assert.Empty(t, s.games["nhl"])
+	require.Len(t, s.games["nhl"], 1, "the detector starts from the pending point too")
+	assert.Equal(t, "9", s.games["nhl"][0].ID)
 }
 
 func TestGamesSkipsUnknownStatuses(t *testing.T) {

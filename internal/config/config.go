@@ -180,9 +180,10 @@ func process(c *Config, getenv func(string) string) error {
 	return nil
 }
 
-// readToken reads a token file: either the token itself, or a JSON object
-// with a "token" field (the offline admin token file InfluxDB 3 writes).
-func readToken(path string) (string, error) {
+// ReadTokenFile reads INFLUXDB_TOKEN_FILE: either the token itself, or a
+// JSON object with a "token" field (the offline admin token file InfluxDB 3
+// writes). Tests of that file read it here too.
+func ReadTokenFile(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return "", err
@@ -279,7 +280,7 @@ func (c *Config) derive() error {
 		}
 	}
 	if c.InfluxToken == "" && c.InfluxTokenFile != "" {
-		tok, err := readToken(c.InfluxTokenFile)
+		tok, err := ReadTokenFile(c.InfluxTokenFile)
 		if err != nil {
 			return fmt.Errorf("INFLUXDB_TOKEN_FILE: %v", err)
 		}

@@ -1,6 +1,11 @@
-// Package influxtest describes a private InfluxDB 1.8 server for tests and
-// the soak: where scripts/influxdb-test.sh leaves the binary, and the
-// configuration that keeps it on loopback, in one folder, and quiet.
+// Package influxtest runs the real InfluxDB servers the store is tested
+// against, for tests and the soak: InfluxDB 1.8 (built from source by
+// scripts/influxdb-test.sh), OSS 2.7 and 3 Core (unpacked by
+// scripts/influxdb2-test.sh and scripts/influxdb3-test.sh). It finds the
+// servers make test starts (Shared2, Shared3, URL), starts private ones
+// (Start, Prepare) that keep to loopback and one folder, gives each test a
+// database of its own, and holds the one rule for a missing server
+// (Missing: skipped locally, failed under CI=true).
 package influxtest
 
 import (

@@ -5,11 +5,7 @@ package historytest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
-	"net/http"
-	"net/url"
 	"path/filepath"
 	"testing"
 	"time"
@@ -17,7 +13,6 @@ import (
 	"github.com/sports-data/sports-data/internal/espntest"
 	"github.com/sports-data/sports-data/internal/influxtest"
 	"github.com/sports-data/sports-data/internal/store"
-	"github.com/sports-data/sports-data/internal/store/flighttest"
 	"github.com/sports-data/sports-data/internal/store/influx"
 	"github.com/sports-data/sports-data/internal/store/sqlite"
 )
@@ -27,20 +22,21 @@ import (
 type Kind struct {
 	Name string
 	Open func(t testing.TB) store.Store
-	// Bench says the kind is worth loading full seasons into (the Flight
-	// stand-in stores through SQLite behind gRPC and is slow at that).
+	// Bench says the kind is worth loading full seasons into in the
+	// benchmarks.
 	Bench bool
 }
 
-// Kinds lists every store kind: the embedded SQLite file, a real InfluxDB
-// 1.8 read with InfluxQL (skipped without SPORTS_DATA_TEST_INFLUXDB_URL,
-// failed instead when CI=true) and the InfluxDB 3 SQL path against the
-// Flight stand-in, since no real InfluxDB 3 can run here.
+// Kinds lists every store kind: the embedded SQLite file and the real
+// InfluxDB servers make test starts, 1.8 and 2.7 read with InfluxQL, 3 Core
+// with SQL over Flight (each skipped without its server, failed instead
+// when CI=true).
 func Kinds() []Kind {
 	return []Kind{
 		{Name: "sqlite", Open: SQLite, Bench: true},
 		{Name: "influxdb18", Open: InfluxDB18, Bench: true},
-		{Name: "influxdb3-flight", Open: Flight},
+		{Name: "influxdb2", Open: InfluxDB2, Bench: true},
+		{Name: "influxdb3", Open: InfluxDB3, Bench: true},
 	}
 }
 
@@ -60,24 +56,24 @@ func SQLite(t testing.TB) store.Store {
 func InfluxDB18(t testing.TB) store.Store {
 	t.Helper()
 	base := influxtest.URL(t)
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	db := "sdhistory_" + hex.EncodeToString(b)
-	t.Cleanup(func() {
-		resp, err := http.PostForm(base+"/query", url.Values{"q": {`DROP DATABASE "` + db + `"`}})
-		if err == nil {
-			resp.Body.Close()
-		}
-	})
-	return openInflux(t, influx.Options{URL: base, Database: db, QueryLanguage: influx.LanguageInfluxQL})
+	return openInflux(t, influx.Options{URL: base, Database: influxtest.Database1(t, base), QueryLanguage: influx.LanguageInfluxQL})
 }
 
-// Flight opens the store's SQL path on the InfluxDB 3 stand-in.
-func Flight(t testing.TB) store.Store {
+// InfluxDB2 opens the store on a bucket of its own, kept forever.
+func InfluxDB2(t testing.TB) store.Store {
 	t.Helper()
-	srv := flighttest.Start(t, "history-token")
-	return openInflux(t, influx.Options{URL: srv.URL(), Token: "history-token", Database: "sports",
-		QueryLanguage: influx.LanguageSQL, Timeout: 2 * time.Minute})
+	srv := influxtest.Shared2(t)
+	return openInflux(t, influx.Options{URL: srv.URL, Token: srv.Token, Org: srv.Org,
+		Database: influxtest.Bucket2(t, srv, 0), QueryLanguage: influx.LanguageInfluxQL})
+}
+
+// InfluxDB3 opens the store on a database of its own, kept forever, with
+// the admin token.
+func InfluxDB3(t testing.TB) store.Store {
+	t.Helper()
+	srv := influxtest.Shared3(t)
+	return openInflux(t, influx.Options{URL: srv.URL, Token: srv.Token, Database: influxtest.Database3(t, srv, ""),
+		QueryLanguage: influx.LanguageSQL})
 }
 
 func openInflux(t testing.TB, o influx.Options) store.Store {

@@ -81,7 +81,11 @@ func (f *flightService) DoGet(tkt *flight.Ticket, stream flight.FlightService_Do
 	schema := resultSchema(names, kinds, data)
 	w := flight.NewRecordWriter(stream, ipc.WithSchema(schema))
 	defer w.Close()
-	for start := 0; start < len(data); start += BatchRows {
+	cut := f.srv.streamCut()
+	for start, sent := 0, 0; start < len(data); start, sent = start+BatchRows, sent+1 {
+		if cut > 0 && sent == cut {
+			return status.Error(codes.Unavailable, "flighttest: stream cut after "+fmt.Sprint(sent)+" batches")
+		}
 		end := min(start+BatchRows, len(data))
 		rec, err := buildRecord(schema, data[start:end])
 		if err != nil {

@@ -1,7 +1,8 @@
 // Package flighttest is a stand-in for an InfluxDB 3 server at the protocol
-// level, for tests of code that talks to InfluxDB 3 through influxdb3-go. No
-// real InfluxDB 3 can run where the tests run, so this is the one fake of the
-// store tests; everything else talks to real servers.
+// level, for tests of code that talks to InfluxDB 3 through influxdb3-go.
+// The store's tests run against a real InfluxDB 3 Core; this stand-in is
+// kept for what a real server cannot be made to do at a chosen moment: cut
+// a query's answer in the middle of its stream (CutStreams).
 //
 // One listener serves both protocols, because influxdb3-go derives the Flight
 // address from the HTTP host (same host and port):
@@ -100,6 +101,7 @@ type Server struct {
 
 	mu         sync.Mutex
 	token      string
+	cutAfter   int // > 0: query streams fail after this many record batches
 	dbs        map[string]*database
 	configured []Database
 	writes     []Write
@@ -185,6 +187,22 @@ func (s *Server) SetToken(token string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.token = token
+}
+
+// CutStreams makes every later query answer fail after batches record
+// batches with gRPC's Unavailable, as a stream does when the server goes
+// away in the middle of an answer; 0 ends that. A real InfluxDB 3 cannot be
+// made to fail at that moment, which is what this stand-in is kept for.
+func (s *Server) CutStreams(batches int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cutAfter = batches
+}
+
+func (s *Server) streamCut() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cutAfter
 }
 
 // Writes returns every write request received so far, in order.

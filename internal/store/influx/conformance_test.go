@@ -2,13 +2,11 @@ package influx_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/sports-data/sports-data/internal/influxtest"
 	"github.com/sports-data/sports-data/internal/store"
-	"github.com/sports-data/sports-data/internal/store/flighttest"
 	"github.com/sports-data/sports-data/internal/store/influx"
 	"github.com/sports-data/sports-data/internal/store/storetest"
 )
@@ -26,16 +24,30 @@ func TestConformanceInfluxDB18(t *testing.T) {
 	})
 }
 
-// The suite against the InfluxDB 3 stand-in: the same writes, reads as SQL
-// over Arrow Flight. This checks the SQL path and its Arrow decoding, not
-// InfluxDB 3 itself, which cannot run here. The stand-in stores through
-// SQLite, which the race detector slows a lot, hence the long timeout.
-func TestConformanceFlightSQL(t *testing.T) {
+// The suite against a real InfluxDB OSS 2.7, with a bucket of its own per
+// case (kept forever) reached with the operator token, as
+// deployments/docker-compose.influxdb2.yml sets the service up: reads are
+// InfluxQL through 2.7's v1 compatibility /query and its automatic mapping
+// of the bucket to a database.
+func TestConformanceInfluxDB2(t *testing.T) {
+	srv := influxtest.Shared2(t)
 	storetest.Run(t, func(t *testing.T) store.Store {
-		srv := flighttest.Start(t, "secret-token")
-		s := openStore(t, influx.Options{URL: srv.URL(), Token: "secret-token", Database: "sports", QueryLanguage: "sql",
-			Timeout: 2 * time.Minute})
-		require.Equal(t, influx.LanguageSQL, s.QueryLanguage())
+		s := openStore(t, influx.Options{URL: srv.URL, Token: srv.Token, Org: srv.Org,
+			Database: influxtest.Bucket2(t, srv, 0), QueryLanguage: influx.LanguageAuto})
+		require.Equal(t, influx.LanguageInfluxQL, s.QueryLanguage(), "2.7 is read with InfluxQL")
+		return s
+	})
+}
+
+// The suite against a real InfluxDB 3 Core with authentication on, its
+// token read from the admin token file the server was started with: reads
+// are SQL over Arrow Flight.
+func TestConformanceInfluxDB3(t *testing.T) {
+	srv := influxtest.Shared3(t)
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s := openStore(t, influx.Options{URL: srv.URL, Token: srv.Token, Database: influxtest.Database3(t, srv, ""),
+			QueryLanguage: influx.LanguageAuto})
+		require.Equal(t, influx.LanguageSQL, s.QueryLanguage(), "InfluxDB 3 is read with SQL")
 		return s
 	})
 }

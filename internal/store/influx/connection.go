@@ -57,6 +57,7 @@ func (s *Store) connectWith(ctx context.Context, force bool) (conn, error) {
 	}
 	old := s.cur.client
 	s.cur, s.ready, s.lastErr, s.version = c, true, nil, c.version
+	s.settled.Store(false)
 	if old != nil {
 		// A fresh Flight client: the old one may sit in gRPC's reconnect
 		// back-off long after the server is back.
@@ -211,11 +212,11 @@ func (s *Store) setup(ctx context.Context) (conn, error) {
 		return conn{}, err
 	}
 
-	client, err := s.newClient()
+	client, err := s.newClient(major)
 	if err != nil {
 		return conn{}, fmt.Errorf("influx: client: %w", err)
 	}
-	return conn{client: client, language: lang, version: version}, nil
+	return conn{client: client, language: lang, version: version, appendOnly: major == 3}, nil
 }
 
 func majorVersion(v string) int {

@@ -50,6 +50,14 @@ func (s *Store) createDatabaseInfluxQL(ctx context.Context, major int) error {
 		s.log.Warn("influxdb: could not check the database; assuming it exists", "database", db, "err", err)
 		return nil
 	}
+	if res.err == "" && major == 2 && len(res.rows) == 0 {
+		// 2.7 answers a missing bucket with no retention policies rather
+		// than "database not found"; a bucket always has one (autogen).
+		s.log.Warn("influxdb 2.x: no bucket of that name; create a bucket of that name (2.x maps it to the database by itself) "+
+			"with the retention you want; points are kept until it exists",
+			"database", db, "org", s.opts.Org, "retention_days", s.opts.RetentionDays)
+		return nil
+	}
 	if res.err == "" {
 		s.logExistingRetention(res)
 		return nil

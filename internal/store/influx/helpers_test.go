@@ -137,7 +137,6 @@ func (r *logRecorder) messages(level slog.Level) []string {
 	return out
 }
 
-// freeAddr returns a 127.0.0.1 address nothing listens on (yet).
 // forwarder relays TCP connections from a local address to a real server,
 // so a test can make the server appear at an address later or vanish.
 type forwarder struct {

@@ -16,11 +16,15 @@ import (
 )
 
 // newClient builds the influxdb3-go client. Its write options start from
-// the library defaults: a hand-made WriteOptions would switch to the v3-only
-// write endpoint that 1.8 and 2.x answer with 404.
-func (s *Store) newClient() (*influxdb3.Client, error) {
+// the library defaults. InfluxDB 3 is written through its own endpoint,
+// /api/v3/write_lp with partial writes, which stores the good lines of a
+// request and names the refused ones (its /api/v2/write refuses the whole
+// request for one bad line, with a message that names none); 1.8 and 2.x
+// answer that endpoint with 404 and get /api/v2/write.
+func (s *Store) newClient(major int) (*influxdb3.Client, error) {
 	wo := influxdb3.DefaultWriteOptions
-	wo.UseV2Api = true
+	wo.UseV2Api = major != 3
+	wo.AcceptPartial = true
 	hc := *s.httpc
 	base := hc.Transport
 	if base == nil {

@@ -1,7 +1,8 @@
-// Package influx is the InfluxDB store kind. Writes go through influxdb3-go's
-// v2-compatible write API (/api/v2/write), which InfluxDB 1.8, 2.x and 3.x
-// all accept. Reads use SQL over Arrow Flight on InfluxDB 3, or InfluxQL over
-// HTTP /query on 1.8+/2.x (3.x answers it too).
+// Package influx is the InfluxDB store kind. Writes go through influxdb3-go:
+// to /api/v2/write on InfluxDB 1.8 and 2.x, to InfluxDB 3's own
+// /api/v3/write_lp (partial writes) on 3.x. Reads use SQL over Arrow Flight
+// on InfluxDB 3, or InfluxQL over HTTP /query on 1.8+/2.x (3.x answers it
+// too).
 //
 // Storage layout (docs/storage.md): measurements {league}_scores and
 // {league}_games. Scores rows carry the tags game_id, season, season_type,
@@ -11,26 +12,28 @@
 // status_detail. Games rows carry the tags game_id, season, season_type,
 // week, home_team, away_team and every other value as a field; their period
 // field is always "period", and observed_at (unix nanoseconds) tells the
-// newest version of a game whose start moved.
+// newest version of a game whose start moved. On InfluxDB 3 both carry the
+// tag version as well: every rewrite is a row of its own there, because
+// InfluxDB 3 does not reliably keep the last of two points with the same
+// tags and time, and readers take the newest version.
 //
 // Periods are string fields holding the decimal number ("1", "5"), as
 // docs/storage.md fixes them, in both series; every reader parses them back to
 // integers. Every integer is written as a signed integer (InfluxDB 1.8
 // rejects unsigned ones), every field of a row is written every time (even
 // empty strings), so that rewriting a row at the same time and tags, which
-// InfluxDB merges field by field, cannot keep a stale value.
+// InfluxDB 1.8 and 2.x merge field by field, cannot keep a stale value.
 //
 // The store never fails to open because the server is down or refuses the
 // credentials: calls fail with errors wrapping store.ErrUnavailable, and the
 // setup (version detection, database creation) is retried in the background
 // and by the next call.
 //
-// The InfluxDB 1.8 paths are tested against a real InfluxDB 1.8.10. The SQL
-// over Flight path is tested only against the flighttest stand-in (InfluxDB
-// 3 cannot run where the tests run), not against a real InfluxDB 3; nor has
-// 2.x been tried. On InfluxDB 3 Core, reads without a time bound (Games,
-// Timeline) touch every Parquet file of the measurement and may hit the
-// server's file limit on long histories.
+// Tested against real InfluxDB 1.8.10, OSS 2.7.12 and 3 Core 3.6.0 servers
+// (internal/influxtest); the Flight stand-in (flighttest) only cuts a query's
+// stream midway. InfluxDB 3 Core refuses queries that would read more
+// Parquet files than its limit: every SQL read is bounded in time and split
+// when refused (filelimit.go).
 package influx
 
 import (
@@ -140,6 +143,9 @@ type conn struct {
 	client   *influxdb3.Client
 	language string
 	version  string
+	// appendOnly: the server is InfluxDB 3, whose overwrites are not
+	// reliable, so every version of a row is a row of its own.
+	appendOnly bool
 }
 
 // Store is an InfluxDB store. It implements store.Store.
@@ -164,6 +170,7 @@ type Store struct {
 
 	bytes       atomic.Int64
 	authRefused atomic.Bool // the last call was refused for its credentials
+	settled     atomic.Bool // settleReads has run since the last setup
 
 	kick     chan struct{}
 	stop     chan struct{}

@@ -2,10 +2,10 @@ package influx_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,7 +17,6 @@ import (
 
 	"github.com/sports-data/sports-data/internal/influxtest"
 	"github.com/sports-data/sports-data/internal/store"
-	"github.com/sports-data/sports-data/internal/store/flighttest"
 	"github.com/sports-data/sports-data/internal/store/influx"
 	"github.com/sports-data/sports-data/internal/store/storetest"
 	"github.com/sports-data/sports-data/internal/testenv"
@@ -48,28 +47,6 @@ func TestOpenRejectsInvalidOptions(t *testing.T) {
 		assert.Error(t, err, name)
 		assert.Nil(t, s, name)
 	}
-}
-
-func TestAutoDetectsQueryLanguage(t *testing.T) {
-	t.Run("InfluxDB 1.8 means InfluxQL", func(t *testing.T) {
-		base := influxtest.URL(t)
-		s := openStore(t, influx.Options{URL: base, Database: freshDatabase(t, base)})
-		assert.Equal(t, influx.LanguageInfluxQL, s.QueryLanguage())
-		info := s.Info(context.Background())
-		assert.Equal(t, "influxdb", info.Kind)
-		assert.True(t, strings.HasPrefix(info.Version, "1.8."), "version %q", info.Version)
-	})
-	t.Run("InfluxDB 3 means SQL", func(t *testing.T) {
-		srv := flighttest.Start(t, "tok")
-		s := openStore(t, influx.Options{URL: srv.URL(), Token: "tok", Database: "sports", QueryLanguage: "AUTO"})
-		assert.Equal(t, influx.LanguageSQL, s.QueryLanguage())
-		assert.Equal(t, flighttest.Version, s.Info(context.Background()).Version)
-	})
-	t.Run("an explicit choice wins", func(t *testing.T) {
-		srv := flighttest.Start(t, "tok")
-		s := openStore(t, influx.Options{URL: srv.URL(), Token: "tok", Database: "sports", QueryLanguage: "influxql"})
-		assert.Equal(t, influx.LanguageInfluxQL, s.QueryLanguage())
-	})
 }
 
 // requireUnavailable checks that every call fails with ErrUnavailable.
@@ -115,55 +92,40 @@ func ids(points []store.Point) []string {
 
 // The server is not there when the service starts; it comes up later, goes
 // away and comes back. A TCP relay in front of the real server plays the
-// network.
-func TestServerDownAtOpenThenUpThenDownAgainInfluxDB18(t *testing.T) {
-	base := influxtest.URL(t)
-	target := strings.TrimPrefix(base, "http://")
-	addr := testenv.FreeAddr(t)
-	logs, logger := newLogRecorder(t)
-	s := openStore(t, influx.Options{URL: "http://" + addr, Database: freshDatabase(t, base), Timeout: time.Second, Logger: logger})
+// network; on InfluxDB 3 the Flight (gRPC) client must not stay in its
+// reconnect back-off once the server is back.
+func TestServerDownAtOpenThenUpThenDownAgain(t *testing.T) {
+	versions := map[influxtest.Kind]string{influxtest.V1: "1.8.", influxtest.V2: "2.7.", influxtest.V3: "3."}
+	languages := map[influxtest.Kind]string{influxtest.V1: influx.LanguageInfluxQL, influxtest.V2: influx.LanguageInfluxQL, influxtest.V3: influx.LanguageSQL}
+	eachServer(t, func(t *testing.T, srv server) {
+		target := strings.TrimPrefix(srv.URL, "http://")
+		addr := testenv.FreeAddr(t)
+		logs, logger := newLogRecorder(t)
+		o := srv.options(srv.database(t, 0), 0)
+		o.URL, o.Timeout, o.Logger = "http://"+addr, time.Second, logger
+		s := openStore(t, o)
 
-	assert.Equal(t, "", s.QueryLanguage(), "not known before the server answered")
-	assert.Equal(t, "", s.Info(context.Background()).Version)
-	requireNotConnected(t, s)
-	requireUnavailable(t, s)
-	requireUnavailable(t, s)
-	assert.Len(t, logs.messages(slog.LevelWarn), 1, "one line about the server being down, not one per call")
+		assert.Equal(t, "", s.QueryLanguage(), "not known before the server answered")
+		assert.Equal(t, "", s.Info(context.Background()).Version)
+		requireNotConnected(t, s)
+		requireUnavailable(t, s)
+		requireUnavailable(t, s)
+		assert.Len(t, logs.messages(slog.LevelWarn), 1, "one line about the server being down, not one per call")
 
-	relay := startForwarder(t, addr, target)
-	requireWorks(t, s, "401000001")
-	assert.Equal(t, influx.LanguageInfluxQL, s.QueryLanguage())
-	assert.True(t, strings.HasPrefix(s.Info(context.Background()).Version, "1.8."))
-	assert.False(t, s.Info(context.Background()).Unreachable)
+		relay := startForwarder(t, addr, target)
+		requireWorks(t, s, "401000001")
+		assert.Equal(t, languages[srv.Kind], s.QueryLanguage())
+		assert.True(t, strings.HasPrefix(s.Info(context.Background()).Version, versions[srv.Kind]))
+		assert.False(t, s.Info(context.Background()).Unreachable)
 
-	relay.Close()
-	requireUnavailable(t, s)
-	requireNotConnected(t, s)
-	assert.True(t, strings.HasPrefix(s.Info(context.Background()).Version, "1.8."), "the last known version stays for /health")
+		relay.Close()
+		requireUnavailable(t, s)
+		requireNotConnected(t, s)
+		assert.True(t, strings.HasPrefix(s.Info(context.Background()).Version, versions[srv.Kind]), "the last known version stays for /health")
 
-	startForwarder(t, addr, target)
-	requireWorks(t, s, "401000002")
-}
-
-// The same with the InfluxDB 3 stand-in: the Flight (gRPC) client must not
-// stay in its reconnect back-off once the server is back.
-func TestServerDownAtOpenThenUpThenDownAgainFlight(t *testing.T) {
-	addr := testenv.FreeAddr(t)
-	s := openStore(t, influx.Options{URL: "http://" + addr, Token: "tok", Database: "sports", Timeout: time.Second})
-	requireNotConnected(t, s)
-	requireUnavailable(t, s)
-
-	srv := flighttest.Start(t, "tok", flighttest.WithAddr(addr))
-	requireWorks(t, s, "401000001")
-	assert.Equal(t, influx.LanguageSQL, s.QueryLanguage())
-	assert.False(t, s.Info(context.Background()).Unreachable, "connected once the server answered")
-
-	srv.Close()
-	requireUnavailable(t, s)
-	requireNotConnected(t, s)
-
-	flighttest.Start(t, "tok", flighttest.WithAddr(addr))
-	requireWorks(t, s, "401000002")
+		startForwarder(t, addr, target)
+		requireWorks(t, s, "401000002")
+	})
 }
 
 // requireNotConnected: Info, which /health reads, says the server is not
@@ -182,37 +144,58 @@ func requireUnauthorized(t *testing.T, err error) {
 	require.ErrorIs(t, err, influx.ErrUnauthorized)
 }
 
-func TestWrongTokenFlight(t *testing.T) {
-	srv := flighttest.Start(t, "right")
+func TestWrongToken(t *testing.T) {
+	ctx := context.Background()
+	row := storetest.GamePoint(sampleGame(), kickoff, storetest.Scheduled, 0, 0)
+	for _, k := range []influxtest.Kind{influxtest.V2, influxtest.V3} {
+		t.Run(string(k), func(t *testing.T) {
+			srv := sharedServer(t, k)
+			db := srv.database(t, 0)
+			for _, token := range []string{"wrong", ""} {
+				logs, logger := newLogRecorder(t)
+				o := srv.options(db, 0)
+				o.Token, o.Logger = token, logger
+				s := openStore(t, o)
+				requireUnauthorized(t, s.Write(ctx, []store.Point{row}))
+				_, err := s.Games(ctx, store.GameQuery{League: "nfl"})
+				requireUnauthorized(t, err)
+				assert.Len(t, logs.messages(slog.LevelWarn), 1, "token %q: one line", token)
+			}
+		})
+	}
+}
+
+// The admin token of InfluxDB 3 is regenerated while the store runs: the
+// write (HTTP) and the read (Flight) are refused as such, and a store with
+// the new token works.
+func TestAdminTokenRegeneratedInfluxDB3(t *testing.T) {
+	srv := influxtest.Start(t, influxtest.V3, influxtest.ServerOptions{})
 	ctx := context.Background()
 	g := sampleGame()
 	row := storetest.GamePoint(g, kickoff, storetest.Scheduled, 0, 0)
+	s := openStore(t, influx.Options{URL: srv.URL, Token: srv.Token, Database: "sports"})
+	require.NoError(t, s.Write(ctx, []store.Point{row}))
+	_, err := s.Games(ctx, store.GameQuery{League: "nfl"})
+	require.NoError(t, err)
 
-	t.Run("from the start", func(t *testing.T) {
-		logs, logger := newLogRecorder(t)
-		s := openStore(t, influx.Options{URL: srv.URL(), Token: "wrong", Database: "sports", Logger: logger})
-		requireUnauthorized(t, s.Write(ctx, []store.Point{row}))
-		_, err := s.Games(ctx, store.GameQuery{League: "nfl"})
-		requireUnauthorized(t, err)
-		warns := logs.messages(slog.LevelWarn)
-		require.Len(t, warns, 1)
-	})
+	req, err := http.NewRequest(http.MethodPost, srv.URL+"/api/v3/configure/token/admin/regenerate", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+srv.Token)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	var fresh struct {
+		Token string `json:"token"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&fresh))
+	resp.Body.Close()
+	require.Equal(t, http.StatusCreated, resp.StatusCode)
+	require.NotEmpty(t, fresh.Token)
 
-	t.Run("revoked while running", func(t *testing.T) {
-		s := openStore(t, influx.Options{URL: srv.URL(), Token: "right", Database: "sports"})
-		require.NoError(t, s.Write(ctx, []store.Point{row}))
-		srv.SetToken("rotated")
-		t.Cleanup(func() { srv.SetToken("right") })
-		// The write goes over HTTP, the read over Flight: both refusals map.
-		requireUnauthorized(t, s.Write(ctx, []store.Point{row}))
-		s2 := openStore(t, influx.Options{URL: srv.URL(), Token: "rotated", Database: "sports"})
-		require.NoError(t, s2.Write(ctx, []store.Point{row}), "the new token works")
-		srv.SetToken("right")
-		requireWorks(t, s, g.ID)
-		srv.SetToken("rotated")
-		_, err := s.Timeline(ctx, "nfl", g.ID)
-		requireUnauthorized(t, err)
-	})
+	requireUnauthorized(t, s.Write(ctx, []store.Point{row}))
+	_, err = s.Timeline(ctx, "nfl", g.ID)
+	requireUnauthorized(t, err)
+	s2 := openStore(t, influx.Options{URL: srv.URL, Token: fresh.Token, Database: "sports"})
+	requireWorks(t, s2, g.ID)
 }
 
 // authInfluxDB starts a private InfluxDB 1.8 with authentication on, with
@@ -323,217 +306,6 @@ func TestDatabaseDroppedWhileRunningInfluxDB18(t *testing.T) {
 	assert.Equal(t, influx.RetentionPolicy, vals[0][0])
 }
 
-func TestPointsBeyondRetentionAreReportedInfluxDB18(t *testing.T) {
-	base := influxtest.URL(t)
-	s := openStore(t, influx.Options{URL: base, Database: freshDatabase(t, base), RetentionDays: 1})
-	now := time.Now().UTC().Truncate(time.Second)
-	g := storetest.NewGame("nfl", "401671600", now.Add(-72*time.Hour), "KC", "DEN")
-	old := storetest.ScorePoint(g, now.Add(-72*time.Hour), storetest.Live, 7, 0, 1)
-	fresh := storetest.ScorePoint(g, now.Add(-time.Hour), storetest.Live, 14, 0, 2)
-
-	err := s.Write(context.Background(), []store.Point{old, fresh})
-	var br *influx.BeyondRetentionError
-	require.ErrorAs(t, err, &br)
-	assert.Equal(t, 1, br.Dropped)
-	assert.ErrorIs(t, err, influx.ErrRejected)
-	assert.NotErrorIs(t, err, store.ErrUnavailable, "retrying cannot help")
-	assert.Contains(t, err.Error(), "retention")
-
-	got, err := s.Timeline(context.Background(), "nfl", g.ID)
-	require.NoError(t, err)
-	require.Len(t, got, 1, "the point inside the retention was stored")
-	assert.Equal(t, 14, got[0].HomeScore)
-
-	// A backfill larger than one request: the old first request does not
-	// stop the newer ones, and the count covers every request.
-	h := storetest.NewGame("nfl", "401671601", now.Add(-96*time.Hour), "LV", "LAC")
-	var backfill []store.Point
-	for i := range 6000 {
-		backfill = append(backfill, storetest.ScorePoint(h, now.Add(-96*time.Hour+time.Duration(i)*time.Second), storetest.Live, i, 0, 1))
-	}
-	for i := range 20 {
-		backfill = append(backfill, storetest.ScorePoint(h, now.Add(-time.Hour+time.Duration(i)*time.Second), storetest.Live, i, 1, 4))
-	}
-	err = s.Write(context.Background(), backfill)
-	require.ErrorAs(t, err, &br)
-	assert.Equal(t, 6000, br.Dropped)
-	got, err = s.Timeline(context.Background(), "nfl", h.ID)
-	require.NoError(t, err)
-	assert.Len(t, got, 20)
-}
-
-func TestFieldTypeConflictIsRejectedInfluxDB18(t *testing.T) {
-	base := influxtest.URL(t)
-	db := freshDatabase(t, base)
-	s := openStore(t, influx.Options{URL: base, Database: db, RetentionDays: 0})
-	// Something else wrote home_score as a float into the measurement.
-	resp, err := http.Post(base+"/write?db="+db, "text/plain", strings.NewReader("nfl_scores,game_id=1 home_score=1.5 1726419600000000000\n"))
-	require.NoError(t, err)
-	_ = resp.Body.Close()
-	require.Equal(t, http.StatusNoContent, resp.StatusCode)
-
-	g := sampleGame()
-	err = s.Write(context.Background(), []store.Point{storetest.ScorePoint(g, kickoff, storetest.Live, 3, 0, 1)})
-	require.ErrorIs(t, err, influx.ErrRejected)
-	assert.NotErrorIs(t, err, store.ErrUnavailable)
-	assert.Contains(t, err.Error(), "field type conflict")
-}
-
-// docs/storage.md: which values are tags and which fields, and of what type.
-func TestSchemaInfluxDB18(t *testing.T) {
-	base := influxtest.URL(t)
-	db := freshDatabase(t, base)
-	s := openStore(t, influx.Options{URL: base, Database: db, RetentionDays: 0})
-	nfl := sampleGame()
-	nhl := storetest.NewGame("nhl", "401671700", kickoff, "BOS", "TOR")
-	require.NoError(t, s.Write(context.Background(), []store.Point{
-		storetest.GamePoint(nfl, kickoff, storetest.Live, 0, 0),
-		storetest.ScorePoint(nfl, kickoff, storetest.Live, 0, 0, 1),
-		storetest.GamePoint(nhl, kickoff, storetest.Live, 0, 0),
-		storetest.ScorePoint(nhl, kickoff, storetest.Live, 0, 0, 1),
-	}))
-	fieldTypes := func(m string) map[string]string {
-		_, vals := seriesValues(t, influxQL(t, base, "", db, `SHOW FIELD KEYS FROM "`+m+`"`))
-		out := map[string]string{}
-		for _, v := range vals {
-			out[v[0].(string)] = v[1].(string)
-		}
-		return out
-	}
-	tagKeys := func(m string) []string {
-		_, vals := seriesValues(t, influxQL(t, base, "", db, `SHOW TAG KEYS FROM "`+m+`"`))
-		var out []string
-		for _, v := range vals {
-			out = append(out, v[0].(string))
-		}
-		return out
-	}
-	assert.Equal(t, map[string]string{
-		"home_score": "integer", "away_score": "integer", "quarter": "string",
-		"time_remaining": "string", "status_detail": "string",
-	}, fieldTypes("nfl_scores"))
-	assert.Equal(t, "string", fieldTypes("nhl_scores")["period"])
-	assert.NotContains(t, fieldTypes("nhl_scores"), "quarter")
-	assert.ElementsMatch(t, []string{"game_id", "season", "season_type", "week", "home_team", "away_team", "status",
-		"home_conference", "away_conference", "home_division", "away_division"}, tagKeys("nfl_scores"))
-
-	games := fieldTypes("nfl_games")
-	for _, f := range []string{"status", "home_team_id", "away_team_id", "home_team_name", "away_team_name", "venue", "period", "time_remaining"} {
-		assert.Equal(t, "string", games[f], f)
-	}
-	assert.Equal(t, "integer", games["home_score"])
-	assert.Equal(t, "integer", games["away_score"])
-	assert.Equal(t, "integer", games["observed_at"])
-	assert.ElementsMatch(t, []string{"game_id", "season", "season_type", "week", "home_team", "away_team"}, tagKeys("nfl_games"))
-}
-
-// Games scheduled in the future are read too: InfluxQL puts no implicit
-// upper time bound on a raw SELECT.
-func TestFutureGamesInfluxDB18(t *testing.T) {
-	base := influxtest.URL(t)
-	s := openStore(t, influx.Options{URL: base, Database: freshDatabase(t, base)})
-	start := time.Now().UTC().Add(9 * 24 * time.Hour).Truncate(time.Minute)
-	g := storetest.NewGame("nfl", "401671800", start, "SF", "SEA")
-	row := storetest.GamePoint(g, time.Now().UTC().Truncate(time.Second), storetest.Scheduled, 0, 0)
-	require.NoError(t, s.Write(context.Background(), []store.Point{row}))
-	got, err := s.Games(context.Background(), store.GameQuery{League: "nfl", Status: storetest.Scheduled, From: time.Now()})
-	require.NoError(t, err)
-	require.Equal(t, []store.Point{storetest.Normalize(row)}, got)
-}
-
-var unsignedField = regexp.MustCompile(`=-?\d+u(,| |$)`)
-
-// What goes over the wire: the stand-in keeps every request body.
-func TestLineProtocolOnTheWire(t *testing.T) {
-	srv := flighttest.Start(t, "tok")
-	s := openStore(t, influx.Options{URL: srv.URL(), Token: "tok", Database: "sports"})
-	nfl := sampleGame()
-	nhl := storetest.NewGame("nhl", "401671700", kickoff, "BOS", "TOR")
-	final := storetest.GamePoint(nfl, kickoff.Add(3*time.Hour), storetest.Finished, 1<<33, 3)
-	final.Period = 5
-	var batch []store.Point
-	batch = append(batch, final, storetest.ScorePoint(nfl, kickoff, storetest.Live, 0, 0, 3), storetest.ScorePoint(nhl, kickoff, storetest.Live, 1, 0, 2))
-	for i := range 40 { // enough for a gzipped request
-		batch = append(batch, storetest.ScorePoint(nhl, kickoff.Add(time.Duration(i+1)*time.Minute), storetest.Live, i, 0, 1))
-	}
-	require.NoError(t, s.Write(context.Background(), batch))
-	require.NoError(t, s.Write(context.Background(), batch[:1]))
-
-	writes := srv.Writes()
-	require.Len(t, writes, 2)
-	total := 0
-	for _, w := range writes {
-		assert.Equal(t, "/api/v2/write", w.Path, "the v2 endpoint, which 1.8 and 2.x also accept")
-		assert.Equal(t, "sports", w.Database)
-		assert.Equal(t, "ns", w.Precision)
-		assert.False(t, unsignedField.MatchString(w.Body), "no unsigned integers: %s", w.Body)
-		total += len(w.Body)
-	}
-	assert.True(t, writes[0].Gzip, "influxdb3-go compresses large bodies")
-	assert.EqualValues(t, total, s.Info(context.Background()).Bytes, "Info counts the line protocol bytes")
-
-	lines := strings.Split(strings.TrimSpace(writes[0].Body), "\n")
-	require.Len(t, lines, len(batch))
-	assert.Contains(t, lines[0], "nfl_games,")
-	assert.Contains(t, lines[0], `status="finished"`)
-	assert.Contains(t, lines[0], `period="5"`)
-	assert.Contains(t, lines[0], "home_score=8589934592i")
-	assert.Regexp(t, `observed_at=\d+i`, lines[0])
-	assert.Contains(t, lines[1], "nfl_scores,")
-	assert.Contains(t, lines[1], ",status=live")
-	assert.Contains(t, lines[1], `quarter="3"`)
-	assert.NotContains(t, lines[1], "period=")
-	assert.Contains(t, lines[2], `period="2"`)
-	assert.Contains(t, lines[2], "home_score=1i")
-}
-
-// User values travel as parameters; the SQL text is the store's own.
-func TestSQLCarriesValuesAsParameters(t *testing.T) {
-	srv := flighttest.Start(t, "tok")
-	s := openStore(t, influx.Options{URL: srv.URL(), Token: "tok", Database: "sports"})
-	g := sampleGame()
-	require.NoError(t, s.Write(context.Background(), []store.Point{storetest.GamePoint(g, kickoff, storetest.Scheduled, 0, 0)}))
-	team, gameID := `NE' OR '1'='1`, `1; DROP TABLE nfl_scores`
-	_, err := s.Games(context.Background(), store.GameQuery{League: "nfl", Team: team, Season: 2024})
-	require.NoError(t, err)
-	_, err = s.Timeline(context.Background(), "nfl", gameID)
-	require.NoError(t, err)
-	_, err = s.Unfinished(context.Background(), "nfl", kickoff)
-	require.NoError(t, err)
-	tickets := srv.Tickets()
-	require.Len(t, tickets, 3)
-	for _, tk := range tickets {
-		assert.NotContains(t, tk.SQL, "'", "no literal in the SQL: %s", tk.SQL)
-		assert.Equal(t, "sql", tk.QueryType)
-	}
-	assert.Equal(t, team, tickets[0].Params["team"])
-	assert.Equal(t, "2024", tickets[0].Params["season"])
-	// A season is bounded in time too, so InfluxDB 3 Core reads only that
-	// season's files.
-	assert.Contains(t, tickets[0].SQL, "time >= $season_from AND time < $season_to")
-	assert.Equal(t, "2024-07-01T00:00:00Z", tickets[0].Params["season_from"])
-	assert.Equal(t, "2025-04-01T00:00:00Z", tickets[0].Params["season_to"])
-	assert.Equal(t, gameID, tickets[1].Params["game_id"])
-	assert.Equal(t, kickoff.Format(time.RFC3339Nano), tickets[2].Params["since"])
-}
-
-func TestDatabaseCreatedOnInfluxDB3(t *testing.T) {
-	srv := flighttest.Start(t, "tok")
-	logs, logger := newLogRecorder(t)
-	openStore(t, influx.Options{URL: srv.URL(), Token: "tok", Database: "sports", RetentionDays: 730, Logger: logger})
-	openStore(t, influx.Options{URL: srv.URL(), Token: "tok", Database: "sports", RetentionDays: 730, Logger: logger})
-	assert.Equal(t, []flighttest.Database{{Name: "sports", RetentionPeriod: "730d"}}, srv.Databases())
-	assert.Empty(t, logs.messages(slog.LevelWarn), "an existing database (409) is not a problem")
-}
-
-func TestReadsBeforeAnyWriteFlight(t *testing.T) {
-	srv := flighttest.Start(t, "tok")
-	s := openStore(t, influx.Options{URL: srv.URL(), Token: "tok", Database: "never_written"})
-	got, err := s.Games(context.Background(), store.GameQuery{League: "nfl"})
-	require.NoError(t, err)
-	assert.Empty(t, got)
-}
-
 func TestClose(t *testing.T) {
 	addr := testenv.FreeAddr(t)
 	s, err := influx.Open(context.Background(), influx.Options{URL: "http://" + addr, Database: "sports", Timeout: time.Second})
@@ -548,10 +320,10 @@ func TestClose(t *testing.T) {
 
 // A caller's HTTP client is used for every request, the write path included.
 func TestUsesTheGivenHTTPClient(t *testing.T) {
-	srv := flighttest.Start(t, "tok")
+	srv := influxtest.Shared3(t)
 	var requests atomic.Int64
 	hc := &http.Client{Transport: countingTransport{base: http.DefaultTransport, n: &requests}}
-	s := openStore(t, influx.Options{URL: srv.URL(), Token: "tok", Database: "sports", HTTPClient: hc})
+	s := openStore(t, influx.Options{URL: srv.URL, Token: srv.Token, Database: influxtest.Database3(t, srv, ""), HTTPClient: hc})
 	before := requests.Load()
 	assert.Positive(t, before, "ping and database creation")
 	require.NoError(t, s.Write(context.Background(), []store.Point{storetest.GamePoint(sampleGame(), kickoff, storetest.Scheduled, 0, 0)}))

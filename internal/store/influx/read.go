@@ -16,13 +16,15 @@ import (
 
 // The queries. Measurement names are built from league keys checked
 // against ^[a-z0-9]+$; every other value is a bound parameter. The SQL is
-// the plain subset InfluxDB 3 and the flighttest stand-in both run.
+// the plain subset InfluxDB 3 runs (and the flighttest stand-in, which
+// answers from SQLite).
 //
 // Games reads every row of the league (narrowed by the tag filters season
 // and team, which a game keeps for life), keeps the newest row of each game
 // and filters status and time after that: filtering first would return the
 // old row of a game that was rescheduled or whose status moved on. The games
-// series has one row per game, so this reads little.
+// series has one row per game (on InfluxDB 3, one per version of it), so
+// this reads little.
 //
 // InfluxQL cannot pick a row by the largest value of a field, so the newest
 // games row is chosen in Go; InfluxQL also orders by time only, so every
@@ -44,6 +46,7 @@ func (s *Store) Games(ctx context.Context, q store.GameQuery) ([]store.Point, er
 	}
 	var where []string
 	params := map[string]any{}
+	sp := span{}
 	if q.Season != 0 {
 		where = append(where, "season = $season")
 		params["season"] = strconv.Itoa(q.Season)
@@ -51,21 +54,14 @@ func (s *Store) Games(ctx context.Context, q store.GameQuery) ([]store.Point, er
 		// that touches too many files, and a tag filter does not narrow
 		// the files a query reads; a time range does.
 		if l, ok := league.Lookup(q.League); ok {
-			from, to := l.SeasonWindow(q.Season)
-			where = append(where, "time >= $season_from AND time < $season_to")
-			params["season_from"] = from.Format(time.RFC3339Nano)
-			params["season_to"] = to.Format(time.RFC3339Nano)
+			sp.from, sp.to = l.SeasonWindow(q.Season)
 		}
 	}
 	if q.Team != "" {
 		where = append(where, "(home_team = $team OR away_team = $team)")
 		params["team"] = q.Team
 	}
-	stmt := "SELECT * FROM " + m
-	if len(where) > 0 {
-		stmt += " WHERE " + strings.Join(where, " AND ")
-	}
-	rows, err := s.query(ctx, stmt, params)
+	rows, err := s.query(ctx, m, where, "", params, sp)
 	if err != nil {
 		return nil, err
 	}
@@ -112,20 +108,58 @@ func (s *Store) Timeline(ctx context.Context, leagueKey, gameID string) ([]store
 	if gameID == "" {
 		return []store.Point{}, nil
 	}
-	rows, err := s.query(ctx, "SELECT * FROM "+m+" WHERE game_id = $game_id ORDER BY time", map[string]any{"game_id": gameID})
+	rows, err := s.query(ctx, m, []string{"game_id = $game_id"}, " ORDER BY time", map[string]any{"game_id": gameID}, span{})
 	if err != nil {
 		return nil, err
 	}
+	// On InfluxDB 3 a rewritten point is a row of its own: the newest
+	// version of each stands for it.
 	out := make([]store.Point, 0, len(rows))
+	versions := make([]int64, 0, len(rows))
+	at := make(map[rowKey]int, len(rows))
 	for _, r := range rows {
 		p, err := rowToPoint(r, store.SeriesScores, leagueKey)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, p)
+		v := rowVersion(r)
+		k := keyOf(&p)
+		if i, ok := at[k]; ok {
+			if v >= versions[i] {
+				out[i], versions[i] = p, v
+			}
+			continue
+		}
+		at[k] = len(out)
+		out, versions = append(out, p), append(versions, v)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
 	return out, nil
+}
+
+// rowKey identifies a row of InfluxDB 1.8 and 2.x: the tag values (the
+// tag keys follow from the series) and the time. On InfluxDB 3 the rows of
+// one key differ in their version tag.
+type rowKey struct {
+	tags [11]string
+	time int64
+}
+
+func keyOf(p *store.Point) rowKey {
+	k := rowKey{time: p.Time.UnixNano(), tags: [11]string{
+		p.GameID, strconv.Itoa(p.Season), strconv.Itoa(p.SeasonType), strconv.Itoa(p.Week), p.HomeTeam, p.AwayTeam}}
+	if p.Series == store.SeriesScores {
+		k.tags[6], k.tags[7], k.tags[8], k.tags[9], k.tags[10] = p.Status, p.HomeConference, p.AwayConference, p.HomeDivision, p.AwayDivision
+	}
+	return k
+}
+
+// rowVersion is the version tag of a row (encodePoint), 0 for a row
+// without one (1.8, 2.x).
+func rowVersion(r row) int64 {
+	s, _ := r[versionTag].(string)
+	v, _ := strconv.ParseInt(s, 10, 64)
+	return v
 }
 
 // Unfinished returns, for every game whose latest score point since `since`
@@ -151,22 +185,26 @@ func (s *Store) Unfinished(ctx context.Context, leagueKey string, since time.Tim
 		// One series per game, newest point first, one point each.
 		rows, err = s.influxQLRows(ctx, "SELECT * FROM "+m+where+` GROUP BY "game_id" ORDER BY time DESC LIMIT 1`, params)
 	} else {
-		rows, err = s.sqlRows(ctx, c, "SELECT * FROM "+m+where, params)
-		if errors.Is(err, errNoRows) {
-			rows, err = nil, nil
+		from := since
+		if !since.After(sqlEarliest) {
+			from = time.Time{}
 		}
+		rows, err = s.sqlRange(ctx, c, tableName(m), "SELECT * FROM "+m+" WHERE "+rangeCondition, nil, span{from: from})
 	}
 	if err != nil {
 		return nil, err
 	}
 	latest := map[string]store.Point{}
+	versions := map[string]int64{}
 	for _, r := range rows {
 		p, err := rowToPoint(r, store.SeriesScores, leagueKey)
 		if err != nil {
 			return nil, err
 		}
-		if cur, ok := latest[p.GameID]; !ok || p.Time.After(cur.Time) {
-			latest[p.GameID] = p
+		v := rowVersion(r)
+		cur, ok := latest[p.GameID]
+		if !ok || p.Time.After(cur.Time) || (p.Time.Equal(cur.Time) && v >= versions[p.GameID]) {
+			latest[p.GameID], versions[p.GameID] = p, v
 		}
 	}
 	out := []store.Point{}
@@ -179,22 +217,34 @@ func (s *Store) Unfinished(ctx context.Context, leagueKey string, since time.Tim
 	return out, nil
 }
 
-// query runs stmt in the store's query language. The statements are written
-// so that the same text is valid InfluxQL and SQL.
-func (s *Store) query(ctx context.Context, stmt string, params map[string]any) ([]row, error) {
+// query runs SELECT * FROM m WHERE where... tail in the store's query
+// language; the conditions are written so that the same text is valid
+// InfluxQL and SQL. SQL reads are also bounded in time by sp (zero ends:
+// the widest range), split when InfluxDB 3 refuses them for its file limit
+// (sqlRange); InfluxQL has no such limit and reads without the bound.
+func (s *Store) query(ctx context.Context, m string, where []string, tail string, params map[string]any, sp span) ([]row, error) {
 	c, err := s.connect(ctx)
 	if err != nil {
 		return nil, err
 	}
+	stmt := "SELECT * FROM " + m
 	if c.language == LanguageInfluxQL {
-		return s.influxQLRows(ctx, stmt, params)
+		if !sp.from.IsZero() {
+			where = append(where, "time >= $range_from AND time < $range_to")
+			params["range_from"] = sp.from.UTC().Format(time.RFC3339Nano)
+			params["range_to"] = sp.to.UTC().Format(time.RFC3339Nano)
+		}
+		if len(where) > 0 {
+			stmt += " WHERE " + strings.Join(where, " AND ")
+		}
+		return s.influxQLRows(ctx, stmt+tail, params)
 	}
-	rows, err := s.sqlRows(ctx, c, stmt, params)
-	if errors.Is(err, errNoRows) {
-		return nil, nil
-	}
-	return rows, err
+	stmt += " WHERE " + strings.Join(append(where, rangeCondition), " AND ")
+	return s.sqlRange(ctx, c, tableName(m), stmt+tail, params, sp)
 }
+
+// tableName is a quoted measurement's name as system tables spell it.
+func tableName(quoted string) string { return strings.Trim(quoted, `"`) }
 
 func (s *Store) influxQLRows(ctx context.Context, stmt string, params map[string]any) ([]row, error) {
 	res, err := s.influxQL(ctx, http.MethodGet, stmt, params)

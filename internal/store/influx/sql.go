@@ -56,11 +56,16 @@ func (s *Store) sqlRows(ctx context.Context, c conn, stmt string, params map[str
 var errNoRows = errors.New("no rows")
 
 func (s *Store) flightError(err error) error {
-	st, ok := status.FromError(errors.Unwrap(err))
-	if !ok {
-		st, ok = status.FromError(err)
+	// FromError finds a gRPC status wrapped in err (influxdb3-go and the
+	// Flight reader wrap it); a status of code OK is no status at all.
+	st, ok := status.FromError(err)
+	if ok && st.Code() == codes.OK {
+		ok = false
 	}
 	msg := err.Error()
+	if fl := asFileLimit(msg); fl != nil {
+		return fl
+	}
 	if ok {
 		msg = st.Message()
 		switch st.Code() {

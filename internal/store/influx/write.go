@@ -24,6 +24,9 @@ const maxLinesPerRequest = 5000
 // minTime is InfluxDB's earliest timestamp (int64 nanoseconds).
 var minTime = time.Unix(0, -1<<63+1)
 
+// versionTag tells the versions of a row apart on InfluxDB 3 (encodePoint).
+const versionTag = "version"
+
 // periodField is the field that holds the period in the scores series.
 func periodField(leagueKey string) string {
 	if l, ok := league.Lookup(leagueKey); ok && l.PeriodField != "" {
@@ -38,7 +41,14 @@ func periodField(leagueKey string) string {
 //
 // A games row without ObservedAt gets now: the store records when the row
 // was written, so that the later write of a rescheduled game wins.
-func encodePoint(p *store.Point, now time.Time) ([]byte, error) {
+//
+// With appendOnly (InfluxDB 3) every point also carries the tag version, so
+// that a rewrite is a row of its own rather than an overwrite: InfluxDB 3
+// does not reliably keep the last of two points with the same tags and
+// time (docs/storage.md), so readers pick the newest version themselves. A
+// games row's version is its ObservedAt (writing the same version again
+// lands on the same row, with the same values); a score point's is now.
+func encodePoint(p *store.Point, now time.Time, appendOnly bool) ([]byte, error) {
 	pt := influxdb3.NewPointWithMeasurement(p.Measurement()).
 		SetTag("game_id", p.GameID).
 		SetTag("season", strconv.Itoa(p.Season)).
@@ -76,48 +86,47 @@ func encodePoint(p *store.Point, now time.Time) ([]byte, error) {
 			observed = now
 		}
 		pt.SetIntegerField("observed_at", observed.UnixNano())
+		if appendOnly {
+			pt.SetTag(versionTag, strconv.FormatInt(observed.UnixNano(), 10))
+		}
+	}
+	if appendOnly && p.Series == store.SeriesScores {
+		pt.SetTag(versionTag, strconv.FormatInt(now.UnixNano(), 10))
 	}
 	return pt.MarshalBinary(influxdb3.Nanosecond)
 }
 
 // Write sends the points, up to 5000 lines per request. Errors wrap
-// store.ErrUnavailable (server unreachable or refusing the credentials: try
-// again later), ErrRejected (the server refused points; a
-// *BeyondRetentionError when they are older than the retention policy) or
+// store.ErrUnavailable (server unreachable, refusing the credentials, or
+// at one of InfluxDB 3's limits of databases, tables or columns: try again
+// later), ErrRejected (the server refused points, the others were stored;
+// a *BeyondRetentionError when they are older than the retention) or
 // ErrInvalidPoint (nothing was sent).
 func (s *Store) Write(ctx context.Context, points []store.Point) error {
 	if len(points) == 0 {
 		return nil
 	}
-	var chunks [][]byte
-	var buf bytes.Buffer
-	lines := 0
-	now := time.Now()
 	if err := store.Validate(points); err != nil {
 		return fmt.Errorf("influx: %w", err)
 	}
-	for i := range points {
-		// A nanosecond apart, so rows of one batch keep their order.
-		b, err := encodePoint(&points[i], now.Add(time.Duration(i)))
-		if err != nil {
-			return fmt.Errorf("%w: game %s: %v", ErrInvalidPoint, points[i].GameID, err)
-		}
-		buf.Write(b)
-		lines++
-		if lines == maxLinesPerRequest {
-			chunks = append(chunks, bytes.Clone(buf.Bytes()))
-			buf.Reset()
-			lines = 0
-		}
+	c, err := s.connect(ctx)
+	if err != nil {
+		return err
 	}
-	if buf.Len() > 0 {
-		chunks = append(chunks, buf.Bytes())
+	now := time.Now()
+	chunks, expired, err := encodeChunks(points, now, c.appendOnly, s.retentionCutoff(c, now))
+	if err != nil {
+		return err
 	}
 
 	// A refused chunk does not stop the others: what the server refuses
 	// stays refused, and the rest of a backfill must still land. A server
 	// that cannot be reached stops the batch, which is written again later.
 	var retention *BeyondRetentionError
+	if expired > 0 {
+		retention = &BeyondRetentionError{Database: s.opts.Database, Dropped: expired,
+			Message: fmt.Sprintf("not sent: older than the %d days InfluxDB 3 keeps (it would drop them without saying so)", s.opts.RetentionDays)}
+	}
 	var rejected []error
 	for _, chunk := range chunks {
 		err := s.writeChunk(ctx, chunk)
@@ -145,6 +154,47 @@ func (s *Store) Write(ctx context.Context, points []store.Point) error {
 	return errors.Join(rejected...)
 }
 
+// retentionCutoff is the time before which InfluxDB 3 drops points: the
+// retention period the store gives the database it creates. InfluxDB 3
+// answers 204 to a write of such points and stores nothing (1.8 and 2.x
+// report them), so the store keeps them back and reports them itself. Zero
+// for 1.8, 2.x and a database kept forever.
+func (s *Store) retentionCutoff(c conn, now time.Time) time.Time {
+	if !c.appendOnly || s.opts.RetentionDays == 0 {
+		return time.Time{}
+	}
+	return now.Add(-time.Duration(s.opts.RetentionDays) * 24 * time.Hour)
+}
+
+// encodeChunks builds the request bodies, up to maxLinesPerRequest lines
+// each, and counts the points older than cutoff, which it leaves out.
+func encodeChunks(points []store.Point, now time.Time, appendOnly bool, cutoff time.Time) (chunks [][]byte, expired int, err error) {
+	var buf bytes.Buffer
+	lines := 0
+	for i := range points {
+		if points[i].Time.Before(cutoff) {
+			expired++
+			continue
+		}
+		// A nanosecond apart, so rows of one batch keep their order.
+		b, err := encodePoint(&points[i], now.Add(time.Duration(i)), appendOnly)
+		if err != nil {
+			return nil, 0, fmt.Errorf("%w: game %s: %v", ErrInvalidPoint, points[i].GameID, err)
+		}
+		buf.Write(b)
+		lines++
+		if lines == maxLinesPerRequest {
+			chunks = append(chunks, bytes.Clone(buf.Bytes()))
+			buf.Reset()
+			lines = 0
+		}
+	}
+	if buf.Len() > 0 {
+		chunks = append(chunks, buf.Bytes())
+	}
+	return chunks, expired, nil
+}
+
 func (s *Store) writeChunk(ctx context.Context, body []byte) error {
 	c, err := s.connect(ctx)
 	if err != nil {
@@ -160,7 +210,7 @@ func (s *Store) writeChunk(ctx context.Context, body []byte) error {
 		}
 		err = s.send(ctx, c, body)
 		if errors.Is(err, errDatabaseNotFound) {
-			return unavailable("database %q does not exist and could not be created", s.opts.Database)
+			return unavailable("database %q does not exist and could not be created (InfluxDB 2.x: create a bucket of that name)", s.opts.Database)
 		}
 	}
 	return err
@@ -189,13 +239,26 @@ func (s *Store) send(ctx context.Context, c conn, body []byte) error {
 		return err
 	}
 	msg := se.Message
+	var pw *influxdb3.PartialWriteError
 	switch {
 	case se.StatusCode == http.StatusUnauthorized || se.StatusCode == http.StatusForbidden:
 		return s.refused(unauthorized(fmt.Sprintf("write: HTTP %d: %s", se.StatusCode, msg)))
 	case se.StatusCode == http.StatusNotFound && strings.Contains(msg, "database not found"),
 		se.StatusCode == http.StatusNotFound && strings.Contains(msg, "bucket") && strings.Contains(msg, "not found"):
 		return fmt.Errorf("%w: %s", errDatabaseNotFound, msg)
-	case strings.Contains(msg, "beyond retention"):
+	case errors.As(err, &pw):
+		return partialWrite(pw)
+	case atLimit(msg):
+		// InfluxDB 3 holds so many databases (Core: 5) that it creates no
+		// other: the server's state, not the points', so they are kept.
+		return unavailable("write: HTTP %d: %s", se.StatusCode, msg)
+	case se.StatusCode == http.StatusBadRequest && strings.Contains(msg, "orgID or org"):
+		// 2.x without INFLUXDB_ORG: a setting to fix, the points are kept.
+		return unavailable("write: HTTP %d: %s (set INFLUXDB_ORG to the bucket's organisation)", se.StatusCode, msg)
+	case strings.Contains(msg, "beyond retention"), strings.Contains(msg, "outside retention policy"):
+		// 1.8: "points beyond retention policy dropped=N"; 2.7: "partial
+		// write: dropped N points outside retention policy of duration
+		// ... dropped=N".
 		e := &BeyondRetentionError{Database: s.opts.Database, Message: msg}
 		if m := droppedCount.FindStringSubmatch(msg); m != nil {
 			e.Dropped, _ = strconv.Atoi(m[1])
@@ -209,3 +272,35 @@ func (s *Store) send(ctx context.Context, c conn, body []byte) error {
 	s.markDown(err)
 	return err
 }
+
+// atLimit tells InfluxDB 3's refusals for its limits of databases, tables
+// and columns ("Adding a new database would exceed limit of 5 databases",
+// "Update to schema would exceed number of tables limit of 2000 tables").
+func atLimit(msg string) bool {
+	return strings.Contains(msg, "would exceed") && strings.Contains(msg, "limit")
+}
+
+// partialWrite reads InfluxDB 3's answer to a write some lines of which it
+// refused (the others are stored): lines refused for the server's limits
+// make the whole write fail as unavailable, to be written again, since
+// another request may succeed once the limit is raised or room is made;
+// lines refused for what they are (a field of another type) are rejected.
+func partialWrite(pw *influxdb3.PartialWriteError) error {
+	var limits, other []string
+	for _, le := range pw.LineErrors {
+		line := fmt.Sprintf("line %d: %s", le.LineNumber, le.ErrorMessage)
+		if atLimit(le.ErrorMessage) {
+			limits = append(limits, line)
+		} else {
+			other = append(other, line)
+		}
+	}
+	if len(limits) > 0 {
+		return unavailable("write: HTTP %d: %d line(s) refused for a limit of the server: %s",
+			pw.StatusCode, len(limits), strings.Join(first(limits, 3), "; "))
+	}
+	return fmt.Errorf("%w: HTTP %d: %d line(s) refused, the others stored: %s",
+		ErrRejected, pw.StatusCode, len(other), strings.Join(first(other, 3), "; "))
+}
+
+func first(s []string, n int) []string { return s[:min(n, len(s))] }
