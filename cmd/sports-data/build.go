@@ -121,6 +121,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 
 		AllowLinkLocal: cfg.WebhookAllowLinkLocal,
 		RetryWindow:    cfg.WebhookRetryWindow,
+		RecoveryHold:   cfg.WebhookRecoveryHold,
 	})
 	if err != nil {
 		return nil, err

@@ -4,13 +4,15 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 )
 
-// healthcheck asks the local service for /health: the container image has
-// no curl.
+// healthcheck asks the local service for /health (on BIND_ADDRESS when it
+// names one address): the container image has no curl.
 func healthcheck(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	port := getenv("PORT")
 	if port == "" {
@@ -18,7 +20,11 @@ func healthcheck(ctx context.Context, getenv func(string) string, stdout io.Writ
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:"+port+"/health", nil)
+	host := "127.0.0.1"
+	if a, err := netip.ParseAddr(getenv("BIND_ADDRESS")); err == nil && !a.IsUnspecified() {
+		host = a.String()
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/health", nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("healthcheck: %v", err)

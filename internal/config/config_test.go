@@ -37,6 +37,8 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, []string{"http://localhost:3000", "http://localhost"}, c.CORSOrigins)
 	assert.Equal(t, 24*time.Hour, c.HAUpcomingWindow)
 	assert.Equal(t, 4*time.Hour, c.HARecentWindow)
+	assert.Equal(t, 30*time.Second, c.WebhookRecoveryHold)
+	assert.Empty(t, c.BindAddress, "every interface")
 }
 
 func TestStoreSelection(t *testing.T) {
@@ -89,6 +91,9 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{[]string{"ESPN_MAX_RPS", "NaN"}, "ESPN_MAX_RPS"},
 		{[]string{"ESPN_MAX_RPS", "Inf"}, "ESPN_MAX_RPS"},
 		{[]string{"ESPN_MAX_RPS", "5000"}, "ESPN_MAX_RPS"},
+		{[]string{"WEBHOOK_RECOVERY_HOLD", "-1s"}, "WEBHOOK_RECOVERY_HOLD"},
+		{[]string{"WEBHOOK_RECOVERY_HOLD", "10m"}, "WEBHOOK_RECOVERY_HOLD"},
+		{[]string{"BIND_ADDRESS", "localhost"}, "BIND_ADDRESS"},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.env, "="), func(t *testing.T) {

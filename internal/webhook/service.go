@@ -53,6 +53,11 @@ type Options struct {
 	// counted [10 min] (WEBHOOK_RETRY_WINDOW). It is wall-clock time, not
 	// Now's: a restart takes real time however fast a demo's clock runs.
 	RetryWindow time.Duration
+	// RecoveryHold: once an attempt finds a receiver unreachable, no event
+	// goes to it until it has answered for this long, so that a Home
+	// Assistant still loading its automations does not take events it
+	// cannot run (receiver.go) [0: no hold] (WEBHOOK_RECOVERY_HOLD).
+	RecoveryHold time.Duration
 	// MaxRetries bounds the retries after the first attempt [no bound but
 	// RetryWindow for events; 3 for Service.Test]; negative means none.
 	MaxRetries int
@@ -135,6 +140,7 @@ type Service struct {
 	journal                                *journal // guarded by outboxMu
 
 	announced map[string]time.Time // event ids passed to listeners; guarded by mu
+	held      outages              // receivers held after an outage
 
 	// Listeners and their queue (listen.go); lmu is taken after mu, never
 	// before it.
