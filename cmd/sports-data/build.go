@@ -57,6 +57,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		Logger:    logger,
 		Observer:  m.ESPNCall,
 		Limits:    espn.NewHostLimits(cfg.ESPNMaxRPS), // pollers and schedule refresher share this client
+		Now:       now,                                // the demo runs on the simulated clock: last_update follows it
 	})
 	dir := teams.NewDirectory(cfg.DataDir, cfg.Leagues, logger)
 	if err := dir.LoadCache(); err != nil {
