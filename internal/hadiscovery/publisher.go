@@ -90,10 +90,17 @@ type Publisher struct {
 	st       Status
 
 	// Owned by Run's goroutine.
-	sent      map[string]string // retained topic → what was last published (its key)
+	sent      map[string]string   // retained topic → the key of what this connection published
+	last      map[string]retained // retained topic → what was last published, on any connection
 	announced map[string]team
 	failed    map[string]string // input → why it did not resolve (logged once)
 	held      *outEvent         // an event whose publish failed, sent before the queue
+}
+
+// retained is a retained payload and the key it was published under.
+type retained struct {
+	key     string
+	payload []byte
 }
 
 type outEvent struct {
@@ -147,6 +154,7 @@ func New(o Options) (*Publisher, error) {
 		followed:   map[string]team{},
 		leftover:   map[string]bool{},
 		sent:       map[string]string{},
+		last:       map[string]retained{},
 		announced:  map[string]team{},
 		failed:     map[string]string{},
 		st:         Status{Enabled: true, Teams: []string{}},
@@ -416,13 +424,19 @@ func (p *Publisher) retain(topic string, payload []byte) {
 
 // retainAs publishes a retained message unless what the broker holds from
 // this connection was published under the same key: a payload whose
-// differences do not count is not published again.
+// differences do not count is not published again. Announced again (a
+// new connection, Home Assistant's birth), a payload under the key last
+// published goes out as it was then, byte for byte.
 func (p *Publisher) retainAs(topic string, payload []byte, key string) {
 	if last, ok := p.sent[topic]; ok && last == key {
 		return
 	}
+	if prev, ok := p.last[topic]; ok && prev.key == key {
+		payload = prev.payload
+	}
 	if p.publish(topic, payload, 1, true) {
 		p.sent[topic] = key
+		p.last[topic] = retained{key: key, payload: payload}
 	}
 }
 
@@ -504,6 +518,7 @@ func (p *Publisher) remove(id string) {
 		topic := p.t.config(c, id)
 		if p.publish(topic, nil, 1, true) {
 			p.sent[topic] = ""
+			delete(p.last, topic)
 		} else {
 			ok = false
 		}
@@ -511,6 +526,7 @@ func (p *Publisher) remove(id string) {
 	for _, topic := range p.t.stateTopics(id) {
 		if p.publish(topic, nil, 1, true) {
 			p.sent[topic] = ""
+			delete(p.last, topic)
 		} else {
 			ok = false
 		}
