@@ -57,6 +57,10 @@ type Browser struct {
 	cancel  []context.CancelFunc
 	profile string
 	closed  sync.Once
+	reading sync.WaitGroup // the console reader
+
+	mu      sync.Mutex
+	console []chromedp.ConsoleMessage
 }
 
 // Start starts Chromium; Close stops it and removes its profile. ctx bounds
@@ -97,7 +101,28 @@ func Start(ctx context.Context, o Options) (*Browser, error) {
 		b.Close()
 		return nil, fmt.Errorf("starting %s: %w", o.Path, err)
 	}
+	messages := chromedp.Console(bctx)
+	b.reading.Add(1)
+	go func() {
+		defer b.reading.Done()
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			b.mu.Lock()
+			b.console = append(b.console, m)
+			b.mu.Unlock()
+		}
+	}()
 	return b, nil
+}
+
+// Console is what the pages wrote to the console so far (calls of the
+// console API, exceptions nothing caught, the browser's log), in order.
+func (b *Browser) Console() []chromedp.ConsoleMessage {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]chromedp.ConsoleMessage(nil), b.console...)
 }
 
 // Close stops the browser, waits for it to exit and removes its profile.
@@ -108,6 +133,7 @@ func (b *Browser) Close() {
 		for _, c := range b.cancel {
 			c()
 		}
+		b.reading.Wait()
 		_ = os.RemoveAll(b.profile)
 	})
 }

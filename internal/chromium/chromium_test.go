@@ -20,6 +20,7 @@ import (
 const page = `<!doctype html><html><body>
 <x-card></x-card>
 <script>
+console.error("from the page");
 customElements.define("x-card", class extends HTMLElement {
   connectedCallback() {
     const root = this.attachShadow({mode: "open"});
@@ -60,6 +61,11 @@ func TestHeadlessChromiumRendersAPageAndItsShadowDOM(t *testing.T) {
 	img, err := png.Decode(bytes.NewReader(shot))
 	require.NoError(t, err)
 	assert.Equal(t, 640, img.Bounds().Dx(), "the window size asked for")
+
+	require.Eventually(t, func() bool { return len(b.Console()) > 0 }, 10*time.Second, 10*time.Millisecond)
+	m := b.Console()[0]
+	assert.Equal(t, chromedp.ConsoleError, m.Type)
+	assert.Equal(t, "from the page", m.Text)
 }
 
 func TestCloseRemovesTheProfile(t *testing.T) {
