@@ -48,6 +48,9 @@ func Find() (string, error) {
 type Options struct {
 	Path          string // the executable [Find()]
 	Width, Height int    // the window [1280×900]
+	// TimeZone is the browser's zone, e.g. America/New_York [the
+	// machine's].
+	TimeZone string
 }
 
 // Browser is a running headless Chromium.
@@ -93,6 +96,9 @@ func Start(ctx context.Context, o Options) (*Browser, error) {
 		chromedp.Flag("disable-domain-reliability", true),
 		chromedp.Flag("no-pings", true),
 	)
+	if o.TimeZone != "" {
+		opts = append(opts, chromedp.Env("TZ="+o.TimeZone))
+	}
 	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
 	bctx, bcancel := chromedp.NewContext(actx)
 	b := &Browser{Ctx: bctx, cancel: []context.CancelFunc{bcancel, acancel}, profile: profile}

@@ -33,7 +33,7 @@ func start(t *testing.T) *Browser {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	t.Cleanup(cancel)
-	b, err := Start(ctx, Options{Width: 640, Height: 480})
+	b, err := Start(ctx, Options{Width: 640, Height: 480, TimeZone: "America/New_York"})
 	if errors.Is(err, ErrNotFound) && os.Getenv("CI") != "true" {
 		t.Skip(err)
 	}
@@ -61,6 +61,10 @@ func TestHeadlessChromiumRendersAPageAndItsShadowDOM(t *testing.T) {
 	img, err := png.Decode(bytes.NewReader(shot))
 	require.NoError(t, err)
 	assert.Equal(t, 640, img.Bounds().Dx(), "the window size asked for")
+
+	zone, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`Intl.DateTimeFormat().resolvedOptions().timeZone`))
+	require.NoError(t, err)
+	assert.Equal(t, "America/New_York", zone)
 
 	require.Eventually(t, func() bool { return len(b.Console()) > 0 }, 10*time.Second, 10*time.Millisecond)
 	m := b.Console()[0]
