@@ -376,7 +376,9 @@ func (r *run) scoreAt(home, away int, t time.Time) (time.Time, bool) {
 }
 
 // inRestart tells whether wall time t falls while Home Assistant was down
-// or just back (its latencies measure the restart, not the path).
+// or just back (its latencies measure the restart, not the path): the
+// service holds its webhook deliveries for recoveryHold after Home
+// Assistant's port opened.
 func (r *run) inRestart(t time.Time) bool {
-	return !t.Before(r.haStopped) && t.Before(r.haBack.Add(20*time.Second))
+	return !t.Before(r.haStopped) && t.Before(r.haBack.Add(recoveryHold+20*time.Second))
 }

@@ -118,3 +118,21 @@ func TestCountRowsTellsQuietRowsFromChanges(t *testing.T) {
 	pr := countRows(rows, window{t0.Add(5 * time.Second), t0.Add(60 * time.Second)}, window{t0.Add(35 * time.Second), t0.Add(45 * time.Second)})
 	assert.Equal(t, phaseRows{Entity: "sensor.x", Seconds: 45, Rows: 4, Changes: 2, Quiet: 2}, pr)
 }
+
+// The final first shown during the restart is not measured, and a later
+// state of the final (an attribute changed) is not taken for it.
+func TestStateLatenciesLeaveOutTheRestartWithoutMeasuringLaterStates(t *testing.T) {
+	p, err := planGame(1, 50, 100*time.Minute)
+	require.NoError(t, err)
+	g, err := p.start()
+	require.NoError(t, err)
+	defer g.sim.Close()
+	end := g.wall(g.truth.End)
+	r := &run{g: g, haStopped: end.Add(-time.Minute), haBack: end.Add(-5 * time.Second)}
+	st := func(at time.Time, state string) haState {
+		return haState{EntityID: "sensor.x", State: state, LastUpdated: at,
+			Attributes: map[string]any{"team_score": "4", "opponent_score": "2"}}
+	}
+	states := []haState{st(end.Add(time.Second), "POST"), st(end.Add(2*time.Minute), "POST")}
+	assert.Empty(t, r.stateLatencies(states, "sensor.x", "IN", "POST", "team_score", "opponent_score"))
+}

@@ -14,6 +14,10 @@ import (
 	"github.com/sports-data/sports-data/internal/childproc"
 )
 
+// recoveryHold is the service's WEBHOOK_RECOVERY_HOLD in the run: its
+// default.
+const recoveryHold = 30 * time.Second
+
 // run is one end-to-end run against one Home Assistant: its processes,
 // what it observed, its report.
 type run struct {
@@ -173,7 +177,8 @@ func (r *run) startService(ctx context.Context, team string) error {
 	}
 	env := append(os.Environ(),
 		"LOG_LEVEL=info", "LEAGUES=nhl", "STORE=sqlite",
-		"MQTT_URL="+r.o.mqttURL, "MQTT_TEAMS="+team)
+		"MQTT_URL="+r.o.mqttURL, "MQTT_TEAMS="+team,
+		"WEBHOOK_RECOVERY_HOLD="+recoveryHold.String())
 	r.svc = &child{Proc: childproc.Proc{Name: "sports-data", Path: r.o.bin, Env: env, LogPath: filepath.Join(r.dir, "sports-data.log"),
 		Args: []string{"demo", "--attach", simURL,
 			"--clock-start", r.g.start.Format(time.RFC3339Nano),
