@@ -177,6 +177,8 @@ done
 command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 ||
   apt_install chromium fonts-dejavu-core
 command -v ip >/dev/null 2>&1 || apt_install iproute2
+# Installed now: the run has no network.
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || apt_install mosquitto
 mkdir -p "$out"
 harness="$out/e2eha"
 go build -o "$harness" ./cmd/e2eha
