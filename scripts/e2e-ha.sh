@@ -142,15 +142,21 @@ LAUNCHER
   mv "$dir.partial" "$dir"
 }
 
+# recipe names what an installation holds; one made by an earlier version
+# of this script (without the integrations' requirements) is made again.
+recipe="homeassistant + requirements of mqtt and assist_pipeline"
+installed() { [ -x "$1/bin/hass" ] && [ "$(cat "$1/.e2e-recipe" 2>/dev/null)" = "$recipe" ]; }
+
 # install VERSION: Home Assistant VERSION, once; prints its hass.
 install() {
   local ver=$1 dir="$cache/ha-$1"
-  if [ ! -x "$dir/bin/hass" ]; then
+  if ! installed "$dir"; then
     mkdir -p "$cache"
     # One installer at a time; the finished installation appears at once.
     exec 9>"$cache/install.lock"
     flock 9
-    if [ ! -x "$dir/bin/hass" ]; then
+    if ! installed "$dir"; then
+      rm -rf "$dir"
       local want py t0=$SECONDS
       want=$(python_version_for "$ver")
       if py=$(find_python "$want"); then
@@ -162,6 +168,7 @@ install() {
       else
         die "Home Assistant $ver needs Python $want (set HA_PYTHON${want/./}, or install it with pyenv)"
       fi
+      echo "$recipe" >"$dir/.e2e-recipe"
       say "Home Assistant $ver installed in $((SECONDS - t0)) s"
     fi
     exec 9>&-
