@@ -24,8 +24,8 @@ import (
 )
 
 // TeamTracker's own regression suite (testdata/teamtracker) run against the
-// whole service: for each team-sport case, the service follows the case's
-// league, an ESPN stand-in answers every scoreboard request with
+// whole service: for each case, of team sports and of athletes (tennis,
+// MMA, golf, racing) and cricket, the service follows the case's league, an ESPN stand-in answers every scoreboard request with
 // TeamTracker's all.json, the clock is frozen at the case's time, and the
 // sensor read through GET /api/v1/ha/sensor/{team} must have TeamTracker's
 // state and every one of its attributes, except the deliberate differences
@@ -51,6 +51,11 @@ var ttKickoff = map[string]string{
 	"test_tt_all_test10": "in an hour", "test_tt_all_test11": "an hour ago", "test_tt_all_test12": "a day ago",
 	"test_tt_all_test13": "in an hour", "test_tt_all_test14": "an hour ago", "test_tt_all_test15": "a day ago",
 	"test_tt_all_test16": "in an hour", "test_tt_all_test17": "an hour ago", "test_tt_all_test18": "a day ago",
+	"test_tt_all_test19": "a day ago", "test_tt_all_test20": "an hour ago", "test_tt_all_test21": "in an hour",
+	"test_tt_all_test22": "in an hour", "test_tt_all_test23": "an hour ago", "test_tt_all_test24": "a day ago",
+	"test_tt_all_test25": "an hour ago", "test_tt_all_test26": "in an hour", "test_tt_all_test27": "an hour ago",
+	"test_tt_all_test28": "a day ago", "test_tt_all_test29": "in an hour", "test_tt_all_test30": "an hour ago",
+	"test_tt_all_test31": "a day ago",
 }
 
 // ttDeliberate are the attributes where the service differs from
@@ -126,16 +131,27 @@ func startFrozen(t *testing.T, espnURL string, env map[string]string, now time.T
 	return s
 }
 
-// ttLeague is the followed league of an ESPN path, "hockey/nhl".
-func ttLeague(t *testing.T, espnPath string) league.League {
+// ttCricket is the custom league of TeamTracker's cricket cases (its
+// league "XXX" with the sport path cricket): ESPN's Big Bash League, whose
+// matches all.json holds (with a Test between Bangladesh and India).
+const ttCricket = "cricket/8044"
+
+// ttLeague is the followed league of an ESPN path, "hockey/nhl", and how
+// LEAGUES names it; TeamTracker's cricket cases give the sport alone.
+func ttLeague(t *testing.T, espnPath string) (league.League, string) {
+	if espnPath == "cricket" {
+		l, err := league.Custom(ttCricket)
+		require.NoError(t, err)
+		return l, ttCricket
+	}
 	for _, k := range league.Keys() {
 		l, _ := league.Lookup(k)
 		if l.Sport+"/"+l.ESPNLeague == espnPath {
-			return l
+			return l, l.Key
 		}
 	}
 	t.Fatalf("no league follows %s", espnPath)
-	return league.League{}
+	return league.League{}, ""
 }
 
 func TestTeamTrackerConformance(t *testing.T) {
@@ -161,19 +177,17 @@ func TestTeamTrackerConformance(t *testing.T) {
 	// side, and the tally is read once every case has ended.
 	t.Run("cases", func(t *testing.T) {
 		for _, c := range suite.Cases {
-			if _, followed := ttKickoff[c.Case]; !followed {
-				continue // tennis, MMA, golf, cricket, racing: not team sports
-			}
 			ran++
 			t.Run(c.Case, func(t *testing.T) {
 				t.Parallel()
-				l := ttLeague(t, c.ESPNPath)
+				l, leagues := ttLeague(t, c.ESPNPath)
 				now, err := time.Parse("2006-01-02T15:04Z", c.FrozenTime)
 				require.NoError(t, err)
 				srv := espntest.NewServer(t)
 				// all.json is each day's scoreboard; the month requests of the
 				// poller's horizon find nothing more (and cost no parse).
-				srv.Handle("/"+c.ESPNPath+"/scoreboard", func(w http.ResponseWriter, r *http.Request) {
+				espnPath := l.Sport + "/" + l.ESPNLeague
+				srv.Handle("/"+espnPath+"/scoreboard", func(w http.ResponseWriter, r *http.Request) {
 					w.Header().Set("Content-Type", "application/json")
 					if len(r.URL.Query().Get("dates")) == len("200601") {
 						_, _ = w.Write([]byte(`{"events":[]}`))
@@ -181,9 +195,11 @@ func TestTeamTrackerConformance(t *testing.T) {
 					}
 					_, _ = w.Write(all)
 				})
-				srv.ServeBytes("/"+c.ESPNPath+"/teams", teamsDoc)
+				if l.TeamList() {
+					srv.ServeBytes("/"+espnPath+"/teams", teamsDoc)
+				}
 				s := startFrozen(t, srv.URL, map[string]string{
-					"LEAGUES": l.Key, "STORE": "none",
+					"LEAGUES": leagues, "STORE": "none",
 					// One poll is the whole test: the clock stands still.
 					"POLL_LIVE_INTERVAL": "1h", "POLL_IDLE_INTERVAL": "1h",
 				}, now)
@@ -202,11 +218,10 @@ func TestTeamTrackerConformance(t *testing.T) {
 
 				// The normalised attributes: what TeamTracker's test blanks,
 				// checked here for what they must be.
-				wantURL := srv.URL + "/" + c.ESPNPath + "/scoreboard?"
+				wantURL := srv.URL + "/" + espnPath + "/scoreboard?"
 				assert.True(t, strings.HasPrefix(fmt.Sprint(got.Attributes["api_url"]), wantURL), "api_url %v", got.Attributes["api_url"])
-				sportPath, leaguePath, _ := strings.Cut(c.ESPNPath, "/")
-				assert.Equal(t, sportPath, got.Attributes["sport_path"])
-				assert.Equal(t, leaguePath, got.Attributes["league_path"])
+				assert.Equal(t, l.Sport, got.Attributes["sport_path"])
+				assert.Equal(t, l.ESPNLeague, got.Attributes["league_path"])
 				_, err = time.Parse("2006-01-02 15:04:05-07:00", fmt.Sprint(got.Attributes["last_update"]))
 				assert.NoError(t, err, "last_update %v", got.Attributes["last_update"])
 				assert.Equal(t, ttKickoff[c.Case], got.Attributes["kickoff_in"])
@@ -248,7 +263,7 @@ func TestTeamTrackerConformance(t *testing.T) {
 			})
 		}
 	})
-	require.Equal(t, 18, ran, "cases 1-18 are the team sports")
+	require.Equal(t, 31, ran, "every case of TeamTracker's suite: 18 of team sports, 13 of tennis, MMA, golf, cricket and racing")
 	t.Logf("TeamTracker conformance: %d of %d states equal; %d of %d cases equal in state and every attribute; %d of %d attributes equal",
 		statesEqual, ran, casesEqual, ran, attrsEqual, attrsTotal)
 	for _, d := range differences {

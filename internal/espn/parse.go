@@ -47,6 +47,10 @@ func parseScoreboard(data []byte, l league.League) ([]game.Game, int, error) {
 	}
 	games := make([]game.Game, 0, len(doc.Events))
 	for i := range doc.Events {
+		if l.Individual() {
+			games = append(games, buildContests(l, &doc.Events[i], top, lg)...)
+			continue
+		}
 		if g, ok := buildGame(l, &doc.Events[i], top); ok {
 			g.Source = &game.Source{Event: &doc.Events[i], League: lg}
 			games = append(games, g)
@@ -161,6 +165,10 @@ type topLevel struct {
 func parseEvents(events []espnjson.Event, l league.League, top topLevel) []game.Game {
 	games := make([]game.Game, 0, len(events))
 	for i := range events {
+		if l.Individual() {
+			games = append(games, buildContests(l, &events[i], top, nil)...)
+			continue
+		}
 		if g, ok := buildGame(l, &events[i], top); ok {
 			games = append(games, g)
 		}
@@ -214,6 +222,9 @@ func buildGame(l league.League, ev *espnjson.Event, top topLevel) (game.Game, bo
 		st = &espnjson.Status{}
 	}
 	status := classify(st.Type.State, st.Type.Completed, st.Type.Name)
+	if l.Sport == league.Cricket {
+		status = cricketStatus(st, status)
+	}
 	homeScore, _ := home.Score.Score()
 	awayScore, _ := away.Score.Score()
 
@@ -248,6 +259,9 @@ func buildGame(l league.League, ev *espnjson.Event, top topLevel) (game.Game, bo
 	g.Season, g.SeasonType, g.Week = seasonOf(ev, top)
 	g.Details = details(status, comp, homeTeam, awayTeam)
 	sportExtras(l, &g, st, comp, home, away)
+	if l.Sport == league.Cricket {
+		cricket(l, &g, st, comp, ev, home, away)
+	}
 	return g, true
 }
 

@@ -63,6 +63,41 @@ type Event struct {
 	// competition where an answer spans several (a club's fixtures).
 	UID    Value        `json:"uid"`
 	League *EventLeague `json:"league"`
+	// Individual sports and cricket (docs/espn.md, Individual sports):
+	// Name is the event's long name ("UFC Fight Night: Cannonier vs.
+	// Strickland"), Groupings the tennis draws (each with its matches),
+	// Circuit a race's track.
+	Name      Value      `json:"name"`
+	Groupings []Grouping `json:"groupings"`
+	Circuit   *Venue     `json:"circuit"`
+}
+
+// Grouping is one draw of a tennis tournament ("Men's Singles") and its
+// matches.
+type Grouping struct {
+	Grouping struct {
+		DisplayName Value `json:"displayName"`
+	} `json:"grouping"`
+	Competitions []Competition `json:"competitions"`
+}
+
+// Contests are the competitions of the event's groupings where it has
+// groupings (a tennis tournament's matches), else its competitions, in
+// ESPN's order.
+func (e *Event) Contests() []*Competition {
+	var out []*Competition
+	for i := range e.Groupings {
+		for j := range e.Groupings[i].Competitions {
+			out = append(out, &e.Groupings[i].Competitions[j])
+		}
+	}
+	if len(e.Groupings) > 0 {
+		return out
+	}
+	for i := range e.Competitions {
+		out = append(out, &e.Competitions[i])
+	}
+	return out
 }
 
 // EventLeague is the competition an event names itself.
@@ -79,9 +114,14 @@ type Status struct {
 		Name        string `json:"name"`
 		State       string `json:"state"`
 		Completed   bool   `json:"completed"`
+		Description Value  `json:"description"`
 		Detail      Value  `json:"detail"`
 		ShortDetail Value  `json:"shortDetail"`
 	} `json:"type"`
+	// Cricket: the session of play and where the match stands ("Scorchers
+	// require 31 runs", "India won by 3 wkts").
+	Session Value `json:"session"`
+	Summary Value `json:"summary"`
 }
 
 // Competition is the contest of an event's competitors.
@@ -105,11 +145,29 @@ type Competition struct {
 	Situation   *Situation   `json:"situation"`
 	Details     []Play       `json:"details"`
 	Competitors []Competitor `json:"competitors"`
+	// Type names a competition of an individual sport: a tennis draw
+	// ("Men's Singles"), a weight class, a race session (abbreviation
+	// "FP1", "Qual", "Race"). Round is a tennis match's round; Class a
+	// cricket match's format ("Twenty20").
+	Type  *CompetitionType `json:"type"`
+	Round *struct {
+		DisplayName Value `json:"displayName"`
+	} `json:"round"`
+	Class *struct {
+		GeneralClassCard Value `json:"generalClassCard"`
+	} `json:"class"`
+}
+
+// CompetitionType is what kind of contest a competition is.
+type CompetitionType struct {
+	Text         Value `json:"text"`
+	Abbreviation Value `json:"abbreviation"`
 }
 
 // Venue is where a competition is played.
 type Venue struct {
 	FullName Value `json:"fullName"`
+	Court    Value `json:"court"` // a tennis match's court
 	Address  *struct {
 		City    *string `json:"city"`
 		State   *string `json:"state"`
@@ -204,11 +262,44 @@ type Competitor struct {
 		Name         string `json:"name"`
 		DisplayValue Value  `json:"displayValue"`
 	} `json:"statistics"`
-	// Linescores are the points per period (per set in volleyball).
+	// Linescores are the points per period (per set in volleyball, the
+	// games of each set in tennis, the strokes of each round in golf, each
+	// innings in cricket).
+	Linescores []Linescore `json:"linescores"`
+	Team       *Team       `json:"team"`
+	// Individual sports: the athlete, or a doubles pair's roster; their
+	// place in ESPN's order (a race's running order, a golf leaderboard's)
+	// and a tennis seed.
+	Athlete        *Athlete `json:"athlete"`
+	Roster         *Athlete `json:"roster"`
+	Order          Value    `json:"order"`
+	TournamentSeed Value    `json:"tournamentSeed"`
+}
+
+// Linescore is one period of a competitor.
+type Linescore struct {
+	Value    Value `json:"value"`
+	Winner   Value `json:"winner"`   // tennis: the set's winner
+	Tiebreak Value `json:"tiebreak"` // tennis: the set's tie-break points
+	// Golf's holes of a round; MMA's judges' cards of a bout.
 	Linescores []struct {
 		Value Value `json:"value"`
 	} `json:"linescores"`
-	Team *Team `json:"team"`
+	// Cricket: one innings.
+	Runs      Value `json:"runs"`
+	Wickets   Value `json:"wickets"`
+	IsBatting Value `json:"isBatting"`
+}
+
+// Athlete is an athlete, or a doubles pair's roster, as events show it.
+type Athlete struct {
+	DisplayName      Value `json:"displayName"`
+	ShortName        Value `json:"shortName"`
+	ShortDisplayName Value `json:"shortDisplayName"`
+	Flag             *struct {
+		Href Value `json:"href"`
+	} `json:"flag"`
+	Links []Link `json:"links"`
 }
 
 // Record is one of a competitor's records ("total", "home", …).

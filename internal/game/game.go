@@ -101,6 +101,10 @@ type Team struct {
 	// Conference and Division are known only where ESPN says them.
 	Conference string `json:"-"`
 	Division   string `json:"-"`
+	// Athlete is true for an athlete (contest.go): its id comes from its
+	// name, its Abbreviation is that key in capitals. A tennis doubles
+	// pair is named the same way but is no athlete.
+	Athlete bool `json:"athlete,omitempty"`
 }
 
 // TeamID builds the league-prefixed id used across the API.
@@ -152,9 +156,15 @@ type Game struct {
 	// The blocks below belong to one sport each and are nil elsewhere.
 	Soccer   *Soccer   `json:"soccer,omitempty"`
 	Baseball *Baseball `json:"baseball,omitempty"`
-	// Sets are the points of each set played (volleyball), where Score is
-	// the sets won.
+	// Sets are the points of each set played (volleyball; the games of
+	// each set in tennis), where Score is the sets won.
 	Sets []Score `json:"sets,omitempty"`
+	// Contest places a game of an individual sport or of cricket in ESPN's
+	// event; Field lists a contest of many's entrants; Cricket is a
+	// cricket match's score lines (contest.go).
+	Contest *Contest  `json:"contest,omitempty"`
+	Field   []Entrant `json:"field,omitempty"`
+	Cricket *Cricket  `json:"cricket,omitempty"`
 	// Source is ESPN's own event for the game, kept in memory only, for the
 	// views that present ESPN's fields as ESPN sent them (the TeamTracker
 	// sensor); nil for games that did not come from a scoreboard.
@@ -200,11 +210,16 @@ const (
 )
 
 // Winner is the side that won a final game: the higher score, or the
-// shoot-out's winner when a soccer match finished level; Level for a draw
-// or tie and for games that are not final.
+// shoot-out's winner when a soccer match finished level, or the side ESPN
+// names where the score cannot tell (a retirement, a walkover, a drawn
+// Test: Contest.Decided); Level for a draw or tie and for games that are
+// not final.
 func (g *Game) Winner() Side {
 	if g.Status != StatusFinal {
 		return Level
+	}
+	if c := g.Contest; c != nil && c.Decided {
+		return c.Winner
 	}
 	h, a := g.Score.Home, g.Score.Away
 	if h == a && g.Soccer != nil && g.Soccer.Shootout != nil {
@@ -224,10 +239,26 @@ func (g *Game) Winner() Side {
 // It is shared between copies of a game and never modified once the game
 // is published.
 type Source struct {
-	Event     *espnjson.Event
-	League    *espnjson.League // the answer's leagues[0]; nil when absent
-	URL       string           // the request that returned it
-	FetchedAt time.Time
+	Event *espnjson.Event
+	// Competition is the game's own competition of the event: one of its
+	// competitions, or of its groupings' (a tennis match). Nil means the
+	// event's first, as in team sports.
+	Competition *espnjson.Competition
+	League      *espnjson.League // the answer's leagues[0]; nil when absent
+	URL         string           // the request that returned it
+	FetchedAt   time.Time
+}
+
+// Comp is the game's competition within Event: Competition, else the
+// event's first; nil when the event has none.
+func (s *Source) Comp() *espnjson.Competition {
+	if s.Competition != nil {
+		return s.Competition
+	}
+	if s.Event != nil && len(s.Event.Competitions) > 0 {
+		return &s.Event.Competitions[0]
+	}
+	return nil
 }
 
 // LeagueKey is the registry key of the game's league: "nfl".

@@ -18,6 +18,11 @@ const (
 	Soccer             = "soccer"
 	Volleyball         = "volleyball"
 	AustralianFootball = "australian-football"
+	Tennis             = "tennis"
+	MMA                = "mma"
+	Golf               = "golf"
+	Racing             = "racing"
+	Cricket            = "cricket"
 )
 
 // Naming says which year ESPN gives a season.
@@ -68,6 +73,9 @@ type League struct {
 	Groups string
 	// College leagues carry rankings (curatedRank) and hundreds of teams.
 	College bool
+	// Custom is a league named by its ESPN paths in LEAGUES
+	// (sport/league), TeamTracker's custom league "XXX"; see custom.go.
+	Custom bool
 }
 
 // Draws reports whether a game can end level and records count draws
@@ -92,33 +100,70 @@ var gameLengths = map[string]time.Duration{
 	Basketball: 2*time.Hour + 30*time.Minute,
 	Baseball:   3*time.Hour + 10*time.Minute,
 	Soccer:     2 * time.Hour,
+	// A bout with its walk-outs; a tennis match of five sets; a race
+	// session; a golf tournament's four days from its first tee time;
+	// cricket from a Twenty20 evening to a five-day Test.
+	MMA:     time.Hour,
+	Tennis:  4 * time.Hour,
+	Racing:  2 * time.Hour,
+	Golf:    4 * 24 * time.Hour,
+	Cricket: 8 * time.Hour,
+}
+
+// Individual reports whether the league's competitors are athletes
+// (tennis players or doubles pairs, fighters, golfers, drivers) rather
+// than teams: they are learned from the scoreboards, ESPN has no team list
+// of them, and an athlete is named as TeamTracker names one.
+func (l League) Individual() bool {
+	switch l.Sport {
+	case Tennis, MMA, Golf, Racing:
+		return true
+	}
+	return false
+}
+
+// Field reports whether a contest of the league is one of many
+// competitors ranked against each other (a golf tournament, a race
+// session) rather than one of two.
+func (l League) Field() bool { return l.Sport == Golf || l.Sport == Racing }
+
+// TeamList reports whether ESPN serves the league's teams at
+// {sport}/{league}/teams and each team's season at .../teams/{id}/schedule.
+// Leagues of athletes have neither; nor has cricket, whose site answers
+// link to another ESPN site.
+func (l League) TeamList() bool { return !l.Individual() && l.Sport != Cricket }
+
+// Learns reports whether the directory learns the league's competitors
+// from the games it sees: college leagues (ESPN's lists are incomplete),
+// leagues without a team list, and custom leagues.
+func (l League) Learns() bool { return l.College || !l.TeamList() || l.Custom }
+
+// TeamTrackerID is the league as TeamTracker's sensor names it: its key in
+// capitals, and XXX for a league given by its ESPN paths.
+func (l League) TeamTrackerID() string {
+	if l.Custom {
+		return "XXX"
+	}
+	return l.Name
 }
 
 // Sets reports whether periods are sets and the score is sets won.
-func (l League) Sets() bool { return l.Sport == Volleyball }
+func (l League) Sets() bool { return l.Sport == Volleyball || l.Sport == Tennis }
 
 // Innings reports whether periods are innings with top and bottom halves.
 func (l League) Innings() bool { return l.Sport == Baseball }
 
-// Lookup finds a league by key, alias or API name, case-insensitively.
+// Lookup finds a league by key, alias or API name, case-insensitively:
+// a registry league, or a custom league a configuration named (custom.go).
 func Lookup(name string) (League, bool) {
 	k := strings.ToLower(strings.TrimSpace(name))
 	if k == "" {
 		return League{}, false
 	}
-	for _, l := range registry {
-		if l.Key == k {
-			return l, true
-		}
+	if l, ok := builtin(k); ok {
+		return l, true
 	}
-	for _, l := range registry {
-		for _, a := range l.Aliases {
-			if a == k {
-				return l, true
-			}
-		}
-	}
-	return League{}, false
+	return custom(k)
 }
 
 // ByESPN finds the league ESPN serves at sport/league ("soccer", "eng.1")
@@ -156,7 +201,8 @@ func Keys() []string {
 }
 
 // ParseList turns "nfl, NHL" into leagues, rejecting unknown names and
-// dropping duplicates while keeping the order given.
+// dropping duplicates while keeping the order given. An entry with a slash
+// is a custom league, "cricket/8044" or "bbl=cricket/8044" (custom.go).
 func ParseList(s string) ([]League, error) {
 	var out []League
 	seen := map[string]bool{}
@@ -165,9 +211,17 @@ func ParseList(s string) ([]League, error) {
 		if part == "" {
 			continue
 		}
-		l, ok := Lookup(part)
-		if !ok {
-			return nil, fmt.Errorf("unknown league %q (known: %s)", part, strings.Join(Keys(), ", "))
+		var l League
+		if strings.Contains(part, "/") {
+			var err error
+			if l, err = Custom(part); err != nil {
+				return nil, err
+			}
+		} else {
+			var ok bool
+			if l, ok = builtin(strings.ToLower(part)); !ok {
+				return nil, fmt.Errorf("unknown league %q (known: %s; or any ESPN league as sport/league, e.g. cricket/8044)", part, strings.Join(Keys(), ", "))
+			}
 		}
 		if !seen[l.Key] {
 			seen[l.Key] = true

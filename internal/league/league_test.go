@@ -51,11 +51,12 @@ func TestParseList(t *testing.T) {
 	require.ErrorContains(t, err, "xfl")
 }
 
-func TestRegistryHoldsTeamTrackersTeamSports(t *testing.T) {
-	// TeamTracker's names of the ESPN team-sport leagues it follows.
+func TestRegistryHoldsTeamTrackersLeagues(t *testing.T) {
+	// TeamTracker's names of the ESPN leagues it follows, and the LPGA.
 	want := []string{"nfl", "ncaaf", "ufl", "mlb", "nba", "wnba", "ncaam", "ncaaw", "nhl", "pwhl",
 		"mls", "nwsl", "epl", "liga", "bund", "sera", "lig1", "cl", "cla", "wc", "wwc",
-		"ncaavb", "ncaavbw", "afl"}
+		"ncaavb", "ncaavbw", "afl",
+		"atp", "wta", "ufc", "pga", "lpga", "f1", "irl", "nascar"}
 	assert.ElementsMatch(t, want, Keys())
 	ls, err := ParseList(strings.Join(want, ","))
 	require.NoError(t, err)
@@ -66,7 +67,9 @@ func TestRegistryHoldsTeamTrackersTeamSports(t *testing.T) {
 		assert.NotEmpty(t, l.Sport, l.Key)
 		assert.NotEmpty(t, l.ESPNLeague, l.Key)
 		assert.NotEmpty(t, l.PeriodField, l.Key)
-		assert.Positive(t, l.Periods, l.Key)
+		if l.Sport != Racing {
+			assert.Positive(t, l.Periods, "%s: a race's laps come with each race", l.Key)
+		}
 		assert.True(t, l.SeasonStartMonth >= 1 && l.SeasonStartMonth <= 12, l.Key)
 		if l.Naming != CalendarYear {
 			assert.True(t, l.SeasonEndMonth >= 1 && l.SeasonEndMonth < l.SeasonStartMonth, "%s: a season across new year ends before it starts", l.Key)
@@ -108,6 +111,8 @@ func TestSportRulesOfTheRegistry(t *testing.T) {
 		{"epl", 2, true, false, false},
 		{"ncaavbw", 5, false, true, false},
 		{"nhl", 3, false, false, false},
+		{"atp", 5, false, true, false},
+		{"ufc", 3, false, false, false},
 	}
 	for _, c := range cases {
 		l, ok := Lookup(c.key)
@@ -172,5 +177,86 @@ func TestGameLengthBySport(t *testing.T) {
 		l, ok := Lookup(key)
 		require.True(t, ok, key)
 		assert.Equal(t, want, l.GameLength(), key)
+	}
+}
+
+func TestIndividualSportsAndTheirNeeds(t *testing.T) {
+	cases := []struct {
+		key                      string
+		individual, field, teams bool
+		tt                       string
+	}{
+		{"nfl", false, false, true, "NFL"},
+		{"ncaaf", false, false, true, "NCAAF"},
+		{"atp", true, false, false, "ATP"},
+		{"wta", true, false, false, "WTA"},
+		{"ufc", true, false, false, "UFC"},
+		{"pga", true, true, false, "PGA"},
+		{"lpga", true, true, false, "LPGA"},
+		{"f1", true, true, false, "F1"},
+		{"irl", true, true, false, "IRL"},
+		{"nascar", true, true, false, "NASCAR"},
+	}
+	for _, c := range cases {
+		l, ok := Lookup(c.key)
+		require.True(t, ok, c.key)
+		assert.Equal(t, c.individual, l.Individual(), c.key)
+		assert.Equal(t, c.field, l.Field(), c.key)
+		assert.Equal(t, c.teams, l.TeamList(), c.key)
+		assert.Equal(t, c.individual || l.College, l.Learns(), c.key)
+		assert.Equal(t, c.tt, l.TeamTrackerID(), c.key)
+	}
+	nascar, _ := Lookup("nascar")
+	assert.Equal(t, "racing/nascar-premier", nascar.Sport+"/"+nascar.ESPNLeague, "TeamTracker's path of NASCAR")
+}
+
+func TestCustomLeagues(t *testing.T) {
+	ls, err := ParseList("nfl, cricket/8044, bbl2=cricket/8045, soccer/eng.2")
+	require.NoError(t, err)
+	require.Len(t, ls, 4)
+	bbl := ls[1]
+	assert.Equal(t, "cricket8044", bbl.Key)
+	assert.Equal(t, "CRICKET8044", bbl.Name)
+	assert.Equal(t, "cricket", bbl.Sport)
+	assert.Equal(t, "8044", bbl.ESPNLeague)
+	assert.True(t, bbl.Custom)
+	assert.Equal(t, "XXX", bbl.TeamTrackerID(), "TeamTracker's league id of a custom league")
+	assert.False(t, bbl.TeamList())
+	assert.True(t, bbl.Learns())
+	assert.Equal(t, 2, bbl.Periods, "two innings a side")
+	assert.Equal(t, "bbl2", ls[2].Key)
+	eng2 := ls[3]
+	assert.Equal(t, "soccereng2", eng2.Key)
+	assert.True(t, eng2.Draws(), "a custom soccer league has soccer's rules")
+	assert.True(t, eng2.TeamList())
+	assert.Equal(t, 2*time.Hour, eng2.GameLength())
+
+	// Lookup knows them from now on, as every part of the service asks.
+	l, ok := Lookup("CRICKET8044")
+	require.True(t, ok)
+	assert.Equal(t, bbl, l)
+
+	// The paths of a registry league are that league.
+	ls, err = ParseList("football/nfl")
+	require.NoError(t, err)
+	assert.Equal(t, "nfl", ls[0].Key)
+
+	for spec, why := range map[string]string{
+		"cricket":                           "unknown league",
+		"cricket/":                          "want sport/league",
+		"/8044":                             "want sport/league",
+		"cricket/80 44":                     "want sport/league",
+		"cricket/../teams":                  "want sport/league",
+		"nfl=cricket/8044":                  "names the league nfl",
+		"ucl=cricket/8044":                  "names the league cl",
+		"bbl2=cricket/9999":                 "names cricket/8045 already",
+		"9x=cricket/8044":                   "must be a letter",
+		"x=football/nfl":                    "is the league \"nfl\"",
+		"bbl-x=cricket/8044":                "must be a letter",
+		"cricket/8044/scoreboard":           "want sport/league",
+		"soccer/" + strings.Repeat("x", 41): "want sport/league",
+	} {
+		_, err := ParseList(spec)
+		assert.ErrorContains(t, err, why, spec)
 	}
 }

@@ -1,7 +1,8 @@
 package league
 
-// registry holds one row per league: every ESPN team-sport league
-// TeamTracker follows, keyed by TeamTracker's league name in lower case.
+// registry holds one row per league: every ESPN league TeamTracker
+// follows, keyed by TeamTracker's league name in lower case (NASCAR's ESPN
+// path is nascar-premier), and the LPGA beside the PGA.
 // The keys are storage prefixes: never rename one.
 var registry = []League{
 	// Football.
@@ -42,4 +43,22 @@ var registry = []League{
 
 	// Australian football.
 	{Key: "afl", Name: "AFL", Title: "Australian Football League", Sport: AustralianFootball, ESPNLeague: "afl", PeriodName: "quarter", Periods: 4, PeriodField: "period", SeasonStartMonth: 3},
+
+	// Tennis: every match of a tournament is a contest of two (a player or
+	// a doubles pair each); sets are the periods, the score is sets won.
+	{Key: "atp", Name: "ATP", Title: "ATP Tour", Sport: Tennis, ESPNLeague: "atp", ESPNID: "851", PeriodName: "set", Periods: 5, PeriodField: "period", SeasonStartMonth: 1},
+	{Key: "wta", Name: "WTA", Title: "WTA Tour", Sport: Tennis, ESPNLeague: "wta", ESPNID: "900", PeriodName: "set", Periods: 3, PeriodField: "period", SeasonStartMonth: 1},
+
+	// MMA: every bout of a card is a contest of two; rounds are the periods.
+	{Key: "ufc", Name: "UFC", Title: "Ultimate Fighting Championship", Sport: MMA, ESPNLeague: "ufc", ESPNID: "3321", PeriodName: "round", Periods: 3, PeriodField: "period", SeasonStartMonth: 1},
+
+	// Golf: a tournament is one contest of the whole field over four rounds.
+	{Key: "pga", Name: "PGA", Title: "PGA Tour", Sport: Golf, ESPNLeague: "pga", ESPNID: "1106", PeriodName: "round", Periods: 4, PeriodField: "period", SeasonStartMonth: 1},
+	{Key: "lpga", Name: "LPGA", Title: "LPGA Tour", Sport: Golf, ESPNLeague: "lpga", ESPNID: "1107", PeriodName: "round", Periods: 4, PeriodField: "period", SeasonStartMonth: 1},
+
+	// Racing: every session of a race weekend (practice, qualifying, sprint,
+	// race) is one contest of the whole field; laps are the periods.
+	{Key: "f1", Name: "F1", Title: "Formula 1", Sport: Racing, ESPNLeague: "f1", ESPNID: "2030", PeriodName: "lap", PeriodField: "period", SeasonStartMonth: 2},
+	{Key: "irl", Name: "IRL", Title: "IndyCar Series", Sport: Racing, ESPNLeague: "irl", PeriodName: "lap", PeriodField: "period", SeasonStartMonth: 2},
+	{Key: "nascar", Name: "NASCAR", Title: "NASCAR Cup Series", Sport: Racing, ESPNLeague: "nascar-premier", ESPNID: "2021", PeriodName: "lap", PeriodField: "period", SeasonStartMonth: 2},
 }

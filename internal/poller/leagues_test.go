@@ -117,7 +117,7 @@ func teamLists(t *testing.T, srv *espntest.Server, leagues []league.League) {
 //	go test -run TestESPNRequestsAllLeaguesBusy -v ./internal/poller/
 func TestESPNRequestsAllLeaguesBusy(t *testing.T) {
 	leagues := league.All()
-	require.Len(t, leagues, 24)
+	require.Len(t, leagues, 32)
 	srv := espntest.NewServer(t)
 	teamLists(t, srv, leagues)
 	for _, l := range leagues {
@@ -141,12 +141,16 @@ func TestESPNRequestsAllLeaguesBusy(t *testing.T) {
 
 	// Each live league polls every 15 s: 60 polls in 15 minutes, one day
 	// scoreboard each (yesterday's too on the first), one month, and its
-	// team list (two pages for college leagues).
+	// team list (two pages for college leagues; none for leagues of
+	// athletes, which ESPN has no list of).
 	for _, l := range leagues {
 		assert.Equal(t, 60, polls[l.Key], l.Key)
 		wantTeams := 1
-		if l.College {
+		switch {
+		case l.College:
 			wantTeams = 2
+		case !l.TeamList():
+			wantTeams = 0
 		}
 		assert.Equal(t, 60+1+1+wantTeams, perLeague[l.Key], l.Key)
 	}

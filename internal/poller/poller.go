@@ -250,8 +250,9 @@ func (p *Poller) step(ctx context.Context, ll *leagueLoop) (time.Duration, bool)
 	l, now := ll.l, p.o.Now()
 	var teamsErr error
 	// A league without any team yet asks for the list at every poll:
-	// team lookups fail until it is there.
-	if now.Sub(ll.teamsAt) >= p.o.TeamsEvery || ll.teamsAt.IsZero() || p.noTeams(l) {
+	// team lookups fail until it is there. Leagues of athletes have no
+	// list: the directory learns them from the polls.
+	if l.TeamList() && (now.Sub(ll.teamsAt) >= p.o.TeamsEvery || ll.teamsAt.IsZero() || p.noTeams(l)) {
 		if teamsErr = p.refreshTeams(ctx, l); teamsErr == nil {
 			ll.teamsAt = now
 		} else {
@@ -316,7 +317,7 @@ func (p *Poller) noTeams(l league.League) bool {
 // refreshTeams replaces the league's team list with ESPN's; on failure
 // the cached teams stay and the error is returned for the caller to report.
 func (p *Poller) refreshTeams(ctx context.Context, l league.League) error {
-	if p.dir == nil {
+	if p.dir == nil || !l.TeamList() {
 		return nil
 	}
 	fctx, cancel := context.WithTimeout(ctx, p.o.FetchTimeout)
@@ -414,6 +415,11 @@ func (p *Poller) poll(ctx context.Context, l league.League, games map[string]gam
 		p.status[l.Key].live = live
 		p.mu.Unlock()
 		p.st.Replace(l.Key, published, now)
+	}
+	if len(seen) == 0 && firstErr == nil && p.dir != nil {
+		// A poll without any game still tells a league of athletes'
+		// directory that nobody is there to learn (teams.Directory.Observe).
+		p.dir.Observe(l.Key, nil)
 	}
 	if len(seen) > 0 {
 		dedup := make(map[string]int, len(seen))

@@ -47,13 +47,17 @@ type Directory struct {
 	// learn.go). The published snapshot holds both.
 	listed  map[string][]game.Team
 	learned map[string][]game.Team
-	snap    atomic.Pointer[snapshot]
+	// polled are the leagues without a team list that a poll has been
+	// seen of (learn.go).
+	polled map[string]bool
+	snap   atomic.Pointer[snapshot]
 }
 
 // snapshot is never modified once published.
 type snapshot struct {
 	leagues map[string]*leagueTeams
 	all     []game.Team // every enabled league, by league key then name
+	polled  map[string]bool
 }
 
 type leagueTeams struct {
@@ -72,7 +76,7 @@ func NewDirectory(dataDir string, leagues []league.League, logger *slog.Logger) 
 		logger = slog.New(slog.DiscardHandler)
 	}
 	d := &Directory{enabled: map[string]league.League{}, log: logger,
-		listed: map[string][]game.Team{}, learned: map[string][]game.Team{}}
+		listed: map[string][]game.Team{}, learned: map[string][]game.Team{}, polled: map[string]bool{}}
 	if dataDir != "" {
 		d.dir = filepath.Join(dataDir, "teams")
 	}
@@ -202,7 +206,10 @@ func clean(l league.League, teams []game.Team) ([]game.Team, error) {
 // hold d.mu.
 func (d *Directory) publish(replace map[string][]game.Team) {
 	old := d.snap.Load()
-	next := &snapshot{leagues: make(map[string]*leagueTeams, len(d.enabled))}
+	next := &snapshot{leagues: make(map[string]*leagueTeams, len(d.enabled)), polled: make(map[string]bool, len(d.polled))}
+	for k := range d.polled {
+		next.polled[k] = true
+	}
 	for k, lt := range old.leagues {
 		next.leagues[k] = lt
 	}

@@ -15,19 +15,35 @@ import (
 // lists are complete, and a team that left one (the Coyotes, now Utah)
 // must not come back from an old game.
 
+//
+// Leagues of athletes (tennis, MMA, golf, racing) have no team list at all:
+// every athlete and doubles pair is learned from the scoreboards, under
+// its name (game/contest.go), and so is every team of a custom league.
+// Such a league counts as loaded once a poll has been seen, even one
+// without any game (the off-season): a name then unknown is 404, not 503.
+
 // Observe learns the teams of a poll's or a schedule's games; the poller
-// calls it before its observers.
+// calls it before its observers, after every successful poll.
 func (d *Directory) Observe(leagueKey string, games []game.Game) {
 	l, ok := d.enabled[strings.ToLower(leagueKey)]
-	if !ok || !l.College || len(games) == 0 {
+	if !ok || !l.Learns() {
 		return
+	}
+	if !l.TeamList() && !d.snap.Load().polled[l.Key] {
+		d.mu.Lock()
+		d.polled[l.Key] = true
+		d.publish(nil)
+		d.mu.Unlock()
 	}
 	// Most polls name no new team: check the published snapshot first,
 	// without the lock.
 	lt := d.snap.Load().leagues[l.Key]
 	var fresh []game.Team
 	for i := range games {
-		for _, t := range []game.Team{games[i].HomeTeam, games[i].AwayTeam} {
+		for _, t := range games[i].Participants() {
+			if game.IsPlaceholder(t.Name) {
+				continue
+			}
 			if lt != nil {
 				if _, known := lt.byAbbr[strings.ToLower(strings.TrimSpace(t.Abbreviation))]; known {
 					continue
@@ -42,7 +58,7 @@ func (d *Directory) Observe(leagueKey string, games []game.Game) {
 }
 
 // Learn adds teams the directory does not know yet, in any enabled league
-// (Observe calls it for college leagues only). Per-game facts (the record,
+// (Observe calls it for the leagues that learn, league.Learns). Per-game facts (the record,
 // the poll rank) are not kept. It reports how many were added.
 func (d *Directory) Learn(l league.League, teams []game.Team) int {
 	enabled, ok := d.enabled[strings.ToLower(l.Key)]

@@ -154,7 +154,10 @@ func (r ref) match() Match { return Match{League: r.lt.league, Team: r.lt.teams[
 //   - an abbreviation, "NE";
 //   - the full name, "New England Patriots";
 //   - the nickname, "Patriots";
-//   - the location, "New England".
+//   - the location, "New England";
+//   - as TeamTracker names athletes (athlete.go): part of an athlete's
+//     name, "STRUFF", or a regular expression matching a whole name,
+//     ".*(?:FUCSOVICS|MAROZSAN).*/.*(?:FUCSOVICS|MAROZSAN).*".
 //
 // The first form that matches anything decides. Several teams at that
 // level give an *AmbiguousError listing them all (a shared nickname such
@@ -208,7 +211,7 @@ func (d *Directory) unloaded(s *snapshot, leagueKey, input string) []string {
 	var out []string
 	for _, k := range keys {
 		l, ok := d.enabled[k]
-		if lt := s.leagues[k]; ok && (lt == nil || len(lt.teams) == 0) {
+		if lt := s.leagues[k]; ok && !s.polled[k] && (lt == nil || len(lt.teams) == 0) {
 			out = append(out, l.Name)
 		}
 	}
@@ -264,6 +267,9 @@ func (d *Directory) resolve(s *snapshot, scope []*leagueTeams, in string) (Match
 		if m, done, err := decide(in, hits); done {
 			return m, err
 		}
+	}
+	if m, done, err := decide(in, athleteHits(scope, in, norm)); done {
+		return m, err
 	}
 	return Match{}, &NotFoundError{Input: in, Suggestions: suggest(scope, norm)}
 }

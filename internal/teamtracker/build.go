@@ -24,17 +24,26 @@ type context struct {
 	leaguePath string // ESPN league path: "nfl"
 	now        time.Time
 	loc        *time.Location // where last_update is written
+	// teamAbbr is team_abbr until a team's own abbreviation replaces it:
+	// the name TeamTracker searched for (searchKey).
+	teamAbbr string
 }
 
-// fromEvent builds the attributes of ev for the competitor at index ti,
-// following TeamTracker's rules for every state and sport.
-func fromEvent(ev *espnjson.Event, ti int, c context) view {
-	comp := &ev.Competitions[0]
+// fromEvent builds the attributes of ev's competition comp for the
+// competitor at index ti, following TeamTracker's rules for every state
+// and sport. The opponent is the other of two, or in a field the first
+// (the second when ti is the first), as TeamTracker shows a field.
+func fromEvent(ev *espnjson.Event, comp *espnjson.Competition, ti int, c context) view {
+	oi := 1
+	if ti != 0 {
+		oi = 0
+	}
 	team := &comp.Competitors[ti]
-	opp := &comp.Competitors[1-ti]
+	opp := &comp.Competitors[oi]
 	a := newAttributes()
 	a["league"], a["sport"] = c.league, c.sport
 	a["sport_path"], a["league_path"] = c.sport, c.leaguePath
+	a["team_abbr"] = c.teamAbbr
 
 	st := comp.Status
 	if st == nil {
@@ -51,18 +60,25 @@ func fromEvent(ev *espnjson.Event, ti int, c context) view {
 	a["team_id"], a["opponent_id"] = value(team.ID), value(opp.ID)
 	competitorValues(a, "team", team)
 	competitorValues(a, "opponent", opp)
+	// The followed competitor's kind decides, for both sides.
+	if team.Type == "team" {
+		teamSideValues(a, "team", team)
+		teamSideValues(a, "opponent", opp)
+	}
 	a["quarter"] = value(st.Period)
 	a["clock"] = value(st.Type.ShortDetail)
 
 	switch state {
 	case StatePre:
-		if len(comp.Odds) > 0 {
-			o := comp.Odds[0]
+		// TeamTracker reads the odds of the event's first competition.
+		if len(ev.Competitions) > 0 && len(ev.Competitions[0].Odds) > 0 {
+			o := ev.Competitions[0].Odds[0]
 			a["odds"], a["overunder"] = value(o.Details), value(o.OverUnder)
 		}
 	case StateIn:
 		inValues(a, ev, comp, team, opp, c)
 	}
+	individualValues(a, ev, comp, ti, oi, state, c)
 
 	// TeamTracker refreshes quickly while the game is on or about to be.
 	a["private_fast_refresh"] = state == StateIn || state == StatePre && dateOK && kickoff.Soon(date, c.now)
@@ -95,11 +111,25 @@ func eventValues(a map[string]any, ev *espnjson.Event, comp *espnjson.Competitio
 		if ad := v.Address; ad != nil {
 			a["location"] = location(ad.City, ad.State, ad.Country, ad.Summary)
 		}
+	} else if ev.Circuit != nil {
+		a["venue"] = value(ev.Circuit.FullName)
 	}
-	if len(comp.Broadcasts) > 0 && len(comp.Broadcasts[0].Names) > 0 {
-		a["tv_network"] = value(comp.Broadcasts[0].Names[0])
-	}
+	a["tv_network"] = tvNetwork(comp.Broadcasts)
 	return date, dateOK
+}
+
+// tvNetwork is every broadcaster's name, joined by "/"; nil when none.
+func tvNetwork(bs []espnjson.Broadcast) any {
+	var names []string
+	for _, b := range bs {
+		for _, n := range b.Names {
+			names = append(names, pyStr(n))
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return strings.Join(names, "/")
 }
 
 // location is "City, State, Country" of the parts ESPN sent, else its
@@ -129,18 +159,31 @@ func location(city, state, country *string, summary espnjson.Value) any {
 }
 
 // competitorValues are one side's attributes, under prefix "team" or
-// "opponent".
+// "opponent": a team's, or an athlete's or a doubles pair's (named from
+// its athlete or roster, its logo its flag); the abbreviation, side and
+// colours are a team's only.
 func competitorValues(a map[string]any, prefix string, x *espnjson.Competitor) {
 	t := x.Team
 	if t == nil {
 		t = &espnjson.Team{}
 	}
-	a[prefix+"_name"] = value(t.ShortDisplayName)
-	a[prefix+"_long_name"] = value(t.DisplayName)
+	ath, roster := x.Athlete, x.Roster
+	if ath == nil {
+		ath = &espnjson.Athlete{}
+	}
+	if roster == nil {
+		roster = &espnjson.Athlete{}
+	}
+	a[prefix+"_name"] = firstValue(t.ShortDisplayName, ath.DisplayName, roster.ShortDisplayName)
+	a[prefix+"_long_name"] = firstValue(t.DisplayName, ath.DisplayName, roster.DisplayName)
 	if len(x.Records) > 0 {
 		a[prefix+"_record"] = value(x.Records[0].Summary)
 	}
-	a[prefix+"_logo"] = orValue(t.Logo, DefaultLogo)
+	var flag espnjson.Value
+	if x.Athlete != nil && x.Athlete.Flag != nil {
+		flag = x.Athlete.Flag.Href
+	}
+	a[prefix+"_logo"] = firstValueOr(DefaultLogo, t.Logo, flag)
 	if len(t.Links) > 0 {
 		a[prefix+"_url"] = value(t.Links[0].Href)
 	}
@@ -153,11 +196,27 @@ func competitorValues(a map[string]any, prefix string, x *espnjson.Competitor) {
 	if present(t.ConferenceID) {
 		a[prefix+"_conference_id"] = pyStr(t.ConferenceID)
 	}
+	// A shoot-out score follows the score in brackets: "3(4)".
+	if present(x.ShootoutScore) {
+		a[prefix+"_score"] = pyStr(x.Score) + "(" + pyStr(x.ShootoutScore) + ")"
+	} else {
+		a[prefix+"_score"] = value(x.Score)
+	}
+}
+
+// teamSideValues are what TeamTracker adds for a competitor that is a
+// team: its abbreviation, side and colours (ESPN's hex without '#';
+// TeamTracker's defaults are greys).
+func teamSideValues(a map[string]any, prefix string, x *espnjson.Competitor) {
+	t := x.Team
+	if t == nil {
+		t = &espnjson.Team{}
+	}
+	a[prefix+"_abbr"] = nil
 	if t.Abbreviation != "" {
 		a[prefix+"_abbr"] = t.Abbreviation
 	}
 	a[prefix+"_homeaway"] = value(x.HomeAway)
-	// Colours are ESPN's hex without '#'; TeamTracker's defaults are greys.
 	def := "D3D3D3"
 	if prefix == "opponent" {
 		def = "A9A9A9"
@@ -171,12 +230,6 @@ func competitorValues(a map[string]any, prefix string, x *espnjson.Competitor) {
 		alt = pyStr(t.AlternateColor)
 	}
 	a[prefix+"_colors"] = []string{"#" + color, "#" + alt}
-	// A shoot-out score follows the score in brackets: "3(4)".
-	if present(x.ShootoutScore) {
-		a[prefix+"_score"] = pyStr(x.Score) + "(" + pyStr(x.ShootoutScore) + ")"
-	} else {
-		a[prefix+"_score"] = value(x.Score)
-	}
 }
 
 func absDuration(d time.Duration) time.Duration {

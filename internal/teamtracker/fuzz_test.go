@@ -13,9 +13,11 @@ import (
 )
 
 // FuzzSensorEvent feeds the sensor any event JSON, decoded by the
-// scoreboard's parse as the poller's are: whatever ESPN sends, the sensor
-// has every attribute, encodes, and nothing panics. The seeds are the
-// events of TeamTracker's suite and of a real NFL scoreboard.
+// scoreboard's parse as the poller's are, of a team sport and of each
+// individual sport: whatever ESPN sends, the sensor has every attribute,
+// encodes, and nothing panics. The seeds are the events of TeamTracker's
+// suite (tennis, MMA, golf, racing and cricket among them) and of a real
+// NFL scoreboard.
 func FuzzSensorEvent(f *testing.F) {
 	for _, path := range []string{
 		filepath.Join(filepath.Dir(espntest.Dir(f)), "teamtracker", "all.json"),
@@ -40,24 +42,32 @@ func FuzzSensorEvent(f *testing.F) {
 	f.Add([]byte(`{"competitions":[{"competitors":[{"team":{"abbreviation":"A"}},{"team":null,"score":{"value":1}}],"situation":{"lastPlay":null},"details":[{}]}]}`))
 	f.Add([]byte(`{"competitions":[{"status":{"type":{"state":"in","detail":"Bot"}},"competitors":[{"homeAway":7},{"linescores":[{"value":"x"}],"statistics":[{"name":"saves","displayValue":null}]}]}]}`))
 	now := time.Date(2022, 9, 8, 21, 45, 0, 0, time.UTC)
-	nfl, _ := league.Lookup("nfl")
+	sports := map[string][]string{
+		"nfl": {"football", "baseball", "soccer", "volleyball", "hockey", "basketball", "cricket"},
+		"atp": {"tennis"}, "ufc": {"mma"}, "pga": {"golf"}, "f1": {"racing"},
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		games, err := espn.ParseScoreboard(append(append([]byte(`{"events":[`), data...), "]}"...), nfl)
-		if err != nil || len(games) != 1 {
-			return
-		}
-		ev := games[0].Source.Event
-		if len(ev.Competitions[0].Competitors) != 2 {
-			return
-		}
-		for _, sport := range []string{"football", "baseball", "soccer", "volleyball", "hockey", "basketball"} {
-			for ti := 0; ti < 2; ti++ {
-				v := fromEvent(ev, ti, context{league: "X", sport: sport, leaguePath: "x", now: now, loc: time.UTC})
-				if len(v.attrs) != len(AttributeNames) {
-					t.Fatalf("%d attributes", len(v.attrs))
+		for key, list := range sports {
+			l, _ := league.Lookup(key)
+			games, err := espn.ParseScoreboard(append(append([]byte(`{"events":[`), data...), "]}"...), l)
+			if err != nil || len(games) == 0 || len(games) > 8 {
+				continue
+			}
+			for gi := range games {
+				ev, comp := games[gi].Source.Event, games[gi].Source.Comp()
+				if comp == nil || len(comp.Competitors) < 2 {
+					continue
 				}
-				if _, err := json.Marshal(v.attrs); err != nil {
-					t.Fatalf("attributes do not encode: %v", err)
+				for _, sport := range list {
+					for ti := range comp.Competitors {
+						v := fromEvent(ev, comp, ti, context{league: "X", sport: sport, leaguePath: "x", now: now, loc: time.UTC})
+						if len(v.attrs) != len(AttributeNames) {
+							t.Fatalf("%d attributes", len(v.attrs))
+						}
+						if _, err := json.Marshal(v.attrs); err != nil {
+							t.Fatalf("attributes do not encode: %v", err)
+						}
+					}
 				}
 			}
 		}

@@ -53,8 +53,9 @@ var AttributeNames = []string{
 	"team_winner", "tv_network", "venue",
 }
 
-// DefaultLogo is TeamTracker's logo for a league or team ESPN gave none.
-const DefaultLogo = "https://a.espncdn.com/i/espn/misc_logos/500/espn.png"
+// DefaultLogo is TeamTracker's (v0.17.6) logo for a league or team ESPN
+// gave none.
+const DefaultLogo = "https://cdn0.iconfinder.com/data/icons/shift-interfaces/32/Error-512.png"
 
 // defaultWinProbability is TeamTracker's win probability before ESPN gives one.
 const defaultWinProbability = 0.0

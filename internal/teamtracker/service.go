@@ -114,7 +114,8 @@ func (s *Service) Sensor(m teams.Match) (Sensor, error) {
 		return Sensor{}, fmt.Errorf("%w: %q", ErrUnknownLeague, leagueKey)
 	}
 	now := s.o.Now()
-	c := context{league: l.Name, sport: l.Sport, leaguePath: l.ESPNLeague, now: now, loc: s.o.Location}
+	c := context{league: l.TeamTrackerID(), sport: l.Sport, leaguePath: l.ESPNLeague, now: now, loc: s.o.Location,
+		teamAbbr: searchKey(m)}
 	snap := s.st.League(leagueKey)
 	var games []game.Game
 	var updated time.Time
@@ -126,28 +127,10 @@ func (s *Service) Sensor(m teams.Match) (Sensor, error) {
 		out.UpdatedAt = updated.UTC().Format(time.RFC3339)
 	}
 
-	var chosen *view
-	var chosenGame *game.Game
-	cands := s.candidates(leagueKey, teamID, games)
-	for i := range cands {
-		g := &cands[i]
-		v, ok := viewOf(g, teamID, leagueKey, c)
-		if !ok {
-			continue
-		}
-		prev, prevGame := chosen, chosenGame
-		chosen, chosenGame = &v, g
-		if v.state == StateIn || v.state == StatePre && kickoff.Soon(v.date, now) {
-			break
-		}
-		if prev != nil && keepPrevious(prev, &v, now) {
-			chosen, chosenGame = prev, prevGame
-		}
-	}
-
+	chosen, chosenGame := s.choose(s.candidates(leagueKey, teamID, games), teamID, leagueKey, l.Field(), c)
 	if chosen == nil {
 		out.State = StateNotFound
-		out.Attributes = notFound(l, teamID, games, c)
+		out.Attributes = notFound(l, games, c)
 		out.Attributes["private_fast_refresh"] = s.o.Live(leagueKey)
 		return out, nil
 	}
@@ -167,50 +150,145 @@ func (s *Service) Sensor(m teams.Match) (Sensor, error) {
 	return out, nil
 }
 
+// choose is TeamTracker's pick among the team's games, in their events'
+// order: a live game, or one starting within 20 minutes, ends the search;
+// otherwise keepPrevious decides between the game chosen so far and the
+// next. A final in an event still live (a tennis tournament) ends the
+// search after that event, as TeamTracker stops there.
+func (s *Service) choose(cands []game.Game, teamID, leagueKey string, field bool, c context) (*view, *game.Game) {
+	var chosen *view
+	var chosenGame *game.Game
+	for i := 0; i < len(cands); {
+		event := eventKey(&cands[i])
+		j := i
+		for ; j < len(cands) && eventKey(&cands[j]) == event; j++ {
+			g := &cands[j]
+			v, ok := viewOf(g, teamID, leagueKey, c)
+			if !ok {
+				continue
+			}
+			prev, prevGame := chosen, chosenGame
+			chosen, chosenGame = &v, g
+			if v.state == StateIn || v.state == StatePre && kickoff.Soon(v.date, c.now) {
+				return chosen, chosenGame
+			}
+			if prev != nil && keepPrevious(prev, &v, field, c.now) {
+				chosen, chosenGame = prev, prevGame
+			}
+		}
+		if chosen != nil && chosen.state == StatePost && eventState(&cands[i]) == StateIn {
+			break
+		}
+		i = j
+	}
+	return chosen, chosenGame
+}
+
+// eventKey names the ESPN event a game belongs to: a tournament, card or
+// race weekend holds many; a team sport's game is its own.
+func eventKey(g *game.Game) string {
+	if g.Contest != nil && g.Contest.EventID != "" {
+		return g.Contest.EventID
+	}
+	return g.ID
+}
+
+// eventState is the state of a game's ESPN event as a whole ("IN" while a
+// tournament is on); "" without one.
+func eventState(g *game.Game) string {
+	if g.Source == nil || g.Source.Event == nil || g.Source.Event.Status == nil {
+		return ""
+	}
+	return strings.ToUpper(g.Source.Event.Status.Type.State)
+}
+
+// searchKey is team_abbr as TeamTracker shows it before it finds the
+// team: the name it was configured with. For a team that is its
+// abbreviation; for an athlete the last word of its name, in capitals,
+// which is how TeamTracker's examples name athletes ("STRUFF").
+func searchKey(m teams.Match) string {
+	if m.Team.Athlete {
+		words := strings.Fields(m.Team.Name)
+		if len(words) > 0 {
+			return strings.ToUpper(words[len(words)-1])
+		}
+	}
+	abbr := m.Team.Abbreviation
+	if abbr == "" {
+		abbr = strings.TrimPrefix(m.Team.ID, m.League.Key+"-")
+	}
+	return strings.ToUpper(abbr)
+}
+
 // candidates are the team's games on the scoreboards in memory, then the
-// scheduled ones not on them, by start time.
+// scheduled ones not on them, grouped by ESPN event (events by their first
+// game's start) and by start within each.
 func (s *Service) candidates(leagueKey, teamID string, games []game.Game) []game.Game {
 	var out []game.Game
 	seen := map[string]bool{}
-	plays := func(g *game.Game) bool { return g.HomeTeam.ID == teamID || g.AwayTeam.ID == teamID }
 	for i := range games {
-		if plays(&games[i]) {
+		if games[i].Involves(teamID) {
 			out = append(out, games[i])
 			seen[games[i].ID] = true
 		}
 	}
 	s.mu.RLock()
 	for i, g := range s.scheduled[leagueKey] {
-		if plays(&s.scheduled[leagueKey][i]) && !seen[g.ID] {
+		if s.scheduled[leagueKey][i].Involves(teamID) && !seen[g.ID] {
 			out = append(out, g)
 		}
 	}
 	s.mu.RUnlock()
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	first := map[string]int{}
+	for i := range out {
+		if _, ok := first[eventKey(&out[i])]; !ok {
+			first[eventKey(&out[i])] = i
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return first[eventKey(&out[i])] < first[eventKey(&out[j])] })
 	return out
 }
 
 // viewOf is the game seen from the team: from ESPN's event where the
 // scoreboard sent one, else from the parsed game.
 func viewOf(g *game.Game, teamID, leagueKey string, c context) (view, bool) {
-	if src := g.Source; src != nil && src.Event != nil && len(src.Event.Competitions) > 0 {
-		if ti, ok := competitorIndex(src.Event, g, teamID, leagueKey); ok {
-			return fromEvent(src.Event, ti, c), true
+	if src := g.Source; src != nil && src.Event != nil {
+		if comp := src.Comp(); comp != nil {
+			if ti, ok := competitorIndex(comp, g, teamID, leagueKey); ok {
+				return fromEvent(src.Event, comp, ti, c), true
+			}
 		}
 	}
 	return fromGame(g, teamID, c), true
 }
 
-// competitorIndex finds the team among the event's two competitors.
-func competitorIndex(ev *espnjson.Event, g *game.Game, teamID, leagueKey string) (int, bool) {
-	cs := ev.Competitions[0].Competitors
-	if len(cs) != 2 {
+// competitorIndex finds the team among the competition's competitors: by
+// the athlete's name or the team's abbreviation, else, of two, by side.
+func competitorIndex(comp *espnjson.Competition, g *game.Game, teamID, leagueKey string) (int, bool) {
+	cs := comp.Competitors
+	if len(cs) < 2 {
 		return 0, false
 	}
-	for i, x := range cs {
-		if x.Team != nil && x.Team.Abbreviation != "" && game.TeamID(leagueKey, x.Team.Abbreviation) == teamID {
-			return i, true
+	for i := range cs {
+		x := &cs[i]
+		switch {
+		case x.Athlete != nil:
+			if game.AthleteID(leagueKey, x.Athlete.DisplayName.String()) == teamID {
+				return i, true
+			}
+		case x.Roster != nil:
+			if game.AthleteID(leagueKey, x.Roster.DisplayName.String()) == teamID {
+				return i, true
+			}
+		case x.Team != nil && x.Team.Abbreviation != "":
+			if game.TeamID(leagueKey, x.Team.Abbreviation) == teamID {
+				return i, true
+			}
 		}
+	}
+	if len(cs) != 2 {
+		return 0, false
 	}
 	// Abbreviations may differ between ESPN answers; the side does not.
 	want := "away"
@@ -228,9 +306,10 @@ func competitorIndex(ev *espnjson.Event, g *game.Game, teamID, leagueKey string)
 // keepPrevious is TeamTracker's choice between the game chosen so far and
 // the next one: live or final games more than 18 hours ahead count as
 // upcoming (postponed); a final beats an upcoming game more than 18 hours
-// away, the latest final wins, the earliest upcoming wins, and an upcoming
-// game within 18 hours beats a final.
-func keepPrevious(prev, cur *view, now time.Time) bool {
+// away, the latest final wins (in a field sport, golf and racing, the
+// first of finals at the same time), the earliest upcoming wins, and an
+// upcoming game within 18 hours beats a final.
+func keepPrevious(prev, cur *view, field bool, now time.Time) bool {
 	const far = 18 * time.Hour
 	eff := func(v *view) string {
 		if (v.state == StatePost || v.state == StateIn) && v.date.Sub(now) > far {
@@ -245,7 +324,7 @@ func keepPrevious(prev, cur *view, now time.Time) bool {
 		case StatePre:
 			return cur.date.Sub(now) > far
 		case StatePost:
-			return prev.date.After(cur.date)
+			return prev.date.After(cur.date) || field && prev.date.Equal(cur.date)
 		}
 	case StatePre:
 		switch cs {
@@ -272,19 +351,24 @@ func leagueInfo(a map[string]any, src *game.Source) {
 }
 
 // notFound is the sensor of a team without a game in memory: TeamTracker's
-// message names the span of the games it looked through.
-func notFound(l league.League, teamID string, games []game.Game, c context) map[string]any {
+// message names the span of the games it looked through, or, in racing,
+// the race whose drivers ESPN does not list yet.
+func notFound(l league.League, games []game.Game, c context) map[string]any {
 	a := newAttributes()
-	a["league"], a["sport"] = l.Name, l.Sport
+	a["league"], a["sport"] = c.league, l.Sport
 	a["sport_path"], a["league_path"] = l.Sport, l.ESPNLeague
-	abbr := strings.ToUpper(strings.TrimPrefix(teamID, l.Key+"-"))
-	a["team_abbr"] = abbr
+	a["team_abbr"] = c.teamAbbr
 	var first, last time.Time
 	var src *game.Source
+	var noDrivers *game.Game
 	for i := range games {
 		g := &games[i]
 		if g.Source != nil && src == nil {
 			src = g.Source
+		}
+		if l.Sport == league.Racing && g.Source != nil && g.Source.Event != nil && len(g.Field) == 0 &&
+			(noDrivers == nil || g.Start.Before(noDrivers.Start)) {
+			noDrivers = g
 		}
 		if g.Start.IsZero() {
 			continue
@@ -301,12 +385,18 @@ func notFound(l league.League, teamID string, games []game.Game, c context) map[
 		a["api_url"] = src.URL
 		a["last_update"] = src.FetchedAt.In(c.loc).Format(lastUpdateLayout)
 	}
+	if noDrivers != nil {
+		ev := noDrivers.Source.Event
+		a["event_name"], a["date"] = value(ev.ShortName), value(ev.Date)
+		a["api_message"] = "Drivers not found, qualifying not complete for " + pyStr(ev.ShortName)
+		return a
+	}
 	if first.IsZero() {
 		first = time.Date(9999, 12, 31, 1, 0, 0, 0, time.UTC)
 		last = time.Date(1900, 1, 31, 1, 0, 0, 0, time.UTC)
 	}
 	const layout = "2006-01-02T15:04Z"
-	a["api_message"] = "No competition scheduled for '" + abbr + "' between " +
+	a["api_message"] = "No competition scheduled for '" + c.teamAbbr + "' between " +
 		first.UTC().Format(layout) + " and " + last.UTC().Format(layout)
 	return a
 }

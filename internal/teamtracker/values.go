@@ -108,3 +108,22 @@ func boolish(r espnjson.Value) any {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// firstValue is the first of vs that was sent, as value gives it; nil
+// when none was (TeamTracker's chain of defaults).
+func firstValue(vs ...espnjson.Value) any {
+	for _, v := range vs {
+		if present(v) {
+			return json.RawMessage(v)
+		}
+	}
+	return nil
+}
+
+// firstValueOr is firstValue, or def when none was sent.
+func firstValueOr(def any, vs ...espnjson.Value) any {
+	if v := firstValue(vs...); v != nil {
+		return v
+	}
+	return def
+}
