@@ -29,8 +29,8 @@ func TestAthletesNamedAsTeamTrackerNamesThem(t *testing.T) {
 	d.Observe("atp", games)
 
 	for _, c := range []struct{ input, want string }{
-		{"STRUFF", "atp-jan-lennard-struff"},            // TeamTracker's form: part of the name
-		{"struff", "atp-jan-lennard-struff"},            // in any case
+		{"STRUFF", "atp-jan-lennard-struff"},             // TeamTracker's form: part of the name
+		{"struff", "atp-jan-lennard-struff"},             // in any case
 		{"Jan-Lennard Struff", "atp-jan-lennard-struff"}, // the whole name
 		{"atp-jan-lennard-struff", "atp-jan-lennard-struff"},
 		{"3825", "atp-francisco-cabral"}, // ESPN's athlete id
