@@ -125,7 +125,7 @@ func New(o Options) (*Detector, error) {
 	}
 	for k, g := range records {
 		d.games[k] = &gameState{
-			snap:        snapshot{Status: g.Status, Score: game.Score{Home: g.Home, Away: g.Away}},
+			snap:        snapshot{Status: g.Status, Score: game.Score{Home: g.Home, Away: g.Away}, Mark: g.Mark},
 			corrections: g.Corrections,
 			seenAt:      g.SeenAt,
 			touched:     g.Touched,
@@ -166,7 +166,7 @@ func (d *Detector) Seed(leagueKey string, previous []game.Game) {
 		if _, ok := d.games[k]; ok {
 			continue
 		}
-		d.games[k] = &gameState{snap: snapshot{Status: g.Status, Score: g.Score}, touched: now}
+		d.games[k] = &gameState{snap: snapshotOf(&g), touched: now}
 		d.dirty = true
 	}
 }
@@ -221,13 +221,13 @@ func (d *Detector) detectLocked(lk string, games []game.Game, now time.Time) ([]
 		k := gameKey(lk, g.ID)
 		st := d.games[k]
 		if st == nil {
-			d.games[k] = &gameState{snap: snapshot{Status: g.Status, Score: g.Score}, seenAt: now, touched: now}
+			d.games[k] = &gameState{snap: snapshotOf(&g), seenAt: now, touched: now}
 			d.dirty = true
 			continue
 		}
 		evs, corrections := detect(st.snap, g, st.corrections)
 		lastSeen := st.seenAt
-		next := snapshot{Status: g.Status, Score: g.Score}
+		next := snapshotOf(&g)
 		if next != st.snap || corrections != st.corrections {
 			d.dirty = true
 		} else {
@@ -283,6 +283,7 @@ type gameRecord struct {
 	Status      game.Status `json:"status"`
 	Home        int         `json:"home"`
 	Away        int         `json:"away"`
+	Mark        string      `json:"mark,omitempty"` // mark.go
 	Corrections int         `json:"corrections,omitempty"`
 	SeenAt      time.Time   `json:"seen_at,omitzero"`
 	Touched     time.Time   `json:"touched"`
@@ -298,7 +299,7 @@ func (d *Detector) save() error {
 	doc := gamesDoc{Version: 1, Games: make(map[string]gameRecord, len(d.games))}
 	for k, g := range d.games {
 		doc.Games[k] = gameRecord{
-			Status: g.snap.Status, Home: g.snap.Score.Home, Away: g.snap.Score.Away,
+			Status: g.snap.Status, Home: g.snap.Score.Home, Away: g.snap.Score.Away, Mark: g.snap.Mark,
 			Corrections: g.corrections, SeenAt: g.seenAt, Touched: g.touched,
 		}
 	}

@@ -47,10 +47,18 @@ type Event struct {
 // pass the event on: delay after it was observed.
 func (e Event) Due(delay time.Duration) time.Time { return e.Observed.Add(delay) }
 
-// snapshot is what detection needs to remember of a game between polls.
+// snapshot is what detection needs to remember of a game between polls:
+// its status, score and, in the sports scored by a mark (mark.go), that
+// mark.
 type snapshot struct {
 	Status game.Status
 	Score  game.Score
+	Mark   string
+}
+
+// snapshotOf is what detection remembers of g.
+func snapshotOf(g *game.Game) snapshot {
+	return snapshot{Status: g.Status, Score: g.Score, Mark: markOf(rule(g), g)}
 }
 
 // Detect compares two observations of one game and returns the events
@@ -70,6 +78,9 @@ type snapshot struct {
 // A nil prev (a game seen for the first time) produces nothing: without a
 // previous state nothing can be said about what changed.
 //
+// In MMA, golf, racing and cricket a change of the sport's mark (mark.go)
+// is the score_change instead of a change of the score.
+//
 // Event ids from Detect assume the score has never gone down earlier in the
 // game. The Detector counts such corrections per game (persisting the
 // count) so that 7-0 → 0-0 → 7-0 gives the second 0-0 → 7-0 an id of its
@@ -78,14 +89,15 @@ func Detect(prev *game.Game, next game.Game) []Event {
 	if prev == nil {
 		return nil
 	}
-	evs, _ := detect(snapshot{Status: prev.Status, Score: prev.Score}, next, 0)
+	evs, _ := detect(snapshotOf(prev), next, 0)
 	return evs
 }
 
 // detect is Detect with the game's count of score corrections so far; it
 // returns the count after next.
 func detect(prev snapshot, next game.Game, corrections int) ([]Event, int) {
-	if prev.Status == next.Status && prev.Score == next.Score {
+	r := rule(&next)
+	if prev.Status == next.Status && prev.Score == next.Score && prev.Mark == markOf(r, &next) {
 		return nil, corrections
 	}
 	lk := next.LeagueKey()
@@ -97,7 +109,11 @@ func detect(prev snapshot, next game.Game, corrections int) ([]Event, int) {
 		evs = append(evs, mk(GameStart, eventID(lk, next.ID, GameStart)))
 	}
 	toFinal := next.Status == game.StatusFinal && prev.Status != game.StatusFinal
-	if prev.Score != next.Score && (next.Status == game.StatusLive || toFinal) {
+	if r != byScore {
+		var changed []Event
+		changed, corrections = markChange(r, prev, &next, lk, corrections, mk)
+		evs = append(evs, changed...)
+	} else if prev.Score != next.Score && (next.Status == game.StatusLive || toFinal) {
 		if next.Score.Home < prev.Score.Home || next.Score.Away < prev.Score.Away {
 			corrections++
 		}

@@ -99,11 +99,11 @@ func TestEventIDs(t *testing.T) {
 	assert.NotEqual(t, first.ID, Detect(ptr(eventstest.With(nhl, game.StatusLive, 0, 0, 1, "")), eventstest.With(nhl, game.StatusLive, 7, 0, 1, ""))[0].ID)
 
 	// 7-0 → 0-0 → 7-0: the re-score after the correction is a new event.
-	evs, c := detect(snapshot{game.StatusLive, game.Score{}}, live(7, 0), 0)
+	evs, c := detect(snapshot{Status: game.StatusLive}, live(7, 0), 0)
 	id1 := evs[0].ID
-	evs, c = detect(snapshot{game.StatusLive, game.Score{Home: 7}}, live(0, 0), c)
+	evs, c = detect(snapshot{Status: game.StatusLive, Score: game.Score{Home: 7}}, live(0, 0), c)
 	idDown := evs[0].ID
-	evs, c = detect(snapshot{game.StatusLive, game.Score{}}, live(7, 0), c)
+	evs, c = detect(snapshot{Status: game.StatusLive}, live(7, 0), c)
 	id2 := evs[0].ID
 	assert.Equal(t, 1, c)
 	assert.NotEqual(t, id1, id2)

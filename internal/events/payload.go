@@ -57,6 +57,18 @@ type Payload struct {
 	// Shootout is a soccer match's penalty shoot-out score (game_end of a
 	// match decided on penalties only).
 	Shootout *game.Score `json:"shootout,omitempty"`
+
+	// Individual sports and cricket only. Contest places the match, bout
+	// or session in its event (and says how it ended: "retired",
+	// "walkover", "no contest", a cricket result). In a field (golf,
+	// racing) Podium is the first three, in order, and Position the
+	// team's place; the score is the leader's and the second's (golf's
+	// strokes to par, racing's places) and team_score the team's.
+	Contest  *game.Contest `json:"contest,omitempty"`
+	Podium   []string      `json:"podium,omitempty"`
+	Position int           `json:"position,omitempty"`
+	// Wickets are a cricket match's wickets fallen on each side.
+	Wickets *game.Score `json:"wickets,omitempty"`
 }
 
 // JSON is the payload exactly as a delivery's body encodes it.
@@ -100,24 +112,22 @@ func (ev Event) Payload(team string) Payload {
 	case p.AwayDiff > 0:
 		p.ScoringTeam = ptr(away)
 	}
-	teamIsAway := team != "" && strings.EqualFold(team, away)
-	if teamIsAway {
-		p.Team, p.Opponent = away, home
-		p.TeamScore, p.OpponentScore = g.Score.Away, g.Score.Home
+	seen := g.SeenFrom(game.TeamID(ev.League, team))
+	p.Team, p.Opponent = strings.ToUpper(seen.Us.Abbreviation), strings.ToUpper(seen.Them.Abbreviation)
+	p.TeamScore, p.OpponentScore = seen.Ours, seen.Theirs
+	p.ScoreChange, p.OpponentScoreChange = p.HomeDiff, p.AwayDiff
+	if !seen.Home {
 		p.ScoreChange, p.OpponentScoreChange = p.AwayDiff, p.HomeDiff
-	} else {
-		p.Team, p.Opponent = home, away
-		p.TeamScore, p.OpponentScore = g.Score.Home, g.Score.Away
-		p.ScoreChange, p.OpponentScoreChange = p.HomeDiff, p.AwayDiff
 	}
 	if team == "" {
 		p.ScoreChange = p.HomeDiff + p.AwayDiff
+	} else {
+		p.Position = seen.Position
 	}
 	if ev.Type == GameEnd {
 		// The winner counts a soccer shoot-out; a level score without one
 		// is a tie (a draw).
-		won := g.Winner()
-		switch won {
+		switch g.Winner() {
 		case game.Home:
 			p.Winner = home
 		case game.Away:
@@ -129,21 +139,24 @@ func (ev Event) Payload(team string) Payload {
 			p.Shootout = g.Soccer.Shootout
 		}
 		if team != "" {
-			ours := game.Home
-			if teamIsAway {
-				ours = game.Away
-			}
-			switch won {
-			case game.Level:
-				p.Result = "tie"
-			case ours:
-				p.Result = "win"
-			default:
-				p.Result = "loss"
-			}
+			p.Result = g.Outcome(seen)
 		}
 	}
+	individual(&p, &g)
 	return p
+}
+
+// individual adds what a contest of an individual sport or of cricket
+// says beyond the score.
+func individual(p *Payload, g *game.Game) {
+	p.Contest = g.Contest
+	for i := 0; i < len(g.Field) && i < 3; i++ {
+		p.Podium = append(p.Podium, strings.ToUpper(g.Field[i].Team.Abbreviation))
+	}
+	if g.Cricket != nil {
+		w := g.Cricket.Wickets
+		p.Wickets = &w
+	}
 }
 
 // encode produces the exact bytes that are signed and sent. HTML escaping is

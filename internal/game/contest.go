@@ -91,6 +91,17 @@ func (g *Game) Involves(teamID string) bool {
 	return false
 }
 
+// Names reports whether a competitor with the abbreviation abbr (any
+// case) takes part in the game.
+func (g *Game) Names(abbr string) bool {
+	for _, t := range g.Participants() {
+		if strings.EqualFold(t.Abbreviation, abbr) {
+			return true
+		}
+	}
+	return false
+}
+
 // Participants are the game's competitors: its field, or its two sides.
 func (g *Game) Participants() []Team {
 	if len(g.Field) > 0 {

@@ -120,6 +120,10 @@ type Status struct {
 	StatusDetail      *string  `json:"status_detail"`
 	Result            *string  `json:"result"`
 	WinProbability    *float64 `json:"team_win_probability"`
+	// Individual sports only: the place in a field (a race, a golf
+	// tournament) and where the contest sits in its event.
+	Position *int          `json:"position,omitempty"`
+	Contest  *game.Contest `json:"contest,omitempty"`
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -170,7 +174,7 @@ func (s *Service) pick(gs []game.Game, now time.Time) (*game.Game, string) {
 func (s *Service) teamGames(m teams.Match) []game.Game {
 	var out []game.Game
 	seen := map[string]bool{}
-	plays := func(g *game.Game) bool { return g.HomeTeam.ID == m.Team.ID || g.AwayTeam.ID == m.Team.ID }
+	plays := func(g *game.Game) bool { return g.Involves(m.Team.ID) }
 	if snap := s.st.League(m.League.Key); snap != nil {
 		for i := range snap.Games {
 			if g := &snap.Games[i]; plays(g) {
@@ -219,48 +223,33 @@ func (s *Service) GameStatus(m teams.Match) *Status {
 	case "final":
 		out.State = "POST"
 	}
-	home := g.HomeTeam.ID == m.Team.ID
-	us, them := g.HomeTeam, g.AwayTeam
-	ourScore, theirScore := g.Score.Home, g.Score.Away
-	out.HomeAway = ptr("home")
-	if !home {
-		us, them = them, us
-		ourScore, theirScore = theirScore, ourScore
-		out.HomeAway = ptr("away")
+	seen := g.SeenFrom(m.Team.ID)
+	out.HomeAway = ptr("away")
+	if seen.Home {
+		out.HomeAway = ptr("home")
 	}
-	_ = us
 	out.GameID = ptr(g.ID)
-	out.Opponent = ptr(them.Abbreviation)
-	out.OpponentName = ptr(them.Name)
+	out.Opponent = ptr(seen.Them.Abbreviation)
+	out.OpponentName = ptr(seen.Them.Name)
 	out.StartTime = ptr(g.StartTime)
-	out.TeamScore = ptr(ourScore)
-	out.OpponentScore = ptr(theirScore)
+	out.TeamScore = ptr(seen.Ours)
+	out.OpponentScore = ptr(seen.Theirs)
 	out.Period = ptr(g.Period.Current)
 	out.Clock = ptr(g.Period.TimeRemaining)
 	if g.StatusDetail != "" {
 		out.StatusDetail = ptr(g.StatusDetail)
 	}
 	if kind == "final" {
-		out.Result = ptr(outcome(g, home))
+		out.Result = ptr(g.Outcome(seen))
 	}
-	out.WinProbability = winProbability(g, home)
+	if seen.Position > 0 {
+		out.Position = ptr(seen.Position)
+	}
+	if g.Contest != nil {
+		out.Contest = g.Contest
+	}
+	out.WinProbability = winProbability(g, seen.Home)
 	return out
-}
-
-// outcome is the team's result of a final game; a soccer match decided
-// on penalties is won or lost, not tied.
-func outcome(g *game.Game, home bool) string {
-	ours := game.Away
-	if home {
-		ours = game.Home
-	}
-	switch g.Winner() {
-	case game.Level:
-		return "tie"
-	case ours:
-		return "win"
-	}
-	return "loss"
 }
 
 func winProbability(g *game.Game, home bool) *float64 {
@@ -340,14 +329,10 @@ func (s *Service) GameContext(m teams.Match) *Context {
 		focus = out.LastGame
 	}
 	if focus != nil {
-		home := focus.HomeTeam.ID == m.Team.ID
-		them := focus.AwayTeam
-		us := focus.HomeTeam
-		if !home {
-			them, us = focus.HomeTeam, focus.AwayTeam
-		}
-		out.Opponent = ptr(them.Abbreviation)
-		out.TeamRecord = us.Record
+		seen := focus.SeenFrom(m.Team.ID)
+		home := seen.Home
+		out.Opponent = ptr(seen.Them.Abbreviation)
+		out.TeamRecord = seen.Us.Record
 		if len(focus.Broadcasts) > 0 {
 			out.TVNetwork = ptr(strings.Join(focus.Broadcasts, "/"))
 		}
@@ -375,7 +360,7 @@ func (s *Service) GameContext(m teams.Match) *Context {
 		out.KickoffIn = ptr(kickoff.Phrase(out.NextGame.Start, now))
 	}
 	if out.LastGame != nil {
-		out.Result = ptr(outcome(out.LastGame, out.LastGame.HomeTeam.ID == m.Team.ID))
+		out.Result = ptr(out.LastGame.Outcome(out.LastGame.SeenFrom(m.Team.ID)))
 	}
 	return out
 }

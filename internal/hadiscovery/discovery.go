@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sports-data/sports-data/internal/events"
+	"github.com/sports-data/sports-data/internal/league"
 	"github.com/sports-data/sports-data/internal/teams"
 )
 
@@ -85,6 +86,34 @@ var icons = map[string]string{
 	"mls": "mdi:soccer", "nwsl": "mdi:soccer",
 }
 
+// sportIcons are the icons of the leagues of athletes and of cricket by
+// their sport, as TeamTracker shows them (custom leagues included).
+var sportIcons = map[string]string{
+	league.Tennis: "mdi:tennis", league.MMA: "mdi:karate", league.Golf: "mdi:golf-tee",
+	league.Racing: "mdi:flag-checkered", league.Cricket: "mdi:cricket",
+}
+
+// icon is the sensor's icon for a league: its own, else its sport's.
+func icon(leagueKey string) (string, bool) {
+	if i, ok := icons[leagueKey]; ok {
+		return i, true
+	}
+	l, ok := league.Lookup(leagueKey)
+	if !ok {
+		return "", false
+	}
+	i, ok := sportIcons[l.Sport]
+	return i, ok
+}
+
+// model is the device's model: "NFL team", "ATP athlete".
+func model(tm team) string {
+	if tm.match.Team.Athlete {
+		return strings.ToUpper(tm.League) + " athlete"
+	}
+	return strings.ToUpper(tm.League) + " team"
+}
+
 // discoveryConfig is the retained configuration of one component of a
 // team's device. Full key names, not abbreviations, so that the payloads
 // read like Home Assistant's documentation of MQTT discovery.
@@ -93,7 +122,7 @@ func (t topics) discoveryConfig(component string, tm team, version string) []byt
 		"identifiers":  []string{t.node + "_" + tm.ID},
 		"name":         tm.Name,
 		"manufacturer": "sports-data",
-		"model":        strings.ToUpper(tm.League) + " team",
+		"model":        model(tm),
 		"sw_version":   version,
 	}
 	cfg := map[string]any{
@@ -107,7 +136,7 @@ func (t topics) discoveryConfig(component string, tm team, version string) []byt
 		cfg["name"] = "Game"
 		cfg["state_topic"] = t.state(tm.ID)
 		cfg["json_attributes_topic"] = t.attributes(tm.ID)
-		if icon, ok := icons[tm.League]; ok {
+		if icon, ok := icon(tm.League); ok {
 			cfg["icon"] = icon
 		}
 	case "binary_sensor":

@@ -210,7 +210,7 @@ func (p *Publisher) Events(batch []events.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, ev := range batch {
-		for _, side := range []game.Team{ev.Game.HomeTeam, ev.Game.AwayTeam} {
+		for _, side := range ev.Game.Participants() {
 			tm, ok := p.followed[side.ID]
 			if !ok {
 				continue

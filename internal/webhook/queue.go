@@ -2,7 +2,6 @@ package webhook
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/sports-data/sports-data/internal/events"
@@ -181,8 +180,7 @@ func (h *hook) wants(ev events.Event) bool {
 	if r.League != "" && r.League != ev.League {
 		return false
 	}
-	if r.Team != "" && !strings.EqualFold(r.Team, ev.Game.HomeTeam.Abbreviation) &&
-		!strings.EqualFold(r.Team, ev.Game.AwayTeam.Abbreviation) {
+	if r.Team != "" && !ev.Game.Names(r.Team) {
 		return false
 	}
 	for _, e := range r.Events {
