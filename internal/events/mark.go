@@ -26,9 +26,9 @@ import (
 type markRule int
 
 const (
-	byScore markRule = iota // the score: team sports, tennis
-	byRounds                // MMA: rounds finished, while the bout is on
-	byMark                  // golf, racing, cricket: live or at the end
+	byScore  markRule = iota // the score: team sports, tennis
+	byRounds                 // MMA: rounds finished, while the bout is on
+	byMark                   // golf, racing, cricket: live or at the end
 )
 
 // rule is the rule of the game's league.
