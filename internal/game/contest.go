@@ -138,6 +138,35 @@ func (g *Game) Podium() string {
 	return b.String()
 }
 
+// Entries are a contest of many seen from each entrant, as storage keeps
+// it: per entrant a game of two, the entrant at home against the leader
+// (the leader against the second), the scores theirs (golf's strokes to
+// par, racing's places; zero before the start), its id the contest's and
+// the entrant's ("401505955-max-verstappen"). An athlete's history is
+// then every race and tournament with the place. A contest of two, or a
+// field not listed yet, has none.
+func (g *Game) Entries() []Game {
+	if len(g.Field) == 0 {
+		return nil
+	}
+	out := make([]Game, 0, len(g.Field))
+	lk := g.LeagueKey()
+	for i := range g.Field {
+		e := &g.Field[i]
+		s := g.SeenFrom(e.Team.ID)
+		x := *g
+		x.ID = g.ID + "-" + strings.TrimPrefix(e.Team.ID, lk+"-")
+		x.HomeTeam, x.AwayTeam = s.Us, s.Them
+		x.Score = Score{Home: s.Ours, Away: s.Theirs}
+		if g.Status == StatusScheduled {
+			x.Score = Score{}
+		}
+		x.Field, x.Source, x.Details = nil, nil, nil
+		out = append(out, x)
+	}
+	return out
+}
+
 // AthleteKey is the part of an athlete's team id that names it: the name
 // in lower case ASCII, words joined by hyphens ("Sergio Pérez" is
 // "sergio-perez", "M. Fucsovics / F. Marozsan" "m-fucsovics-f-marozsan").

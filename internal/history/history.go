@@ -315,6 +315,11 @@ func (s *Service) games(ctx context.Context, l league.League, q store.GameQuery)
 		d := &dataset{games: make([]HistoricalGame, 0, len(points))}
 		seen := make(map[string]int, len(points))
 		for _, p := range points {
+			if q.Team != "" && l.Field() && p.HomeTeam != q.Team {
+				// A leader is every other entrant's opponent; its own
+				// entries are its results.
+				continue
+			}
 			g := fromPoint(l, p)
 			// One row per game: when a store hands back two (a
 			// rescheduled game), the later in its order wins.

@@ -168,9 +168,10 @@ func validTeamInput(team string) error {
 	return nil
 }
 
-// abbreviation is the form of a registry abbreviation; a resolved team is
-// checked against it once more before it goes to a store.
-var abbreviation = regexp.MustCompile(`^[A-Z0-9]{1,8}$`)
+// abbreviation is the form of a registry abbreviation (an athlete's is
+// its name, "JAN-LENNARD-STRUFF"); a resolved team is checked against it
+// once more before it goes to a store.
+var abbreviation = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{0,63}$`)
 
 // gameIDForm is what a game id may look like (ESPN's are digits).
 var gameIDForm = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)

@@ -53,6 +53,10 @@ func (t *tally) add(o outcome) {
 // "L1", "T1", "OT2" (overtime losses), "" before the first final game.
 // WinPercentage is (W + T/2) / GP to three places, the NFL's definition.
 //
+// Golf and racing are stored as each entrant against the field's leader
+// (game.Game.Entries): the lower score (strokes to par, place) wins, and
+// only an entrant's own entries count for it.
+//
 // Soccer counts as league tables do: a level score is a draw (a shoot-out
 // decides a cup tie but not the record), records read "W-D-L" and streaks
 // "D2"; Points (3 per win, 1 per draw) and GoalDifference are set.
@@ -67,7 +71,7 @@ func TeamStatistics(l league.League, team string, season *int, games []Historica
 		if g.Status != game.StatusFinal || seen[g.GameID] {
 			continue
 		}
-		if g.HomeTeam != team && g.AwayTeam != team {
+		if g.HomeTeam != team && (g.AwayTeam != team || l.Field()) {
 			continue
 		}
 		seen[g.GameID] = true
@@ -86,10 +90,12 @@ func TeamStatistics(l league.League, team string, season *int, games []Historica
 		}
 		var o outcome
 		switch {
-		case us > them:
-			o = win
 		case us == them:
 			o = tie
+		case (us > them) != l.Field():
+			// In golf and racing the lower score wins: strokes to par,
+			// places.
+			o = win
 		case l.OTLosses && l.Periods > 0 && g.Period > l.Periods:
 			o = otLoss
 		default:

@@ -93,7 +93,12 @@ func leagueOf(leagueKey string) string { return strings.ToLower(strings.TrimSpac
 // Observe records what changed in games since they were last seen. It is
 // called after every successful poll of a league with every game the poll
 // saw; a game listed twice counts once (the first listing).
+//
+// A contest of many (a golf tournament, a race session) is recorded as its
+// entries (game.Game.Entries): a game per entrant, so that an athlete's
+// history holds its place in each.
 func (r *Recorder) Observe(leagueKey string, games []game.Game) {
+	games = withEntries(games)
 	lk := leagueOf(leagueKey)
 	now := r.now()
 	var out []store.Point
@@ -144,6 +149,30 @@ func (r *Recorder) Observe(leagueKey string, games []game.Game) {
 	if len(out) > 0 {
 		r.w.Enqueue(out...)
 	}
+}
+
+// withEntries is games with every contest of many replaced by its
+// entries; games holding none are returned as they are.
+func withEntries(games []game.Game) []game.Game {
+	fields := false
+	for i := range games {
+		if len(games[i].Field) > 0 {
+			fields = true
+			break
+		}
+	}
+	if !fields {
+		return games
+	}
+	out := make([]game.Game, 0, len(games))
+	for i := range games {
+		if len(games[i].Field) == 0 {
+			out = append(out, games[i])
+			continue
+		}
+		out = append(out, games[i].Entries()...)
+	}
+	return out
 }
 
 // Seed primes the recorder with what the store holds, so that a restart
