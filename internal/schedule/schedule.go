@@ -119,7 +119,14 @@ func NewRefresher(f ScheduleFetcher, teamsOf func(leagueKey string) []game.Team,
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Refresher{f: f, teamsOf: teamsOf, obs: obs, leagues: leagues, o: o, log: o.Logger}
+	// Athletes (and cricket teams) have no season schedule at ESPN.
+	var scheduled []league.League
+	for _, l := range leagues {
+		if l.TeamList() {
+			scheduled = append(scheduled, l)
+		}
+	}
+	return &Refresher{f: f, teamsOf: teamsOf, obs: obs, leagues: scheduled, o: o, log: o.Logger}
 }
 
 type job struct {

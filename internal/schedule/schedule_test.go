@@ -358,3 +358,36 @@ func TestRunRetriesOnlyWhatMayPass(t *testing.T) {
 		10*time.Second, 5*time.Millisecond, "503: the first try and two retries")
 	assert.Equal(t, 1, requestsByPath(srv)[path(nfl, gone.ESPNID)], "404: not retried in the cycle")
 }
+
+// Athletes have no season schedule at ESPN: a league of them is never
+// asked for one, however many athletes the directory has learned.
+func TestRunAsksNoScheduleOfAthletes(t *testing.T) {
+	srv := espntest.NewServer(t)
+	serveAll(t, srv)
+	obs := newObserved()
+	nfl, atp := lookup(t, "nfl"), lookup(t, "atp")
+	nflTeams := teamsOf(t)
+	athletes := func(key string) []game.Team {
+		if key == "atp" {
+			return []game.Team{{ID: "atp-jan-lennard-struff", Abbreviation: "JAN-LENNARD-STRUFF", ESPNID: "2337", Athlete: true}}
+		}
+		return nflTeams(key)
+	}
+	r := schedule.NewRefresher(client(srv), athletes, obs, []league.League{nfl, atp}, schedule.Options{
+		Every: 100 * time.Millisecond, Spread: 32 * time.Millisecond,
+		Season: func(league.League) int { return 2023 },
+	})
+	stop := run(context.Background(), r)
+	require.Eventually(t, func() bool {
+		for _, n := range requestsByPath(srv) {
+			if n < 2 {
+				return false
+			}
+		}
+		return len(requestsByPath(srv)) == 32
+	}, 20*time.Second, 5*time.Millisecond, "every NFL team twice")
+	stop()
+	for _, u := range srv.Requests() {
+		assert.True(t, strings.HasPrefix(u.Path, "/football/nfl/"), u.Path)
+	}
+}
