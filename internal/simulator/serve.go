@@ -45,6 +45,9 @@ func (s *Sim) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case parts[0]+"/"+parts[1] == "soccer/all" && len(rest) == 3 && rest[0] == "teams" && rest[2] == "schedule":
 		ref, fixture := rest[1], r.URL.Query().Get("fixture") == "true"
 		produce = func(now time.Time) (int, []byte) { return s.fixtures(ref, fixture, now) }
+	case lg == nil && s.contestPath(parts[0]+"/"+parts[1]) != nil && len(rest) == 1 && rest[0] == "scoreboard":
+		c, q := s.contestPath(parts[0]+"/"+parts[1]), r.URL.Query()
+		produce = func(now time.Time) (int, []byte) { return s.contestScoreboard(c, now, q) }
 	case lg == nil:
 		writeJSON(w, http.StatusNotFound, bodyNotFound)
 		return

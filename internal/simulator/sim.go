@@ -86,8 +86,11 @@ type Sim struct {
 	plans   map[string][]*gamePlan // by league key, in id order
 	books   map[string]*recordBook
 	teams   map[string][]byte // the teams answer by league key
-	over    time.Time         // when the last game is over
-	window  window
+	// contests are the leagues of athletes' contests, by league key
+	// (contest.go).
+	contests map[string]*contestPlan
+	over     time.Time // when the last game is over
+	window   window
 
 	realStart time.Time
 	realNow   func() time.Time
@@ -127,18 +130,19 @@ func New(o Options) (*Sim, error) {
 		return nil, err
 	}
 	s := &Sim{
-		log:     o.Logger,
-		start:   o.Start,
-		speed:   o.Speed,
-		byKey:   map[string]*leagueSpec{},
-		byPath:  map[string]*leagueSpec{},
-		plans:   map[string][]*gamePlan{},
-		books:   map[string]*recordBook{},
-		teams:   map[string][]byte{},
-		faults:  o.Faults,
-		rng:     rngFor(o.Seed, "faults"),
-		realNow: time.Now,
-		closed:  make(chan struct{}),
+		log:      o.Logger,
+		start:    o.Start,
+		speed:    o.Speed,
+		byKey:    map[string]*leagueSpec{},
+		byPath:   map[string]*leagueSpec{},
+		plans:    map[string][]*gamePlan{},
+		books:    map[string]*recordBook{},
+		teams:    map[string][]byte{},
+		contests: map[string]*contestPlan{},
+		faults:   o.Faults,
+		rng:      rngFor(o.Seed, "faults"),
+		realNow:  time.Now,
+		closed:   make(chan struct{}),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -149,7 +153,14 @@ func New(o Options) (*Sim, error) {
 		s.window.days = append(s.window.days, addDays(day0, i))
 	}
 	for _, name := range o.Leagues {
-		lg, err := newLeagueSpec(strings.ToLower(strings.TrimSpace(name)))
+		key := strings.ToLower(strings.TrimSpace(name))
+		if _, ok := contestLeagues[key]; ok {
+			if err := s.addContest(key, o); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		lg, err := newLeagueSpec(key)
 		if err != nil {
 			return nil, err
 		}
@@ -180,6 +191,26 @@ func New(o Options) (*Sim, error) {
 	s.log.Info("season simulator ready", "start", o.Start, "speed", o.Speed, "days", o.Days, "seed", o.Seed,
 		"games", s.gameCount(), "all_over_at", s.over)
 	return s, nil
+}
+
+// addContest plans the contest of a league of athletes.
+func (s *Sim) addContest(key string, o Options) error {
+	if s.contests[key] != nil {
+		return nil
+	}
+	athletes, err := loadAthletes()
+	if err != nil {
+		return err
+	}
+	p, err := buildContest(key, o.Start, o.Seed, athletes)
+	if err != nil {
+		return err
+	}
+	s.contests[key] = p
+	if p.end.After(s.over) {
+		s.over = p.end
+	}
+	return nil
 }
 
 func (s *Sim) gameCount() int {

@@ -19,7 +19,12 @@ import (
 // captured, so it lists the MLS clubs of the MLS and soccer captures in
 // the teams answer's shape (TestMLSTeamsComeFromCaptures checks each).
 //
-//go:embed data/nfl-teams.json data/nhl-teams.json data/mls-teams.json data/venues.json
+// athletes.json is derived from captures too (contest.go): the players of
+// the Roland Garros capture's quarterfinals, and the fighters and the
+// drivers (as TeamTracker's test scoreboard writes their names) of
+// testdata/teamtracker/all.json.
+//
+//go:embed data/nfl-teams.json data/nhl-teams.json data/mls-teams.json data/venues.json data/athletes.json
 var dataFS embed.FS
 
 // team is what the simulator needs of one team, taken from the teams capture.
