@@ -144,6 +144,10 @@ func linearClock(start, epoch time.Time, speed float64) func() time.Time {
 	}
 }
 
+// demoLeagues are what the demo plays: an NFL and NHL week, and a tennis
+// match, a UFC bout and a race within its first hour.
+var demoLeagues = []string{"nfl", "nhl", "atp", "ufc", "f1"}
+
 // startAt puts the simulated clock at 12:30 US Eastern of the next
 // Sunday: the early NFL games (and the scripted ones among them) kick off
 // 30 simulated minutes later, half a minute of real time at the default
@@ -175,7 +179,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err := resetDir(o.dataDir); err != nil {
 		return err
 	}
-	sim, err := simulator.New(simulator.Options{Start: startAt(time.Now()), Speed: o.speed, Seed: o.seed})
+	sim, err := simulator.New(simulator.Options{Leagues: demoLeagues, Start: startAt(time.Now()), Speed: o.speed, Seed: o.seed})
 	if err != nil {
 		return fmt.Errorf("demo: %v", err)
 	}
@@ -204,7 +208,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		"POLL_IDLE_INTERVAL": o.poll.String(),
 		// Demo data never mixes with a configured InfluxDB.
 		"STORE":   "sqlite",
-		"LEAGUES": "nfl,nhl",
+		"LEAGUES": strings.Join(demoLeagues, ","),
 	})
 	if getenv("LOG_LEVEL") == "" {
 		// The service's info lines would bury the event lines.
@@ -384,7 +388,7 @@ func banner(base string, sim *simulator.Sim, o options) string {
 			pick.Away.Abbreviation, pick.Scheduled.In(tz.Eastern).Format("Mon 15:04"))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "sports-data demo: a simulated NFL and NHL week from %s ET, %g× real time\n",
+	fmt.Fprintf(&b, "sports-data demo: a simulated NFL and NHL week, a tennis match, a UFC bout and a race from %s ET, %g× real time\n",
 		tr.At.In(tz.Eastern).Format("Mon 2 Jan 15:04"), o.speed)
 	fmt.Fprintf(&b, "  live games     %s/api/v1/games/live\n", base)
 	fmt.Fprintf(&b, "  a team's game  %s/api/v1/ha/game-status/%s%s\n", base, team, what)

@@ -128,6 +128,10 @@ func TestEventLines(t *testing.T) {
 			"16:10:00 game_end NE 23-17 BUF (final, NE win)"},
 		{`{"event":"game_end","home_team":"NE","away_team":"BUF","score":{"home":10,"away":10},"winner":"tie","timestamp":"2026-11-29T21:10:00Z"}`,
 			"16:10:00 game_end NE 10-10 BUF (final, a tie)"},
+		{`{"event":"score_change","league":"F1","home_team":"MAX-VERSTAPPEN","away_team":"CHERLES-LECLERC","score":{"home":1,"away":2},"podium":["MAX-VERSTAPPEN","CHERLES-LECLERC","SERGIO-PEREZ"],"timestamp":"2026-11-29T18:10:00Z"}`,
+			"13:10:00 score_change MAX-VERSTAPPEN 1-2 CHERLES-LECLERC (top three: MAX-VERSTAPPEN, CHERLES-LECLERC, SERGIO-PEREZ)"},
+		{`{"event":"score_change","league":"UFC","home_team":"SEAN-STRICKLAND","away_team":"JARED-CANNONIER","score":{"home":0,"away":0},"period":2,"timestamp":"2026-11-29T18:10:00Z"}`,
+			"13:10:00 score_change SEAN-STRICKLAND 0-0 JARED-CANNONIER (round 1 finished)"},
 	} {
 		var ev event
 		require.NoError(t, json.Unmarshal([]byte(tc.body), &ev))

@@ -134,6 +134,9 @@ type event struct {
 	AwayDiff  int    `json:"away_diff"`
 	Winner    string `json:"winner"`
 	Timestamp string `json:"timestamp"`
+	// A field's first three (golf, racing) and a bout's round.
+	Podium []string `json:"podium"`
+	Period int      `json:"period"`
 }
 
 // line is "13:41:07 score_change NE 14-10 BUF (+7 NE)".
@@ -148,6 +151,12 @@ func (e event) line() string {
 	case "game_start":
 		notes = append(notes, e.League+" game under way")
 	case "score_change":
+		switch {
+		case len(e.Podium) > 0:
+			notes = append(notes, "top three: "+strings.Join(e.Podium, ", "))
+		case e.League == "UFC" && e.HomeDiff == 0 && e.AwayDiff == 0:
+			notes = append(notes, fmt.Sprintf("round %d finished", e.Period-1))
+		}
 		if e.HomeDiff != 0 {
 			notes = append(notes, fmt.Sprintf("%+d %s", e.HomeDiff, e.HomeTeam))
 		}
