@@ -172,9 +172,13 @@ func (g *Game) Entries() []Game {
 // "sergio-perez", "M. Fucsovics / F. Marozsan" "m-fucsovics-f-marozsan").
 // It is empty for a name with no letter or digit.
 func AthleteKey(name string) string {
-	folded, _, err := transform.String(foldMarks, name)
-	if err != nil {
-		folded = name
+	folded := name
+	if !ascii(name) {
+		// A transformer keeps state: one per call, never shared.
+		t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+		if f, _, err := transform.String(t, name); err == nil {
+			folded = f
+		}
 	}
 	var b strings.Builder
 	dash := false
@@ -212,8 +216,14 @@ func AthleteID(leagueKey, name string) string {
 	return TeamID(leagueKey, key)
 }
 
-// foldMarks takes accents off letters: é is e.
-var foldMarks = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
 
 // IsPlaceholder reports whether a competitor's name stands for one not
 // known yet (a draw's "TBD").
