@@ -350,6 +350,8 @@ func BenchmarkParseScoreboardPerSport(b *testing.B) {
 		{"soccer-mls", "mls", "mls/scoreboard-2022-09-17-live-mixed.json", 11},
 		{"soccer-all", "epl", "soccer/scoreboard-2026-03-21-ten-leagues-final.json", 50},
 		{"volleyball-ncaavbw", "ncaavbw", "ncaavbw/scoreboard-2022-09-11-live-mixed.json", 6},
+		{"tennis-atp", "atp", "atp/scoreboard-2025-06-01-roland-garros.json", 635},
+		{"golf-pga", "pga", "pga/scoreboard-2025-06-03-final.json", 1},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {

@@ -258,3 +258,26 @@ func BenchmarkSensor(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSensorTennis is a player's sensor over a tournament of 635
+// matches (Roland Garros), every match a game of the league in memory, as
+// at every live poll of a Grand Slam (go test -bench SensorTennis
+// ./internal/teamtracker).
+func BenchmarkSensorTennis(b *testing.B) {
+	atp, _ := league.Lookup("atp")
+	games, err := espn.ParseScoreboard(espntest.Load(b, "atp/scoreboard-2025-06-01-roland-garros.json"), atp)
+	if err != nil || len(games) != 635 {
+		b.Fatalf("%d games, %v", len(games), err)
+	}
+	st := state.New("atp")
+	st.Replace("atp", games, fetchedAt)
+	svc := New(st, []league.League{atp}, Options{Now: func() time.Time { return time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC) }, Location: time.UTC})
+	m := teams.Match{League: atp, Team: game.Team{ID: "atp-ethan-quinn", Name: "Ethan Quinn", Abbreviation: "ETHAN-QUINN", Athlete: true}}
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := svc.Sensor(m)
+		if err != nil || s.State != StatePost {
+			b.Fatalf("%s %v", s.State, err)
+		}
+	}
+}
