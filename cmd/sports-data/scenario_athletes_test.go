@@ -164,6 +164,19 @@ func TestAthletesFollowedThroughMQTTAndWebhooks(t *testing.T) {
 			assert.Equal(t, []string{"PRE", "IN", "POST"}, dedup(payloads(ha.On(tp+"/"+c.id+"/state"))))
 		})
 	}
+
+	// What the service says of athletes, in its answers and deliveries, is
+	// what api/openapi.yaml documents (every object closed: an
+	// undocumented field fails).
+	contract := loadContract(t)
+	checkCallbacks(t, contract, recv)
+	for _, who := range []string{playerID, driverID} {
+		for _, route := range []string{"/api/v1/ha/game-status/", "/api/v1/ha/game-context/", "/api/v1/ha/sensor/"} {
+			contract.check(t, ss.base, http.MethodGet, route+url.PathEscape(who), nil, nil, http.StatusOK)
+		}
+		contract.check(t, ss.base, http.MethodGet, "/api/v1/games/history?team_ids="+url.QueryEscape(who), nil, nil, http.StatusOK)
+	}
+	contract.check(t, ss.base, http.MethodGet, "/api/v1/teams", nil, nil, http.StatusOK)
 }
 
 // podiumNames are the names of a payload's podium abbreviations.
