@@ -172,17 +172,9 @@ func (g *Game) Entries() []Game {
 // "sergio-perez", "M. Fucsovics / F. Marozsan" "m-fucsovics-f-marozsan").
 // It is empty for a name with no letter or digit.
 func AthleteKey(name string) string {
-	folded := name
-	if !ascii(name) {
-		// A transformer keeps state: one per call, never shared.
-		t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-		if f, _, err := transform.String(t, name); err == nil {
-			folded = f
-		}
-	}
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(folded) {
+	for _, r := range strings.ToLower(FoldAccents(name)) {
 		switch {
 		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
 			if dash && b.Len() > 0 {
@@ -204,6 +196,20 @@ func AthleteKey(name string) string {
 		key = strings.TrimRight(key[:60], "-")
 	}
 	return key
+}
+
+// FoldAccents is name without its accents ("Sergio Pérez" is "Sergio
+// Perez"), as people type names ESPN writes with them.
+func FoldAccents(name string) string {
+	if ascii(name) {
+		return name
+	}
+	// A transformer keeps state: one per call, never shared.
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	if f, _, err := transform.String(t, name); err == nil {
+		return f
+	}
+	return name
 }
 
 // AthleteID is the team id of the athlete (or doubles pair) ESPN names

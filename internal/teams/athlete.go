@@ -3,6 +3,8 @@ package teams
 import (
 	"regexp"
 	"strings"
+
+	"github.com/sports-data/sports-data/internal/game"
 )
 
 // TeamTracker names an athlete (tennis, MMA, golf, racing) by as much of
@@ -23,10 +25,16 @@ const regexMeta = `\.+*?()[]{}|^$`
 // it matches.
 func athleteHits(scope []*leagueTeams, in, norm string) []ref {
 	var hits []ref
+	// ESPN writes names with their accents, people type them without
+	// ("PEREZ" for Sergio Pérez): an athlete's id holds its name folded to
+	// ASCII, so the input is folded the same way and looked for there too.
+	folded := game.AthleteKey(in)
 	if norm != "" {
 		for _, lt := range scope {
 			for i := range lt.teams {
-				if lt.teams[i].Athlete && strings.Contains(lt.keys[i].full, norm) {
+				tm := &lt.teams[i]
+				if tm.Athlete && (strings.Contains(lt.keys[i].full, norm) ||
+					folded != "" && strings.Contains(strings.TrimPrefix(tm.ID, lt.league.Key+"-"), folded)) {
 					hits = append(hits, ref{lt, i})
 				}
 			}
@@ -41,7 +49,8 @@ func athleteHits(scope []*leagueTeams, in, norm string) []ref {
 	}
 	for _, lt := range scope {
 		for i := range lt.teams {
-			if re.MatchString(lt.teams[i].Name) {
+			name := lt.teams[i].Name
+			if f := game.FoldAccents(name); re.MatchString(name) || f != name && re.MatchString(f) {
 				hits = append(hits, ref{lt, i})
 			}
 		}

@@ -89,3 +89,56 @@ func TestAthleteLeagueLoadedByAnEmptyPoll(t *testing.T) {
 	require.ErrorAs(t, err, &nf)
 	assert.False(t, errors.As(err, &nl))
 }
+
+// ESPN writes athletes' names with their accents; people type them
+// without, and TeamTracker's configurations do.
+func TestAthletesNamedWithoutAccents(t *testing.T) {
+	d := newDir(t, t.TempDir(), "f1")
+	all, err := os.ReadFile(filepath.Join(filepath.Dir(espntest.Dir(t)), "teamtracker", "all.json"))
+	require.NoError(t, err)
+	games, err := espn.ParseScoreboard(all, lg(t, "f1"))
+	require.NoError(t, err)
+	d.Observe("f1", games)
+	for _, c := range []struct{ input, want string }{
+		{"PEREZ", "f1-sergio-perez"},
+		{"Pérez", "f1-sergio-perez"},
+		{"Sergio Perez", "f1-sergio-perez"},
+		{"HULKENBERG", "f1-nico-hulkenberg"},
+		{"SERG[I]O PEREZ", "f1-sergio-perez"}, // a pattern of the whole name
+	} {
+		m, err := d.Resolve(c.input, "f1")
+		require.NoError(t, err, c.input)
+		assert.Equal(t, c.want, m.Team.ID, c.input)
+	}
+}
+
+// BenchmarkResolveAthlete resolves TeamTracker's forms of an athlete's
+// name among the players of a Grand Slam (Roland Garros, 635 matches of
+// singles and doubles), as every request naming an athlete does (go test
+// -bench ResolveAthlete ./internal/teams).
+func BenchmarkResolveAthlete(b *testing.B) {
+	d := newDir(b, b.TempDir(), "atp")
+	games, err := espn.ParseScoreboard(espntest.Load(b, "atp/scoreboard-2025-06-01-roland-garros.json"), lg(b, "atp"))
+	require.NoError(b, err)
+	d.Observe("atp", games)
+	for _, c := range []struct{ name, input, want string }{
+		{"id", "atp-ethan-quinn", "atp-ethan-quinn"},
+		{"surname", "QUINN", "atp-ethan-quinn"},
+		{"pattern", ".*(?:ERLER|FRANTZEN).*/.*(?:ERLER|FRANTZEN).*", "atp-alexander-erler-constantin-frantzen"},
+		{"accents", "DAPHNEE MPETSHI", "atp-daphnee-mpetshi-perricard"},
+		{"unknown", "Federer", ""},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				m, err := d.Resolve(c.input, "atp")
+				if c.want == "" {
+					var nf *NotFoundError
+					require.ErrorAs(b, err, &nf)
+				} else if err != nil || m.Team.ID != c.want {
+					b.Fatalf("%s: %s, %v", c.input, m.Team.ID, err)
+				}
+			}
+		})
+	}
+}
