@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,17 +20,7 @@ import (
 // startContestSimulator is startSimulator for the simulator's tennis match
 // and race (each starts 20 and 25 simulated minutes after start).
 func startContestSimulator(t *testing.T, start time.Time, speed float64) *simService {
-	sim, err := simulator.New(simulator.Options{Start: start, Speed: speed, Seed: 11, Leagues: []string{"atp", "f1"}, Days: 1})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = sim.Close() })
-	base, err := sim.Start(context.Background())
-	require.NoError(t, err)
-	r0 := time.Now()
-	simNow := sim.Now()
-	epoch := r0.Add(time.Since(r0) / 2)
-	return &simService{t: t, sim: sim, speed: speed, simNow: simNow, epoch: epoch,
-		attachArgs: []string{"--attach", base, "--clock-start", simNow.Format(time.RFC3339Nano),
-			"--clock-epoch", strconv.FormatInt(epoch.UnixNano(), 10), "--speed", strconv.FormatFloat(speed, 'f', -1, 64), "--poll", "20ms"}}
+	return startSimulatorOf(t, simulator.Options{Start: start, Speed: speed, Seed: 11, Leagues: []string{"atp", "f1"}, Days: 1})
 }
 
 // TestAthletesFollowedThroughMQTTAndWebhooks follows a simulated tennis

@@ -51,7 +51,13 @@ type simService struct {
 }
 
 func startSimulator(t *testing.T, start time.Time, speed float64) *simService {
-	sim, err := simulator.New(simulator.Options{Start: start, Speed: speed, Seed: 7, Leagues: []string{"nfl"}, Days: 1})
+	return startSimulatorOf(t, simulator.Options{Start: start, Speed: speed, Seed: 7, Leagues: []string{"nfl"}, Days: 1})
+}
+
+// startSimulatorOf starts a simulator of opts, for a service to attach to.
+func startSimulatorOf(t *testing.T, opts simulator.Options) *simService {
+	speed := opts.Speed
+	sim, err := simulator.New(opts)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = sim.Close() })
 	base, err := sim.Start(context.Background())

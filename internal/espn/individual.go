@@ -29,19 +29,25 @@ func buildContests(l league.League, ev *espnjson.Event, top topLevel, lg *espnjs
 	return out
 }
 
+// statusOf is a competition's status, else its event's (ESPN gives one or
+// the other), else an empty one; never nil.
+func statusOf(ev *espnjson.Event, comp *espnjson.Competition) *espnjson.Status {
+	switch {
+	case comp.Status != nil:
+		return comp.Status
+	case ev.Status != nil:
+		return ev.Status
+	}
+	return &espnjson.Status{}
+}
+
 // buildContest is one competition of an event as a game.
 func buildContest(l league.League, ev *espnjson.Event, comp *espnjson.Competition, top topLevel) (game.Game, bool) {
 	id := strings.TrimSpace(comp.ID.Text())
 	if id == "" {
 		return game.Game{}, false
 	}
-	st := comp.Status
-	if st == nil {
-		st = ev.Status
-	}
-	if st == nil {
-		st = &espnjson.Status{}
-	}
+	st := statusOf(ev, comp)
 	status := classify(st.Type.State, st.Type.Completed, st.Type.Name)
 	g := game.Game{
 		ID:           id,

@@ -214,13 +214,7 @@ func buildGame(l league.League, ev *espnjson.Event, top topLevel) (game.Game, bo
 		return game.Game{}, false
 	}
 
-	st := comp.Status
-	if st == nil {
-		st = ev.Status
-	}
-	if st == nil {
-		st = &espnjson.Status{}
-	}
+	st := statusOf(ev, comp)
 	status := classify(st.Type.State, st.Type.Completed, st.Type.Name)
 	if l.Sport == league.Cricket {
 		status = cricketStatus(st, status)
