@@ -41,6 +41,18 @@ func statusOf(ev *espnjson.Event, comp *espnjson.Competition) *espnjson.Status {
 	return &espnjson.Status{}
 }
 
+// timeValidOf is ESPN's timeValid of the competition, else of its event;
+// true when neither says.
+func timeValidOf(ev *espnjson.Event, comp *espnjson.Competition) bool {
+	switch {
+	case comp.TimeValid != nil:
+		return *comp.TimeValid
+	case ev.TimeValid != nil:
+		return *ev.TimeValid
+	}
+	return true
+}
+
 // buildContest is one competition of an event as a game.
 func buildContest(l league.League, ev *espnjson.Event, comp *espnjson.Competition, top topLevel) (game.Game, bool) {
 	id := strings.TrimSpace(comp.ID.Text())
@@ -55,7 +67,6 @@ func buildContest(l league.League, ev *espnjson.Event, comp *espnjson.Competitio
 		Status:       status,
 		StatusDetail: st.Type.ShortDetail.String(),
 		Broadcasts:   broadcasts(comp.Broadcasts),
-		TimeValid:    true,
 		Contest:      contestOf(ev, comp),
 	}
 	g.StartTime = comp.Date.Text()
@@ -63,12 +74,7 @@ func buildContest(l league.League, ev *espnjson.Event, comp *espnjson.Competitio
 		g.StartTime = ev.Date.Text()
 	}
 	g.Start = parseTime(g.StartTime)
-	switch {
-	case comp.TimeValid != nil:
-		g.TimeValid = *comp.TimeValid
-	case ev.TimeValid != nil:
-		g.TimeValid = *ev.TimeValid
-	}
+	g.TimeValid = timeValidOf(ev, comp)
 	switch {
 	case comp.Venue != nil:
 		g.Venue = comp.Venue.FullName.String()

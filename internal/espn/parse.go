@@ -231,7 +231,6 @@ func buildGame(l league.League, ev *espnjson.Event, top topLevel) (game.Game, bo
 		Score:        game.Score{Home: homeScore, Away: awayScore},
 		StatusDetail: st.Type.ShortDetail.String(),
 		Broadcasts:   broadcasts(comp.Broadcasts),
-		TimeValid:    true,
 	}
 	if comp.Venue != nil {
 		g.Venue = comp.Venue.FullName.String()
@@ -242,12 +241,7 @@ func buildGame(l league.League, ev *espnjson.Event, top topLevel) (game.Game, bo
 		g.StartTime = comp.Date.Text()
 	}
 	g.Start = parseTime(g.StartTime)
-	switch {
-	case comp.TimeValid != nil:
-		g.TimeValid = *comp.TimeValid
-	case ev.TimeValid != nil:
-		g.TimeValid = *ev.TimeValid
-	}
+	g.TimeValid = timeValidOf(ev, comp)
 
 	g.Period = period(status, st, comp, l)
 	g.Season, g.SeasonType, g.Week = seasonOf(ev, top)
