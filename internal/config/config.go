@@ -386,7 +386,7 @@ func (c *Config) deriveMQTT() error {
 	if c.MQTTURL != "" {
 		u, err := url.Parse(c.MQTTURL)
 		if err != nil || u.Host == "" || !slices.Contains([]string{"mqtt", "mqtts", "tcp", "ssl", "tls", "ws", "wss"}, u.Scheme) {
-			return fmt.Errorf("MQTT_URL: %q is not a broker URL (allowed: mqtt://host:1883, mqtts://host:8883, ws:// or wss://)", c.MQTTURL)
+			return fmt.Errorf("MQTT_URL: %q is not a broker URL (allowed: mqtt://host:1883, mqtts://host:8883, ws:// or wss://)", redact.Password(c.MQTTURL))
 		}
 	}
 	for name, p := range map[string]*string{"MQTT_DISCOVERY_PREFIX": &c.MQTTDiscoveryPrefix, "MQTT_TOPIC_PREFIX": &c.MQTTTopicPrefix} {

@@ -164,11 +164,27 @@ func TestURLErrorsHideThePassword(t *testing.T) {
 		{"ESPN_BASE_URL", "ftp://reader:s3cret-pw@proxy/sports"},
 		{"ESPN_WEB_BASE_URL", "ftp://reader:s3cret-pw@proxy/sports"},
 		{"STORE", "influxdb", "INFLUXDB_URL", "ftp://admin:s3cret-pw@influx:8086"},
+		{"MQTT_URL", "http://sports:s3cret-pw@broker:1883"},
 	} {
 		_, err := Load(env(e...))
 		require.Error(t, err)
 		assert.NotContains(t, err.Error(), "s3cret-pw")
 		assert.Contains(t, err.Error(), ":***@")
+	}
+	// Malformed URLs (a bad port, a password holding "/") and a token as
+	// the user name: the credentials are masked, the rest shows what to fix.
+	for _, e := range [][]string{
+		{"MQTT_URL", "mqtt://sports:s3cret-pw@broker:18a83"},
+		{"MQTT_URL", "mqtt://sports:s3c/ret-pw@broker:1883"},
+		{"MQTT_URL", "tcpx://s3cret-pw@broker:1883"},
+		{"ESPN_BASE_URL", "ftp://s3cret-pw@proxy/sports"},
+	} {
+		_, err := Load(env(e...))
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "s3cret-pw", e)
+		assert.NotContains(t, err.Error(), "ret-pw", e)
+		assert.Contains(t, err.Error(), "***@", e)
+		assert.True(t, strings.HasPrefix(err.Error(), e[0]+":"), err.Error())
 	}
 }
 
