@@ -127,7 +127,8 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	deps := httpapi.Deps{
 		Options: httpapi.Options{Leagues: cfg.Leagues, StoreKind: cfg.StoreKind, APIKey: cfg.APIKey,
 			CORSOrigins: cfg.CORSOrigins, HistoryRatePerMinute: cfg.HistoryRatePerMinute,
-			PollIdleInterval: cfg.PollIdleInterval, TrustedProxies: cfg.TrustedProxies},
+			PollIdleInterval: cfg.PollIdleInterval, TrustedProxies: cfg.TrustedProxies,
+			AllowedHosts: cfg.AllowedHosts, WriteRatePerMinute: cfg.WriteRatePerMinute},
 		Version: version, Logger: logger, Now: now, Observe: m.Request,
 		State: st, Teams: dir, Favorites: fav, Polling: p, Usage: client,
 		HA: haSvc, Sensors: sensors, Webhooks: hooks,

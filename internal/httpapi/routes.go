@@ -12,7 +12,7 @@ import (
 // here once: the metrics label is the route pattern chi matched.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.recoverer, s.observe, middleware.GetHead, s.cors, s.guardWrites)
+	r.Use(s.recoverer, s.checkHost, s.observe, middleware.GetHead, s.cors, s.guardWrites)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 

@@ -51,14 +51,14 @@ const hookBody = `{"url":"http://127.0.0.1:9/api/webhook/abc123secret","events":
 // API_KEY set the lists are as closed as the registration.
 func TestWebhookListsNeedTheKey(t *testing.T) {
 	c := fakeclock.New(time.Now())
-	srv := newTestServer(t, map[string]string{"API_KEY": "s3cret-key"}, c)
-	auth := map[string]string{"X-API-Key": "s3cret-key", "Content-Type": "application/json"}
+	srv := newTestServer(t, map[string]string{"API_KEY": "s3cret-key-0123456"}, c)
+	auth := map[string]string{"X-API-Key": "s3cret-key-0123456", "Content-Type": "application/json"}
 	require.Equal(t, http.StatusCreated, send(srv, http.MethodPost, "/api/v1/ha/webhooks/register", hookBody, auth).Code)
 	for _, path := range []string{"/api/v1/ha/webhooks", "/api/v1/webhooks/list"} {
 		rec := send(srv, http.MethodGet, path, "", nil)
 		assert.Equal(t, http.StatusUnauthorized, rec.Code, path)
 		assert.NotContains(t, rec.Body.String(), "127.0.0.1", path)
-		rec = send(srv, http.MethodGet, path, "", map[string]string{"Authorization": "Bearer s3cret-key"})
+		rec = send(srv, http.MethodGet, path, "", map[string]string{"Authorization": "Bearer s3cret-key-0123456"})
 		assert.Equal(t, http.StatusOK, rec.Code, path)
 		assert.Contains(t, rec.Body.String(), `"count":1`, path)
 	}
@@ -72,7 +72,7 @@ func TestWebhookListsNeedTheKey(t *testing.T) {
 // form (not JSON: 415) or by fetch (its origin: 403); listed origins and
 // non-browser clients can.
 func TestCrossSiteWritesAreRefused(t *testing.T) {
-	for _, key := range []string{"", "s3cret-key"} {
+	for _, key := range []string{"", "s3cret-key-0123456"} {
 		t.Run("API_KEY="+key, func(t *testing.T) {
 			c := fakeclock.New(time.Now())
 			srv := newTestServer(t, map[string]string{"API_KEY": key}, c)

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// hostRequest sends one request to the service addressed to host (the Host
+// header a browser sends for the page's own name) with a page's
+// same-origin headers.
+func hostRequest(t *testing.T, s *service, method, path, host, body string) (int, string) {
+	t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, s.base+path, rd)
+	require.NoError(t, err)
+	req.Host = host
+	req.Header.Set("Origin", "http://"+host)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(b)
+}
+
+// TestRebindingIsRefusedByTheService replays, against the whole service
+// with API_KEY unset, what a page on a name re-pointed at the service
+// sent: it saved teams (200), registered webhooks (201) and read the
+// webhook list. All are 421 now and change nothing; the same requests
+// addressed to the service's IP address still work.
+func TestRebindingIsRefusedByTheService(t *testing.T) {
+	t.Parallel()
+	s := startService(t, newESPN(t).URL, nil)
+	const rebound = "rebind.attacker.example:8005"
+	hook := `{"url":"http://127.0.0.1:9/api/webhook/rebound-0123","events":["game_start"],"secret":"0123456789abcdef-signing"}`
+	for _, r := range []struct{ method, path, body string }{
+		{http.MethodPost, "/api/v1/user/teams", `{"user_id":"default","nfl_teams":["ne","kc"]}`},
+		{http.MethodPost, "/api/v1/ha/webhooks/register", hook},
+		{http.MethodPost, "/api/v1/webhooks/register", hook},
+		{http.MethodGet, "/api/v1/ha/webhooks", ""},
+		{http.MethodGet, "/api/v1/webhooks/list", ""},
+		{http.MethodGet, "/api/v1/games/live", ""},
+		{http.MethodGet, "/health", ""},
+		{http.MethodGet, "/metrics", ""},
+		{http.MethodGet, "/docs", ""},
+	} {
+		code, body := hostRequest(t, s, r.method, r.path, rebound, r.body)
+		assert.Equal(t, http.StatusMisdirectedRequest, code, "%s %s: %s", r.method, r.path, body)
+		assert.Contains(t, body, `"detail"`, r.path)
+		assert.Contains(t, body, "ALLOWED_HOSTS", r.path)
+	}
+	var teams map[string]any
+	require.Equal(t, http.StatusOK, s.get("/api/v1/user/teams", &teams))
+	assert.Equal(t, []any{}, teams["nfl_teams"], "nothing was saved")
+	var list struct{ Count int }
+	require.Equal(t, http.StatusOK, s.get("/api/v1/ha/webhooks", &list))
+	assert.Zero(t, list.Count, "nothing was registered")
+	assert.Equal(t, 1, strings.Count(s.out.String(), "not in ALLOWED_HOSTS refused"), "one log line for the name")
+
+	// By IP address, and by a name listed in ALLOWED_HOSTS, all is as before.
+	code, body := hostRequest(t, s, http.MethodPost, "/api/v1/ha/webhooks/register", strings.TrimPrefix(s.base, "http://"), hook)
+	assert.Equal(t, http.StatusCreated, code, body)
+	named := startService(t, newESPN(t).URL, map[string]string{"ALLOWED_HOSTS": "sports-data"})
+	code, body = hostRequest(t, named, http.MethodGet, "/api/v1/ha/webhooks", "Sports-Data:8005", "")
+	assert.Equal(t, http.StatusOK, code, body)
+}
