@@ -2,12 +2,15 @@ package main
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sports-data/sports-data/internal/testenv"
 )
 
 // hostRequest sends one request to the service addressed to host (the Host
@@ -76,3 +79,55 @@ func TestRebindingIsRefusedByTheService(t *testing.T) {
 	code, body = hostRequest(t, named, http.MethodGet, "/api/v1/ha/webhooks", "Sports-Data:8005", "")
 	assert.Equal(t, http.StatusOK, code, body)
 }
+
+// TestTestButtonIsNoPortScanner replays the port scan through the whole
+// service: webhooks registered at an SSH server and a closed port of the
+// host, then the test button. Each answer says in fixed words what came
+// of it, without the peer's bytes; and a page on a rebound name cannot
+// press the button at all.
+func TestTestButtonIsNoPortScanner(t *testing.T) {
+	t.Parallel()
+	s := startService(t, newESPN(t).URL, nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			_, _ = io.WriteString(c, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n")
+			_ = c.Close()
+		}
+	}()
+	type result struct {
+		Delivered  bool    `json:"delivered"`
+		Outcome    string  `json:"outcome"`
+		StatusCode *int    `json:"status_code"`
+		Error      *string `json:"error"`
+	}
+	for target, want := range map[string]result{
+		"http://" + ln.Addr().String() + "/":  {Outcome: "connected", Error: ptrTo("connected, but no HTTP answer came back")},
+		"http://" + testenv.FreeAddr(t) + "/": {Outcome: "refused", Error: ptrTo("could not connect")},
+	} {
+		var reg struct {
+			ID string `json:"webhook_id"`
+		}
+		require.Equal(t, http.StatusCreated, s.do(http.MethodPost, "/api/v1/ha/webhooks/register",
+			map[string]any{"url": target, "secret": "0123456789abcdef-signing"}, nil, &reg))
+		code, body := hostRequest(t, s, http.MethodPost, "/api/v1/ha/webhooks/"+reg.ID+"/test", "scan.attacker.example", "")
+		assert.Equal(t, http.StatusMisdirectedRequest, code, body)
+
+		var got result
+		require.Equal(t, http.StatusOK, s.do(http.MethodPost, "/api/v1/ha/webhooks/"+reg.ID+"/test", nil, nil, &got))
+		assert.Equal(t, want, got, target)
+	}
+	var list map[string]any
+	require.Equal(t, http.StatusOK, s.get("/api/v1/ha/webhooks", &list))
+	for _, peer := range []string{"SSH", "OpenSSH", "Debian", "refused", "dial tcp"} {
+		assert.NotContains(t, mustJSON(t, list), peer)
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }

@@ -123,12 +123,12 @@ func (s *Service) finish(h *hook, it item, o outcome) {
 		s.persistNow()
 	case o.expired && droppedBefore == 0:
 		log.Warn("webhook events are being dropped: not delivered within the retry window (later ones are counted in expired_events until the receiver answers)",
-			"window", s.opts.RetryWindow, "occurred_at", it.Observed, "err", o.err)
+			"window", s.opts.RetryWindow, "occurred_at", it.Observed, "err", o.err, "detail", o.detail)
 	case o.expired:
 		log.Debug("webhook event dropped: not delivered within the retry window",
 			"occurred_at", it.Observed, "err", o.err)
 	default:
-		log.Warn("webhook delivery failed", "err", o.err)
+		log.Warn("webhook delivery failed", "err", o.err, "detail", o.detail)
 	}
 }
 
