@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/sports-data/sports-data/internal/apidocs"
@@ -83,7 +84,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	a.closers = append(a.closers, det.Close)
 	hooks, err := webhook.New(webhook.Options{DataDir: cfg.DataDir, Version: version, Resolve: dir.Resolve,
 		Logger: logger, OnDelivery: m.Delivery, Now: now,
-		AllowLinkLocal: cfg.WebhookAllowLinkLocal, RetryWindow: cfg.WebhookRetryWindow})
+		AllowLinkLocal: cfg.WebhookAllowLinkLocal, RetryWindow: cfg.WebhookRetryWindow, Proxy: webhookProxy(cfg)})
 	if err != nil {
 		return nil, err
 	}
@@ -165,6 +166,15 @@ func newMQTT(cfg *config.Config, dir *teams.Directory, fav *userteams.Store, sen
 		return metrics.MQTTStats{Connected: s.Connected, Published: s.Published, PublishErrors: s.PublishErrors, EventsDropped: s.EventsDropped, EventsQueued: s.EventsQueued}
 	})
 	return pub, nil
+}
+
+// webhookProxy is the environment's proxy when WEBHOOK_USE_PROXY says so;
+// deliveries ignore it otherwise.
+func webhookProxy(cfg *config.Config) func(*http.Request) (*url.URL, error) {
+	if cfg.WebhookUseProxy {
+		return http.ProxyFromEnvironment
+	}
+	return nil
 }
 
 // watchWriter exports the writer's queue, spool and breaker.

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -39,10 +41,17 @@ type Options struct {
 	// TestTimeout bounds Service.Test, retries included [14 s, so that the
 	// test route answers within 15 s whatever the receiver does].
 	TestTimeout time.Duration
-	// AllowLinkLocal lets webhooks point at link-local addresses
-	// (169.254.0.0/16, fe80::/10) and cloud metadata hosts, refused
-	// otherwise (WEBHOOK_ALLOW_LINK_LOCAL).
+	// AllowLinkLocal lets webhooks point at the refused ranges (link-local,
+	// cloud metadata, NAT64: target.go), refused otherwise
+	// (WEBHOOK_ALLOW_LINK_LOCAL).
 	AllowLinkLocal bool
+	// Proxy, when set, sends deliveries through a proxy
+	// (WEBHOOK_USE_PROXY: http.ProxyFromEnvironment); the target is still
+	// checked. Nil: deliveries go straight to the receiver, whatever
+	// HTTP_PROXY says.
+	Proxy func(*http.Request) (*url.URL, error)
+	// Resolver looks up receivers' names [net.DefaultResolver].
+	Resolver *net.Resolver
 	// RetryWindow is how long after it was due (observed, plus the
 	// webhook's delay) an event is retried on network errors, timeouts,
 	// 408, 429 and 5xx, so that a receiver restarting (Home Assistant) gets
@@ -163,7 +172,7 @@ func New(o Options) (*Service, error) {
 		client = *o.HTTPClient
 	} else {
 		client.Timeout = o.Timeout
-		client.Transport = guardedTransport(o.AllowLinkLocal)
+		client.Transport = guardedTransport(o.AllowLinkLocal, o.Proxy, o.Resolver)
 	}
 	client.CheckRedirect = noRedirect
 
