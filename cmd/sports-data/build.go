@@ -82,7 +82,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		return nil, err
 	}
 	a.closers = append(a.closers, det.Close)
-	hooks, err := webhook.New(webhook.Options{DataDir: cfg.DataDir, Version: version, Resolve: dir.Resolve,
+	hooks, err := webhook.New(webhook.Options{DataDir: cfg.DataDir, Version: version, Resolve: dir.Resolve, Leagues: leagueKeys(cfg),
 		Logger: logger, OnDelivery: m.Delivery, Now: now,
 		AllowLinkLocal: cfg.WebhookAllowLinkLocal, RetryWindow: cfg.WebhookRetryWindow, Proxy: webhookProxy(cfg)})
 	if err != nil {

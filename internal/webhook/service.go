@@ -32,6 +32,9 @@ type Options struct {
 	// Resolve turns the team of a registration into a team; without it a
 	// registration naming a team is refused.
 	Resolve TeamResolver
+	// Leagues are the keys of the followed leagues; a registration for
+	// another league is accepted with a warning in its answer.
+	Leagues []string
 	// HTTPClient sends deliveries [a client with Timeout whose dialer
 	// refuses link-local and metadata addresses unless AllowLinkLocal].
 	// Redirects are never followed, whatever the client says.

@@ -796,7 +796,9 @@ func TestConcurrentUse(t *testing.T) {
 		go func(w int) {
 			defer wg.Done()
 			for i := 0; i < 10; i++ {
-				reg, err := s.Register(ctx, RegisterRequest{URL: rc.URL(), Secret: testSecret, Team: []string{"NE", "MIA", ""}[w]})
+				// The query keeps each registration distinct (identical ones are refused).
+				u := fmt.Sprintf("%s?w=%d&i=%d", rc.URL(), w, i)
+				reg, err := s.Register(ctx, RegisterRequest{URL: u, Secret: testSecret, Team: []string{"NE", "MIA", ""}[w]})
 				if err != nil {
 					t.Error(err)
 					return
