@@ -63,10 +63,11 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		logger.Warn("team cache not loaded; teams come from ESPN at the first poll", "err", err)
 	}
 	st := state.New(leagueKeys(cfg)...)
-	fav, err := userteams.Open(cfg.DataDir)
+	fav, err := userteams.Open(cfg.DataDir, userteams.Options{Logger: logger})
 	if err != nil {
 		return nil, err
 	}
+	a.tasks = append(a.tasks, fav.Run) // writes the saved teams once saves pause, and at the stop
 	stored, err := storage.Open(ctx, cfg, dir, storage.Options{Logger: logger, Now: now, OnWrite: m.StoreWrite})
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -119,4 +120,29 @@ func BenchmarkHostCheck(b *testing.B) {
 			h.ServeHTTP(w, req)
 		}
 	})
+}
+
+// BenchmarkWriteLimit is what the write limit costs: a read passes it
+// with a method check; a change takes its client's token (one client
+// again and again, and a new client each time, up to the limiter's
+// bound of clients).
+func BenchmarkWriteLimit(b *testing.B) {
+	s := &Server{d: Deps{Options: Options{WriteRatePerMinute: 1 << 30}, Now: time.Now}}
+	h := s.limitWrites(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	run := func(b *testing.B, method string, peers int) {
+		reqs := make([]*http.Request, peers)
+		for i := range reqs {
+			reqs[i] = httptest.NewRequest(method, "/api/v1/user/teams", nil)
+			reqs[i].RemoteAddr = fmt.Sprintf("10.%d.%d.%d:4321", i>>16&255, i>>8&255, i&255)
+		}
+		w := httptest.NewRecorder()
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			h.ServeHTTP(w, reqs[i%peers])
+		}
+	}
+	b.Run("read", func(b *testing.B) { run(b, http.MethodGet, 1) })
+	b.Run("change-one-client", func(b *testing.B) { run(b, http.MethodPost, 1) })
+	b.Run("change-many-clients", func(b *testing.B) { run(b, http.MethodPost, maxLimiterClients) })
 }

@@ -101,7 +101,7 @@ type Options struct {
 	// AllowedHosts are the host names requests may be addressed to
 	// besides IP addresses and localhost (config.Config.AllowedHosts).
 	AllowedHosts       []string
-	WriteRatePerMinute int // per client, on every mutating request
+	WriteRatePerMinute int // per client, on every request that changes something; 0: no limit
 }
 
 // Deps are everything the handlers call. Optional parts may be nil: the
