@@ -62,15 +62,22 @@ type outcome struct {
 
 // deliver sends one body with retries. Every attempt carries the same event
 // id and body; the timestamp and signatures are made afresh per attempt.
+// ctx cuts an attempt short; stopping (the service stopping) only keeps
+// the next one from starting, so that the answer to the attempt in flight
+// is recorded and the restart neither repeats nor loses the event.
 // Retryable failures are retried at most maxRetries times and, when
 // deadline is set, until the deadline (on the service's clock): the last
 // attempt is made at the deadline (wall clock), and a delivery that
 // reaches it undelivered (or that is already past it before its first
 // attempt, having waited behind others) is expired.
-func (s *Service) deliver(ctx context.Context, h *hook, t target, eventID, event string, body []byte, deadline time.Time, maxRetries int) (o outcome) {
+func (s *Service) deliver(ctx, stopping context.Context, h *hook, t target, eventID, event string, body []byte, deadline time.Time, maxRetries int) (o outcome) {
 	start := time.Now()
 	defer func() { o.elapsed = time.Since(start) }()
 	for attempt := 1; ; attempt++ {
+		if stopping.Err() != nil {
+			o.interrupted = true
+			return o
+		}
 		if !deadline.IsZero() {
 			now := time.Now()
 			if now.After(deadline) || (attempt > 1 && !now.Before(deadline)) {
@@ -124,7 +131,7 @@ func (s *Service) deliver(ctx context.Context, h *hook, t target, eventID, event
 			return o
 		}
 		s.notify("retry", attempt)
-		if retry.Sleep(ctx, wait) != nil {
+		if retry.Sleep(stopping, wait) != nil || ctx.Err() != nil {
 			o.interrupted = true
 			return o
 		}
@@ -236,7 +243,7 @@ func (s *Service) Test(ctx context.Context, id string) (TestResult, error) {
 	defer cancel()
 	eventID := newID("test_")
 	body := testPayload(eventID, id, team, lk, s.now()).JSON()
-	o := s.deliver(bctx, h, t, eventID, EventTest, body, time.Time{}, s.testRetries)
+	o := s.deliver(bctx, bctx, h, t, eventID, EventTest, body, time.Time{}, s.testRetries)
 	if o.disabled {
 		s.outboxMu.Lock()
 		s.mu.Lock()

@@ -44,6 +44,11 @@ type Options struct {
 	// TestTimeout bounds Service.Test, retries included [14 s, so that the
 	// test route answers within 15 s whatever the receiver does].
 	TestTimeout time.Duration
+	// StopGrace bounds how long Run, asked to stop, waits for the
+	// attempts in flight to be answered [Timeout + 1 s: every attempt
+	// ends by itself first]. An attempt cut by it stays pending and is
+	// sent again after the next start.
+	StopGrace time.Duration
 	// AllowLinkLocal lets webhooks point at the refused ranges (link-local,
 	// cloud metadata, NAT64: target.go), refused otherwise
 	// (WEBHOOK_ALLOW_LINK_LOCAL).
@@ -118,6 +123,9 @@ type Service struct {
 	hooks   map[string]*hook
 	running bool
 	runCtx  context.Context
+	// stopping ends when Run is asked to stop: workers finish the attempt
+	// in flight and start no other.
+	stopping context.Context
 	// What changed since the last write: registrations (written at once)
 	// and their counters (paced).
 	regsDirty, statsDirty bool
@@ -221,6 +229,9 @@ func (o *Options) defaults() {
 	if o.TestTimeout <= 0 {
 		o.TestTimeout = 14 * time.Second
 	}
+	if o.StopGrace <= 0 {
+		o.StopGrace = o.Timeout + time.Second
+	}
 	if o.RetryWindow <= 0 {
 		o.RetryWindow = 10 * time.Minute
 	}
@@ -321,9 +332,10 @@ func (s *Service) now() time.Time { return s.opts.Now() }
 
 // Run starts one delivery goroutine per webhook (and per webhook registered
 // later) and a flusher for counters and the outbox. When ctx ends it stops
-// them all, waits for them, writes everything pending and returns.
-// Deliveries interrupted by the stop stay in the outbox and are sent after
-// the next start (same event id, so a receiver that did get one can tell).
+// them all (each after its attempt in flight, within StopGrace: drain),
+// writes everything pending and returns. Deliveries not made by then stay
+// in the outbox and are sent after the next start (same event id, so a
+// receiver that did get one can tell).
 // Run must not be called again before it has returned.
 func (s *Service) Run(ctx context.Context) {
 	s.mu.Lock()
@@ -332,8 +344,12 @@ func (s *Service) Run(ctx context.Context) {
 		s.log.Error("webhook service already running")
 		return
 	}
-	wctx, cancel := context.WithCancel(ctx)
-	s.running, s.runCtx = true, wctx
+	// Workers outlive ctx by the grace of the stop: their attempts in
+	// flight are cut by cancel, not by ctx.
+	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stopping, stop := context.WithCancel(wctx)
+	defer stop()
+	s.running, s.runCtx, s.stopping = true, wctx, stopping
 	for _, h := range s.hooks {
 		s.startWorkerLocked(h)
 	}
@@ -351,14 +367,37 @@ loop:
 		}
 	}
 	s.mu.Lock()
-	s.running, s.runCtx = false, nil
+	s.running, s.runCtx, s.stopping = false, nil, nil
 	for _, h := range s.hooks {
 		h.stop = nil
 	}
 	s.mu.Unlock()
-	cancel()
-	s.wg.Wait()
+	s.drain(stop, cancel)
 	s.flush(true)
+}
+
+// drain stops the workers: each finishes the attempt in flight, and its
+// answer is recorded (delivered, or pending for the next start), so that
+// a stop neither repeats an event a slow receiver took nor loses one.
+// Attempts still unanswered after StopGrace are cut short and stay
+// pending.
+func (s *Service) drain(stop, cancel context.CancelFunc) {
+	stop()
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	grace := time.NewTimer(s.opts.StopGrace)
+	defer grace.Stop()
+	select {
+	case <-done:
+	case <-grace.C:
+		s.log.Warn("webhook deliveries still unanswered at the stop; they stay pending and are sent again after the next start",
+			"grace", s.opts.StopGrace)
+	}
+	cancel()
+	<-done
 }
 
 func newID(prefix string) string {
