@@ -83,9 +83,7 @@ func (s *Service) finish(h *hook, it item, o outcome) {
 		s.mu.Unlock()
 		// Written before the outbox drops the item: after a crash in
 		// between, the reloaded item is recognised as delivered.
-		if err := s.appendDelivered(id, it.EventID, now); err != nil {
-			s.log.Error("recording webhook delivery", "webhook_id", id, "err", err)
-		}
+		s.deliveredFailing.Report(s.appendDelivered(id, it.EventID, now))
 	}
 	s.outboxMu.Lock()
 	s.mu.Lock()

@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sports-data/sports-data/internal/outage"
 	"github.com/sports-data/sports-data/internal/redact"
 	"github.com/sports-data/sports-data/internal/retry"
 )
@@ -142,6 +143,10 @@ type Service struct {
 	regsMu, outboxMu, deliveredMu sync.Mutex
 	deliveredLines                int      // guarded by deliveredMu
 	journal                       *journal // guarded by outboxMu
+
+	// Each file that cannot be written (a full disk) is logged when it
+	// begins and when it ends, not at every attempt.
+	regsFailing, outboxFailing, deliveredFailing *outage.Reporter
 }
 
 type hook struct {
@@ -203,6 +208,9 @@ func New(o Options) (*Service, error) {
 		deliveredPath: filepath.Join(o.DataDir, deliveredFile),
 		hooks:         map[string]*hook{},
 	}
+	s.regsFailing = outage.New(o.Logger, "writing webhook registrations", "counters and changes stay in memory and are written again every second")
+	s.outboxFailing = outage.New(o.Logger, "writing the webhook outbox", "deliveries go on from memory; a restart meanwhile would lose the pending ones")
+	s.deliveredFailing = outage.New(o.Logger, "recording webhook deliveries", "delivered ids are kept in memory; a restart meanwhile could send one again")
 	s.lastPrune = s.now()
 	s.lastStatsSave = time.Now()
 	if err := s.loadHooks(); err != nil {
