@@ -10,7 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sports-data/sports-data/internal/disktest"
 	"github.com/sports-data/sports-data/internal/testenv"
+	"github.com/sports-data/sports-data/internal/webhook/webhooktest"
 )
 
 // hostRequest sends one request to the service addressed to host (the Host
@@ -131,3 +133,97 @@ func TestTestButtonIsNoPortScanner(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// TestFullDiskIsLoggedOnceAndLosesNoPoint: the whole service with its
+// DATA_DIR (SQLite, spool, webhook outbox, event detection's games) on a
+// small real disk that fills up mid-game. It used to log errors at every
+// poll while the disk was full and lost the points the spool could not
+// take. Now a part that cannot write logs one error when it begins and one
+// line when it works again (the service itself frees a little space now
+// and then, by replacing a file with a smaller one, so a write may get
+// through in between: that is an end and a new beginning, never two errors
+// in a row); the points wait in memory, and once the disk has room the
+// game's timeline is complete.
+func TestFullDiskIsLoggedOnceAndLosesNoPoint(t *testing.T) {
+	t.Parallel()
+	disk := disktest.New(t, 8192)
+	feed := newScFeed(t)
+	s := startService(t, feed.URL, map[string]string{
+		"DATA_DIR":                        disk.Dir,
+		"CIRCUIT_BREAKER_TIMEOUT_SECONDS": "1",
+	})
+	recv := webhooktest.New(t)
+	require.Equal(t, http.StatusCreated, s.do(http.MethodPost, "/api/v1/ha/webhooks/register",
+		map[string]any{"url": recv.URL(), "secret": webhooktest.Secret}, nil, nil))
+
+	g := scNFLGame(t)
+	frames := scNFLFrames()
+	w := &scWalk{t: t, feed: feed, g: g}
+	for _, fr := range frames[:2] {
+		w.show(s, fr)
+	}
+	w.settle(s)
+
+	disk.Fill(t)
+	full, polls := len(s.out.String()), 0
+	for _, fr := range frames[2:8] {
+		w.show(s, fr)
+		polls += feed.servedCount(g.Path) // of this frame
+	}
+	duringFull := s.out.String()[full:]
+	var health scHealth
+	require.Equal(t, http.StatusOK, s.get("/health", &health))
+	assert.Zero(t, health.InfluxDB.Dropped)
+	assert.Contains(t, duringFull, `msg="writing the spool failed; points the store does not take are held in memory`)
+	disk.Free(t)
+
+	// Per part: an error when it begins, a line when it ends, alternating.
+	begun, errors := map[string]bool{}, 0
+	for _, line := range strings.Split(duringFull, "\n") {
+		i := strings.Index(line, `msg="`)
+		if i < 0 {
+			continue
+		}
+		msg := line[i+5:]
+		msg = msg[:strings.Index(msg, `"`)]
+		switch {
+		case strings.Contains(line, "level=ERROR"):
+			what, _, ok := strings.Cut(msg, " failed;")
+			require.True(t, ok, "an error that is not the condition's: %s", line)
+			assert.False(t, begun[what], "a second error before it worked again: %s", line)
+			begun[what] = true
+			errors++
+		case strings.HasSuffix(msg, " works again"):
+			begun[strings.TrimSuffix(msg, " works again")] = false
+		}
+	}
+	assert.NotZero(t, errors, "the full disk is logged")
+	assert.Less(t, errors*4, polls, "far fewer error lines (%d) than polls of the game (%d)", errors, polls)
+	assert.NotContains(t, duringFull, "lost")
+	if t.Failed() {
+		t.Log(duringFull)
+	}
+
+	for _, fr := range frames[8:] {
+		w.show(s, fr)
+	}
+	var tl scTimeline
+	s.waitFor("the final state in the timeline", func() bool {
+		tl = scTimeline{}
+		return scGetQuiet(s, "/api/v1/games/timeline/"+g.ID, &tl) == http.StatusOK &&
+			len(tl.Timeline) > 0 && tl.Timeline[len(tl.Timeline)-1].Status == "final"
+	})
+	assert.Equal(t, scExpectedTimeline(frames), tl.entries(), "every change stored, in order, once")
+	require.Equal(t, http.StatusOK, s.get("/health", &health))
+	assert.Zero(t, health.InfluxDB.Dropped)
+	for what, failing := range begun {
+		if failing {
+			assert.Contains(t, s.out.String()[full:], `msg="`+what+` works again"`, "the end of it is logged")
+		}
+	}
+	assert.NotContains(t, s.out.String(), "lost")
+	want := len(scExpectedEvents(g, frames, scHookSpec{events: map[string]bool{"game_start": true, "score_change": true, "game_end": true}}))
+	recv.WaitDelivered(t, want)
+	w.settle(s)
+	assert.Len(t, recv.All(), want, "every event delivered once")
+}
