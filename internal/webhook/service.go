@@ -17,7 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/sports-data/sports-data/internal/outage"
+	failing "github.com/sports-data/sports-data/internal/outage"
 	"github.com/sports-data/sports-data/internal/redact"
 	"github.com/sports-data/sports-data/internal/retry"
 )
@@ -68,6 +68,11 @@ type Options struct {
 	// counted [10 min] (WEBHOOK_RETRY_WINDOW). It is wall-clock time, not
 	// Now's: a restart takes real time however fast a demo's clock runs.
 	RetryWindow time.Duration
+	// RecoveryHold: once an attempt finds a receiver unreachable, no event
+	// goes to it until it has answered for this long, so that a Home
+	// Assistant still loading its automations does not take events it
+	// cannot run (receiver.go) [0: no hold] (WEBHOOK_RECOVERY_HOLD).
+	RecoveryHold time.Duration
 	// MaxRetries bounds the retries after the first attempt [no bound but
 	// RetryWindow for events; 3 for Service.Test]; negative means none.
 	MaxRetries int
@@ -144,9 +149,10 @@ type Service struct {
 	deliveredLines                int      // guarded by deliveredMu
 	journal                       *journal // guarded by outboxMu
 
+	held outages // receivers held after an outage
 	// Each file that cannot be written (a full disk) is logged when it
 	// begins and when it ends, not at every attempt.
-	regsFailing, outboxFailing, deliveredFailing *outage.Reporter
+	regsFailing, outboxFailing, deliveredFailing *failing.Reporter
 }
 
 type hook struct {
@@ -208,9 +214,9 @@ func New(o Options) (*Service, error) {
 		deliveredPath: filepath.Join(o.DataDir, deliveredFile),
 		hooks:         map[string]*hook{},
 	}
-	s.regsFailing = outage.New(o.Logger, "writing webhook registrations", "counters and changes stay in memory and are written again every second")
-	s.outboxFailing = outage.New(o.Logger, "writing the webhook outbox", "deliveries go on from memory; a restart meanwhile would lose the pending ones")
-	s.deliveredFailing = outage.New(o.Logger, "recording webhook deliveries", "delivered ids are kept in memory; a restart meanwhile could send one again")
+	s.regsFailing = failing.New(o.Logger, "writing webhook registrations", "counters and changes stay in memory and are written again every second")
+	s.outboxFailing = failing.New(o.Logger, "writing the webhook outbox", "deliveries go on from memory; a restart meanwhile would lose the pending ones")
+	s.deliveredFailing = failing.New(o.Logger, "recording webhook deliveries", "delivered ids are kept in memory; a restart meanwhile could send one again")
 	s.lastPrune = s.now()
 	s.lastStatsSave = time.Now()
 	if err := s.loadHooks(); err != nil {
