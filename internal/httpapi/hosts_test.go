@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"strings"
 	"testing"
@@ -149,4 +150,29 @@ func TestHostOnly(t *testing.T) {
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// FuzzHostAllowed: any Host header a client sends is judged without a
+// panic, and one that is allowed with no name configured but localhost
+// names localhost or an IP address, whatever its case, port or trailing
+// dot.
+func FuzzHostAllowed(f *testing.F) {
+	for _, seed := range []string{"", "localhost", "LOCALHOST.:8005", "127.0.0.1:8005", "[::1]:8005", "[fe80::1%25eth0]:8005",
+		"evil.example:8005", "127.0.0.1.nip.io", "[::1", "[::1]x", "h:", ":", "[]", "[]:80", "1.2.3.4:99999", "::ffff:1.2.3.4"} {
+		f.Add(seed)
+	}
+	names := map[string]bool{"localhost": true}
+	f.Fuzz(func(t *testing.T, host string) {
+		if !hostAllowed(host, names) {
+			return
+		}
+		h, ok := hostOnly(host)
+		if !ok {
+			t.Fatalf("%q allowed but its host part does not parse", host)
+		}
+		h = strings.ToLower(strings.TrimSuffix(h, "."))
+		if _, err := netip.ParseAddr(h); err != nil && h != "localhost" {
+			t.Fatalf("%q allowed: %q is neither localhost nor an IP address", host, h)
+		}
+	})
 }
