@@ -296,6 +296,7 @@ func TestSettingsThatInviteTrouble(t *testing.T) {
 	assert.Empty(t, c.Warnings)
 	c, err = Load(env("API_KEY", "éééééééééééééééé"))
 	require.NoError(t, err, "16 characters, whatever their bytes")
+	assert.Empty(t, c.Warnings)
 
 	c, err = Load(env())
 	require.NoError(t, err)
