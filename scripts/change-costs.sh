@@ -43,11 +43,13 @@ done
 [ "$count" -ge 32 ] || { echo "change-costs: the service did not list the NFL teams" >&2; cat "$dir/out.log" >&2; exit 1; }
 teams=$(curl -sf "$base/api/v1/teams?league=nfl" | json '",".join(t["abbreviation"].lower() for t in d["teams"])')
 published() { curl -sf "$base/health" | json 'd["mqtt"]["messages_published"]'; }
-# The publisher is quiet when its count holds for three seconds.
+# The publisher is quiet when its count holds for six seconds: longer than
+# saved teams take to settle before they are announced (2 s without a
+# change, looked at every second).
 settle() {
   local last now
   last=$(published)
-  while sleep 3; now=$(published); [ "$now" != "$last" ]; do last=$now; done
+  while sleep 6; now=$(published); [ "$now" != "$last" ]; do last=$now; done
   echo "$now"
 }
 io() { awk '$1 == "wchar:" || $1 == "write_bytes:" { printf "%s ", $2 }' "/proc/$pid/io"; }
