@@ -248,6 +248,7 @@ func buildGame(l league.League, ev *espnjson.Event, top topLevel) (game.Game, bo
 	g.Season, g.SeasonType, g.Week = seasonOf(ev, top)
 	g.Details = details(status, comp, homeTeam, awayTeam)
 	sportExtras(l, &g, st, comp, home, away)
+	g.ScoringPlays = scoringPlays(l, comp, homeTeam, awayTeam)
 	return g, true
 }
 

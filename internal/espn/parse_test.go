@@ -57,6 +57,9 @@ func kind(rel string) string {
 		return "teams"
 	case strings.HasPrefix(base, "summary"):
 		return "summary"
+	case strings.HasPrefix(base, "standings"):
+		// Read by package standings, not into games.
+		return "standings"
 	}
 	return "unknown"
 }
@@ -139,10 +142,17 @@ func TestEveryCapture(t *testing.T) {
 		"soccer/scoreboard-2026-03-21-ten-leagues-final.json": {final: 33, postponed: 1},
 		"nfl/summary-401547417-final.json":                    {},
 		"nhl/summary-401774292-final.json":                    {},
+		"epl/scoreboard-2025-05-25-final-details.json":        {final: 10},
+		"epl/team-349-bou-schedule-2024-25-2025-06-01.json":   {final: 38},
+		"nba/scoreboard-2026-05-02-live-lastplay.json":        {live: 1},
+		"nba/team-schedule-13-2026-05-03-future-games.json":   {scheduled: 7, final: 6},
 	}
 	seen := 0
 	for _, rel := range captures(t) {
 		t.Run(rel, func(t *testing.T) {
+			if kind(rel) == "standings" {
+				return
+			}
 			if kind(rel) == "teams" {
 				l := mustLeague(t, strings.Split(rel, "/")[0])
 				teams, err := ParseTeams(espntest.Load(t, rel), l)

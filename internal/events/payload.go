@@ -57,6 +57,11 @@ type Payload struct {
 	// Shootout is a soccer match's penalty shoot-out score (game_end of a
 	// match decided on penalties only).
 	Shootout *game.Score `json:"shootout,omitempty"`
+	// ScoringPlays are the plays that made a score_change, oldest first,
+	// and ScoringPlay the newest of them, when ESPN's answer describes
+	// them (see scoringPlays); absent otherwise.
+	ScoringPlays []game.ScoringPlay `json:"scoring_plays,omitempty"`
+	ScoringPlay  *game.ScoringPlay  `json:"scoring_play,omitempty"`
 }
 
 // JSON is the payload exactly as a delivery's body encodes it.
@@ -112,6 +117,11 @@ func (ev Event) Payload(team string) Payload {
 	}
 	if team == "" {
 		p.ScoreChange = p.HomeDiff + p.AwayDiff
+	}
+	if ev.Type == ScoreChange {
+		if plays := ev.scoringPlays(); len(plays) > 0 {
+			p.ScoringPlays, p.ScoringPlay = plays, &plays[len(plays)-1]
+		}
 	}
 	if ev.Type == GameEnd {
 		// The winner counts a soccer shoot-out; a level score without one
