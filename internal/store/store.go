@@ -14,6 +14,9 @@ import (
 const (
 	SeriesScores = "scores" // one point per observed change of a game
 	SeriesGames  = "games"  // one row per game at its scheduled start
+	// SeriesStandings holds league tables: one row per team per table
+	// taken, at the time it was taken.
+	SeriesStandings = "standings"
 )
 
 // Point is one row of either series. Status uses the storage vocabulary
@@ -61,10 +64,54 @@ type Point struct {
 	HomeTeamName string `json:"home_team_name,omitempty"`
 	AwayTeamName string `json:"away_team_name,omitempty"`
 	Venue        string `json:"venue,omitempty"`
+	// Broadcasts are who shows the game ("CBS, Paramount+"), as ESPN
+	// lists them.
+	Broadcasts string `json:"broadcasts,omitempty"`
 	// ObservedAt is when this version of a games row was written. Stores
 	// keep it as a field ("observed_at", unix nanoseconds) so that readers can
 	// pick the newest row of a game whose start time moved.
 	ObservedAt time.Time `json:"observed_at,omitempty"`
+	// ScheduleVersion counts the changes of the game's schedule the
+	// service saw (its start, venue, or a postponement or cancellation),
+	// and ScheduleChangedAt is when it saw the last of them (or the game
+	// first). The store keeps the newest row of a game only; these carry
+	// its schedule's history (a calendar's SEQUENCE and LAST-MODIFIED).
+	ScheduleVersion   int       `json:"schedule_version,omitempty"`
+	ScheduleChangedAt time.Time `json:"schedule_changed_at,omitzero"`
+
+	// Standing is a standings row's table entry (SeriesStandings only).
+	Standing *Standing `json:"standing,omitempty"`
+}
+
+// Standing is one team's entry of a league table as ESPN's standings
+// answer gives it. A row's time is when the table was taken, Season its
+// season; the team's ESPN id tells the rows of one table apart.
+type Standing struct {
+	TeamID   string `json:"team_id"` // ESPN's id
+	Team     string `json:"team"`    // abbreviation, upper case
+	TeamName string `json:"team_name,omitempty"`
+	// Group is the table the entry is in: a conference, or a soccer
+	// league's season ("American Football Conference", "AFC").
+	Group     string `json:"group"`
+	GroupAbbr string `json:"group_abbr,omitempty"`
+	// Position is the place in the group's table, from 1.
+	Position      int     `json:"position"`
+	GamesPlayed   int     `json:"games_played"`
+	Wins          int     `json:"wins"`
+	Losses        int     `json:"losses"`
+	Ties          int     `json:"ties"` // draws in soccer
+	OTLosses      int     `json:"ot_losses"`
+	Points        float64 `json:"points"`
+	PointsFor     int     `json:"points_for"`
+	PointsAgainst int     `json:"points_against"`
+	WinPercent    float64 `json:"win_percent"`
+	GamesBehind   float64 `json:"games_behind"`
+	Streak        string  `json:"streak,omitempty"`
+	Clincher      string  `json:"clincher,omitempty"`
+	// Note is what the position qualifies for ("Champions League").
+	Note string `json:"note,omitempty"`
+	// Summary is ESPN's overall record ("13-4", "25-9-4").
+	Summary string `json:"summary,omitempty"`
 }
 
 // Measurement is the table or measurement name of the point.
@@ -93,6 +140,10 @@ type Reader interface {
 	// Unfinished returns, for every game whose latest score point since
 	// `since` has status scheduled or live, that latest point.
 	Unfinished(ctx context.Context, league string, since time.Time) ([]Point, error)
+	// Standings returns the rows of the newest table of league taken at
+	// or after from and before to, ordered by group then position; none
+	// when no table was taken then.
+	Standings(ctx context.Context, league string, from, to time.Time) ([]Point, error)
 }
 
 // Store is one store kind.
