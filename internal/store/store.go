@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/sports-data/sports-data/internal/game"
 )
 
 // Series names. The measurement (or table) of a point is
@@ -83,36 +85,10 @@ type Point struct {
 	Standing *Standing `json:"standing,omitempty"`
 }
 
-// Standing is one team's entry of a league table as ESPN's standings
-// answer gives it. A row's time is when the table was taken, Season its
-// season; the team's ESPN id tells the rows of one table apart.
-type Standing struct {
-	TeamID   string `json:"team_id"` // ESPN's id
-	Team     string `json:"team"`    // abbreviation, upper case
-	TeamName string `json:"team_name,omitempty"`
-	// Group is the table the entry is in: a conference, or a soccer
-	// league's season ("American Football Conference", "AFC").
-	Group     string `json:"group"`
-	GroupAbbr string `json:"group_abbr,omitempty"`
-	// Position is the place in the group's table, from 1.
-	Position      int     `json:"position"`
-	GamesPlayed   int     `json:"games_played"`
-	Wins          int     `json:"wins"`
-	Losses        int     `json:"losses"`
-	Ties          int     `json:"ties"` // draws in soccer
-	OTLosses      int     `json:"ot_losses"`
-	Points        float64 `json:"points"`
-	PointsFor     int     `json:"points_for"`
-	PointsAgainst int     `json:"points_against"`
-	WinPercent    float64 `json:"win_percent"`
-	GamesBehind   float64 `json:"games_behind"`
-	Streak        string  `json:"streak,omitempty"`
-	Clincher      string  `json:"clincher,omitempty"`
-	// Note is what the position qualifies for ("Champions League").
-	Note string `json:"note,omitempty"`
-	// Summary is ESPN's overall record ("13-4", "25-9-4").
-	Summary string `json:"summary,omitempty"`
-}
+// Standing is one team's entry of a league table (package game); a
+// standings row's time is when the table was taken, Season its season,
+// and the team's ESPN id tells the rows of one table apart.
+type Standing = game.Standing
 
 // Measurement is the table or measurement name of the point.
 func (p *Point) Measurement() string { return p.League + "_" + p.Series }
