@@ -3,6 +3,8 @@ package teamtracker
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -12,6 +14,7 @@ import (
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/kickoff"
 	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/nextgames"
 	"github.com/sports-data/sports-data/internal/state"
 	"github.com/sports-data/sports-data/internal/teams"
 )
@@ -33,6 +36,13 @@ type Options struct {
 	// Location is where last_update is written [time.Local], as
 	// TeamTracker writes it in Home Assistant's zone.
 	Location *time.Location
+	// Club lists a team in every followed competition it plays in, itself
+	// first (teams.Directory.Club): a soccer club's sensor shows whichever
+	// of its games in any of them is live or next. Nil: the team alone.
+	Club func(m teams.Match) []teams.Match
+	// Standing gives the extra attributes of the team's standing
+	// (standings.Service.SensorAttributes); nil, or a nil answer, adds none.
+	Standing func(m teams.Match) map[string]any
 }
 
 // Service answers sensors from memory. It is safe for concurrent use.
@@ -106,7 +116,9 @@ func (s *Service) Scheduled(leagueKey string) []game.Game {
 }
 
 // Sensor is the sensor of one resolved team of a followed league, from
-// the games in memory. It never waits on ESPN or a store.
+// the games in memory. It never waits on ESPN or a store. Besides
+// TeamTracker's attributes it has next_games (package nextgames) and,
+// where the league has a table, the standing_* attributes.
 func (s *Service) Sensor(m teams.Match) (Sensor, error) {
 	leagueKey, teamID := m.League.Key, m.Team.ID
 	l, ok := s.leagues[leagueKey]
@@ -114,7 +126,6 @@ func (s *Service) Sensor(m teams.Match) (Sensor, error) {
 		return Sensor{}, fmt.Errorf("%w: %q", ErrUnknownLeague, leagueKey)
 	}
 	now := s.o.Now()
-	c := context{league: l.Name, sport: l.Sport, leaguePath: l.ESPNLeague, now: now, loc: s.o.Location}
 	snap := s.st.League(leagueKey)
 	var games []game.Game
 	var updated time.Time
@@ -126,17 +137,18 @@ func (s *Service) Sensor(m teams.Match) (Sensor, error) {
 		out.UpdatedAt = updated.UTC().Format(time.RFC3339)
 	}
 
+	cands := s.clubCandidates(m)
 	var chosen *view
 	var chosenGame *game.Game
-	cands := s.candidates(leagueKey, teamID, games)
 	for i := range cands {
-		g := &cands[i]
-		v, ok := viewOf(g, teamID, leagueKey, c)
+		cd := &cands[i]
+		c := s.context(cd.league, now)
+		v, ok := viewOf(&cd.g, cd.teamID, cd.league.Key, c)
 		if !ok {
 			continue
 		}
 		prev, prevGame := chosen, chosenGame
-		chosen, chosenGame = &v, g
+		chosen, chosenGame = &v, &cd.g
 		if v.state == StateIn || v.state == StatePre && kickoff.Soon(v.date, now) {
 			break
 		}
@@ -145,26 +157,79 @@ func (s *Service) Sensor(m teams.Match) (Sensor, error) {
 		}
 	}
 
+	var a map[string]any
 	if chosen == nil {
 		out.State = StateNotFound
-		out.Attributes = notFound(l, teamID, games, c)
-		out.Attributes["private_fast_refresh"] = s.o.Live(leagueKey)
-		return out, nil
-	}
-	a := chosen.attrs
-	leagueInfo(a, chosenGame.Source)
-	if src := chosenGame.Source; src != nil {
-		a["api_url"] = src.URL
-		a["last_update"] = src.FetchedAt.In(c.loc).Format(lastUpdateLayout)
-	} else if !updated.IsZero() {
-		a["last_update"] = updated.In(c.loc).Format(lastUpdateLayout)
+		a = notFound(l, teamID, games, s.context(l, now))
+	} else {
+		a = chosen.attrs
+		leagueInfo(a, chosenGame.Source)
+		if src := chosenGame.Source; src != nil {
+			a["api_url"] = src.URL
+			a["last_update"] = src.FetchedAt.In(s.o.Location).Format(lastUpdateLayout)
+		} else if !updated.IsZero() {
+			a["last_update"] = updated.In(s.o.Location).Format(lastUpdateLayout)
+		}
+		out.State = chosen.state
 	}
 	// One request serves the whole league here, so the league's cadence
 	// is the sensor's.
 	a["private_fast_refresh"] = s.o.Live(leagueKey)
-	out.State = chosen.state
+	s.extras(a, m, cands, now)
 	out.Attributes = a
 	return out, nil
+}
+
+// extras adds the service's own attributes to a sensor's.
+func (s *Service) extras(a map[string]any, m teams.Match, cands []candidate, now time.Time) {
+	games := make([]game.Game, len(cands))
+	ids := make([]string, 0, 2)
+	for i := range cands {
+		games[i] = cands[i].g
+		if !slices.Contains(ids, cands[i].teamID) {
+			ids = append(ids, cands[i].teamID)
+		}
+	}
+	a["next_games"] = nextgames.Of(games, nextgames.TeamIDs(ids...), now, nextgames.Count)
+	if s.o.Standing != nil {
+		maps.Copy(a, s.o.Standing(m))
+	}
+}
+
+func (s *Service) context(l league.League, now time.Time) context {
+	return context{league: l.Name, sport: l.Sport, leaguePath: l.ESPNLeague, now: now, loc: s.o.Location}
+}
+
+// candidate is a game of the team in one of its competitions.
+type candidate struct {
+	g      game.Game
+	league league.League
+	teamID string
+}
+
+// clubCandidates are the team's games in every competition it is followed
+// in (Options.Club), by start time.
+func (s *Service) clubCandidates(m teams.Match) []candidate {
+	matches := []teams.Match{m}
+	if s.o.Club != nil {
+		matches = s.o.Club(m)
+	}
+	var out []candidate
+	for _, mm := range matches {
+		l, ok := s.leagues[mm.League.Key]
+		if !ok {
+			continue
+		}
+		var games []game.Game
+		if snap := s.st.League(l.Key); snap != nil {
+			games = snap.Games
+		}
+		for _, g := range s.candidates(l.Key, mm.Team.ID, games) {
+			out = append(out, candidate{g: g, league: l, teamID: mm.Team.ID})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].g.Start.Before(out[j].g.Start) })
+	return out
 }
 
 // candidates are the team's games on the scoreboards in memory, then the
