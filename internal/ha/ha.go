@@ -6,6 +6,7 @@ package ha
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/kickoff"
 	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/nextgames"
 	"github.com/sports-data/sports-data/internal/state"
 	"github.com/sports-data/sports-data/internal/teams"
 )
@@ -26,6 +28,9 @@ type Options struct {
 	// schedule (team schedules, a soccer club's fixtures): a team's next
 	// game may lie beyond the scoreboard's days.
 	Scheduled func(leagueKey string) []game.Game
+	// Club lists a team in every followed competition it plays in, itself
+	// first (teams.Directory.Club); nil: the team alone.
+	Club func(m teams.Match) []teams.Match
 }
 
 // Service is safe for concurrent use.
@@ -120,6 +125,12 @@ type Status struct {
 	StatusDetail      *string  `json:"status_detail"`
 	Result            *string  `json:"result"`
 	WinProbability    *float64 `json:"team_win_probability"`
+	// GameLeague is the competition of the game shown ("CL" for a club
+	// followed in the Premier League); null without a game.
+	GameLeague *string `json:"game_league"`
+	// NextGames are the team's next games in every competition it is
+	// followed in (package nextgames).
+	NextGames []nextgames.Game `json:"next_games"`
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -165,29 +176,39 @@ func (s *Service) pick(gs []game.Game, now time.Time) (*game.Game, string) {
 	return nil, "none"
 }
 
-// teamGames are the games in memory the team plays in: the scoreboard's,
-// then the stored schedule's that the scoreboard does not hold.
-func (s *Service) teamGames(m teams.Match) []game.Game {
+// teamGames are the games in memory the team plays in, in every
+// competition it is followed in (Options.Club): the scoreboard's, then the
+// stored schedule's that the scoreboard does not hold; and the team's ids
+// in them.
+func (s *Service) teamGames(m teams.Match) ([]game.Game, []string) {
+	matches := []teams.Match{m}
+	if s.o.Club != nil {
+		matches = s.o.Club(m)
+	}
 	var out []game.Game
-	seen := map[string]bool{}
-	plays := func(g *game.Game) bool { return g.HomeTeam.ID == m.Team.ID || g.AwayTeam.ID == m.Team.ID }
-	if snap := s.st.League(m.League.Key); snap != nil {
-		for i := range snap.Games {
-			if g := &snap.Games[i]; plays(g) {
-				out = append(out, *g)
-				seen[g.ID] = true
+	ids := make([]string, 0, len(matches))
+	for _, mm := range matches {
+		ids = append(ids, mm.Team.ID)
+		seen := map[string]bool{}
+		plays := func(g *game.Game) bool { return g.HomeTeam.ID == mm.Team.ID || g.AwayTeam.ID == mm.Team.ID }
+		if snap := s.st.League(mm.League.Key); snap != nil {
+			for i := range snap.Games {
+				if g := &snap.Games[i]; plays(g) {
+					out = append(out, *g)
+					seen[g.ID] = true
+				}
+			}
+		}
+		if s.o.Scheduled == nil {
+			continue
+		}
+		for _, g := range s.o.Scheduled(mm.League.Key) {
+			if plays(&g) && !seen[g.ID] {
+				out = append(out, g)
 			}
 		}
 	}
-	if s.o.Scheduled == nil {
-		return out
-	}
-	for _, g := range s.o.Scheduled(m.League.Key) {
-		if plays(&g) && !seen[g.ID] {
-			out = append(out, g)
-		}
-	}
-	return out
+	return out, ids
 }
 
 // GameStatus answers /api/v1/ha/game-status/{team}.
@@ -201,10 +222,13 @@ func (s *Service) GameStatus(m teams.Match) *Status {
 	if snap := s.st.League(m.League.Key); snap != nil && !snap.UpdatedAt.IsZero() {
 		out.UpdatedAt = snap.UpdatedAt.UTC().Format(time.RFC3339)
 	}
-	g, kind := s.pick(s.teamGames(m), now)
+	games, ids := s.teamGames(m)
+	out.NextGames = nextgames.Of(games, nextgames.TeamIDs(ids...), now, nextgames.Count)
+	g, kind := s.pick(games, now)
 	if g == nil {
 		return out
 	}
+	out.GameLeague = ptr(g.League)
 	out.Status = kind
 	switch kind {
 	case "live":
@@ -219,7 +243,7 @@ func (s *Service) GameStatus(m teams.Match) *Status {
 	case "final":
 		out.State = "POST"
 	}
-	home := g.HomeTeam.ID == m.Team.ID
+	home := slices.Contains(ids, g.HomeTeam.ID)
 	us, them := g.HomeTeam, g.AwayTeam
 	ourScore, theirScore := g.Score.Home, g.Score.Away
 	out.HomeAway = ptr("home")
@@ -306,7 +330,7 @@ type Context struct {
 // GameContext answers /api/v1/ha/game-context/{team}.
 func (s *Service) GameContext(m teams.Match) *Context {
 	now := s.o.Now()
-	gs := s.teamGames(m)
+	gs, ids := s.teamGames(m)
 	out := &Context{Team: m.Team.Abbreviation, League: m.League.Name, Status: "none", State: "NOT_FOUND",
 		TeamColors: []string{m.Team.Colors.Primary, m.Team.Colors.Secondary}, TeamLogo: m.Team.Logo}
 	var lastEnd time.Time
@@ -340,7 +364,7 @@ func (s *Service) GameContext(m teams.Match) *Context {
 		focus = out.LastGame
 	}
 	if focus != nil {
-		home := focus.HomeTeam.ID == m.Team.ID
+		home := slices.Contains(ids, focus.HomeTeam.ID)
 		them := focus.AwayTeam
 		us := focus.HomeTeam
 		if !home {
