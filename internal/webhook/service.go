@@ -30,6 +30,10 @@ type Options struct {
 	// Resolve turns the team of a registration into a team; without it a
 	// registration naming a team is refused.
 	Resolve TeamResolver
+	// SameClub tells whether two teams of followed leagues are one club
+	// (teams.Directory.SameClub): a webhook of a club in one competition
+	// gets its events in the others. Nil: never.
+	SameClub func(leagueA, abbrA, leagueB, abbrB string) bool
 	// HTTPClient sends deliveries [a client with Timeout whose dialer
 	// refuses link-local and metadata addresses unless AllowLinkLocal].
 	// Redirects are never followed, whatever the client says.
