@@ -5,6 +5,7 @@ go 1.26.8
 require (
 	github.com/InfluxCommunity/influxdb3-go/v2 v2.17.0
 	github.com/apache/arrow-go/v18 v18.6.0
+	github.com/arran4/golang-ical v0.3.4
 	github.com/eclipse/paho.mqtt.golang v1.5.1
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/go-chi/chi/v5 v5.5.0
