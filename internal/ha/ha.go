@@ -223,7 +223,11 @@ func (s *Service) GameStatus(m teams.Match) *Status {
 		out.UpdatedAt = snap.UpdatedAt.UTC().Format(time.RFC3339)
 	}
 	games, ids := s.teamGames(m)
-	out.NextGames = nextgames.Of(games, nextgames.TeamIDs(ids...), now, nextgames.Count)
+	refs := make([]*game.Game, len(games))
+	for i := range games {
+		refs[i] = &games[i]
+	}
+	out.NextGames = nextgames.Of(refs, nextgames.TeamIDs(ids...), now, nextgames.Count)
 	g, kind := s.pick(games, now)
 	if g == nil {
 		return out

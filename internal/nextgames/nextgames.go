@@ -56,15 +56,14 @@ func TeamIDs(ids ...string) Side {
 // game; the first listing counts): scheduled games not yet begun, or
 // begun so recently that ESPN may still start them (kickoff.LateStart),
 // by start time. Never nil.
-func Of(games []game.Game, side Side, now time.Time, n int) []Game {
+func Of(games []*game.Game, side Side, now time.Time, n int) []Game {
 	type cand struct {
 		g    *game.Game
 		home bool
 	}
 	var cands []cand
 	seen := map[string]bool{}
-	for i := range games {
-		g := &games[i]
+	for _, g := range games {
 		if g.Status != game.StatusScheduled || g.Start.IsZero() || now.Sub(g.Start) > kickoff.LateStart {
 			continue
 		}

@@ -14,13 +14,17 @@ import (
 	"github.com/sports-data/sports-data/internal/league"
 )
 
-func schedule(t *testing.T, key, rel string) []game.Game {
+func schedule(t *testing.T, key, rel string) []*game.Game {
 	t.Helper()
 	l, ok := league.Lookup(key)
 	require.True(t, ok)
 	games, err := espn.ParseSchedule(espntest.Load(t, rel), l)
 	require.NoError(t, err)
-	return games
+	out := make([]*game.Game, len(games))
+	for i := range games {
+		out[i] = &games[i]
+	}
+	return out
 }
 
 // The Lakers' captured schedule (2025-26 playoffs): the next five of its

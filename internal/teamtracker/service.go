@@ -142,13 +142,19 @@ func (s *Service) Sensor(m teams.Match) (Sensor, error) {
 	var chosenGame *game.Game
 	for i := range cands {
 		cd := &cands[i]
-		c := s.context(cd.league, now)
-		v, ok := viewOf(&cd.g, cd.teamID, cd.league.Key, c)
+		if chosen != nil && chosen.state == StatePre && cd.g.Source == nil && cd.g.Status == game.StatusScheduled &&
+			!cd.g.Start.Before(chosen.date) {
+			// A later game of the stored schedule never beats an earlier
+			// upcoming one (keepPrevious): no view to build.
+			continue
+		}
+		c := s.context(*cd.league, now)
+		v, ok := viewOf(cd.g, cd.teamID, cd.league.Key, c)
 		if !ok {
 			continue
 		}
 		prev, prevGame := chosen, chosenGame
-		chosen, chosenGame = &v, &cd.g
+		chosen, chosenGame = &v, cd.g
 		if v.state == StateIn || v.state == StatePre && kickoff.Soon(v.date, now) {
 			break
 		}
@@ -182,7 +188,7 @@ func (s *Service) Sensor(m teams.Match) (Sensor, error) {
 
 // extras adds the service's own attributes to a sensor's.
 func (s *Service) extras(a map[string]any, m teams.Match, cands []candidate, now time.Time) {
-	games := make([]game.Game, len(cands))
+	games := make([]*game.Game, len(cands))
 	ids := make([]string, 0, 2)
 	for i := range cands {
 		games[i] = cands[i].g
@@ -200,10 +206,11 @@ func (s *Service) context(l league.League, now time.Time) context {
 	return context{league: l.Name, sport: l.Sport, leaguePath: l.ESPNLeague, now: now, loc: s.o.Location}
 }
 
-// candidate is a game of the team in one of its competitions.
+// candidate is a game of the team in one of its competitions; g points
+// into the games in memory, which are never modified once published.
 type candidate struct {
-	g      game.Game
-	league league.League
+	g      *game.Game
+	league *league.League // shared by the candidates of one competition
 	teamID string
 }
 
@@ -216,10 +223,11 @@ func (s *Service) clubCandidates(m teams.Match) []candidate {
 	}
 	var out []candidate
 	for _, mm := range matches {
-		l, ok := s.leagues[mm.League.Key]
+		lv, ok := s.leagues[mm.League.Key]
 		if !ok {
 			continue
 		}
+		l := &lv
 		var games []game.Game
 		if snap := s.st.League(l.Key); snap != nil {
 			games = snap.Games
@@ -233,24 +241,27 @@ func (s *Service) clubCandidates(m teams.Match) []candidate {
 }
 
 // candidates are the team's games on the scoreboards in memory, then the
-// scheduled ones not on them, by start time.
-func (s *Service) candidates(leagueKey, teamID string, games []game.Game) []game.Game {
-	var out []game.Game
+// scheduled ones not on them, by start time. They point into the published
+// games (the scoreboard's snapshot, the schedule's list, which Observe
+// replaces rather than changes).
+func (s *Service) candidates(leagueKey, teamID string, games []game.Game) []*game.Game {
+	var out []*game.Game
 	seen := map[string]bool{}
 	plays := func(g *game.Game) bool { return g.HomeTeam.ID == teamID || g.AwayTeam.ID == teamID }
 	for i := range games {
 		if plays(&games[i]) {
-			out = append(out, games[i])
+			out = append(out, &games[i])
 			seen[games[i].ID] = true
 		}
 	}
 	s.mu.RLock()
-	for i, g := range s.scheduled[leagueKey] {
-		if plays(&s.scheduled[leagueKey][i]) && !seen[g.ID] {
+	scheduled := s.scheduled[leagueKey]
+	s.mu.RUnlock()
+	for i := range scheduled {
+		if g := &scheduled[i]; plays(g) && !seen[g.ID] {
 			out = append(out, g)
 		}
 	}
-	s.mu.RUnlock()
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
 	return out
 }
