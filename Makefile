@@ -63,7 +63,7 @@ soak-short: build
 	scripts/influxdb3-test.sh install || true
 	$(GO) run ./cmd/soak -bin $(BIN) -days 1 $(SOAK_FLAGS)
 
-## e2e-ha: a real Home Assistant (pinned, cached outside the repository) runs deployments/homeassistant/ and MQTT discovery against a simulated game (minutes)
+## e2e-ha: Home Assistant 2026.11 and 2025.4 (pinned, cached outside the repository) run deployments/homeassistant/, MQTT discovery and the TeamTracker card in Chromium against a simulated game (about 15 minutes)
 .PHONY: e2e-ha
 e2e-ha: build
 	scripts/e2e-ha.sh

@@ -16,14 +16,11 @@ import (
 // The package's entities (deployments/homeassistant/sports_data.yaml).
 const (
 	restGame    = "sensor.patriots_game"
+	restKickoff = "sensor.patriots_kick_off_in"
 	restPlaying = "binary_sensor.patriots_playing"
 	restTracker = "sensor.patriots_teamtracker"
 	pregameID   = "sports_data_patriots_pregame"
 )
-
-// gameStatusAttrs are the json_attributes of the package's game sensor.
-var gameStatusAttrs = []string{"team", "league", "state", "is_live", "game_id", "opponent", "opponent_name",
-	"home_away", "start_time", "minutes_until_start", "team_score", "opponent_score", "period", "clock", "updated_at"}
 
 func (r *run) checkMQTTEntry(ctx context.Context) {
 	var entries []struct {
@@ -285,7 +282,12 @@ func (r *run) checkRESTSensor(states []haState) {
 	r.rep.add("REST binary_sensor", strings.Join(bseq, ",") == "off,on,off", "%s went %s", restPlaying, strings.Join(bseq, " → "))
 
 	// Each state Home Assistant wrote equals an answer the service gave
-	// around the time of the write.
+	// around the time of the write, in every attribute the package keeps.
+	attrs, err := packageAttributes(r.o.pkg, "sports_data_patriots_game")
+	if err != nil {
+		r.rep.fail("REST sensor attributes", err.Error())
+		return
+	}
 	answers := r.ans.snapshot()
 	var n int
 	var unmatched []string
@@ -294,7 +296,7 @@ func (r *run) checkRESTSensor(states []haState) {
 			continue
 		}
 		n++
-		if !matchesAnswer(s, answers) {
+		if !matchesAnswer(s, answers, attrs) {
 			unmatched = append(unmatched, fmt.Sprintf("%s at %s", s.State, s.LastUpdated.Format("15:04:05.000")))
 		}
 	}
@@ -325,7 +327,7 @@ func durText(t, since time.Time) string {
 // what the service answered in the 3 s before the write. Field by field:
 // the harness samples every 200 ms, and an answer can live for less (the
 // poll's fields and the minute of minutes_until_start change apart).
-func matchesAnswer(s haState, answers []answer) bool {
+func matchesAnswer(s haState, answers []answer, attrs []string) bool {
 	from, to := s.LastUpdated.Add(-3*time.Second), s.LastUpdated.Add(500*time.Millisecond)
 	var near []answer
 	for _, a := range answers {
@@ -333,7 +335,7 @@ func matchesAnswer(s haState, answers []answer) bool {
 			near = append(near, a)
 		}
 	}
-	for _, k := range gameStatusAttrs {
+	for _, k := range attrs {
 		found := false
 		for _, a := range near {
 			if equalJSON(s.Attributes[k], a.Body[k]) {
@@ -374,7 +376,9 @@ func (r *run) scoreAt(home, away int, t time.Time) (time.Time, bool) {
 }
 
 // inRestart tells whether wall time t falls while Home Assistant was down
-// or just back (its latencies measure the restart, not the path).
+// or just back (its latencies measure the restart, not the path): the
+// service holds its webhook deliveries for recoveryHold after Home
+// Assistant's port opened.
 func (r *run) inRestart(t time.Time) bool {
-	return !t.Before(r.haStopped) && t.Before(r.haBack.Add(20*time.Second))
+	return !t.Before(r.haStopped) && t.Before(r.haBack.Add(recoveryHold+20*time.Second))
 }

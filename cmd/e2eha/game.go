@@ -161,6 +161,34 @@ func packageAutomations(path string) ([]automation, error) {
 	return out, nil
 }
 
+// packageAttributes are the json_attributes of the package's REST sensor
+// with the unique id: what Home Assistant keeps of the service's answer.
+func packageAttributes(path, uniqueID string) ([]string, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var pkg struct {
+		Rest []struct {
+			Sensor []struct {
+				UniqueID   string   `yaml:"unique_id"`
+				Attributes []string `yaml:"json_attributes"`
+			} `yaml:"sensor"`
+		} `yaml:"rest"`
+	}
+	if err := yaml.Unmarshal(raw, &pkg); err != nil {
+		return nil, err
+	}
+	for _, r := range pkg.Rest {
+		for _, s := range r.Sensor {
+			if s.UniqueID == uniqueID {
+				return s.Attributes, nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("%s has no REST sensor %s", path, uniqueID)
+}
+
 // yamlStrings appends every string inside a decoded YAML value.
 func yamlStrings(v any, out []string) []string {
 	switch t := v.(type) {

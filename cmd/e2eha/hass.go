@@ -8,116 +8,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 )
-
-// haConfig is what the generated configuration directory needs: where the
-// service and the harness's recorder listen, and the package file.
-type haConfig struct {
-	dir          string
-	port         int
-	packageFile  string // deployments/homeassistant/sports_data.yaml, copied byte for byte
-	service      string // http://127.0.0.1:<port> of the service
-	team         string // the followed team
-	recorderBase string // http://127.0.0.1:<port> of the harness's recorder
-}
-
-// The test doubles of the package's side effects: a universal media player
-// for the TV, a template light for the lights, a rest_command for notify
-// and a scene setting an input_boolean. Each reports to the harness's
-// recorder. Neither default_config nor the frontend is loaded.
-const haConfiguration = `homeassistant:
-  name: sports-data e2e
-  latitude: 42.09
-  longitude: -71.26
-  elevation: 0
-  unit_system: metric
-  time_zone: America/New_York
-  country: US
-  currency: USD
-  packages:
-    sports_data: !include sports_data.yaml
-http:
-  server_host: 127.0.0.1
-  server_port: %d
-api:
-config:
-onboarding:
-websocket_api:
-logger:
-  default: warning
-input_boolean:
-  e2e_pregame:
-    name: E2E pre-game scene applied
-scene:
-  - name: E2E game day
-    entities:
-      input_boolean.e2e_pregame: "on"
-rest_command:
-  e2e_tv:
-    url: %[2]s/double/tv
-    method: post
-    content_type: application/json
-    payload: "{}"
-  e2e_lights:
-    url: %[2]s/double/lights
-    method: post
-    content_type: application/json
-    payload: "{}"
-  e2e_notify:
-    url: %[2]s/double/notify
-    method: post
-    content_type: application/json
-    payload: "{{ {'message': message} | to_json }}"
-media_player:
-  - platform: universal
-    name: E2E TV
-    commands:
-      turn_on:
-        action: rest_command.e2e_tv
-light:
-  - platform: template
-    lights:
-      e2e_lights:
-        friendly_name: E2E lights
-        turn_on:
-          action: rest_command.e2e_lights
-        turn_off:
-          - delay: 0
-`
-
-const haSecrets = `sports_data_game_status_url: %s/api/v1/ha/game-status/%[2]s
-sports_data_sensor_url: %[1]s/api/v1/ha/sensor/%[2]s
-sports_data_tv: media_player.e2e_tv
-sports_data_lights: light.e2e_lights
-sports_data_notify: rest_command.e2e_notify
-sports_data_pregame_scene: scene.e2e_game_day
-`
-
-func writeHAConfig(c haConfig) error {
-	pkg, err := os.ReadFile(c.packageFile)
-	if err != nil {
-		return err
-	}
-	files := map[string][]byte{
-		"configuration.yaml": fmt.Appendf(nil, haConfiguration, c.port, c.recorderBase),
-		"secrets.yaml":       fmt.Appendf(nil, haSecrets, c.service, c.team),
-		"sports_data.yaml":   pkg,
-	}
-	if err := os.MkdirAll(c.dir, 0o755); err != nil {
-		return err
-	}
-	for name, b := range files {
-		if err := os.WriteFile(filepath.Join(c.dir, name), b, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // haClient talks to Home Assistant's REST and WebSocket APIs as the owner
 // created through onboarding.
@@ -136,22 +30,43 @@ func newHAClient(port int) *haClient {
 	return &haClient{base: base, clientID: base + "/", http: &http.Client{Timeout: 20 * time.Second}}
 }
 
-// waitUp waits until the API answers (onboarding's status needs no token).
+// waitUp waits until the API answers: 401 to a request without a token
+// (onboarding's own routes are gone once onboarding is done).
 func (c *haClient) waitUp(ctx context.Context, limit time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/api/onboarding", nil)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/api/", nil)
 		resp, err := c.http.Do(req)
 		if err == nil {
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
+			if resp.StatusCode == http.StatusUnauthorized {
 				return nil
 			}
 		}
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("no answer from Home Assistant on %s within %s", c.base, limit)
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// waitRunning waits until Home Assistant says it is running: every
+// integration is set up and the automations have their triggers.
+func (c *haClient) waitRunning(ctx context.Context, limit time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	for {
+		var cfg struct {
+			State string `json:"state"`
+		}
+		if err := c.call(ctx, http.MethodGet, "/api/config", nil, &cfg, true); err == nil && cfg.State == "RUNNING" {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("no running Home Assistant on %s within %s", c.base, limit)
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
@@ -209,6 +124,13 @@ func (c *haClient) renew(ctx context.Context) error {
 	return c.token(ctx, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}})
 }
 
+// tokens are the owner's access and refresh tokens.
+func (c *haClient) tokens() (access, refresh string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.access, c.refresh
+}
+
 func (c *haClient) accessToken() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -253,12 +175,13 @@ func (c *haClient) call(ctx context.Context, method, path string, in, out any, a
 // each form with the broker's address.
 func (c *haClient) addMQTT(ctx context.Context, host string, port int) error {
 	var step struct {
-		Type    string `json:"type"`
-		FlowID  string `json:"flow_id"`
-		StepID  string `json:"step_id"`
-		Reason  string `json:"reason"`
-		Errors  any    `json:"errors"`
-		MenuOpt any    `json:"menu_options"`
+		Type    string           `json:"type"`
+		FlowID  string           `json:"flow_id"`
+		StepID  string           `json:"step_id"`
+		Reason  string           `json:"reason"`
+		Errors  any              `json:"errors"`
+		MenuOpt any              `json:"menu_options"`
+		Schema  []map[string]any `json:"data_schema"`
 	}
 	if err := c.call(ctx, http.MethodPost, "/api/config/config_entries/flow",
 		map[string]any{"handler": "mqtt", "show_advanced_options": false}, &step, true); err != nil {
@@ -269,8 +192,10 @@ func (c *haClient) addMQTT(ctx context.Context, host string, port int) error {
 		case "create_entry":
 			return nil
 		case "form":
-			if err := c.call(ctx, http.MethodPost, "/api/config/config_entries/flow/"+step.FlowID,
-				map[string]any{"broker": host, "port": port}, &step, true); err != nil {
+			// Releases from 2026 ask about certificates too: none.
+			answer := fillForm(step.Schema, map[string]any{"broker": host, "port": port,
+				"set_client_cert": false, "set_ca_cert": "off"})
+			if err := c.call(ctx, http.MethodPost, "/api/config/config_entries/flow/"+step.FlowID, answer, &step, true); err != nil {
 				return err
 			}
 		default:
@@ -278,6 +203,32 @@ func (c *haClient) addMQTT(ctx context.Context, host string, port int) error {
 		}
 	}
 	return fmt.Errorf("MQTT config flow did not finish (last step %q)", step.StepID)
+}
+
+// fillForm answers a config-flow form as the frontend does: the values
+// given, every other field's default, and each section (releases from 2026
+// group settings in them) as an object of its own fields.
+func fillForm(schema []map[string]any, values map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, f := range schema {
+		name, _ := f["name"].(string)
+		if v, ok := values[name]; ok {
+			out[name] = v
+			continue
+		}
+		if def, ok := f["default"]; ok {
+			out[name] = def
+			continue
+		}
+		if f["type"] == "expandable" {
+			var sub []map[string]any
+			if raw, err := json.Marshal(f["schema"]); err == nil {
+				_ = json.Unmarshal(raw, &sub)
+			}
+			out[name] = fillForm(sub, values)
+		}
+	}
+	return out
 }
 
 // haState is one entity state as the REST and WebSocket APIs give it.
@@ -301,4 +252,61 @@ func (c *haClient) version(ctx context.Context) (string, error) {
 	}
 	err := c.call(ctx, http.MethodGet, "/api/config", nil, &cfg, true)
 	return cfg.Version, err
+}
+
+// entries are Home Assistant's config entries.
+func (c *haClient) entries(ctx context.Context) ([]configEntry, error) {
+	var out []configEntry
+	err := c.call(ctx, http.MethodGet, "/api/config/config_entries/entry", nil, &out, true)
+	return out, err
+}
+
+type configEntry struct {
+	EntryID string `json:"entry_id"`
+	Domain  string `json:"domain"`
+	State   string `json:"state"`
+}
+
+// settleHA does what a new user of this Home Assistant is asked to do
+// after onboarding, where the release asks it:
+//   - releases from 2026 take the YAML http: section as a trial and go
+//     back to their defaults (port 8123) five minutes later unless it is
+//     confirmed in the UI; confirmed here as the UI does;
+//   - the Marketplace of 2026 releases fetches catalogs from the internet
+//     once Home Assistant runs; it is turned off (its config entry
+//     disabled, the user's choice that Home Assistant keeps).
+func (r *run) settleHA(ctx context.Context) {
+	ws := r.obs.conn()
+	var httpCfg struct {
+		Active string `json:"active_config_type"`
+	}
+	switch err := ws.command(ctx, map[string]any{"type": "http/config"}, &httpCfg); {
+	case err != nil && strings.Contains(err.Error(), "unknown_command"):
+		// The release applies the YAML as it is.
+	case err != nil:
+		r.rep.fail("http settings", err.Error())
+	case httpCfg.Active == "pending":
+		err := ws.command(ctx, map[string]any{"type": "http/config/promote"}, nil)
+		r.rep.add("http settings", err == nil, "the YAML http: section (127.0.0.1, port %d) confirmed as the UI does (http/config/promote)%s",
+			r.haPort, errText(err))
+	}
+	entries, err := r.hc.entries(ctx)
+	if err != nil {
+		r.rep.note("listing config entries: %v", err)
+		return
+	}
+	for _, e := range entries {
+		if e.Domain != "marketplace" {
+			continue
+		}
+		err := ws.command(ctx, map[string]any{"type": "config_entries/disable", "entry_id": e.EntryID, "disabled_by": "user"}, nil)
+		r.rep.note("the Marketplace turned off (its config entry disabled)%s", errText(err))
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return ": " + err.Error()
 }

@@ -56,16 +56,23 @@ func (r *run) stateLatencies(states []haState, entity, live, final, teamKey, opp
 	seenLive, seenFinal := false, false
 	lastScore := ""
 	for _, s := range states {
-		if s.EntityID != entity || r.inRestart(s.LastUpdated) {
+		if s.EntityID != entity {
 			continue
 		}
+		// A change seen during the restart is not measured, but it is
+		// seen: a later state with the same content is no change.
+		skip := r.inRestart(s.LastUpdated)
 		if s.State == live && !seenLive {
 			seenLive = true
-			out = append(out, s.LastUpdated.Sub(r.g.wall(truthStart(r.g.truth))))
+			if !skip {
+				out = append(out, s.LastUpdated.Sub(r.g.wall(truthStart(r.g.truth))))
+			}
 		}
 		if s.State == final && !seenFinal {
 			seenFinal = true
-			out = append(out, s.LastUpdated.Sub(r.g.wall(r.g.truth.End)))
+			if !skip {
+				out = append(out, s.LastUpdated.Sub(r.g.wall(r.g.truth.End)))
+			}
 			continue
 		}
 		ts, ok1 := number(s.Attributes[teamKey])
@@ -79,7 +86,7 @@ func (r *run) stateLatencies(states []haState, entity, live, final, teamKey, opp
 		}
 		first := lastScore == ""
 		lastScore = key
-		if first && ts == 0 && os == 0 {
+		if skip || first && ts == 0 && os == 0 {
 			continue
 		}
 		if at, ok := r.scoreAt(int(ts), int(os), s.LastUpdated); ok {

@@ -77,10 +77,62 @@ func TestMatchesAnswerFieldByField(t *testing.T) {
 	state := func(min float64, upd string) haState {
 		return haState{State: "upcoming", LastUpdated: at, Attributes: map[string]any{"minutes_until_start": min, "updated_at": upd}}
 	}
-	assert.True(t, matchesAnswer(state(110, "b"), answers))
-	assert.False(t, matchesAnswer(state(111, "b"), answers))
-	assert.False(t, matchesAnswer(state(110, "c"), answers))
+	attrs := []string{"minutes_until_start", "updated_at"}
+	assert.True(t, matchesAnswer(state(110, "b"), answers, attrs))
+	assert.False(t, matchesAnswer(state(111, "b"), answers, attrs))
+	assert.False(t, matchesAnswer(state(110, "c"), answers, attrs))
 	late := state(110, "a")
 	late.LastUpdated = at.Add(10 * time.Second)
-	assert.False(t, matchesAnswer(late, answers))
+	assert.False(t, matchesAnswer(late, answers, attrs))
+}
+
+// The attributes compared are the package's: the per-poll stamp is not
+// among them.
+func TestPackageAttributesAreTheGameSensorsJSONAttributes(t *testing.T) {
+	attrs, err := packageAttributes("../../deployments/homeassistant/sports_data.yaml", "sports_data_patriots_game")
+	require.NoError(t, err)
+	assert.Contains(t, attrs, "team_score")
+	assert.NotContains(t, attrs, "updated_at")
+	_, err = packageAttributes("../../deployments/homeassistant/sports_data.yaml", "no_such_sensor")
+	assert.Error(t, err)
+}
+
+// A row that differs from the one before it only in the poll's stamp is a
+// quiet row; rows outside the window or in the skipped span are not
+// counted.
+func TestCountRowsTellsQuietRowsFromChanges(t *testing.T) {
+	t0 := time.Date(2026, 12, 4, 17, 0, 0, 0, time.UTC)
+	row := func(sec int, state, clock, stamp string) haState {
+		return haState{EntityID: "sensor.x", State: state, LastUpdated: t0.Add(time.Duration(sec) * time.Second),
+			Attributes: map[string]any{"clock": clock, "last_update": stamp}}
+	}
+	rows := []haState{
+		row(0, "PRE", "", "a"),
+		row(10, "PRE", "", "b"),       // quiet
+		row(20, "IN", "20:00", "c"),   // change
+		row(30, "IN", "19:00", "d"),   // change
+		row(40, "IN", "19:00", "e"),   // quiet, skipped
+		row(50, "IN", "19:00", "f"),   // quiet
+		row(70, "POST", "Final", "g"), // outside
+	}
+	pr := countRows(rows, window{t0.Add(5 * time.Second), t0.Add(60 * time.Second)}, window{t0.Add(35 * time.Second), t0.Add(45 * time.Second)})
+	assert.Equal(t, phaseRows{Entity: "sensor.x", Seconds: 45, Rows: 4, Changes: 2, Quiet: 2}, pr)
+}
+
+// The final first shown during the restart is not measured, and a later
+// state of the final (an attribute changed) is not taken for it.
+func TestStateLatenciesLeaveOutTheRestartWithoutMeasuringLaterStates(t *testing.T) {
+	p, err := planGame(1, 50, 100*time.Minute)
+	require.NoError(t, err)
+	g, err := p.start()
+	require.NoError(t, err)
+	defer g.sim.Close()
+	end := g.wall(g.truth.End)
+	r := &run{g: g, haStopped: end.Add(-time.Minute), haBack: end.Add(-5 * time.Second)}
+	st := func(at time.Time, state string) haState {
+		return haState{EntityID: "sensor.x", State: state, LastUpdated: at,
+			Attributes: map[string]any{"team_score": "4", "opponent_score": "2"}}
+	}
+	states := []haState{st(end.Add(time.Second), "POST"), st(end.Add(2*time.Minute), "POST")}
+	assert.Empty(t, r.stateLatencies(states, "sensor.x", "IN", "POST", "team_score", "opponent_score"))
 }

@@ -14,7 +14,12 @@ import (
 	"github.com/sports-data/sports-data/internal/childproc"
 )
 
-// run is one end-to-end run: its processes, what it observed, its report.
+// recoveryHold is the service's WEBHOOK_RECOVERY_HOLD in the run: its
+// default.
+const recoveryHold = 30 * time.Second
+
+// run is one end-to-end run against one Home Assistant: its processes,
+// what it observed, its report.
 type run struct {
 	o   options
 	rep *report
@@ -25,68 +30,35 @@ type run struct {
 	hc        *haClient
 	haPort    int
 	svc       *child
+	svcPort   int
 	svcBase   string
 	rec       *recorder
 	obs       *observer
 	ans       *answers
 	g         *game
 	autos     []automation
+	card      *cardView
 
+	// Home Assistant's first start: its process started, its HTTP API
+	// answered, it was running (automations loaded).
+	haStarted, haAnswered, haRunning time.Time
 	// The restart: Home Assistant stopped at haStopped, answering again at
 	// haBack.
 	haStopped, haBack time.Time
 	svcStarted        time.Time
+	// The service stopped after the game, from svcStopped to svcBack.
+	svcStopped, svcBack time.Time
 
-	// The MQTT-discovered game sensor, once found.
-	mqttSensor string
+	// The MQTT-discovered entities, once found.
+	mqttSensor, mqttLive, mqttEvent string
 }
 
 func (r *run) run(ctx context.Context) error {
-	var err error
-	r.dir, err = os.MkdirTemp("", "sports-data-e2e-ha-")
+	plan, broker, brokerPort, err := r.prepare()
 	if err != nil {
-		return err
-	}
-	if r.autos, err = packageAutomations(r.o.pkg); err != nil {
-		return err
-	}
-	mq, err := url.Parse(r.o.mqttURL)
-	if err != nil || mq.Hostname() == "" {
-		return fmt.Errorf("-mqtt %q is not mqtt://host:port", r.o.mqttURL)
-	}
-	mqPort, _ := strconv.Atoi(mq.Port())
-
-	secret := randomHex(24)
-	if r.rec, err = startRecorder(secret); err != nil {
 		return err
 	}
 	defer r.rec.close()
-
-	// The game is laid out first (its clock starts later), so that the
-	// configuration can name the followed team.
-	plan, err := planGame(r.o.seed, r.o.speed, r.o.lead)
-	if err != nil {
-		return err
-	}
-	svcPort, err := childproc.FreePort()
-	if err != nil {
-		return err
-	}
-	r.svcBase = fmt.Sprintf("http://127.0.0.1:%d", svcPort)
-	if r.haPort, err = childproc.FreePort(); err != nil {
-		return err
-	}
-	haDir := filepath.Join(r.dir, "ha-config")
-	if err := writeHAConfig(haConfig{dir: haDir, port: r.haPort, packageFile: r.o.pkg, recorderBase: r.rec.base,
-		service: r.svcBase, team: plan.team}); err != nil {
-		return err
-	}
-	r.ha = &child{Proc: childproc.Proc{Name: "home-assistant", Path: r.o.hass, Args: []string{"-c", haDir},
-		Env: os.Environ(), LogPath: filepath.Join(r.dir, "home-assistant.out")}}
-	r.hc = newHAClient(r.haPort)
-	if err := r.warmUp(ctx, haDir); err != nil {
-		return err
-	}
 
 	// The simulator's clock starts now and the service follows it, then
 	// Home Assistant starts, as in a home where the service runs already
@@ -97,37 +69,13 @@ func (r *run) run(ctx context.Context) error {
 		return err
 	}
 	defer r.g.sim.Close()
-	simURL, err := r.g.sim.Start(ctx)
-	if err != nil {
-		return err
-	}
-	env := append(os.Environ(),
-		"LOG_LEVEL=info", "LEAGUES=nhl", "STORE=sqlite",
-		"MQTT_URL="+r.o.mqttURL, "MQTT_TEAMS="+plan.team)
-	r.svc = &child{Proc: childproc.Proc{Name: "sports-data", Path: r.o.bin, Env: env, LogPath: filepath.Join(r.dir, "sports-data.log"),
-		Args: []string{"demo", "--attach", simURL,
-			"--clock-start", r.g.start.Format(time.RFC3339Nano),
-			"--clock-epoch", strconv.FormatInt(r.g.epoch.UnixNano(), 10),
-			"--speed", strconv.FormatFloat(r.o.speed, 'f', -1, 64),
-			"--port", strconv.Itoa(svcPort),
-			"--data-dir", filepath.Join(r.dir, "data"),
-			"--poll", "1s"}}}
-	if err := r.svc.start(); err != nil {
-		return err
-	}
-	defer r.svc.Stop(20 * time.Second)
-	if err := waitService(ctx, r.svcBase, 30*time.Second); err != nil {
-		return err
-	}
-	r.svcStarted = time.Now()
-	haHooks := fmt.Sprintf("http://127.0.0.1:%d/api/webhook/", r.haPort)
-	for _, a := range r.autos {
-		if err := register(ctx, r.svcBase, a.Route, haHooks+a.WebhookID, secret, plan.team); err != nil {
-			return err
+	defer func() {
+		if r.svc != nil {
+			r.svc.Stop(20 * time.Second)
 		}
-		if err := register(ctx, r.svcBase, a.Route, r.rec.base+"/hook/"+a.Event, secret, plan.team); err != nil {
-			return err
-		}
+	}()
+	if err := r.startService(ctx, plan.team); err != nil {
+		return err
 	}
 	r.ans = &answers{}
 	obsCtx, stopObs := context.WithCancel(ctx)
@@ -136,28 +84,8 @@ func (r *run) run(ctx context.Context) error {
 	r.rep.note("following %s (%s vs %s, game %s) at %g× real time; run directory %s",
 		plan.team, r.g.truth.Home.Abbreviation, r.g.truth.Away.Abbreviation, r.g.truth.ID, r.o.speed, r.dir)
 
-	// Home Assistant, its owner and the MQTT integration.
-	if err := r.ha.start(); err != nil {
-		return err
-	}
 	defer r.ha.Stop(60 * time.Second)
-	if err := r.hc.waitUp(ctx, r.o.haWait); err != nil {
-		return err
-	}
-	if err := r.hc.onboard(ctx); err != nil {
-		return err
-	}
-	if r.haVersion, err = r.hc.version(ctx); err != nil {
-		return err
-	}
-	r.rep.add("onboarding", true, "owner created through /api/onboarding/users, token from /auth/token")
-	if err := r.hc.addMQTT(ctx, mq.Hostname(), mqPort); err != nil {
-		r.rep.fail("mqtt integration", err.Error())
-	} else {
-		r.checkMQTTEntry(ctx)
-	}
-	r.obs = newObserver()
-	if err := r.obs.attach(ctx, r.hc); err != nil {
+	if err := r.startHA(ctx, broker, brokerPort); err != nil {
 		return err
 	}
 	defer r.obs.detach()
@@ -166,6 +94,11 @@ func (r *run) run(ctx context.Context) error {
 		r.rep.note("Home Assistant was ready only %s before the game's start; raise -lead if the REST sensor missed it upcoming",
 			time.Until(start).Round(time.Second))
 	}
+	if err := r.openCard(ctx); err != nil {
+		r.rep.fail("card", err.Error())
+	}
+	defer r.closeCard()
+	r.captureCard(ctx, "PRE", r.g.wall(truthStart(r.g.truth)))
 
 	if err := r.restartMidGame(ctx); err != nil {
 		return err
@@ -173,117 +106,197 @@ func (r *run) run(ctx context.Context) error {
 	if err := r.awaitEnd(ctx); err != nil {
 		return err
 	}
+	r.captureCard(ctx, "POST", time.Now().Add(30*time.Second))
+	r.countRecorderRows(ctx)
+	if err := r.stopServiceAWhile(ctx); err != nil {
+		return err
+	}
 	stopObs()
 	r.evaluate()
+	r.checkHALog()
 	return nil
 }
 
-// warmUp starts Home Assistant once with the test configuration after it
-// was installed, so that it installs the integrations' requirements then
-// and not while the game's clock runs; a marker in its environment says
-// it was done.
-func (r *run) warmUp(ctx context.Context, haDir string) error {
-	marker := filepath.Join(filepath.Dir(filepath.Dir(r.o.hass)), ".sports-data-e2e-warm")
-	if _, err := os.Stat(marker); err == nil {
-		return nil
+// prepare empties the run's directory, starts the harness's receiver,
+// lays out the game (its clock starts later, so that the configuration
+// can name the followed team) and writes Home Assistant's configuration.
+func (r *run) prepare() (plan gamePlan, broker string, brokerPort int, err error) {
+	if r.dir, err = filepath.Abs(filepath.Join(r.o.out, r.o.version)); err != nil {
+		return plan, "", 0, err
 	}
-	t0 := time.Now()
-	if err := r.ha.start(); err != nil {
-		return err
+	// The last run of this version is kept until the next one starts.
+	if err := os.RemoveAll(r.dir); err != nil {
+		return plan, "", 0, err
 	}
-	err := r.hc.waitUp(ctx, r.o.haWait)
-	r.ha.Stop(60 * time.Second)
+	if err := os.MkdirAll(r.dir, 0o755); err != nil {
+		return plan, "", 0, err
+	}
+	if r.autos, err = packageAutomations(r.o.pkg); err != nil {
+		return plan, "", 0, err
+	}
+	mq, err := url.Parse(r.o.mqttURL)
+	if err != nil || mq.Hostname() == "" {
+		return plan, "", 0, fmt.Errorf("-mqtt %q is not mqtt://host:port", r.o.mqttURL)
+	}
+	brokerPort, _ = strconv.Atoi(mq.Port())
+	if plan, err = planGame(r.o.seed, r.o.speed, r.o.lead); err != nil {
+		return plan, "", 0, err
+	}
+	if r.haPort, err = childproc.FreePort(); err != nil {
+		return plan, "", 0, err
+	}
+	if r.rec, err = startRecorder(randomHex(24)); err != nil {
+		return plan, "", 0, err
+	}
+	if r.svcPort, err = childproc.FreePort(); err != nil {
+		r.rec.close()
+		return plan, "", 0, err
+	}
+	r.svcBase = fmt.Sprintf("http://127.0.0.1:%d", r.svcPort)
+	haDir := filepath.Join(r.dir, "ha-config")
+	if err := writeHAConfig(haConfig{dir: haDir, port: r.haPort, packageFile: r.o.pkg, cardFile: r.o.card,
+		recorderBase: r.rec.base, service: r.svcBase, team: plan.team}); err != nil {
+		r.rec.close()
+		return plan, "", 0, err
+	}
+	// Requirements are installed at the warm-up; what Home Assistant would
+	// still install (those of integrations it loads on its own and cannot
+	// build) fails at once instead of after uv's retries.
+	r.ha = &child{Proc: childproc.Proc{Name: "home-assistant", Path: r.o.hass, Args: []string{"-c", haDir},
+		Env: append(os.Environ(), "UV_OFFLINE=1"), LogPath: filepath.Join(r.dir, "home-assistant.out")}}
+	r.hc = newHAClient(r.haPort)
+	return plan, mq.Hostname(), brokerPort, nil
+}
+
+// startService starts the service attached to the simulator and registers
+// the package's webhooks with it, each also for the harness's receiver.
+func (r *run) startService(ctx context.Context, team string) error {
+	simURL, err := r.g.sim.Start(ctx)
 	if err != nil {
-		return fmt.Errorf("first start of Home Assistant: %w", err)
-	}
-	// A fresh configuration for the run itself (onboarding not done).
-	for _, name := range []string{".storage", ".HA_VERSION", "home-assistant_v2.db", "home-assistant.log"} {
-		_ = os.RemoveAll(filepath.Join(haDir, name))
-	}
-	r.rep.note("first start of Home Assistant (integration requirements installed) took %s", time.Since(t0).Round(time.Second))
-	return os.WriteFile(marker, []byte("Home Assistant has installed the requirements of make e2e-ha's configuration.\n"), 0o644)
-}
-
-// restartMidGame stops Home Assistant a little before the middle score
-// of the game, keeps it down for -down and starts it again.
-func (r *run) restartMidGame(ctx context.Context) error {
-	scores := r.g.truth.Scores
-	if len(scores) < 4 {
-		return fmt.Errorf("the game has %d score changes; the restart needs some before and after", len(scores))
-	}
-	at := r.g.wall(scores[len(scores)/2].Time).Add(-10 * time.Second)
-	if err := sleepUntil(ctx, at); err != nil {
 		return err
 	}
-	r.obs.detach()
-	r.haStopped = time.Now()
-	r.ha.Stop(60 * time.Second)
-	if err := sleepUntil(ctx, r.haStopped.Add(r.o.down)); err != nil {
+	env := append(os.Environ(),
+		"LOG_LEVEL=info", "LEAGUES=nhl", "STORE=sqlite",
+		"MQTT_URL="+r.o.mqttURL, "MQTT_TEAMS="+team,
+		"WEBHOOK_RECOVERY_HOLD="+recoveryHold.String())
+	r.svc = &child{Proc: childproc.Proc{Name: "sports-data", Path: r.o.bin, Env: env, LogPath: filepath.Join(r.dir, "sports-data.log"),
+		Args: []string{"demo", "--attach", simURL,
+			"--clock-start", r.g.start.Format(time.RFC3339Nano),
+			"--clock-epoch", strconv.FormatInt(r.g.epoch.UnixNano(), 10),
+			"--speed", strconv.FormatFloat(r.o.speed, 'f', -1, 64),
+			"--port", strconv.Itoa(r.svcPort),
+			"--data-dir", filepath.Join(r.dir, "data"),
+			"--poll", "1s"}}}
+	if err := r.svc.start(); err != nil {
 		return err
 	}
-	if err := r.ha.start(); err != nil {
+	if err := waitService(ctx, r.svcBase, 30*time.Second); err != nil {
 		return err
 	}
-	if err := r.hc.waitUp(ctx, 2*time.Minute); err != nil {
-		return err
-	}
-	r.haBack = time.Now()
-	r.rep.note("Home Assistant stopped at %s for %s, answering again %s after its start",
-		r.haStopped.Format("15:04:05"), r.o.down, r.haBack.Sub(r.haStopped.Add(r.o.down)).Round(100*time.Millisecond))
-	if err := r.obs.attach(ctx, r.hc); err != nil {
-		// The access token is good for 30 minutes; renew once anyway.
-		if rerr := r.hc.renew(ctx); rerr != nil {
-			return fmt.Errorf("reattaching after the restart: %v (renewing the token: %v)", err, rerr)
+	r.svcStarted = time.Now()
+	haHooks := fmt.Sprintf("http://127.0.0.1:%d/api/webhook/", r.haPort)
+	for _, a := range r.autos {
+		if err := register(ctx, r.svcBase, a.Route, haHooks+a.WebhookID, r.rec.secret, team); err != nil {
+			return err
 		}
-		return r.obs.attach(ctx, r.hc)
-	}
-	return nil
-}
-
-// awaitEnd waits for the final, then until Home Assistant has shown it and
-// run an automation for every event sent (or a minute has passed).
-func (r *run) awaitEnd(ctx context.Context) error {
-	final := r.g.truth.End
-	if final.IsZero() {
-		return fmt.Errorf("the simulator's game %s has no end", r.g.truth.ID)
-	}
-	if err := sleepUntil(ctx, r.g.wall(final)); err != nil {
-		return err
-	}
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		if r.settled() {
-			break
-		}
-		if err := sleepUntil(ctx, time.Now().Add(time.Second)); err != nil {
+		if err := register(ctx, r.svcBase, a.Route, r.rec.base+"/hook/"+a.Event, r.rec.secret, team); err != nil {
 			return err
 		}
 	}
-	// One more trace read after the last run, so that none is missed.
-	time.Sleep(time.Second)
 	return nil
 }
 
-// settled: the game_end event was sent, every sent event has its run, and
-// the REST sensor shows the final.
-func (r *run) settled() bool {
-	events, _, _ := r.rec.snapshot()
-	_, runs := r.obs.snapshot()
-	byEvent := map[string]bool{}
-	for _, run := range runs {
-		if id, _ := run.Trigger["event_id"].(string); id != "" {
-			byEvent[id] = true
-		}
+// startHA starts Home Assistant, creates its owner, confirms what a new
+// user confirms and adds the MQTT integration.
+func (r *run) startHA(ctx context.Context, broker string, brokerPort int) error {
+	r.haStarted = time.Now()
+	if err := r.ha.start(); err != nil {
+		return err
 	}
-	ended := false
-	for _, e := range events {
-		if !byEvent[e.ID] {
-			return false
-		}
-		ended = ended || e.str("event") == "game_end"
+	if err := r.hc.waitUp(ctx, r.o.haWait); err != nil {
+		return err
 	}
-	st, err := r.hc.state(context.Background(), "sensor.patriots_game")
-	return ended && err == nil && st.State == "final"
+	r.haAnswered = time.Now()
+	if err := r.hc.onboard(ctx); err != nil {
+		return err
+	}
+	if err := r.hc.waitRunning(ctx, r.o.haWait); err != nil {
+		return err
+	}
+	r.haRunning = time.Now()
+	var err error
+	if r.haVersion, err = r.hc.version(ctx); err != nil {
+		return err
+	}
+	r.rep.add("onboarding", r.haVersion == r.o.version,
+		"Home Assistant %s (expected %s) answered %s after its start and ran its automations %s later; owner created through /api/onboarding/users, token from /auth/token",
+		r.haVersion, r.o.version, r.haAnswered.Sub(r.haStarted).Round(100*time.Millisecond), r.haRunning.Sub(r.haAnswered).Round(100*time.Millisecond))
+	r.obs = newObserver()
+	if err := r.obs.attach(ctx, r.hc); err != nil {
+		return err
+	}
+	r.settleHA(ctx)
+	if err := r.hc.addMQTT(ctx, broker, brokerPort); err != nil {
+		r.rep.fail("mqtt integration", err.Error())
+	} else {
+		r.checkMQTTEntry(ctx)
+	}
+	return nil
+}
+
+// warm starts Home Assistant once with the test configuration after it was
+// installed, so that it installs the requirements of the configuration's
+// integrations then (it needs the network for that) and not during a run;
+// a marker in its installation says it was done.
+func warm(ctx context.Context, o options) error {
+	marker := filepath.Join(filepath.Dir(filepath.Dir(o.hass)), ".sports-data-e2e-warm")
+	if _, err := os.Stat(marker); err == nil {
+		return nil
+	}
+	dir, err := os.MkdirTemp("", "sports-data-e2e-ha-warm-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	port, err := childproc.FreePort()
+	if err != nil {
+		return err
+	}
+	if err := writeHAConfig(haConfig{dir: filepath.Join(dir, "ha-config"), port: port, packageFile: o.pkg, cardFile: o.card,
+		recorderBase: "http://127.0.0.1:9", service: "http://127.0.0.1:9", team: "nhl-bos"}); err != nil {
+		return err
+	}
+	ha := &child{Proc: childproc.Proc{Name: "home-assistant", Path: o.hass, Args: []string{"-c", filepath.Join(dir, "ha-config")},
+		Env: os.Environ(), LogPath: filepath.Join(dir, "home-assistant.out")}}
+	hc := newHAClient(port)
+	t0 := time.Now()
+	if err := ha.start(); err != nil {
+		return err
+	}
+	defer ha.Stop(60 * time.Second)
+	err = hc.waitUp(ctx, o.haWait)
+	if err == nil {
+		err = hc.onboard(ctx)
+	}
+	if err == nil {
+		// Running: every integration of the configuration is set up and
+		// its requirements installed.
+		err = hc.waitRunning(ctx, o.haWait)
+	}
+	if err != nil {
+		b, _ := os.ReadFile(filepath.Join(dir, "home-assistant.out"))
+		return fmt.Errorf("%w\n%s", err, tailText(string(b), 3000))
+	}
+	fmt.Printf("e2e-ha: Home Assistant %s warmed up (its first start, installing the integrations' requirements) in %.0f s\n",
+		o.version, time.Since(t0).Seconds())
+	return os.WriteFile(marker, []byte("Home Assistant has installed the requirements of make e2e-ha's configuration.\n"), 0o644)
+}
+
+func tailText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "..." + s[len(s)-n:]
 }
 
 func sleepUntil(ctx context.Context, t time.Time) error {

@@ -59,6 +59,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		Logger:     logger,
 		Observer:   m.ESPNCall,
 		Limits:     espn.NewHostLimits(cfg.ESPNMaxRPS), // pollers and schedule refresher share this client
+		Now:        now,                                // the demo runs on the simulated clock: last_update follows it
 	})
 	dir := teams.NewDirectory(cfg.DataDir, cfg.Leagues, logger)
 	if err := dir.LoadCache(); err != nil {
@@ -86,7 +87,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	a.closers = append(a.closers, det.Close)
 	hooks, err := webhook.New(webhook.Options{DataDir: cfg.DataDir, Version: version, Resolve: dir.Resolve, SameClub: dir.SameClub,
 		Logger: logger, OnDelivery: m.Delivery, Now: now,
-		AllowLinkLocal: cfg.WebhookAllowLinkLocal, RetryWindow: cfg.WebhookRetryWindow})
+		AllowLinkLocal: cfg.WebhookAllowLinkLocal, RetryWindow: cfg.WebhookRetryWindow, RecoveryHold: cfg.WebhookRecoveryHold})
 	if err != nil {
 		return nil, err
 	}

@@ -201,7 +201,8 @@ func TestDemoAttachedFollowsTheSimulatorsClock(t *testing.T) {
 	d := startDemo(t, map[string]string{"LOG_LEVEL": "info"}, "--attach", base,
 		"--clock-start", simNow.Format(time.RFC3339Nano), "--clock-epoch", strconv.FormatInt(epoch.UnixNano(), 10),
 		"--speed", strconv.Itoa(speed), "--port", strconv.Itoa(port), "--data-dir", t.TempDir(), "--poll", "20ms")
-	d.wait("listening", regexp.MustCompile(`msg=listening`))
+	// On loopback only: the demo's routes are open (no API_KEY).
+	d.wait("listening", regexp.MustCompile(`msg=listening addr=127\.0\.0\.1:\d+`))
 	svc := fmt.Sprintf("http://127.0.0.1:%d", port)
 
 	// The early games kick off ten simulated minutes in; the service lists
@@ -246,6 +247,21 @@ func TestDemoAttachedFollowsTheSimulatorsClock(t *testing.T) {
 		assert.False(t, st.Before(now.Add(-time.Minute)), "upcoming game at %s, simulated now %s", st, now)
 		assert.True(t, st.Before(now.Add(12*time.Hour+time.Minute)), "upcoming game at %s, simulated now %s", st, now)
 	}
+
+	// The sensor's last_update, when the service last polled, is on the
+	// simulated clock like every other date.
+	var sensor struct {
+		Attributes struct {
+			LastUpdate string `json:"last_update"`
+		} `json:"attributes"`
+	}
+	first := sim.Truth().Games[0]
+	team := first.League + "-" + strings.ToLower(first.Home.Abbreviation)
+	require.Equal(t, http.StatusOK, getJSON(t, svc+"/api/v1/ha/sensor/"+team, &sensor))
+	polled, err := time.Parse("2006-01-02 15:04:05-07:00", sensor.Attributes.LastUpdate)
+	require.NoError(t, err, sensor.Attributes.LastUpdate)
+	assert.WithinDuration(t, sim.Now(), polled, 10*time.Minute, "last_update %s, simulated now %s, wall clock %s",
+		polled, sim.Now(), time.Now())
 	require.NoError(t, d.stop())
 	assert.Contains(t, d.out.String(), "msg=stopped")
 }

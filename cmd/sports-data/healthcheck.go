@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -12,8 +14,8 @@ import (
 	"github.com/sports-data/sports-data/internal/config"
 )
 
-// healthcheck asks the local service for /health: the container image has
-// no curl.
+// healthcheck asks the local service for /health (on BIND_ADDRESS when it
+// names one address): the container image has no curl.
 func healthcheck(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -22,7 +24,11 @@ func healthcheck(ctx context.Context, getenv func(string) string, stdout io.Writ
 	port := strconv.Itoa(cfg.Port)
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:"+port+"/health", nil)
+	host := "127.0.0.1"
+	if a, err := netip.ParseAddr(cfg.BindAddress); err == nil && !a.IsUnspecified() {
+		host = a.String()
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/health", nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("healthcheck: %v", err)

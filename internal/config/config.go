@@ -26,6 +26,7 @@ import (
 // README.md documents each of them.
 type Config struct {
 	Port        int    `env:"PORT" default:"8005"`
+	BindAddress string `env:"BIND_ADDRESS"` // empty: every interface
 	DataDir     string `env:"DATA_DIR" default:"./data"`
 	LeaguesRaw  string `env:"LEAGUES" default:"nfl,nhl"`
 	ESPNBaseURL string `env:"ESPN_BASE_URL" default:"https://site.api.espn.com/apis/site/v2/sports"`
@@ -69,6 +70,7 @@ type Config struct {
 
 	WebhookAllowLinkLocal bool          `env:"WEBHOOK_ALLOW_LINK_LOCAL" default:"false"`
 	WebhookRetryWindow    time.Duration `env:"WEBHOOK_RETRY_WINDOW" default:"10m"`
+	WebhookRecoveryHold   time.Duration `env:"WEBHOOK_RECOVERY_HOLD" default:"30s"`
 
 	MQTTURL             string `env:"MQTT_URL"`
 	MQTTUsername        string `env:"MQTT_USERNAME"`
@@ -318,6 +320,15 @@ func (c *Config) derive() error {
 	}
 	if c.WebhookRetryWindow <= 0 {
 		return fmt.Errorf("WEBHOOK_RETRY_WINDOW: %s is not allowed (allowed: a positive duration such as 10m)", c.WebhookRetryWindow)
+	}
+	if c.WebhookRecoveryHold < 0 || c.WebhookRecoveryHold >= c.WebhookRetryWindow {
+		return fmt.Errorf("WEBHOOK_RECOVERY_HOLD: %s is not allowed (allowed: 0 to turn it off, or a duration shorter than WEBHOOK_RETRY_WINDOW %s)",
+			c.WebhookRecoveryHold, c.WebhookRetryWindow)
+	}
+	if c.BindAddress != "" {
+		if _, err := netip.ParseAddr(c.BindAddress); err != nil {
+			return fmt.Errorf("BIND_ADDRESS: %q is not an IP address (allowed: empty for every interface, or an address such as 127.0.0.1)", c.BindAddress)
+		}
 	}
 	if err := c.deriveMQTT(); err != nil {
 		return err

@@ -37,6 +37,8 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, []string{"http://localhost:3000", "http://localhost"}, c.CORSOrigins)
 	assert.Equal(t, 24*time.Hour, c.HAUpcomingWindow)
 	assert.Equal(t, 4*time.Hour, c.HARecentWindow)
+	assert.Equal(t, 30*time.Second, c.WebhookRecoveryHold)
+	assert.Empty(t, c.BindAddress, "every interface")
 }
 
 func TestStoreSelection(t *testing.T) {
@@ -92,6 +94,9 @@ func TestBadValuesNameTheVariable(t *testing.T) {
 		{[]string{"ESPN_WEB_BASE_URL", "site.web.api.espn.com"}, "ESPN_WEB_BASE_URL"},
 		{[]string{"ESPN_USER_AGENT", "Mozilla/5.0 (Macintosh) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Safari/605.1.15"}, "ESPN_USER_AGENT"},
 		{[]string{"ESPN_USER_AGENT", "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/128.0.0.0 Safari/537.36"}, "ESPN_USER_AGENT"},
+		{[]string{"WEBHOOK_RECOVERY_HOLD", "-1s"}, "WEBHOOK_RECOVERY_HOLD"},
+		{[]string{"WEBHOOK_RECOVERY_HOLD", "10m"}, "WEBHOOK_RECOVERY_HOLD"},
+		{[]string{"BIND_ADDRESS", "localhost"}, "BIND_ADDRESS"},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.env, "="), func(t *testing.T) {

@@ -47,6 +47,9 @@ flags:
   --speed x       simulated seconds per real second (default 60: a game
                   minute every real second)
   --port n        HTTP port of the service (default 8005; 0 picks a free one)
+  --bind addr     the address the service listens on (default 127.0.0.1;
+                  0.0.0.0 lets other machines in, to every route: the demo
+                  sets no API_KEY)
   --data-dir dir  where the demo keeps its data (default ./data-demo; it is
                   reset at every demo start, and a folder holding other data
                   is refused)
@@ -63,6 +66,7 @@ const ReceiverPath = "/sports-data-demo/events"
 type options struct {
 	speed   float64
 	port    int
+	bind    string
 	dataDir string
 	poll    time.Duration
 	seed    int64
@@ -80,6 +84,7 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 	fs.Usage = func() {}
 	fs.Float64Var(&o.speed, "speed", 60, "")
 	fs.IntVar(&o.port, "port", 8005, "")
+	fs.StringVar(&o.bind, "bind", "127.0.0.1", "")
 	fs.StringVar(&o.dataDir, "data-dir", "./data-demo", "")
 	fs.DurationVar(&o.poll, "poll", time.Second, "")
 	fs.Int64Var(&o.seed, "seed", 1, "")
@@ -101,6 +106,8 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 		return o, fmt.Errorf("demo: --speed %v must be a number above 0 and at most 1000000", o.speed)
 	case o.port < 0 || o.port > 65535:
 		return o, fmt.Errorf("demo: --port %d is not a port (0-65535)", o.port)
+	case net.ParseIP(o.bind) == nil:
+		return o, fmt.Errorf("demo: --bind %q is not an IP address (127.0.0.1, 0.0.0.0, ...)", o.bind)
 	case strings.TrimSpace(o.dataDir) == "":
 		return o, errors.New("demo: --data-dir must not be empty")
 	case o.poll < 10*time.Millisecond:
@@ -190,6 +197,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 	env := withEnv(getenv, map[string]string{
 		"PORT":               strconv.Itoa(o.port),
+		"BIND_ADDRESS":       o.bind,
 		"DATA_DIR":           o.dataDir,
 		"ESPN_BASE_URL":      simURL,
 		"POLL_LIVE_INTERVAL": o.poll.String(),
@@ -236,6 +244,7 @@ func attached(ctx context.Context, o options, getenv func(string) string, out *l
 	}
 	env := withEnv(getenv, map[string]string{
 		"PORT":               strconv.Itoa(o.port),
+		"BIND_ADDRESS":       o.bind,
 		"DATA_DIR":           o.dataDir,
 		"ESPN_BASE_URL":      o.attach,
 		"POLL_LIVE_INTERVAL": o.poll.String(),
@@ -283,13 +292,17 @@ func resetDir(dir string) error {
 	return nil
 }
 
-// localBase turns the listening address into a URL on 127.0.0.1.
+// localBase turns the listening address into a URL this machine reaches:
+// 127.0.0.1 when the service listens on every interface.
 func localBase(addr string) (string, error) {
-	_, port, err := net.SplitHostPort(addr)
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return "", err
 	}
-	return "http://127.0.0.1:" + port, nil
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port), nil
 }
 
 func randomSecret() (string, error) {

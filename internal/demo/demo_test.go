@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sports-data/sports-data/internal/logbuf"
 	"github.com/sports-data/sports-data/internal/webhook"
@@ -22,6 +24,7 @@ func TestFlags(t *testing.T) {
 		{[]string{"--speed", "0"}, "--speed"},
 		{[]string{"--speed", "abc"}, "speed"},
 		{[]string{"--port", "70000"}, "--port"},
+		{[]string{"--bind", "localhost"}, "--bind"},
 		{[]string{"--data-dir", " "}, "--data-dir"},
 		{[]string{"--poll", "1ms"}, "--poll"},
 		{[]string{"extra"}, "unexpected argument"},
@@ -39,6 +42,33 @@ func TestFlags(t *testing.T) {
 	require.NoError(t, Run(context.Background(), []string{"--help"}, func(string) string { return "" }, &out, nil))
 	assert.Contains(t, out.String(), "--speed")
 	assert.NotContains(t, out.String(), "--attach", "the attach flags are for programs")
+}
+
+// The demo's service listens on 127.0.0.1 unless --bind says otherwise.
+func TestServiceListensOnLoopbackUnlessTold(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "127.0.0.1"},
+		{[]string{"--bind", "0.0.0.0"}, "0.0.0.0"},
+	} {
+		var got string
+		serve := func(_ context.Context, getenv func(string) string, _ io.Writer, _ func(string), _ func() time.Time) error {
+			got = getenv("BIND_ADDRESS")
+			return nil
+		}
+		args := append([]string{"--attach", "http://127.0.0.1:1", "--clock-start", "2026-11-29T17:00:00Z", "--clock-epoch", "1",
+			"--data-dir", t.TempDir()}, tc.args...)
+		require.NoError(t, Run(context.Background(), args, func(string) string { return "" }, &bytes.Buffer{}, serve))
+		assert.Equal(t, tc.want, got, tc.args)
+	}
+	base, err := localBase("[::]:8005")
+	require.NoError(t, err)
+	assert.Equal(t, "http://127.0.0.1:8005", base)
+	base, err = localBase("192.168.1.20:8005")
+	require.NoError(t, err)
+	assert.Equal(t, "http://192.168.1.20:8005", base)
 }
 
 func TestReceiverVerifiesAndPrintsOneLinePerEvent(t *testing.T) {

@@ -100,10 +100,17 @@ type Publisher struct {
 	st       Status
 
 	// Owned by Run's goroutine.
-	sent      map[string]string // retained topic → payload last published
+	sent      map[string]string   // retained topic → the key of what this connection published
+	last      map[string]retained // retained topic → what was last published, on any connection
 	announced map[string]team
 	failed    map[string]string // input → why it did not resolve (logged once)
 	held      *outEvent         // an event whose publish failed, sent before the queue
+}
+
+// retained is a retained payload and the key it was published under.
+type retained struct {
+	key     string
+	payload []byte
 }
 
 type outEvent struct {
@@ -157,6 +164,7 @@ func New(o Options) (*Publisher, error) {
 		followed:   map[string]team{},
 		leftover:   map[string]bool{},
 		sent:       map[string]string{},
+		last:       map[string]retained{},
 		announced:  map[string]team{},
 		failed:     map[string]string{},
 		st:         Status{Enabled: true, Teams: []string{}},
@@ -425,11 +433,24 @@ func (p *Publisher) publish(topic string, payload []byte, qos byte, retained boo
 // retain publishes a retained message unless the broker already holds
 // exactly that payload from this connection.
 func (p *Publisher) retain(topic string, payload []byte) {
-	if last, ok := p.sent[topic]; ok && last == string(payload) {
+	p.retainAs(topic, payload, string(payload))
+}
+
+// retainAs publishes a retained message unless what the broker holds from
+// this connection was published under the same key: a payload whose
+// differences do not count is not published again. Announced again (a
+// new connection, Home Assistant's birth), a payload under the key last
+// published goes out as it was then, byte for byte.
+func (p *Publisher) retainAs(topic string, payload []byte, key string) {
+	if last, ok := p.sent[topic]; ok && last == key {
 		return
 	}
+	if prev, ok := p.last[topic]; ok && prev.key == key {
+		payload = prev.payload
+	}
 	if p.publish(topic, payload, 1, true) {
-		p.sent[topic] = string(payload)
+		p.sent[topic] = key
+		p.last[topic] = retained{key: key, payload: payload}
 	}
 }
 
@@ -480,6 +501,9 @@ func (p *Publisher) announce(tm team) {
 	for _, c := range components {
 		p.retain(p.t.config(c, tm.ID), p.t.discoveryConfig(c, tm, p.o.Version))
 	}
+	if _, was := p.announced[tm.ID]; !was {
+		p.log.Info("team announced to Home Assistant", "team", tm.ID, "name", tm.Name)
+	}
 	p.announced[tm.ID] = tm
 	p.announceStanding(tm)
 	sensor, err := p.o.Sensors.Sensor(tm.match)
@@ -502,7 +526,7 @@ func (p *Publisher) announce(tm team) {
 	if state == "IN" {
 		live = "ON"
 	}
-	p.retain(p.t.attributes(tm.ID), ab)
+	p.retainAs(p.t.attributes(tm.ID), ab, attributesKey(attrs, ab))
 	p.retain(p.t.state(tm.ID), []byte(state))
 	p.retain(p.t.live(tm.ID), []byte(live))
 }
@@ -516,6 +540,7 @@ func (p *Publisher) remove(id string) {
 		topic := p.t.config(c, id)
 		if p.publish(topic, nil, 1, true) {
 			p.sent[topic] = ""
+			delete(p.last, topic)
 		} else {
 			ok = false
 		}
@@ -523,6 +548,7 @@ func (p *Publisher) remove(id string) {
 	for _, topic := range append(p.t.stateTopics(id), p.t.standingTopics(id)...) {
 		if p.publish(topic, nil, 1, true) {
 			p.sent[topic] = ""
+			delete(p.last, topic)
 		} else {
 			ok = false
 		}
@@ -534,4 +560,35 @@ func (p *Publisher) remove(id string) {
 		p.mu.Unlock()
 		p.log.Info("team no longer followed; its Home Assistant entities removed", "team", id)
 	}
+}
+
+// pollStamp is the attribute that says when ESPN answered (TeamTracker's
+// last_update): it changes on every poll.
+const pollStamp = "last_update"
+
+// attributesKey is what decides whether the attributes are published again:
+// all of them but pollStamp. Home Assistant writes a state row for every
+// attributes message that differs from the last, so republishing on every
+// poll for the stamp alone would add a row per poll to its recorder; a poll
+// that changes nothing else publishes nothing, and the stamp published is
+// that of the last poll that changed something.
+func attributesKey(attrs any, encoded []byte) string {
+	m, ok := attrs.(map[string]any)
+	if !ok {
+		return string(encoded)
+	}
+	if _, has := m[pollStamp]; !has {
+		return string(encoded)
+	}
+	rest := make(map[string]any, len(m))
+	for k, v := range m {
+		if k != pollStamp {
+			rest[k] = v
+		}
+	}
+	b, err := json.Marshal(rest)
+	if err != nil {
+		return string(encoded)
+	}
+	return string(b)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/sports-data/sports-data/internal/events"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/logbuf"
 	"github.com/sports-data/sports-data/internal/mqtttest"
 	"github.com/sports-data/sports-data/internal/teams"
 	"github.com/sports-data/sports-data/internal/teamtracker"
@@ -32,6 +34,9 @@ type sensors struct {
 	mu     sync.Mutex
 	states map[string]string
 	calls  int
+	// stamped adds TeamTracker's last_update, new on every call, as the
+	// real sensor's changes on every poll.
+	stamped bool
 }
 
 func (s *sensors) set(teamID, state string) {
@@ -53,7 +58,16 @@ func (s *sensors) Sensor(m teams.Match) (teamtracker.Sensor, error) {
 	if st == "" {
 		return teamtracker.Sensor{State: teamtracker.StateNotFound, Attributes: attrs, Team: team}, nil
 	}
+	if s.stamped {
+		attrs["last_update"] = fmt.Sprintf("2026-09-13 13:%02d:%02d-04:00", s.calls/60%60, s.calls%60)
+	}
 	return teamtracker.Sensor{State: st, Attributes: attrs, Team: team, UpdatedAt: "2022-09-11T19:55:00Z"}, nil
+}
+
+func (s *sensors) callCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.calls
 }
 
 // directory is the real team directory with ESPN's captured NFL and NHL
@@ -267,6 +281,34 @@ func TestStatesArePublishedOnlyOnChange(t *testing.T) {
 	assert.Len(t, r.ha.On(r.tp+"/status"), 1)
 }
 
+// Home Assistant writes a state row for every attributes message that
+// differs from the last: polls that change nothing but last_update publish
+// nothing, and the next real change carries the stamp of its own poll.
+func TestAPollThatChangesOnlyLastUpdatePublishesNothing(t *testing.T) {
+	r := newRig(t, mqtttest.URL(t), Options{Teams: []string{"nfl-ne"}})
+	r.s.stamped = true
+	r.s.set("nfl-ne", "PRE")
+	r.listen()
+	r.run()
+	first := r.ha.WaitFor(r.tp+"/nfl-ne/attributes", wait, func(mqtttest.Message) bool { return true })
+
+	for i := 0; i < 5; i++ {
+		before := r.s.callCount()
+		r.p.Observe("nfl", nil)
+		require.Eventually(t, func() bool { return r.s.callCount() > before }, wait, 5*time.Millisecond, "poll %d handled", i)
+	}
+	r.s.set("nfl-ne", "IN")
+	r.p.Observe("nfl", nil)
+	r.ha.WaitFor(r.tp+"/nfl-ne/live", wait, func(m mqtttest.Message) bool { return m.Payload == "ON" })
+
+	got := r.ha.On(r.tp + "/nfl-ne/attributes")
+	require.Len(t, got, 2, "the first announcement and the change, nothing for the five quiet polls: %v", payloads(got))
+	assert.Equal(t, first.Payload, got[0].Payload)
+	assert.Equal(t, "IN", jsonField(t, got[1].Payload, "state_was"))
+	assert.NotEqual(t, jsonField(t, got[0].Payload, "last_update"), jsonField(t, got[1].Payload, "last_update"),
+		"the change carries the stamp of the poll that saw it")
+}
+
 // event is a game event of a game between the Jets (home) and the
 // Patriots.
 func event(typ string, prev, next game.Score) events.Event {
@@ -321,6 +363,7 @@ func jsonField(t *testing.T, payload, key string) any {
 
 func TestBirthMessageAnnouncesEverythingAgain(t *testing.T) {
 	r := newRig(t, mqtttest.URL(t), Options{Teams: []string{"nhl-bos"}})
+	r.s.stamped = true
 	r.s.set("nhl-bos", "POST")
 	r.listen()
 	r.run()
@@ -336,7 +379,11 @@ func TestBirthMessageAnnouncesEverythingAgain(t *testing.T) {
 	}
 	assert.Equal(t, []string{"POST", "POST"}, payloads(r.ha.On(r.tp+"/nhl-bos/state")))
 	assert.Len(t, r.ha.On(r.tp+"/nhl-bos/live"), 2)
-	assert.Len(t, r.ha.On(r.tp+"/nhl-bos/attributes"), 2)
+	attrs := payloads(r.ha.On(r.tp + "/nhl-bos/attributes"))
+	require.Len(t, attrs, 2)
+	// Nothing changed but last_update: the same bytes again, so that Home
+	// Assistant, back from a restart, writes no row for them.
+	assert.Equal(t, attrs[0], attrs[1])
 }
 
 func TestUnfollowedTeamIsRemoved(t *testing.T) {
@@ -397,6 +444,39 @@ func TestTeamsNotYetKnownAreNotRemoved(t *testing.T) {
 		assert.NotEmpty(t, m.Payload, "a team the directory does not know yet is not removed")
 	}
 	assert.Empty(t, r.p.Status().Teams)
+}
+
+// At start the team lists are not loaded yet: no warning then, and one
+// line per team when it is announced, not again on a re-announcement.
+func TestTeamsAnnouncedOnceTheirListArrivesAreLoggedOnce(t *testing.T) {
+	url := mqtttest.URL(t)
+	nfl, _ := league.Lookup("nfl")
+	nhl, _ := league.Lookup("nhl")
+	dir := teams.NewDirectory(t.TempDir(), []league.League{nfl, nhl}, nil)
+	var logs logbuf.Buffer
+	r := newRig(t, url, Options{Teams: []string{"Patriots", "nhl-bos"}, Directory: dir, Logger: logs.Logger(slog.LevelDebug)})
+	r.s.set("nfl-ne", "PRE")
+	r.s.set("nhl-bos", "PRE")
+	r.listen()
+	r.run()
+	r.ha.WaitFor(r.tp+"/status", wait, func(m mqtttest.Message) bool { return m.Payload == "online" })
+
+	full := directory(t)
+	for _, l := range []league.League{nfl, nhl} {
+		require.NoError(t, dir.Set(l, full.Teams(l.Key)))
+	}
+	r.p.Observe("nfl", nil)
+	r.ha.WaitFor(r.tp+"/nhl-bos/state", wait, func(m mqtttest.Message) bool { return m.Payload == "PRE" })
+	r.ha.WaitFor(r.tp+"/nfl-ne/state", wait, func(m mqtttest.Message) bool { return m.Payload == "PRE" })
+	// Home Assistant's birth message: everything announced again.
+	mqtttest.Publish(t, url, r.dp+"/status", "online", false)
+	r.ha.Wait("the re-announced status", wait, func([]mqtttest.Message) bool { return len(r.ha.On(r.tp+"/status")) == 2 })
+
+	assert.Empty(t, logs.Lines("not announced"), "a team list not loaded yet is not a failure")
+	announced := logs.Lines("team announced to Home Assistant")
+	require.Len(t, announced, 2, "one line per team: %v", announced)
+	assert.Contains(t, strings.Join(announced, "\n"), "team=nfl-ne")
+	assert.Contains(t, strings.Join(announced, "\n"), "team=nhl-bos")
 }
 
 func TestBrokerTroubleNeverBlocks(t *testing.T) {

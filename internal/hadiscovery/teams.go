@@ -24,8 +24,11 @@ func (p *Publisher) teams() (map[string]team, bool) {
 		key := leagueKey + "|" + input
 		if err != nil {
 			var nf *teams.NotFoundError
-			if errors.As(err, &nf) && !settled {
-				return // the directory may not know the team yet
+			var nl *teams.NotLoadedError
+			if errors.As(err, &nl) || (errors.As(err, &nf) && !settled) {
+				// The directory may not know the team yet: it is announced
+				// (and logged) when the league's team list arrives.
+				return
 			}
 			if p.failed[key] != err.Error() {
 				p.failed[key] = err.Error()

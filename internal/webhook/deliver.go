@@ -24,6 +24,9 @@ import (
 // target is where and how one webhook is called, copied out of the lock.
 type target struct {
 	url, secret string
+	// held: after its receiver was found unreachable, wait until it has
+	// answered for a while (receiver.go); events are, tests are not.
+	held bool
 }
 
 // attemptResult is what one HTTP attempt came back with.
@@ -100,6 +103,13 @@ func (s *Service) deliver(ctx context.Context, h *hook, t target, eventID, event
 				return o
 			}
 		}
+		if t.held && !s.awaitReceiver(ctx, t.url, deadline) {
+			if ctx.Err() != nil {
+				o.interrupted = true
+				return o
+			}
+			continue // past the deadline: expired above
+		}
 		o.attempts = attempt
 		r := s.attempt(ctx, t, eventID, event, body)
 		if ctx.Err() != nil && !r.ok() {
@@ -127,6 +137,11 @@ func (s *Service) deliver(ctx context.Context, h *hook, t target, eventID, event
 		if !r.retryable() || attempt > maxRetries {
 			s.notify("failed", attempt)
 			return o
+		}
+		if r.unreachable() && s.receiverLost(t.url) && t.held {
+			// The wait for the receiver replaces the backoff.
+			s.notify("retry", attempt)
+			continue
 		}
 		wait := s.backoff.Wait(attempt-1, r.retryAfter, r.hasRetryAfter)
 		if !deadline.IsZero() {

@@ -15,10 +15,11 @@
 // An event goes through the stages of the files named for them:
 // dedup (event ids: an id already queued for or delivered to a webhook is
 // not queued again), queue (queue.go: one FIFO and worker per webhook),
-// retry and send (deliver.go) and, beside them, persistence (persist.go,
-// outbox.go). Registration and validation are in register.go, signatures
-// in signature.go; the body is the event's payload (package events) with
-// the webhook's id.
+// retry and send (deliver.go, with the hold after a receiver's outage in
+// receiver.go) and, beside them, persistence (persist.go, outbox.go).
+// Registration and validation are in register.go, signatures in
+// signature.go; the body is the event's payload (package events) with the
+// webhook's id.
 //
 // # Delivery
 //
@@ -34,7 +35,11 @@
 // Assistant) gets every event when it is back, in order. An event still
 // undelivered then is dropped and counted (Stats.Expired, outcome
 // "expired"); the body's occurred_at lets an automation skip one that
-// arrives late. Other 4xx and every 3xx (redirects are not followed) fail
+// arrives late. A receiver found unreachable (no connection, no answer,
+// 502, 503, 504) is held: no event goes to it, from any webhook, until it
+// has answered for Options.RecoveryHold (receiver.go), because Home
+// Assistant answers 200 before its automations are loaded. Other 4xx and
+// every 3xx (redirects are not followed) fail
 // at once. 410 Gone disables the webhook
 // for good and drops its queue. A queue holds at most 1000 events; more are
 // dropped and counted.

@@ -64,7 +64,7 @@ func (s *Service) head(h *hook) (it item, t target, ok, stop bool) {
 	if len(h.queue) == 0 {
 		return item{}, target{}, false, false
 	}
-	return h.queue[0], target{url: h.rec.URL, secret: h.rec.Secret}, true, false
+	return h.queue[0], target{url: h.rec.URL, secret: h.rec.Secret, held: true}, true, false
 }
 
 // finish records the end of a delivery and takes it off the queue.

@@ -54,6 +54,11 @@ type Options struct {
 	// counted [10 min] (WEBHOOK_RETRY_WINDOW). It is wall-clock time, not
 	// Now's: a restart takes real time however fast a demo's clock runs.
 	RetryWindow time.Duration
+	// RecoveryHold: once an attempt finds a receiver unreachable, no event
+	// goes to it until it has answered for this long, so that a Home
+	// Assistant still loading its automations does not take events it
+	// cannot run (receiver.go) [0: no hold] (WEBHOOK_RECOVERY_HOLD).
+	RecoveryHold time.Duration
 	// MaxRetries bounds the retries after the first attempt [no bound but
 	// RetryWindow for events; 3 for Service.Test]; negative means none.
 	MaxRetries int
@@ -126,6 +131,8 @@ type Service struct {
 	regsMu, outboxMu, deliveredMu sync.Mutex
 	deliveredLines                int      // guarded by deliveredMu
 	journal                       *journal // guarded by outboxMu
+
+	held outages // receivers held after an outage
 }
 
 type hook struct {
