@@ -20,6 +20,7 @@ const calendarName = "Sports data team"
 func (r *run) checkRemoteCalendar(ctx context.Context, team string) {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
+	began := time.Now()
 	feed := r.svcBase + "/api/v1/calendar/" + team + ".ics"
 	var want haGameStatus
 	if err := getJSON(ctx, r.svcBase+"/api/v1/ha/game-status/"+team, &want); err != nil {
@@ -51,7 +52,8 @@ func (r *run) checkRemoteCalendar(ctx context.Context, team string) {
 		}
 	}
 	ok, detail := nextEventIsGame(s.Attributes, want, tz)
-	r.rep.add("remote calendar", ok, "%s added through Remote Calendar's config flow; %s's next event %s", feed, s.EntityID, detail)
+	r.rep.add("remote calendar", ok, "%s added through Remote Calendar's config flow in %s; %s's next event %s",
+		feed, time.Since(began).Round(100*time.Millisecond), s.EntityID, detail)
 }
 
 // haGameStatus is the part of /api/v1/ha/game-status the check compares.
