@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -60,6 +61,10 @@ func followed(t *testing.T, leagueKey, sportPath, standings, team string, now ti
 	fav, err := userteams.Open(dir)
 	require.NoError(t, err)
 	require.NoError(t, fav.Save("default", map[string][]string{leagueKey: {team}}))
+	// Saved teams reach the file when the store stops (Run's end).
+	stopped, stop := context.WithCancel(context.Background())
+	stop()
+	fav.Run(stopped)
 	// The clock stands still, and so would the history rate limit's bucket.
 	return startFrozen(t, srv.URL, map[string]string{"LEAGUES": leagueKey, "DATA_DIR": dir,
 		"HISTORY_RATE_LIMIT_PER_MINUTE": "1000000"}, now)
@@ -198,14 +203,15 @@ func TestWhoScoredReachesTheWebhook(t *testing.T) {
 		_, _ = w.Write(body)
 	})
 	s := startService(t, srv.URL, map[string]string{"LEAGUES": "epl"})
-	recv := webhooktest.New(t)
-	url, secret := recv.Hook("brighton")
-	require.Equal(t, http.StatusCreated, s.do(http.MethodPost, "/api/v1/ha/webhooks/score-update",
-		map[string]any{"url": url, "secret": secret, "team": "Brighton"}, nil, nil))
 	var st struct {
 		Status string `json:"status"`
 	}
 	s.waitFor("the game live", func() bool { return scGetQuiet(s, "/api/v1/ha/game-status/BHA", &st) == 200 && st.Status == "live" })
+	// Registered once the league's teams are known (before, a team is 503).
+	recv := webhooktest.New(t)
+	url, secret := recv.Hook("brighton")
+	require.Equal(t, http.StatusCreated, s.do(http.MethodPost, "/api/v1/ha/webhooks/score-update",
+		map[string]any{"url": url, "secret": secret, "team": "Brighton"}, nil, nil))
 
 	mu.Lock()
 	body = g.body(t, scFrame{State: "post", Period: 2, Clock: "90'+7'", Home: 1, Away: 4, Detail: "FT"})

@@ -12,7 +12,7 @@ import (
 // here once: the metrics label is the route pattern chi matched.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.recoverer, s.observe, middleware.GetHead, s.cors, s.guardWrites)
+	r.Use(s.recoverer, s.checkHost, s.observe, middleware.GetHead, s.cors, s.guardWrites, s.limitWrites)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 
@@ -34,7 +34,7 @@ func (s *Server) routes() http.Handler {
 
 	// History, timeline, schedules, calendars and standings: one rate
 	// limit per client (the address the trusted-proxy rule names).
-	stored := s.rateLimit(newClientLimiter(s.d.Options.HistoryRatePerMinute, s.d.Now))
+	stored := s.rateLimit(newClientLimiter(s.d.Options.HistoryRatePerMinute, s.d.Now), "history requests")
 	r.Group(func(r chi.Router) {
 		r.Use(stored, s.requireHistory)
 		r.Get("/api/v1/games/history", s.handleHistory)
