@@ -31,9 +31,10 @@ build:
 # their time is spent waiting on the services they start.
 TEST_PARALLEL ?= 4
 
-## test: the whole suite with the race detector, against real InfluxDB 1.8, 2.7 and 3 Core servers and a real Mosquitto started for the run
+## test: the whole suite with the race detector, against real InfluxDB 1.8, 2.7 and 3 Core servers and a real Mosquitto started for the run; calendar feeds read by Python's ical (scripts/ical-venv.sh)
 test:
 	$(GO) vet ./...
+	@scripts/ical-venv.sh >/dev/null || echo "make test: Python's ical library is not installed; the calendar feeds are not read by it (scripts/ical-venv.sh)"
 	scripts/with-influxdb.sh scripts/with-mosquitto.sh $(GO) test -race -count=1 -parallel $(TEST_PARALLEL) -timeout 20m ./...
 
 ## test-unit: the suite without starting InfluxDB (its tests skip)

@@ -58,17 +58,26 @@ python_version_for() { if [ "${1%%.*}" -ge 2026 ]; then echo 3.14; else echo 3.1
 
 # integration_requirements PYTHON...: requirements to install with Home
 # Assistant, as the run has no network: those of the integrations make
-# e2e-ha adds after the start (MQTT, through its config flow), and those of
-# assist_pipeline, which releases from 2026 load on their own and whose
-# requirements have no wheels for Python 3.14 (they are built here; the
-# frontend fails to load without them).
+# e2e-ha adds after the start through their config flows (MQTT, Remote
+# Calendar), and those of assist_pipeline, which releases from 2026 load on
+# their own and whose requirements have no wheels for Python 3.14 (they are
+# built here; the frontend fails to load without them). ical 9.1.0 (Remote
+# Calendar of 2025.4) comes with the pyparsing it had then (with pyparsing
+# 3.3 it refuses every calendar) and the pydantic 2025.4 pins
+# (scripts/ical-venv.sh).
 integration_requirements() {
   "$@" - <<'PY'
 import json, pathlib, homeassistant
 base = pathlib.Path(homeassistant.__file__).parent / "components"
-for domain in ("mqtt", "assist_pipeline"):
-    for req in json.loads((base / domain / "manifest.json").read_text()).get("requirements", []):
+with_it = {"ical==9.1.0": ["pyparsing==3.2.3", "pydantic==2.10.6"]}
+for domain in ("mqtt", "remote_calendar", "assist_pipeline"):
+    manifest = base / domain / "manifest.json"
+    if not manifest.exists():
+        continue
+    for req in json.loads(manifest.read_text()).get("requirements", []):
         print(req)
+        for extra in with_it.get(req, []):
+            print(extra)
 PY
 }
 
@@ -144,7 +153,7 @@ LAUNCHER
 
 # recipe names what an installation holds; one made by an earlier version
 # of this script (without the integrations' requirements) is made again.
-recipe="homeassistant + requirements of mqtt and assist_pipeline"
+recipe="homeassistant + requirements of mqtt, remote_calendar (ical with its pyparsing) and assist_pipeline"
 installed() { [ -x "$1/bin/hass" ] && [ "$(cat "$1/.e2e-recipe" 2>/dev/null)" = "$recipe" ]; }
 
 # install VERSION: Home Assistant VERSION, once; prints its hass.

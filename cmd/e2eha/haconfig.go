@@ -30,6 +30,10 @@ type haConfig struct {
 // when they have (watchWebhook). The webhook integration logs, at info,
 // every call to an id no automation has taken: a delivery of the service
 // that came too early shows there.
+// haTimeZone is the time_zone of haConfiguration: Home Assistant shows
+// calendar events in it.
+const haTimeZone = "America/New_York"
+
 const haConfiguration = `homeassistant:
   name: sports-data e2e
   latitude: 42.09

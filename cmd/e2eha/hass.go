@@ -174,6 +174,15 @@ func (c *haClient) call(ctx context.Context, method, path string, in, out any, a
 // addMQTT adds the MQTT integration through the config-flow API, answering
 // each form with the broker's address.
 func (c *haClient) addMQTT(ctx context.Context, host string, port int) error {
+	// Releases from 2026 ask about certificates too: none.
+	return c.configFlow(ctx, "mqtt", map[string]any{"broker": host, "port": port,
+		"set_client_cert": false, "set_ca_cert": "off"})
+}
+
+// configFlow adds an integration through the config-flow API as the UI
+// does, answering each form with values (and every other field's default)
+// until the entry is created.
+func (c *haClient) configFlow(ctx context.Context, handler string, values map[string]any) error {
 	var step struct {
 		Type    string           `json:"type"`
 		FlowID  string           `json:"flow_id"`
@@ -184,7 +193,7 @@ func (c *haClient) addMQTT(ctx context.Context, host string, port int) error {
 		Schema  []map[string]any `json:"data_schema"`
 	}
 	if err := c.call(ctx, http.MethodPost, "/api/config/config_entries/flow",
-		map[string]any{"handler": "mqtt", "show_advanced_options": false}, &step, true); err != nil {
+		map[string]any{"handler": handler, "show_advanced_options": false}, &step, true); err != nil {
 		return err
 	}
 	for i := 0; i < 4; i++ {
@@ -192,17 +201,18 @@ func (c *haClient) addMQTT(ctx context.Context, host string, port int) error {
 		case "create_entry":
 			return nil
 		case "form":
-			// Releases from 2026 ask about certificates too: none.
-			answer := fillForm(step.Schema, map[string]any{"broker": host, "port": port,
-				"set_client_cert": false, "set_ca_cert": "off"})
+			if errs, _ := step.Errors.(map[string]any); len(errs) > 0 {
+				return fmt.Errorf("%s config flow: form %q answered errors %v", handler, step.StepID, errs)
+			}
+			answer := fillForm(step.Schema, values)
 			if err := c.call(ctx, http.MethodPost, "/api/config/config_entries/flow/"+step.FlowID, answer, &step, true); err != nil {
 				return err
 			}
 		default:
-			return fmt.Errorf("MQTT config flow stopped at %q (step %q, reason %q, errors %v)", step.Type, step.StepID, step.Reason, step.Errors)
+			return fmt.Errorf("%s config flow stopped at %q (step %q, reason %q, errors %v)", handler, step.Type, step.StepID, step.Reason, step.Errors)
 		}
 	}
-	return fmt.Errorf("MQTT config flow did not finish (last step %q)", step.StepID)
+	return fmt.Errorf("%s config flow did not finish (last step %q, errors %v)", handler, step.StepID, step.Errors)
 }
 
 // fillForm answers a config-flow form as the frontend does: the values

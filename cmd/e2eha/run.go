@@ -88,6 +88,7 @@ func (r *run) run(ctx context.Context) error {
 	if err := r.startHA(ctx, broker, brokerPort); err != nil {
 		return err
 	}
+	r.checkRemoteCalendar(ctx, plan.team)
 	defer r.obs.detach()
 	go r.obs.pollTraces(obsCtx, 300*time.Millisecond)
 	if start := r.g.wall(r.g.truth.Scheduled); time.Now().After(start.Add(-15 * time.Second)) {

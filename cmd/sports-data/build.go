@@ -9,6 +9,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/apidocs"
 	"github.com/sports-data/sports-data/internal/baseline"
+	"github.com/sports-data/sports-data/internal/calendar"
 	"github.com/sports-data/sports-data/internal/config"
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/events"
@@ -19,8 +20,10 @@ import (
 	"github.com/sports-data/sports-data/internal/metrics"
 	"github.com/sports-data/sports-data/internal/poller"
 	"github.com/sports-data/sports-data/internal/schedule"
+	"github.com/sports-data/sports-data/internal/standings"
 	"github.com/sports-data/sports-data/internal/state"
 	"github.com/sports-data/sports-data/internal/storage"
+	"github.com/sports-data/sports-data/internal/store"
 	"github.com/sports-data/sports-data/internal/teams"
 	"github.com/sports-data/sports-data/internal/teamtracker"
 	"github.com/sports-data/sports-data/internal/userteams"
@@ -69,7 +72,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		return nil, err
 	}
 	a.tasks = append(a.tasks, fav.Run) // writes the saved teams once saves pause, and at the stop
-	stored, err := storage.Open(ctx, cfg, dir, storage.Options{Logger: logger, Now: now, OnWrite: m.StoreWrite})
+	stored, err := storage.Open(ctx, cfg, dir, storage.Options{Logger: logger, Now: now, OnWrite: m.StoreWrite, Club: dir.Club})
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +87,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		return nil, err
 	}
 	a.closers = append(a.closers, det.Close)
-	hooks, err := webhook.New(webhook.Options{DataDir: cfg.DataDir, Version: version, Resolve: dir.Resolve, Leagues: leagueKeys(cfg),
+	hooks, err := webhook.New(webhook.Options{DataDir: cfg.DataDir, Version: version, Resolve: dir.Resolve, SameClub: dir.SameClub, Leagues: leagueKeys(cfg),
 		Logger: logger, OnDelivery: m.Delivery, Now: now,
 		AllowLinkLocal: cfg.WebhookAllowLinkLocal, RetryWindow: cfg.WebhookRetryWindow, RecoveryHold: cfg.WebhookRecoveryHold,
 		Proxy: webhookProxy(cfg)})
@@ -94,19 +97,25 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	det.Subscribe(hooks)
 	a.tasks = append(a.tasks, hooks.Run)
 
+	// League tables: asked daily and after each final (the poller tells
+	// it of finals), stored with the rest.
+	tables := standings.New(client, writerOf(stored), storeOf(stored), cfg.Leagues, standings.Options{Logger: logger, Now: now})
+	a.tasks = append(a.tasks, tables.Run)
 	var p *poller.Poller
-	sensors := teamtracker.New(st, cfg.Leagues, teamtracker.Options{Live: func(k string) bool { return p.Live(k) }, Now: now})
+	sensors := teamtracker.New(st, cfg.Leagues, teamtracker.Options{Live: func(k string) bool { return p.Live(k) }, Now: now,
+		Club: dir.Club, Standing: tables.SensorAttributes})
 	haSvc := ha.New(st, ha.Options{UpcomingWindow: cfg.HAUpcomingWindow, RecentWindow: cfg.HARecentWindow, Now: now,
-		Scheduled: sensors.Scheduled})
-	mqttPub, err := newMQTT(cfg, dir, fav, sensors, m, logger)
+		Scheduled: sensors.Scheduled, Club: dir.Club})
+	mqttPub, err := newMQTT(cfg, dir, fav, sensors, tables, m, logger)
 	if err != nil {
 		return nil, err
 	}
 	// The recorder and event detection compare each poll with what the
-	// store knows: they wait for the baseline (package baseline).
-	base := baseline.NewLoader(baselineSources(stored), cfg.Leagues, recorderOf(stored), det, logger, now)
+	// store knows: they wait for the baseline (package baseline), which
+	// also gives the sensors the stored schedule's coming games.
+	base := baseline.NewLoader(baselineSources(stored), cfg.Leagues, seedWith(recorderOf(stored), sensors), det, logger, now)
 	a.tasks = append(a.tasks, base.Run)
-	observers := []poller.Observer{haSvc, base.Gate(det)}
+	observers := []poller.Observer{haSvc, base.Gate(det), tables}
 	wanted := []func() []string{fav.Saved, hooks.Teams}
 	if mqttPub != nil {
 		wanted = append(wanted, mqttPub.Teams)
@@ -139,9 +148,8 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		Extra: apidocs.Handlers(),
 	}
 	deps.Extra["/metrics"] = m.Handler()
-	if stored != nil {
-		deps.History, deps.Store = stored.History, stored
-	}
+	deps.Standings = tables
+	withStorage(&deps, stored, dir, now)
 	if mqttPub != nil {
 		deps.MQTT = mqttPub
 	}
@@ -151,7 +159,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 
 // newMQTT is the Home Assistant discovery publisher of the MQTT settings,
 // its counters exported; nil while MQTT_URL is empty.
-func newMQTT(cfg *config.Config, dir *teams.Directory, fav *userteams.Store, sensors *teamtracker.Service, m *metrics.Metrics, logger *slog.Logger) (*hadiscovery.Publisher, error) {
+func newMQTT(cfg *config.Config, dir *teams.Directory, fav *userteams.Store, sensors *teamtracker.Service, tables *standings.Service, m *metrics.Metrics, logger *slog.Logger) (*hadiscovery.Publisher, error) {
 	if cfg.MQTTURL == "" {
 		return nil, nil
 	}
@@ -160,6 +168,7 @@ func newMQTT(cfg *config.Config, dir *teams.Directory, fav *userteams.Store, sen
 		DiscoveryPrefix: cfg.MQTTDiscoveryPrefix, TopicPrefix: cfg.MQTTTopicPrefix,
 		Teams: cfg.MQTTTeams, Leagues: leagueKeys(cfg),
 		Directory: dir, Favorites: fav, Sensors: sensors, Version: version, Logger: logger,
+		Club: dir.Club, Standings: tables,
 	})
 	if err != nil {
 		return nil, err
@@ -202,6 +211,52 @@ func recorderOf(s *storage.Storage) baseline.Recorder {
 		return nil
 	}
 	return s.Recorder
+}
+
+// withStorage gives the routes the parts that read the store: history,
+// forms, calendars (503 while storage is off).
+func withStorage(deps *httpapi.Deps, s *storage.Storage, dir *teams.Directory, now func() time.Time) {
+	if s == nil {
+		return
+	}
+	deps.History, deps.Store, deps.Forms = s.History, s, s.History
+	deps.Calendar = calendar.New(s.Store, calendar.Options{Club: dir.Club, Version: version, Now: now})
+}
+
+// writerOf and storeOf are the storage side's parts in the standings:
+// none while storage is off (tables are then kept in memory only).
+func writerOf(s *storage.Storage) standings.Enqueuer {
+	if s == nil {
+		return nil
+	}
+	return s.Writer
+}
+
+func storeOf(s *storage.Storage) standings.Reader {
+	if s == nil {
+		return nil
+	}
+	return s.Store
+}
+
+// seedWith hands the baseline's stored rows to the recorder and, as games,
+// to the sensors: the coming games of the stored schedule are there before
+// the schedule refresher has asked ESPN again.
+func seedWith(rec baseline.Recorder, sensors *teamtracker.Service) baseline.Recorder {
+	if rec == nil {
+		return nil
+	}
+	return seeds{rec, sensors}
+}
+
+type seeds struct {
+	rec     baseline.Recorder
+	sensors *teamtracker.Service
+}
+
+func (s seeds) Seed(leagueKey string, latest []store.Point) {
+	s.rec.Seed(leagueKey, latest)
+	s.sensors.Observe(leagueKey, baseline.Games(leagueKey, latest))
 }
 
 func leagueKeys(cfg *config.Config) []string {

@@ -21,7 +21,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/legacy"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/go-chi/chi/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -61,12 +61,16 @@ func loadContract(t *testing.T) *contract {
 	}
 	// Requests go to whatever port the test server has.
 	doc.Servers = nil
-	router, err := legacy.NewRouter(doc)
+	// gorillamux matches a path with text after a parameter
+	// (/api/v1/calendar/{team}.ics).
+	router, err := gorillamux.NewRouter(doc)
 	require.NoError(t, err)
 
 	registerDecoders.Do(func() {
-		// /docs is HTML; its body is read as a string.
+		// /docs is HTML and the calendars are iCalendar; their bodies are
+		// read as strings.
 		openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.FileBodyDecoder)
+		openapi3filter.RegisterBodyDecoder("text/calendar", openapi3filter.FileBodyDecoder)
 	})
 	return &contract{doc: doc, router: router}
 }
@@ -498,6 +502,38 @@ func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 		get("/api/v1/games/schedule/Jets", 409)
 	})
 
+	t.Run("standings and calendars", func(t *testing.T) {
+		var table struct {
+			Groups []struct {
+				Abbreviation string `json:"abbreviation"`
+			} `json:"groups"`
+		}
+		s.waitFor("the NFL table", func() bool { return s.get("/api/v1/standings?league=nfl", &table) == 200 })
+		get("/api/v1/standings?league=nfl", 200)
+		get("/api/v1/standings?league=NHL&group=West", 200).decode(t, &table)
+		assert.Len(t, table.Groups, 1)
+		get("/api/v1/standings?league=nfl&group=NFC%20North", 404)
+		get("/api/v1/standings?league=nfl&date=2001-01-01", 404)
+		get("/api/v1/standings", 400)
+		get("/api/v1/standings?league=nfl&date=yesterday", 400)
+		get("/api/v1/standings?league=nba", 400)
+
+		feed := get("/api/v1/calendar/MIA.ics", 200)
+		assert.Contains(t, string(feed.body), "BEGIN:VCALENDAR")
+		get("/api/v1/calendar/nhl-edm.ics?league=nhl", 200)
+		get("/api/v1/calendar.ics?teams=MIA,nhl-edm", 200)
+		get("/api/v1/calendar.ics?user_id=default", 200)
+		etag := feed.header.Get("ETag")
+		require.NotEmpty(t, etag)
+		c.check(t, s.base, http.MethodGet, "/api/v1/calendar/MIA.ics", nil, http.Header{"If-None-Match": {etag}}, 304)
+		get("/api/v1/calendar.ics", 400)
+		get("/api/v1/calendar.ics?teams="+strings.Repeat("MIA,", 21), 400)
+		get("/api/v1/calendar/zzzzzz.ics", 404)
+		get("/api/v1/calendar.ics?teams=MIA,zzzzzz", 404)
+		get("/api/v1/calendar/Jets.ics", 409)
+		get("/api/v1/calendar.ics?user_id=nobody", 404)
+	})
+
 	t.Run("webhooks", func(t *testing.T) {
 		const secret = webhooktest.Secret
 		ok := newReceiver(t, http.StatusOK)
@@ -660,10 +696,12 @@ func TestOpenAPIErrorsWithoutStoreAndWithAPIKey(t *testing.T) {
 		assert.Equal(t, "Historical queries not available", e.Detail)
 		get("/api/v1/games/timeline/401547457", 503)
 		get("/api/v1/games/schedule/NE", 503)
+		get("/api/v1/calendar/NE.ics", 503)
+		get("/api/v1/standings?league=nfl&date=2024-01-01", 503)
 	})
 
 	t.Run("rate limit", func(t *testing.T) {
-		// Three of the limit went to the 503s above.
+		// Five of the limit went to the 503s above.
 		var last answer
 		for i := 0; i < limit+1 && last.status != http.StatusTooManyRequests; i++ {
 			resp, err := http.Get(s.base + "/api/v1/games/history")

@@ -31,13 +31,15 @@ type service struct {
 var listenRE = regexp.MustCompile(`msg=listening addr=\S*:(\d+)`)
 
 // newESPN serves the NFL live capture and the NHL preseason live capture,
-// with the real team lists.
+// with the real team lists and standings.
 func newESPN(t *testing.T) *espntest.Server {
 	srv := espntest.NewServer(t)
 	srv.ServeFixture(t, "/football/nfl/scoreboard", "nfl/scoreboard-2022-wk1-sun-live-mixed.json")
 	srv.ServeFixture(t, "/hockey/nhl/scoreboard", "nhl/scoreboard-2022-09-25-preseason-live-mixed-ot.json")
 	srv.ServeFixture(t, "/football/nfl/teams", "nfl/teams.json")
 	srv.ServeFixture(t, "/hockey/nhl/teams", "nhl/teams.json")
+	srv.ServeFixture(t, "/football/nfl/standings", "nfl/standings-2024-season-2025-05-11.json")
+	srv.ServeFixture(t, "/hockey/nhl/standings", "nhl/standings-2025-26-2026-05-03.json")
 	return srv
 }
 

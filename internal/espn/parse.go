@@ -250,6 +250,7 @@ func buildGame(l league.League, ev *espnjson.Event, top topLevel) (game.Game, bo
 	if l.Sport == league.Cricket {
 		cricket(l, &g, st, comp, ev, home, away)
 	}
+	g.ScoringPlays = scoringPlays(l, comp, homeTeam, awayTeam)
 	return g, true
 }
 

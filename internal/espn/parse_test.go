@@ -57,6 +57,9 @@ func kind(rel string) string {
 		return "teams"
 	case strings.HasPrefix(base, "summary"):
 		return "summary"
+	case strings.HasPrefix(base, "standings"):
+		// Read by package standings, not into games.
+		return "standings"
 	}
 	return "unknown"
 }
@@ -142,14 +145,21 @@ func TestEveryCapture(t *testing.T) {
 		// Individual sports: a tennis tournament's 635 matches (seven
 		// retirements and three walkovers among the finals), a golf
 		// tournament and two events before their fields are listed.
-		"atp/scoreboard-2025-06-01-roland-garros.json": {scheduled: 51, final: 584},
-		"pga/scoreboard-2025-06-03-final.json":         {final: 1},
-		"lpga/scoreboard-2025-06-03-pre.json":          {scheduled: 1},
-		"nascar/scoreboard-2026-05-02-pre.json":        {scheduled: 1},
+		"atp/scoreboard-2025-06-01-roland-garros.json":      {scheduled: 51, final: 584},
+		"pga/scoreboard-2025-06-03-final.json":              {final: 1},
+		"lpga/scoreboard-2025-06-03-pre.json":               {scheduled: 1},
+		"nascar/scoreboard-2026-05-02-pre.json":             {scheduled: 1},
+		"epl/scoreboard-2025-05-25-final-details.json":      {final: 10},
+		"epl/team-349-bou-schedule-2024-25-2025-06-01.json": {final: 38},
+		"nba/scoreboard-2026-05-02-live-lastplay.json":      {live: 1},
+		"nba/team-schedule-13-2026-05-03-future-games.json": {scheduled: 7, final: 6},
 	}
 	seen := 0
 	for _, rel := range captures(t) {
 		t.Run(rel, func(t *testing.T) {
+			if kind(rel) == "standings" {
+				return
+			}
 			if kind(rel) == "teams" {
 				l := mustLeague(t, strings.Split(rel, "/")[0])
 				teams, err := ParseTeams(espntest.Load(t, rel), l)

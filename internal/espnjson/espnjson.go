@@ -214,18 +214,17 @@ type Situation struct {
 	DownDistanceText Value `json:"downDistanceText"`
 	HomeTimeouts     Value `json:"homeTimeouts"`
 	AwayTimeouts     Value `json:"awayTimeouts"`
-	LastPlay         *struct {
-		Text        Value `json:"text"`
-		Probability *struct {
-			HomeWinPercentage Value `json:"homeWinPercentage"`
-			AwayWinPercentage Value `json:"awayWinPercentage"`
-		} `json:"probability"`
-	} `json:"lastPlay"`
+	LastPlay         *Play `json:"lastPlay"`
 }
 
-// Play is one of a competition's key plays (soccer's goals and cards).
+// Play is one of a competition's key plays (soccer's goals and cards in
+// details[]) or a live game's last play (situation.lastPlay). ScoreValue
+// is the points the play scored, 0 for any other play; the soccer flags
+// are sent on details only.
 type Play struct {
+	Text  Value `json:"text"`
 	Clock *struct {
+		Value        Number  `json:"value"`
 		DisplayValue *string `json:"displayValue"`
 	} `json:"clock"`
 	Type *struct {
@@ -237,6 +236,15 @@ type Play struct {
 	AthletesInvolved []struct {
 		DisplayName *string `json:"displayName"`
 	} `json:"athletesInvolved"`
+	ScoreValue  Number `json:"scoreValue"`
+	ScoringPlay Value  `json:"scoringPlay"`
+	OwnGoal     Value  `json:"ownGoal"`
+	PenaltyKick Value  `json:"penaltyKick"`
+	Shootout    Value  `json:"shootout"`
+	Probability *struct {
+		HomeWinPercentage Value `json:"homeWinPercentage"`
+		AwayWinPercentage Value `json:"awayWinPercentage"`
+	} `json:"probability"`
 }
 
 // Competitor is one side of a competition.

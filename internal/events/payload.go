@@ -69,6 +69,11 @@ type Payload struct {
 	Position int           `json:"position,omitempty"`
 	// Wickets are a cricket match's wickets fallen on each side.
 	Wickets *game.Score `json:"wickets,omitempty"`
+	// ScoringPlays are the plays that made a score_change, oldest first,
+	// and ScoringPlay the newest of them, when ESPN's answer describes
+	// them (see scoringPlays); absent otherwise.
+	ScoringPlays []game.ScoringPlay `json:"scoring_plays,omitempty"`
+	ScoringPlay  *game.ScoringPlay  `json:"scoring_play,omitempty"`
 }
 
 // JSON is the payload exactly as a delivery's body encodes it.
@@ -123,6 +128,11 @@ func (ev Event) Payload(team string) Payload {
 		p.ScoreChange = p.HomeDiff + p.AwayDiff
 	} else {
 		p.Position = seen.Position
+	}
+	if ev.Type == ScoreChange {
+		if plays := ev.scoringPlays(); len(plays) > 0 {
+			p.ScoringPlays, p.ScoringPlay = plays, &plays[len(plays)-1]
+		}
 	}
 	if ev.Type == GameEnd {
 		// The winner counts a soccer shoot-out; a level score without one

@@ -165,6 +165,11 @@ type Game struct {
 	Contest *Contest  `json:"contest,omitempty"`
 	Field   []Entrant `json:"field,omitempty"`
 	Cricket *Cricket  `json:"cricket,omitempty"`
+	// ScoringPlays are the scoring plays ESPN's answer describes, oldest
+	// first: every goal of a soccer match (its details), elsewhere the
+	// last play when it scored. Kept in memory only; nil when ESPN's
+	// answer has none.
+	ScoringPlays []ScoringPlay `json:"-"`
 	// Source is ESPN's own event for the game, kept in memory only, for the
 	// views that present ESPN's fields as ESPN sent them (the TeamTracker
 	// sensor); nil for games that did not come from a scoreboard.
@@ -288,4 +293,26 @@ type Odds struct {
 	Details   string   `json:"details,omitempty"`
 	OverUnder *float64 `json:"over_under,omitempty"`
 	Spread    *float64 `json:"spread,omitempty"`
+}
+
+// ScoringPlay is one scoring play as ESPN describes it; fields ESPN did
+// not send are empty.
+type ScoringPlay struct {
+	// Team is the abbreviation of the team ESPN credits the play to.
+	Team string `json:"team,omitempty"`
+	// Scorer is the first athlete ESPN names with the play.
+	Scorer string `json:"scorer,omitempty"`
+	// Type is ESPN's name of the play ("Goal - Volley", "Penalty - Scored").
+	Type string `json:"type,omitempty"`
+	// Text is ESPN's description of the play (football, hockey, basketball).
+	Text string `json:"text,omitempty"`
+	// Clock is the game clock ESPN shows with it: "74'" in soccer.
+	Clock string `json:"clock,omitempty"`
+	// Minute is a soccer goal's minute (45 for "45'+2'"), 0 elsewhere.
+	Minute int `json:"minute,omitempty"`
+	// Points is what the play scored (ESPN's scoreValue).
+	Points int `json:"points,omitempty"`
+	// OwnGoal and Penalty are soccer's flags.
+	OwnGoal bool `json:"own_goal"`
+	Penalty bool `json:"penalty"`
 }

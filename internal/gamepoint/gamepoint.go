@@ -6,7 +6,8 @@
 // Both series carry the game's identity (id, season, season type, week,
 // teams), its status, score, period, clock, status detail and the teams'
 // conferences and divisions; the games row adds the scheduled start (its
-// time), the teams' ESPN ids and names, the venue and when it was observed.
+// time), the teams' ESPN ids and names, the venue, the broadcasters and
+// when it was observed; the recorder adds its schedule's history.
 // docs/storage.md describes the stored layout.
 package gamepoint
 
@@ -37,8 +38,12 @@ func Row(leagueKey string, g *game.Game, observed time.Time) store.Point {
 	p.HomeTeamID, p.AwayTeamID = g.HomeTeam.ESPNID, g.AwayTeam.ESPNID
 	p.HomeTeamName, p.AwayTeamName = g.HomeTeam.Name, g.AwayTeam.Name
 	p.Venue = g.Venue
+	p.Broadcasts = strings.Join(g.Broadcasts, broadcastSep)
 	return p
 }
+
+// broadcastSep joins a game's broadcasters in the one stored value.
+const broadcastSep = ", "
 
 // shared is what both series carry.
 func shared(leagueKey string, g *game.Game) store.Point {
@@ -93,6 +98,9 @@ func Game(leagueKey string, p store.Point) (g game.Game, ok bool) {
 		SeasonType:   p.SeasonType,
 		Week:         p.Week,
 		Venue:        p.Venue,
+	}
+	if p.Broadcasts != "" {
+		g.Broadcasts = strings.Split(p.Broadcasts, broadcastSep)
 	}
 	if p.Series == store.SeriesGames && !p.Time.IsZero() {
 		g.Start = p.Time.UTC()

@@ -13,6 +13,7 @@ import (
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/kickoff"
 	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/nextgames"
 	"github.com/sports-data/sports-data/internal/state"
 	"github.com/sports-data/sports-data/internal/teams"
 )
@@ -26,6 +27,9 @@ type Options struct {
 	// schedule (team schedules, a soccer club's fixtures): a team's next
 	// game may lie beyond the scoreboard's days.
 	Scheduled func(leagueKey string) []game.Game
+	// Club lists a team in every followed competition it plays in, itself
+	// first (teams.Directory.Club); nil: the team alone.
+	Club func(m teams.Match) []teams.Match
 }
 
 // Service is safe for concurrent use.
@@ -124,6 +128,12 @@ type Status struct {
 	// tournament) and where the contest sits in its event.
 	Position *int          `json:"position,omitempty"`
 	Contest  *game.Contest `json:"contest,omitempty"`
+	// GameLeague is the competition of the game shown ("CL" for a club
+	// followed in the Premier League); null without a game.
+	GameLeague *string `json:"game_league"`
+	// NextGames are the team's next games in every competition it is
+	// followed in (package nextgames).
+	NextGames []nextgames.Game `json:"next_games"`
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -169,29 +179,50 @@ func (s *Service) pick(gs []game.Game, now time.Time) (*game.Game, string) {
 	return nil, "none"
 }
 
-// teamGames are the games in memory the team plays in: the scoreboard's,
-// then the stored schedule's that the scoreboard does not hold.
-func (s *Service) teamGames(m teams.Match) []game.Game {
+// teamGames are the games in memory the team plays in, in every
+// competition it is followed in (Options.Club): the scoreboard's, then the
+// stored schedule's that the scoreboard does not hold; and the team's ids
+// in them.
+func (s *Service) teamGames(m teams.Match) ([]game.Game, []string) {
+	matches := []teams.Match{m}
+	if s.o.Club != nil {
+		matches = s.o.Club(m)
+	}
 	var out []game.Game
-	seen := map[string]bool{}
-	plays := func(g *game.Game) bool { return g.Involves(m.Team.ID) }
-	if snap := s.st.League(m.League.Key); snap != nil {
-		for i := range snap.Games {
-			if g := &snap.Games[i]; plays(g) {
-				out = append(out, *g)
-				seen[g.ID] = true
+	ids := make([]string, 0, len(matches))
+	for _, mm := range matches {
+		ids = append(ids, mm.Team.ID)
+		seen := map[string]bool{}
+		plays := func(g *game.Game) bool { return g.Involves(mm.Team.ID) }
+		if snap := s.st.League(mm.League.Key); snap != nil {
+			for i := range snap.Games {
+				if g := &snap.Games[i]; plays(g) {
+					out = append(out, *g)
+					seen[g.ID] = true
+				}
+			}
+		}
+		if s.o.Scheduled == nil {
+			continue
+		}
+		for _, g := range s.o.Scheduled(mm.League.Key) {
+			if plays(&g) && !seen[g.ID] {
+				out = append(out, g)
 			}
 		}
 	}
-	if s.o.Scheduled == nil {
-		return out
-	}
-	for _, g := range s.o.Scheduled(m.League.Key) {
-		if plays(&g) && !seen[g.ID] {
-			out = append(out, g)
+	return out, ids
+}
+
+// seenFrom is g seen from the followed team: a club followed in several
+// competitions has an id in each (ids), and g involves one of them.
+func seenFrom(g *game.Game, ids []string) game.Seen {
+	for _, id := range ids {
+		if g.Involves(id) {
+			return g.SeenFrom(id)
 		}
 	}
-	return out
+	return g.SeenFrom(ids[0])
 }
 
 // GameStatus answers /api/v1/ha/game-status/{team}.
@@ -205,10 +236,17 @@ func (s *Service) GameStatus(m teams.Match) *Status {
 	if snap := s.st.League(m.League.Key); snap != nil && !snap.UpdatedAt.IsZero() {
 		out.UpdatedAt = snap.UpdatedAt.UTC().Format(time.RFC3339)
 	}
-	g, kind := s.pick(s.teamGames(m), now)
+	games, ids := s.teamGames(m)
+	refs := make([]*game.Game, len(games))
+	for i := range games {
+		refs[i] = &games[i]
+	}
+	out.NextGames = nextgames.Of(refs, nextgames.TeamIDs(ids...), now, nextgames.Count)
+	g, kind := s.pick(games, now)
 	if g == nil {
 		return out
 	}
+	out.GameLeague = ptr(g.League)
 	out.Status = kind
 	switch kind {
 	case "live":
@@ -223,7 +261,7 @@ func (s *Service) GameStatus(m teams.Match) *Status {
 	case "final":
 		out.State = "POST"
 	}
-	seen := g.SeenFrom(m.Team.ID)
+	seen := seenFrom(g, ids)
 	out.HomeAway = ptr("away")
 	if seen.Home {
 		out.HomeAway = ptr("home")
@@ -295,7 +333,7 @@ type Context struct {
 // GameContext answers /api/v1/ha/game-context/{team}.
 func (s *Service) GameContext(m teams.Match) *Context {
 	now := s.o.Now()
-	gs := s.teamGames(m)
+	gs, ids := s.teamGames(m)
 	out := &Context{Team: m.Team.Abbreviation, League: m.League.Name, Status: "none", State: "NOT_FOUND",
 		TeamColors: []string{m.Team.Colors.Primary, m.Team.Colors.Secondary}, TeamLogo: m.Team.Logo}
 	var lastEnd time.Time
@@ -329,7 +367,7 @@ func (s *Service) GameContext(m teams.Match) *Context {
 		focus = out.LastGame
 	}
 	if focus != nil {
-		seen := focus.SeenFrom(m.Team.ID)
+		seen := seenFrom(focus, ids)
 		home := seen.Home
 		out.Opponent = ptr(seen.Them.Abbreviation)
 		out.TeamRecord = seen.Us.Record

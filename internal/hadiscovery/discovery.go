@@ -63,7 +63,7 @@ func (t topics) objectOf(topic string) string {
 	if len(parts) != 4 || parts[1] != t.node || parts[3] != "config" {
 		return ""
 	}
-	return parts[2]
+	return teamOfObject(parts[2])
 }
 
 func (t topics) state(teamID string) string      { return t.base + "/" + teamID + "/state" }

@@ -57,6 +57,13 @@ type Options struct {
 	Directory Directory
 	Favorites Favorites
 	Sensors   Sensors
+	// Club lists a team in every followed competition it plays in, itself
+	// first (teams.Directory.Club): a club's events in each reach its one
+	// device. Nil: the team alone.
+	Club func(m teams.Match) []teams.Match
+	// Standings, when set, gives each team's line in its league's table
+	// for the device's Standing sensor (standing.go).
+	Standings Standings
 	Version   string
 	Logger    *slog.Logger
 	// EventQueue bounds the events waiting for the broker (1000 when 0).
@@ -88,6 +95,7 @@ type Publisher struct {
 
 	mu       sync.Mutex
 	followed map[string]team // by team id; read by Events
+	clubs    map[string]team // a followed club's ids in its other competitions
 	leftover map[string]bool // team ids of configurations seen on the broker
 	st       Status
 
@@ -230,9 +238,12 @@ func (p *Publisher) Events(batch []events.Event) {
 		for _, side := range ev.Game.Participants() {
 			tm, ok := p.followed[side.ID]
 			if !ok {
+				tm, ok = p.clubs[side.ID]
+			}
+			if !ok {
 				continue
 			}
-			body := ev.Payload(tm.Abbr).JSON()
+			body := ev.Payload(side.Abbreviation).JSON()
 			select {
 			case p.events <- outEvent{topic: p.t.event(tm.ID), payload: body}:
 			default:
@@ -496,8 +507,9 @@ func (p *Publisher) publishEvent(e outEvent) {
 // refresh brings the broker to the current set of teams and their states.
 func (p *Publisher) refresh() {
 	want, settled := p.teams()
+	clubs := p.clubsOf(want)
 	p.mu.Lock()
-	p.followed = want
+	p.followed, p.clubs = want, clubs
 	p.st.Teams = sortedKeys(want)
 	var stale []string
 	if settled {
@@ -534,6 +546,7 @@ func (p *Publisher) announce(tm team) {
 		p.log.Info("team announced to Home Assistant", "team", tm.ID, "name", tm.Name)
 	}
 	p.announced[tm.ID] = tm
+	p.announceStanding(tm)
 	sensor, err := p.o.Sensors.Sensor(tm.match)
 	if err != nil {
 		p.log.Debug("no sensor for an announced team", "team", tm.ID, "err", err)
@@ -573,7 +586,7 @@ func (p *Publisher) remove(id string) {
 			ok = false
 		}
 	}
-	for _, topic := range p.t.stateTopics(id) {
+	for _, topic := range append(p.t.stateTopics(id), p.t.standingTopics(id)...) {
 		if p.publish(topic, nil, 1, true) {
 			p.sent[topic] = ""
 			delete(p.last, topic)

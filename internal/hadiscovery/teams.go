@@ -72,3 +72,20 @@ func (p *Publisher) Teams() []string {
 	}
 	return out
 }
+
+// clubsOf maps the ids a followed club has in its other followed
+// competitions to its device (Options.Club).
+func (p *Publisher) clubsOf(want map[string]team) map[string]team {
+	out := map[string]team{}
+	if p.o.Club == nil {
+		return out
+	}
+	for _, tm := range want {
+		for _, m := range p.o.Club(tm.match)[1:] {
+			if _, own := want[m.Team.ID]; !own {
+				out[m.Team.ID] = tm
+			}
+		}
+	}
+	return out
+}

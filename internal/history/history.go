@@ -47,6 +47,10 @@ type Options struct {
 	Leagues      []league.League
 	Now          func() time.Time
 	Logger       *slog.Logger
+	// Club lists a team in every followed competition it plays in, itself
+	// first (teams.Directory.Club): a club's schedule holds its games in
+	// each. Nil: the team alone.
+	Club func(m teams.Match) []teams.Match
 }
 
 // Service answers history questions. It is safe for concurrent use.
@@ -216,14 +220,46 @@ func (s *Service) Schedule(ctx context.Context, m teams.Match, season int) (*Sch
 	if err != nil {
 		return nil, err
 	}
+	games, err := s.clubGames(ctx, m, season, d.games)
+	if err != nil {
+		return nil, err
+	}
 	return &ScheduleResult{
 		Team:       t.Abbreviation,
 		TeamName:   t.Name,
 		League:     l.Name,
 		Season:     season,
-		Games:      slices.Clone(d.games),
+		Games:      games,
 		Statistics: *d.stats,
 	}, nil
+}
+
+// clubGames adds to a team's games of its league (own) its games in the
+// other competitions it is followed in (Options.Club), the same season by
+// number, in start order. The statistics stay the league's: a table
+// counts league games only.
+func (s *Service) clubGames(ctx context.Context, m teams.Match, season int, own []HistoricalGame) ([]HistoricalGame, error) {
+	games := slices.Clone(own)
+	if s.o.Club == nil {
+		return games, nil
+	}
+	others := s.o.Club(m)
+	if len(others) < 2 {
+		return games, nil
+	}
+	for _, o := range others[1:] {
+		l, t, err := s.checked(o)
+		if err != nil {
+			continue // a competition no longer followed
+		}
+		d, err := s.games(ctx, l, store.GameQuery{League: l.Key, Team: t.Abbreviation, Season: season})
+		if err != nil {
+			return nil, err
+		}
+		games = append(games, d.games...)
+	}
+	slices.SortStableFunc(games, func(a, b HistoricalGame) int { return a.start.Compare(b.start) })
+	return games, nil
 }
 
 // Timeline returns every stored observation of one game. With leagueKey ""

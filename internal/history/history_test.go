@@ -97,7 +97,7 @@ func seedKC(t testing.TB, s store.Store) {
 var kc2024 = history.Statistics{
 	Team: "KC", GamesPlayed: 6, Wins: 4, Losses: 1, Ties: 1, OTLosses: 0,
 	WinPercentage: 0.75, PointsFor: 125, PointsAgainst: 110, PointDifferential: 15,
-	HomeRecord: "3-1-0", AwayRecord: "1-0-1", Streak: "W2",
+	HomeRecord: "3-1-0", AwayRecord: "1-0-1", Streak: "W2", Form: "WTLWW",
 }
 
 // public is what a client sees of a game: its JSON.
@@ -184,7 +184,7 @@ func TestHistoryRecords(t *testing.T) {
 			assert.Equal(t, history.Statistics{
 				Team: "BOS", Season: bos.Statistics.Season, GamesPlayed: 3, Wins: 1, Losses: 1, OTLosses: 1,
 				WinPercentage: 0.333, PointsFor: 3 + 3 + 2, PointsAgainst: 2 + 4 + 5, PointDifferential: -3,
-				HomeRecord: "1-1-0", AwayRecord: "0-0-1", Streak: "L1",
+				HomeRecord: "1-1-0", AwayRecord: "0-0-1", Streak: "L1", Form: "WOL",
 			}, bos.Statistics)
 			require.NotNil(t, bos.Statistics.Season)
 			assert.Equal(t, 2025, *bos.Statistics.Season)

@@ -52,6 +52,8 @@ func (t *tally) add(o outcome) {
 // overtime-loss leagues. Streak is the current run of one result: "W3",
 // "L1", "T1", "OT2" (overtime losses), "" before the first final game.
 // WinPercentage is (W + T/2) / GP to three places, the NFL's definition.
+// Form is the last five results, oldest first, a letter each: W, L, T
+// (D in soccer), O for an overtime loss.
 //
 // Golf and racing are stored as each entrant against the field's leader
 // (game.Game.Entries): the lower score (strokes to par, place) wins, and
@@ -124,7 +126,17 @@ func TeamStatistics(l league.League, team string, season *int, games []Historica
 		st.Points, st.GoalDifference = &points, &gd
 	}
 	st.Streak = streak(results, letters)
+	st.Form = form(results, letters, 5)
 	return st
+}
+
+// form is the letters of the last n results, oldest first.
+func form(results []outcome, letters map[outcome]string, n int) string {
+	var b strings.Builder
+	for _, o := range results[max(0, len(results)-n):] {
+		b.WriteString(letters[o][:1])
+	}
+	return b.String()
 }
 
 func formatRecord(l league.League, t tally, withTies bool) string {

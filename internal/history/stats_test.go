@@ -53,6 +53,7 @@ func TestTeamStatisticsNFL(t *testing.T) {
 		HomeRecord:        "2-1-0", // ties exist this season, so both records show them
 		AwayRecord:        "2-0-1",
 		Streak:            "W2",
+		Form:              "WTLWW", // the last five, oldest first
 	}, st)
 }
 

@@ -50,6 +50,9 @@ type Statistics struct {
 	HomeRecord        string  `json:"home_record"`
 	AwayRecord        string  `json:"away_record"`
 	Streak            string  `json:"streak"`
+	// Form is the last five results, oldest first ("WWDLW"), with the
+	// streak's letters.
+	Form string `json:"form,omitempty"`
 	// Soccer tables: Ties are draws, Points are three per win and one per
 	// draw, GoalDifference is goals for minus against. Absent elsewhere.
 	Points         *int `json:"points,omitempty"`

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/sports-data/sports-data/internal/history"
+	"github.com/sports-data/sports-data/internal/standings"
 	"github.com/sports-data/sports-data/internal/store"
 	"github.com/sports-data/sports-data/internal/teams"
 	"github.com/sports-data/sports-data/internal/webhook"
@@ -31,6 +32,10 @@ func (s *Server) mapServiceError(err error) (*apiError, bool) {
 		return &apiError{status: http.StatusConflict, msg: dup.Error()}, true
 	case errors.Is(err, store.ErrUnavailable):
 		return &apiError{status: http.StatusServiceUnavailable, msg: "the history store is unavailable; try again later"}, true
+	case errors.Is(err, standings.ErrNoTable), errors.Is(err, standings.ErrNoGroup):
+		return &apiError{status: http.StatusNotFound, msg: err.Error()}, true
+	case errors.Is(err, standings.ErrNoHistory):
+		return &apiError{status: http.StatusServiceUnavailable, msg: "tables of past dates need the store, which is off"}, true
 	case errors.Is(err, webhook.ErrNotFound):
 		return &apiError{status: http.StatusNotFound, msg: "webhook not found"}, true
 	}

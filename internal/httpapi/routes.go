@@ -32,14 +32,19 @@ func (s *Server) routes() http.Handler {
 	r.Get("/api/v1/ha/game-context/{team}", s.handleGameContext)
 	r.Get("/api/v1/ha/sensor/{team}", s.handleSensor)
 
-	// History, timeline and schedules: one rate limit per client (the
-	// address the trusted-proxy rule names).
+	// History, timeline, schedules, calendars and standings: one rate
+	// limit per client (the address the trusted-proxy rule names).
+	stored := s.rateLimit(newClientLimiter(s.d.Options.HistoryRatePerMinute, s.d.Now), "history requests")
 	r.Group(func(r chi.Router) {
-		r.Use(s.rateLimit(newClientLimiter(s.d.Options.HistoryRatePerMinute, s.d.Now), "history requests"), s.requireHistory)
+		r.Use(stored, s.requireHistory)
 		r.Get("/api/v1/games/history", s.handleHistory)
 		r.Get("/api/v1/games/timeline/{game_id}", s.handleTimeline)
 		r.Get("/api/v1/games/schedule/{team}", s.handleSchedule)
+		r.Get("/api/v1/calendar/{team}.ics", s.handleTeamCalendar)
+		r.Get("/api/v1/calendar.ics", s.handleCalendar)
 	})
+	// Today's table is in memory: it answers without the store too.
+	r.With(stored).Get("/api/v1/standings", s.handleStandings)
 
 	// Webhooks, under the Home Assistant paths and the earlier ones. The
 	// lists need the key too: a webhook URL is a password.

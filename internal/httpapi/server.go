@@ -121,6 +121,12 @@ type Deps struct {
 	Sensors   SensorService
 	History   HistoryService
 	Webhooks  WebhookService
+	// Standings answers league tables; Forms (nil while storage is off)
+	// adds each team's form; Calendar (nil while storage is off) makes the
+	// season feeds.
+	Standings StandingsService
+	Forms     FormSource
+	Calendar  CalendarService
 	Now       func() time.Time
 	// Observe, when set, is told of every answered request under its
 	// route pattern as written in routes.go.

@@ -55,6 +55,15 @@ type known struct {
 	row      rowState
 	hasRow   bool
 	seen     time.Time
+	// sched is the game's schedule history, carried on its row.
+	sched schedule
+}
+
+// schedule is how often the game's schedule changed and when it last did
+// (or when the game was first seen).
+type schedule struct {
+	version   int
+	changedAt time.Time
 }
 
 // scoreState is what makes a score point: the clock alone does not.
@@ -71,6 +80,7 @@ type rowState struct {
 	home, away         int
 	period             int
 	venue              string
+	broadcasts         string
 	homeTeam, awayTeam string
 	homeID, awayID     string
 	homeName, awayName string
@@ -139,8 +149,14 @@ func (r *Recorder) Observe(leagueKey string, games []game.Game) {
 			row.keepKnown(e.row)
 		}
 		if !e.hasRow || row != e.row {
+			switch {
+			case !e.hasRow && e.sched.changedAt.IsZero():
+				e.sched = schedule{changedAt: now}
+			case e.hasRow && row.rescheduled(e.row):
+				e.sched = schedule{version: e.sched.version + 1, changedAt: now}
+			}
 			e.row, e.hasRow = row, true
-			out = append(out, gamesPoint(lk, g, row, now))
+			out = append(out, gamesPoint(lk, g, row, e.sched, now))
 		}
 	}
 	r.sweep(now)
@@ -213,6 +229,11 @@ func (r *Recorder) Seed(leagueKey string, latest []store.Point) {
 			}
 			rowAt[k] = p.ObservedAt
 			e.row, e.hasRow = rowOfPoint(lk, p), true
+			e.sched = schedule{version: p.ScheduleVersion, changedAt: p.ScheduleChangedAt}
+			if e.sched.changedAt.IsZero() {
+				// A row of an earlier release: its schedule as of its writing.
+				e.sched.changedAt = p.ObservedAt
+			}
 			// A finished game has no score point among the unfinished
 			// ones; its row carries the same state.
 			if _, fromScores := scoreAt[k]; !fromScores {
@@ -263,18 +284,19 @@ func scoreOfPoint(lk string, p *store.Point) scoreState {
 
 func rowOf(g *game.Game) rowState {
 	return rowState{
-		start:    g.Start.UnixNano(),
-		status:   g.Status.StorageWord(),
-		home:     g.Score.Home,
-		away:     g.Score.Away,
-		period:   g.Period.Current,
-		venue:    g.Venue,
-		homeTeam: strings.ToUpper(g.HomeTeam.Abbreviation),
-		awayTeam: strings.ToUpper(g.AwayTeam.Abbreviation),
-		homeID:   g.HomeTeam.ESPNID,
-		awayID:   g.AwayTeam.ESPNID,
-		homeName: g.HomeTeam.Name,
-		awayName: g.AwayTeam.Name,
+		start:      g.Start.UnixNano(),
+		status:     g.Status.StorageWord(),
+		home:       g.Score.Home,
+		away:       g.Score.Away,
+		period:     g.Period.Current,
+		venue:      g.Venue,
+		broadcasts: strings.Join(g.Broadcasts, ", "),
+		homeTeam:   strings.ToUpper(g.HomeTeam.Abbreviation),
+		awayTeam:   strings.ToUpper(g.AwayTeam.Abbreviation),
+		homeID:     g.HomeTeam.ESPNID,
+		awayID:     g.AwayTeam.ESPNID,
+		homeName:   g.HomeTeam.Name,
+		awayName:   g.AwayTeam.Name,
 	}
 }
 
@@ -296,6 +318,7 @@ func (s *rowState) keepKnown(prev rowState) {
 		}
 	}
 	fill(&s.venue, prev.venue)
+	fill(&s.broadcasts, prev.broadcasts)
 	fill(&s.homeID, prev.homeID)
 	fill(&s.awayID, prev.awayID)
 	fill(&s.homeName, prev.homeName)
@@ -306,12 +329,23 @@ func scorePoint(lk string, g *game.Game, now time.Time) store.Point {
 	return gamepoint.Score(lk, g, now)
 }
 
+// rescheduled reports whether s changes the schedule of the row before:
+// another start, another venue (both known), or the game called off
+// (postponed, canceled) or back on. Results and clocks are no schedule.
+func (s rowState) rescheduled(prev rowState) bool {
+	off := func(status string) bool {
+		return status == game.StatusPostponed.StorageWord() || status == game.StatusCanceled.StorageWord()
+	}
+	return s.start != prev.start || (s.venue != prev.venue && prev.venue != "") || off(s.status) != off(prev.status)
+}
+
 // gamesPoint is the games row of g with what the recorder kept of the
-// row before (see keepKnown).
-func gamesPoint(lk string, g *game.Game, row rowState, now time.Time) store.Point {
+// row before (see keepKnown) and the game's schedule history.
+func gamesPoint(lk string, g *game.Game, row rowState, sched schedule, now time.Time) store.Point {
 	p := gamepoint.Row(lk, g, now)
 	p.HomeTeamID, p.AwayTeamID = row.homeID, row.awayID
 	p.HomeTeamName, p.AwayTeamName = row.homeName, row.awayName
-	p.Venue = row.venue
+	p.Venue, p.Broadcasts = row.venue, row.broadcasts
+	p.ScheduleVersion, p.ScheduleChangedAt = sched.version, sched.changedAt
 	return p
 }

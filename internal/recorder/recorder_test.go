@@ -147,7 +147,7 @@ func TestFirstSightWritesAScorePointAndAGamesRow(t *testing.T) {
 		HomeTeam: "HOU", AwayTeam: "IND", Status: "live",
 		HomeScore: 20, AwayScore: 20, Period: 4, TimeRemaining: "1:01", StatusDetail: "1:01 - 4th",
 		HomeTeamID: "34", AwayTeamID: "11", HomeTeamName: "Houston Texans", AwayTeamName: "Indianapolis Colts",
-		Venue: "NRG Stadium", ObservedAt: c.Now(),
+		Venue: "NRG Stadium", Broadcasts: "CBS", ObservedAt: c.Now(), ScheduleChangedAt: c.Now(),
 	}, gp)
 
 	final := ofGame(got, neMia)

@@ -73,3 +73,74 @@ func TestRestartSeededFromSQLiteWritesNoDuplicates(t *testing.T) {
 	require.Len(t, got, 2)
 	assert.Equal(t, [2]int{2, 4}, [2]int{got[0].HomeScore, got[0].AwayScore})
 }
+
+// A game's schedule history rides on its row, through a real SQLite file
+// and a restart: the version rises when ESPN moves the game, calls it off
+// or changes its venue, not when its score or clock changes; after a
+// restart the next move counts on from the stored version.
+func TestScheduleHistoryOnTheRowAcrossARestart(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, err := sqlite.Open(filepath.Join(dir, "sports.db"), sqlite.Options{})
+	require.NoError(t, err)
+	defer db.Close()
+	flush := func(rec func(w *writer.Writer)) {
+		t.Helper()
+		w, err := writer.New(db, writer.Options{SpoolDir: filepath.Join(dir, "spool")})
+		require.NoError(t, err)
+		rec(w)
+		require.NoError(t, w.Close(ctx))
+	}
+	row := func() store.Point {
+		t.Helper()
+		rows, err := db.Games(ctx, store.GameQuery{League: "nfl"})
+		require.NoError(t, err)
+		for _, p := range rows {
+			if p.GameID == nygTen {
+				return p
+			}
+		}
+		t.Fatalf("no row of %s", nygTen)
+		return store.Point{}
+	}
+	c := fakeclock.New(time.Date(2022, 9, 1, 12, 0, 0, 0, time.UTC))
+	first := c.Now()
+	games := parse(t, nflLive)
+	flush(func(w *writer.Writer) {
+		rec := New(w, c.Now, nil)
+		rec.Observe("nfl", games)
+		c.Add(time.Hour)
+		rec.Observe("nfl", next(games, nygTen, func(g *game.Game) { g.StatusDetail = "changed" })) // a detail only
+	})
+	p := row()
+	assert.Equal(t, 0, p.ScheduleVersion)
+	assert.Equal(t, first, p.ScheduleChangedAt, "the game's first sighting")
+
+	c.Add(time.Hour)
+	moved := c.Now()
+	flush(func(w *writer.Writer) {
+		rec := New(w, c.Now, nil)
+		rows, err := db.Games(ctx, store.GameQuery{League: "nfl"})
+		require.NoError(t, err)
+		rec.Seed("nfl", rows)
+		rec.Observe("nfl", next(games, nygTen, func(g *game.Game) { g.Start = g.Start.Add(3 * time.Hour) })) // derived: moved
+	})
+	p = row()
+	assert.Equal(t, 1, p.ScheduleVersion)
+	assert.Equal(t, moved, p.ScheduleChangedAt)
+
+	c.Add(time.Hour)
+	flush(func(w *writer.Writer) {
+		rec := New(w, c.Now, nil)
+		rows, err := db.Games(ctx, store.GameQuery{League: "nfl"})
+		require.NoError(t, err)
+		rec.Seed("nfl", rows)
+		again := next(games, nygTen, func(g *game.Game) { g.Start = g.Start.Add(3 * time.Hour) })
+		c.Add(time.Minute)
+		rec.Observe("nfl", next(again, nygTen, func(g *game.Game) { g.Status = game.StatusPostponed }))
+	})
+	p = row()
+	assert.Equal(t, 2, p.ScheduleVersion, "a postponement after the move, counted on after the restart")
+	assert.Equal(t, c.Now(), p.ScheduleChangedAt)
+	assert.Equal(t, "postponed", p.Status)
+}

@@ -8,3 +8,6 @@ func (s *Sim) SetRealClock(now func() time.Time) {
 	s.realNow = now
 	s.realStart = now()
 }
+
+// GroupsJSON is the embedded conferences of the standings. Tests only.
+func GroupsJSON() []byte { return groupsJSON }

@@ -33,7 +33,14 @@ func (s *Sim) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusForbidden, espnrules.ForbiddenBody)
 		return
 	}
-	path := strings.TrimPrefix(r.URL.Path, apiPrefix)
+	// Paths come with ESPN's prefixes or, as a stand-in serving every
+	// host and path the service asks, without: standings there are the
+	// table, under the site API's prefix a link only, as ESPN answers.
+	path, tables := strings.CutPrefix(r.URL.Path, standingsPrefix+"/")
+	site := false
+	if !tables {
+		path, site = strings.CutPrefix(r.URL.Path, apiPrefix)
+	}
 	parts := strings.Split(strings.Trim(path, "/"), "/")
 	if len(parts) < 3 {
 		writeJSON(w, http.StatusNotFound, bodyNotFound)
@@ -49,6 +56,13 @@ func (s *Sim) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		c, q := s.contestPath(parts[0]+"/"+parts[1]), r.URL.Query()
 		produce = func(now time.Time) (int, []byte) { return s.contestScoreboard(c, now, q) }
 	case lg == nil:
+		writeJSON(w, http.StatusNotFound, bodyNotFound)
+		return
+	case len(rest) == 1 && rest[0] == "standings" && site:
+		produce = func(time.Time) (int, []byte) { return s.siteStandings(lg) }
+	case len(rest) == 1 && rest[0] == "standings":
+		produce = func(now time.Time) (int, []byte) { return s.standings(lg, now) }
+	case tables:
 		writeJSON(w, http.StatusNotFound, bodyNotFound)
 		return
 	case len(rest) == 1 && rest[0] == "scoreboard":

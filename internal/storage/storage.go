@@ -21,6 +21,7 @@ import (
 	"github.com/sports-data/sports-data/internal/store/influx"
 	"github.com/sports-data/sports-data/internal/store/sqlite"
 	"github.com/sports-data/sports-data/internal/store/writer"
+	"github.com/sports-data/sports-data/internal/teams"
 )
 
 // Storage is the storage side's parts.
@@ -38,6 +39,9 @@ type Options struct {
 	// OnWrite, when set, is told of every batch the writer stores
 	// (metrics).
 	OnWrite func(points int, took time.Duration, err error)
+	// Club lists a team in every followed competition it plays in
+	// (teams.Directory.Club), for the schedule of a club.
+	Club func(m teams.Match) []teams.Match
 }
 
 // Open builds the storage side; nil and no error when storage is off
@@ -54,7 +58,7 @@ func Open(ctx context.Context, cfg *config.Config, res history.Resolver, o Optio
 	if err != nil {
 		return nil, err
 	}
-	hist := history.New(db, res, history.Options{Leagues: cfg.Leagues, Logger: o.Logger, Now: o.Now})
+	hist := history.New(db, res, history.Options{Leagues: cfg.Leagues, Logger: o.Logger, Now: o.Now, Club: o.Club})
 	// Writes go through history, which drops the answers they change.
 	w, err := writer.New(hist.WriteThrough(db), writer.Options{
 		BatchSize:       cfg.BatchSize,

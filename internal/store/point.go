@@ -89,10 +89,12 @@ func Validate(points []Point) error {
 // invalid is why p cannot be stored, or "".
 func (p *Point) invalid() string {
 	switch {
-	case p.Series != SeriesScores && p.Series != SeriesGames:
+	case p.Series != SeriesScores && p.Series != SeriesGames && p.Series != SeriesStandings:
 		return fmt.Sprintf("unknown series %q", p.Series)
 	case !ValidLeague(p.League):
 		return fmt.Sprintf("league %q is not a registry key (lower-case letters and digits)", p.League)
+	case p.Series == SeriesStandings:
+		return p.invalidStanding()
 	case p.GameID == "":
 		return "no game id"
 	case p.Time.IsZero():
@@ -102,6 +104,8 @@ func (p *Point) invalid() string {
 		return fmt.Sprintf("time %s outside the years 1678 to 2262", p.Time.Format(time.RFC3339))
 	case !p.ObservedAt.IsZero() && !Storable(p.ObservedAt):
 		return fmt.Sprintf("observed_at %s outside the years 1678 to 2262", p.ObservedAt.Format(time.RFC3339))
+	case !p.ScheduleChangedAt.IsZero() && !Storable(p.ScheduleChangedAt):
+		return fmt.Sprintf("schedule_changed_at %s outside the years 1678 to 2262", p.ScheduleChangedAt.Format(time.RFC3339))
 	}
 	// Tags are lines of InfluxDB's line protocol; a line break would end
 	// the point there.
@@ -109,6 +113,23 @@ func (p *Point) invalid() string {
 		if strings.ContainsAny(v, "\r\n") {
 			return "a tag value contains a line break"
 		}
+	}
+	return ""
+}
+
+// invalidStanding is why a standings row cannot be stored, or "".
+func (p *Point) invalidStanding() string {
+	switch {
+	case p.Standing == nil:
+		return "a standings row without its entry"
+	case p.Standing.TeamID == "":
+		return "a standings row without a team id"
+	case p.Time.IsZero():
+		return "no time"
+	case !Storable(p.Time):
+		return fmt.Sprintf("time %s outside the years 1678 to 2262", p.Time.Format(time.RFC3339))
+	case strings.ContainsAny(p.Standing.TeamID+p.Standing.Group, "\r\n"):
+		return "a tag value contains a line break"
 	}
 	return ""
 }

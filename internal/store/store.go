@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	"github.com/sports-data/sports-data/internal/game"
 )
 
 // Series names. The measurement (or table) of a point is
@@ -14,6 +16,9 @@ import (
 const (
 	SeriesScores = "scores" // one point per observed change of a game
 	SeriesGames  = "games"  // one row per game at its scheduled start
+	// SeriesStandings holds league tables: one row per team per table
+	// taken, at the time it was taken.
+	SeriesStandings = "standings"
 )
 
 // Point is one row of either series. Status uses the storage vocabulary
@@ -61,11 +66,29 @@ type Point struct {
 	HomeTeamName string `json:"home_team_name,omitempty"`
 	AwayTeamName string `json:"away_team_name,omitempty"`
 	Venue        string `json:"venue,omitempty"`
+	// Broadcasts are who shows the game ("CBS, Paramount+"), as ESPN
+	// lists them.
+	Broadcasts string `json:"broadcasts,omitempty"`
 	// ObservedAt is when this version of a games row was written. Stores
 	// keep it as a field ("observed_at", unix nanoseconds) so that readers can
 	// pick the newest row of a game whose start time moved.
 	ObservedAt time.Time `json:"observed_at,omitempty"`
+	// ScheduleVersion counts the changes of the game's schedule the
+	// service saw (its start, venue, or a postponement or cancellation),
+	// and ScheduleChangedAt is when it saw the last of them (or the game
+	// first). The store keeps the newest row of a game only; these carry
+	// its schedule's history (a calendar's SEQUENCE and LAST-MODIFIED).
+	ScheduleVersion   int       `json:"schedule_version,omitempty"`
+	ScheduleChangedAt time.Time `json:"schedule_changed_at,omitzero"`
+
+	// Standing is a standings row's table entry (SeriesStandings only).
+	Standing *Standing `json:"standing,omitempty"`
 }
+
+// Standing is one team's entry of a league table (package game); a
+// standings row's time is when the table was taken, Season its season,
+// and the team's ESPN id tells the rows of one table apart.
+type Standing = game.Standing
 
 // Measurement is the table or measurement name of the point.
 func (p *Point) Measurement() string { return p.League + "_" + p.Series }
@@ -93,6 +116,10 @@ type Reader interface {
 	// Unfinished returns, for every game whose latest score point since
 	// `since` has status scheduled or live, that latest point.
 	Unfinished(ctx context.Context, league string, since time.Time) ([]Point, error)
+	// Standings returns the rows of the newest table of league taken at
+	// or after from and before to, ordered by group then position; none
+	// when no table was taken then.
+	Standings(ctx context.Context, league string, from, to time.Time) ([]Point, error)
 }
 
 // Store is one store kind.

@@ -39,7 +39,10 @@ var (
 type Directory struct {
 	dir     string // DATA_DIR/teams; "" keeps everything in memory
 	enabled map[string]league.League
-	log     *slog.Logger
+	// order is each enabled league's place in the configured list: a club
+	// in several followed competitions is found in the first (club.go).
+	order map[string]int
+	log   *slog.Logger
 
 	mu sync.Mutex // serialises writers and guards listed and learned
 	// listed are the teams of ESPN's team list per league; learned are
@@ -76,12 +79,15 @@ func NewDirectory(dataDir string, leagues []league.League, logger *slog.Logger) 
 		logger = slog.New(slog.DiscardHandler)
 	}
 	d := &Directory{enabled: map[string]league.League{}, log: logger,
-		listed: map[string][]game.Team{}, learned: map[string][]game.Team{}, polled: map[string]bool{}}
+		listed: map[string][]game.Team{}, learned: map[string][]game.Team{}, polled: map[string]bool{}, order: map[string]int{}}
 	if dataDir != "" {
 		d.dir = filepath.Join(dataDir, "teams")
 	}
-	for _, l := range leagues {
+	for i, l := range leagues {
 		d.enabled[l.Key] = l
+		if _, ok := d.order[l.Key]; !ok {
+			d.order[l.Key] = i
+		}
 	}
 	d.snap.Store(&snapshot{leagues: map[string]*leagueTeams{}})
 	return d

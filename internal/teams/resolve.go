@@ -236,7 +236,7 @@ func (d *Directory) resolve(s *snapshot, scope []*leagueTeams, in string) (Match
 				hits = append(hits, ref{lt, i})
 			}
 		}
-		if m, done, err := decide(in, hits); done {
+		if m, done, err := decide(in, d.oneClub(hits)); done {
 			return m, err
 		}
 	}
@@ -264,7 +264,7 @@ func (d *Directory) resolve(s *snapshot, scope []*leagueTeams, in string) (Match
 				}
 			}
 		}
-		if m, done, err := decide(in, hits); done {
+		if m, done, err := decide(in, d.oneClub(hits)); done {
 			return m, err
 		}
 	}

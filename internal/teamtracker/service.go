@@ -3,6 +3,8 @@ package teamtracker
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -12,6 +14,7 @@ import (
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/kickoff"
 	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/nextgames"
 	"github.com/sports-data/sports-data/internal/state"
 	"github.com/sports-data/sports-data/internal/teams"
 )
@@ -33,6 +36,13 @@ type Options struct {
 	// Location is where last_update is written [time.Local], as
 	// TeamTracker writes it in Home Assistant's zone.
 	Location *time.Location
+	// Club lists a team in every followed competition it plays in, itself
+	// first (teams.Directory.Club): a soccer club's sensor shows whichever
+	// of its games in any of them is live or next. Nil: the team alone.
+	Club func(m teams.Match) []teams.Match
+	// Standing gives the extra attributes of the team's standing
+	// (standings.Service.SensorAttributes); nil, or a nil answer, adds none.
+	Standing func(m teams.Match) map[string]any
 }
 
 // Service answers sensors from memory. It is safe for concurrent use.
@@ -106,7 +116,9 @@ func (s *Service) Scheduled(leagueKey string) []game.Game {
 }
 
 // Sensor is the sensor of one resolved team of a followed league, from
-// the games in memory. It never waits on ESPN or a store.
+// the games in memory. It never waits on ESPN or a store. Besides
+// TeamTracker's attributes it has next_games (package nextgames) and,
+// where the league has a table, the standing_* attributes.
 func (s *Service) Sensor(m teams.Match) (Sensor, error) {
 	leagueKey, teamID := m.League.Key, m.Team.ID
 	l, ok := s.leagues[leagueKey]
@@ -114,8 +126,6 @@ func (s *Service) Sensor(m teams.Match) (Sensor, error) {
 		return Sensor{}, fmt.Errorf("%w: %q", ErrUnknownLeague, leagueKey)
 	}
 	now := s.o.Now()
-	c := context{league: l.TeamTrackerID(), sport: l.Sport, leaguePath: l.ESPNLeague, now: now, loc: s.o.Location,
-		teamAbbr: searchKey(m)}
 	snap := s.st.League(leagueKey)
 	var games []game.Game
 	var updated time.Time
@@ -127,25 +137,27 @@ func (s *Service) Sensor(m teams.Match) (Sensor, error) {
 		out.UpdatedAt = updated.UTC().Format(time.RFC3339)
 	}
 
-	chosen, chosenGame := s.choose(s.candidates(leagueKey, teamID, games), teamID, leagueKey, l.Field(), c)
+	cands := s.clubCandidates(m)
+	chosen, chosenGame := s.choose(cands, m, now)
+	var a map[string]any
 	if chosen == nil {
 		out.State = StateNotFound
-		out.Attributes = notFound(l, games, c)
-		out.Attributes["private_fast_refresh"] = s.o.Live(leagueKey)
-		return out, nil
-	}
-	a := chosen.attrs
-	leagueInfo(a, chosenGame.Source)
-	if src := chosenGame.Source; src != nil {
-		a["api_url"] = src.URL
-		a["last_update"] = src.FetchedAt.In(c.loc).Format(lastUpdateLayout)
-	} else if !updated.IsZero() {
-		a["last_update"] = updated.In(c.loc).Format(lastUpdateLayout)
+		a = notFound(l, games, s.context(l, m, now))
+	} else {
+		a = chosen.attrs
+		leagueInfo(a, chosenGame.Source)
+		if src := chosenGame.Source; src != nil {
+			a["api_url"] = src.URL
+			a["last_update"] = src.FetchedAt.In(s.o.Location).Format(lastUpdateLayout)
+		} else if !updated.IsZero() {
+			a["last_update"] = updated.In(s.o.Location).Format(lastUpdateLayout)
+		}
+		out.State = chosen.state
 	}
 	// One request serves the whole league here, so the league's cadence
 	// is the sensor's.
 	a["private_fast_refresh"] = s.o.Live(leagueKey)
-	out.State = chosen.state
+	s.extras(a, m, cands, now)
 	out.Attributes = a
 	return out, nil
 }
@@ -155,28 +167,34 @@ func (s *Service) Sensor(m teams.Match) (Sensor, error) {
 // otherwise keepPrevious decides between the game chosen so far and the
 // next. A final in an event still live (a tennis tournament) ends the
 // search after that event, as TeamTracker stops there.
-func (s *Service) choose(cands []game.Game, teamID, leagueKey string, field bool, c context) (*view, *game.Game) {
+func (s *Service) choose(cands []candidate, m teams.Match, now time.Time) (*view, *game.Game) {
 	var chosen *view
 	var chosenGame *game.Game
 	for i := 0; i < len(cands); {
-		event := eventKey(&cands[i])
+		event := eventKey(cands[i].g)
 		j := i
-		for ; j < len(cands) && eventKey(&cands[j]) == event; j++ {
-			g := &cands[j]
-			v, ok := viewOf(g, teamID, leagueKey, c)
+		for ; j < len(cands) && eventKey(cands[j].g) == event; j++ {
+			cd := &cands[j]
+			if chosen != nil && chosen.state == StatePre && cd.g.Source == nil && cd.g.Status == game.StatusScheduled &&
+				!cd.g.Start.Before(chosen.date) {
+				// A later game of the stored schedule never beats an
+				// earlier upcoming one (keepPrevious): no view to build.
+				continue
+			}
+			v, ok := viewOf(cd.g, cd.teamID, cd.league.Key, s.context(*cd.league, m, now))
 			if !ok {
 				continue
 			}
 			prev, prevGame := chosen, chosenGame
-			chosen, chosenGame = &v, g
-			if v.state == StateIn || v.state == StatePre && kickoff.Soon(v.date, c.now) {
+			chosen, chosenGame = &v, cd.g
+			if v.state == StateIn || v.state == StatePre && kickoff.Soon(v.date, now) {
 				return chosen, chosenGame
 			}
-			if prev != nil && keepPrevious(prev, &v, field, c.now) {
+			if prev != nil && keepPrevious(prev, &v, cd.league.Field(), now) {
 				chosen, chosenGame = prev, prevGame
 			}
 		}
-		if chosen != nil && chosen.state == StatePost && eventState(&cands[i]) == StateIn {
+		if chosen != nil && chosen.state == StatePost && eventState(cands[i].g) == StateIn {
 			break
 		}
 		i = j
@@ -220,33 +238,97 @@ func searchKey(m teams.Match) string {
 	return strings.ToUpper(abbr)
 }
 
+// extras adds the service's own attributes to a sensor's.
+func (s *Service) extras(a map[string]any, m teams.Match, cands []candidate, now time.Time) {
+	games := make([]*game.Game, len(cands))
+	ids := make([]string, 0, 2)
+	for i := range cands {
+		games[i] = cands[i].g
+		if !slices.Contains(ids, cands[i].teamID) {
+			ids = append(ids, cands[i].teamID)
+		}
+	}
+	a["next_games"] = nextgames.Of(games, nextgames.TeamIDs(ids...), now, nextgames.Count)
+	if s.o.Standing != nil {
+		maps.Copy(a, s.o.Standing(m))
+	}
+}
+
+// context is what a sensor's attributes are made with for a game of the
+// league l, the followed team named as m names it.
+func (s *Service) context(l league.League, m teams.Match, now time.Time) context {
+	return context{league: l.TeamTrackerID(), sport: l.Sport, leaguePath: l.ESPNLeague, now: now, loc: s.o.Location,
+		teamAbbr: searchKey(m)}
+}
+
+// candidate is a game of the team in one of its competitions; g points
+// into the games in memory, which are never modified once published.
+type candidate struct {
+	g      *game.Game
+	league *league.League // shared by the candidates of one competition
+	teamID string
+}
+
+// clubCandidates are the team's games in every competition it is followed
+// in (Options.Club): one competition's in candidates' order, several by
+// start time (only soccer clubs are followed in several, and each of their
+// games is an ESPN event of its own).
+func (s *Service) clubCandidates(m teams.Match) []candidate {
+	matches := []teams.Match{m}
+	if s.o.Club != nil {
+		matches = s.o.Club(m)
+	}
+	var out []candidate
+	for _, mm := range matches {
+		lv, ok := s.leagues[mm.League.Key]
+		if !ok {
+			continue
+		}
+		l := &lv
+		var games []game.Game
+		if snap := s.st.League(l.Key); snap != nil {
+			games = snap.Games
+		}
+		for _, g := range s.candidates(l.Key, mm.Team.ID, games) {
+			out = append(out, candidate{g: g, league: l, teamID: mm.Team.ID})
+		}
+	}
+	if len(matches) > 1 {
+		sort.SliceStable(out, func(i, j int) bool { return out[i].g.Start.Before(out[j].g.Start) })
+	}
+	return out
+}
+
 // candidates are the team's games on the scoreboards in memory, then the
 // scheduled ones not on them, grouped by ESPN event (events by their first
-// game's start) and by start within each.
-func (s *Service) candidates(leagueKey, teamID string, games []game.Game) []game.Game {
-	var out []game.Game
+// game's start) and by start within each. They point into the published
+// games (the scoreboard's snapshot, the schedule's list, which Observe
+// replaces rather than changes).
+func (s *Service) candidates(leagueKey, teamID string, games []game.Game) []*game.Game {
+	var out []*game.Game
 	seen := map[string]bool{}
 	for i := range games {
 		if games[i].Involves(teamID) {
-			out = append(out, games[i])
+			out = append(out, &games[i])
 			seen[games[i].ID] = true
 		}
 	}
 	s.mu.RLock()
-	for i, g := range s.scheduled[leagueKey] {
-		if s.scheduled[leagueKey][i].Involves(teamID) && !seen[g.ID] {
+	scheduled := s.scheduled[leagueKey]
+	s.mu.RUnlock()
+	for i := range scheduled {
+		if g := &scheduled[i]; g.Involves(teamID) && !seen[g.ID] {
 			out = append(out, g)
 		}
 	}
-	s.mu.RUnlock()
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
 	first := map[string]int{}
-	for i := range out {
-		if _, ok := first[eventKey(&out[i])]; !ok {
-			first[eventKey(&out[i])] = i
+	for i, g := range out {
+		if _, ok := first[eventKey(g)]; !ok {
+			first[eventKey(g)] = i
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return first[eventKey(&out[i])] < first[eventKey(&out[j])] })
+	sort.SliceStable(out, func(i, j int) bool { return first[eventKey(out[i])] < first[eventKey(out[j])] })
 	return out
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/sports-data/sports-data/internal/espntest"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/league"
+	"github.com/sports-data/sports-data/internal/nextgames"
 	"github.com/sports-data/sports-data/internal/state"
 	"github.com/sports-data/sports-data/internal/teams"
 )
@@ -91,11 +92,13 @@ func (f *fixture) sensor(t *testing.T, teamID string) Sensor {
 	t.Helper()
 	s, err := f.svc.Sensor(match(nfl, teamID))
 	require.NoError(t, err)
-	// Every sensor has exactly TeamTracker's attributes.
-	require.Len(t, s.Attributes, len(AttributeNames))
+	// Every sensor has exactly TeamTracker's attributes and the
+	// service's next_games.
+	require.Len(t, s.Attributes, len(AttributeNames)+1)
 	for _, n := range AttributeNames {
 		require.Contains(t, s.Attributes, n)
 	}
+	require.Contains(t, s.Attributes, "next_games")
 	return s
 }
 
@@ -198,6 +201,10 @@ func TestSensorShowsTheScheduledNextGameBeyondTheScoreboard(t *testing.T) {
 	assert.Equal(t, "in a week", s.Attributes["kickoff_in"], "as TeamTracker words ten days")
 	assert.Equal(t, start.Format("2006-01-02T15:04Z"), s.Attributes["date"])
 	assert.Equal(t, "home", s.Attributes["team_homeaway"])
+	venue := "GEHA Field at Arrowhead Stadium"
+	assert.Equal(t, []nextgames.Game{{Date: start.Format(time.RFC3339), League: "NFL", GameID: "401", Opponent: "LV",
+		OpponentName: "Las Vegas Raiders", HomeAway: "home", Venue: &venue}}, s.Attributes["next_games"],
+		"the next games, from the stored schedule")
 	assert.Equal(t, "12", s.Attributes["team_id"])
 	assert.Equal(t, "Chiefs", s.Attributes["team_name"])
 	assert.Equal(t, []string{"#e31837", "#ffb612"}, s.Attributes["team_colors"])

@@ -176,25 +176,40 @@ func (s *Service) Events(batch []events.Event) {
 }
 
 // wants reports whether a webhook subscribes to an event: the event type,
-// and for scoped webhooks the league and the team.
-func (h *hook) wants(ev events.Event) bool {
+// and for scoped webhooks the league and the team; and the team the
+// payload is seen from. A club the webhook follows in one competition
+// gets its events in the others it is followed in (Options.SameClub).
+func (h *hook) wants(ev events.Event, sameClub func(leagueA, abbrA, leagueB, abbrB string) bool) (string, bool) {
 	r := &h.rec
+	team := r.Team
 	if r.League != "" && r.League != ev.League {
-		return false
+		if r.Team == "" || sameClub == nil {
+			return "", false
+		}
+		team = ""
+		for _, side := range []string{ev.Game.HomeTeam.Abbreviation, ev.Game.AwayTeam.Abbreviation} {
+			if sameClub(r.League, r.Team, ev.League, side) {
+				team = side
+			}
+		}
+		if team == "" {
+			return "", false
+		}
 	}
-	if r.Team != "" && !ev.Game.Names(r.Team) {
-		return false
+	if team != "" && !ev.Game.Names(team) {
+		return "", false
 	}
 	for _, e := range r.Events {
 		if e == ev.Type {
-			return true
+			return team, true
 		}
 	}
-	return false
+	return "", false
 }
 
 func (s *Service) enqueueLocked(h *hook, ev events.Event) (item, bool) {
-	if h.inactive() || !h.wants(ev) {
+	team, wanted := h.wants(ev, s.opts.SameClub)
+	if h.inactive() || !wanted {
 		return item{}, false
 	}
 	if _, done := h.delivered[ev.ID]; done {
@@ -213,7 +228,7 @@ func (s *Service) enqueueLocked(h *hook, ev events.Event) (item, bool) {
 		return item{}, false
 	}
 	delay := time.Duration(h.rec.DelaySeconds) * time.Second
-	p := ev.Payload(h.rec.Team)
+	p := ev.Payload(team)
 	p.WebhookID = h.rec.ID
 	it := item{
 		EventID:   ev.ID,

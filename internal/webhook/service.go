@@ -33,6 +33,10 @@ type Options struct {
 	// Resolve turns the team of a registration into a team; without it a
 	// registration naming a team is refused.
 	Resolve TeamResolver
+	// SameClub tells whether two teams of followed leagues are one club
+	// (teams.Directory.SameClub): a webhook of a club in one competition
+	// gets its events in the others. Nil: never.
+	SameClub func(leagueA, abbrA, leagueB, abbrB string) bool
 	// Leagues are the keys of the followed leagues; a registration for
 	// another league is accepted with a warning in its answer.
 	Leagues []string

@@ -314,12 +314,21 @@ func rowToPoint(r row, series, leagueKey string) (store.Point, error) {
 		p.HomeTeamName = str("home_team_name")
 		p.AwayTeamName = str("away_team_name")
 		p.Venue = str("venue")
-		if v := r["observed_at"]; v != nil {
-			n, ok := v.(int64)
-			if !ok {
-				return p, fmt.Errorf("influx: game %s: observed_at is %T, not an integer", p.GameID, v)
+		p.Broadcasts = str("broadcasts")
+		p.ScheduleVersion = num("schedule_version")
+		for _, f := range []struct {
+			name string
+			to   *time.Time
+		}{{"observed_at", &p.ObservedAt}, {"schedule_changed_at", &p.ScheduleChangedAt}} {
+			if v := r[f.name]; v != nil {
+				n, ok := v.(int64)
+				if !ok {
+					return p, fmt.Errorf("influx: game %s: %s is %T, not an integer", p.GameID, f.name, v)
+				}
+				if n != 0 {
+					*f.to = time.Unix(0, n).UTC()
+				}
 			}
-			p.ObservedAt = time.Unix(0, n).UTC()
 		}
 	}
 	if err != nil {

@@ -49,6 +49,9 @@ func periodField(leagueKey string) string {
 // games row's version is its ObservedAt (writing the same version again
 // lands on the same row, with the same values); a score point's is now.
 func encodePoint(p *store.Point, now time.Time, appendOnly bool) ([]byte, error) {
+	if p.Series == store.SeriesStandings {
+		return encodeStanding(p, now, appendOnly)
+	}
 	pt := influxdb3.NewPointWithMeasurement(p.Measurement()).
 		SetTag("game_id", p.GameID).
 		SetTag("season", strconv.Itoa(p.Season)).
@@ -80,7 +83,14 @@ func encodePoint(p *store.Point, now time.Time, appendOnly bool) ([]byte, error)
 			SetStringField("away_team_id", p.AwayTeamID).
 			SetStringField("home_team_name", p.HomeTeamName).
 			SetStringField("away_team_name", p.AwayTeamName).
-			SetStringField("venue", p.Venue)
+			SetStringField("venue", p.Venue).
+			SetStringField("broadcasts", p.Broadcasts).
+			SetIntegerField("schedule_version", int64(p.ScheduleVersion))
+		var changed int64
+		if !p.ScheduleChangedAt.IsZero() {
+			changed = p.ScheduleChangedAt.UnixNano()
+		}
+		pt.SetIntegerField("schedule_changed_at", changed)
 		observed := p.ObservedAt
 		if observed.IsZero() {
 			observed = now
@@ -91,6 +101,40 @@ func encodePoint(p *store.Point, now time.Time, appendOnly bool) ([]byte, error)
 		}
 	}
 	if appendOnly && p.Series == store.SeriesScores {
+		pt.SetTag(versionTag, strconv.FormatInt(now.UnixNano(), 10))
+	}
+	return pt.MarshalBinary(influxdb3.Nanosecond)
+}
+
+// encodeStanding builds the line protocol of a standings row: the team's
+// ESPN id and the season are tags, the entry's values fields. On InfluxDB
+// 3 the row carries a version tag like every other point.
+func encodeStanding(p *store.Point, now time.Time, appendOnly bool) ([]byte, error) {
+	e := p.Standing
+	pt := influxdb3.NewPointWithMeasurement(p.Measurement()).
+		SetTag("team_id", e.TeamID).
+		SetTag("season", strconv.Itoa(p.Season)).
+		SetStringField("team", e.Team).
+		SetStringField("team_name", e.TeamName).
+		SetStringField("group_name", e.Group).
+		SetStringField("group_abbr", e.GroupAbbr).
+		SetIntegerField("position", int64(e.Position)).
+		SetIntegerField("games_played", int64(e.GamesPlayed)).
+		SetIntegerField("wins", int64(e.Wins)).
+		SetIntegerField("losses", int64(e.Losses)).
+		SetIntegerField("ties", int64(e.Ties)).
+		SetIntegerField("ot_losses", int64(e.OTLosses)).
+		SetDoubleField("points", e.Points).
+		SetIntegerField("points_for", int64(e.PointsFor)).
+		SetIntegerField("points_against", int64(e.PointsAgainst)).
+		SetDoubleField("win_percent", e.WinPercent).
+		SetDoubleField("games_behind", e.GamesBehind).
+		SetStringField("streak", e.Streak).
+		SetStringField("clincher", e.Clincher).
+		SetStringField("note", e.Note).
+		SetStringField("summary", e.Summary).
+		SetTimestamp(p.Time)
+	if appendOnly {
 		pt.SetTag(versionTag, strconv.FormatInt(now.UnixNano(), 10))
 	}
 	return pt.MarshalBinary(influxdb3.Nanosecond)

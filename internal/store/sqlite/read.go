@@ -20,7 +20,12 @@ const scoreColumns = `league, game_id, time, season, season_type, week, home_tea
 const gameColumns = `league, game_id, start, season, season_type, week, home_team, away_team, status,
 	home_conference, away_conference, home_division, away_division,
 	home_score, away_score, period, time_remaining, status_detail,
-	home_team_id, away_team_id, home_team_name, away_team_name, venue, observed_at`
+	home_team_id, away_team_id, home_team_name, away_team_name, venue, observed_at,
+	broadcasts, schedule_version, schedule_changed_at`
+
+const standingColumns = `league, time, team_id, season, team, team_name, group_name, group_abbr,
+	position, games_played, wins, losses, ties, ot_losses, points, points_for, points_against,
+	win_percent, games_behind, streak, clincher, note, summary`
 
 // Games returns the row of each game matching q (the store keeps only the
 // latest), ordered by start time then game id.
@@ -150,14 +155,54 @@ func scanScore(r scanner) (store.Point, error) {
 
 func scanGame(r scanner) (store.Point, error) {
 	p := store.Point{Series: store.SeriesGames}
-	var t, observed int64
+	var t, observed, changed int64
 	err := r.Scan(&p.League, &p.GameID, &t, &p.Season, &p.SeasonType, &p.Week, &p.HomeTeam, &p.AwayTeam, &p.Status,
 		&p.HomeConference, &p.AwayConference, &p.HomeDivision, &p.AwayDivision,
 		&p.HomeScore, &p.AwayScore, &p.Period, &p.TimeRemaining, &p.StatusDetail,
-		&p.HomeTeamID, &p.AwayTeamID, &p.HomeTeamName, &p.AwayTeamName, &p.Venue, &observed)
+		&p.HomeTeamID, &p.AwayTeamID, &p.HomeTeamName, &p.AwayTeamName, &p.Venue, &observed,
+		&p.Broadcasts, &p.ScheduleVersion, &changed)
 	p.Time = time.Unix(0, t).UTC()
 	p.ObservedAt = time.Unix(0, observed).UTC()
+	if changed != 0 {
+		p.ScheduleChangedAt = time.Unix(0, changed).UTC()
+	}
 	return p, err
+}
+
+func scanStanding(r scanner) (store.Point, error) {
+	e := &store.Standing{}
+	p := store.Point{Series: store.SeriesStandings, Standing: e}
+	var t int64
+	err := r.Scan(&p.League, &t, &e.TeamID, &p.Season, &e.Team, &e.TeamName, &e.Group, &e.GroupAbbr,
+		&e.Position, &e.GamesPlayed, &e.Wins, &e.Losses, &e.Ties, &e.OTLosses, &e.Points, &e.PointsFor, &e.PointsAgainst,
+		&e.WinPercent, &e.GamesBehind, &e.Streak, &e.Clincher, &e.Note, &e.Summary)
+	p.Time = time.Unix(0, t).UTC()
+	return p, err
+}
+
+// Standings returns the rows of the newest table of league taken in
+// [from, to), by group and position.
+func (s *Store) Standings(ctx context.Context, league string, from, to time.Time) ([]store.Point, error) {
+	if err := s.checkOpen("standings"); err != nil {
+		return nil, err
+	}
+	if !store.ValidLeague(league) {
+		return nil, &InvalidQueryError{Reason: fmt.Sprintf("standings: league %q is not a registry key", league)}
+	}
+	var lo, hi int64 = math.MinInt64, math.MaxInt64
+	if !from.IsZero() {
+		lo = nanos(from)
+	}
+	if !to.IsZero() {
+		hi = nanos(to)
+	}
+	rows, err := s.query(ctx, `SELECT `+standingColumns+` FROM standings WHERE league = ? AND time = (
+		SELECT MAX(time) FROM standings WHERE league = ? AND time >= ? AND time < ?
+	) ORDER BY group_name, position, team_id`, league, league, lo, hi)
+	if err != nil {
+		return nil, unavailable("standings", err)
+	}
+	return collect(rows, "standings", scanStanding)
 }
 
 func collect(rows *sql.Rows, op string, scan func(scanner) (store.Point, error)) ([]store.Point, error) {

@@ -239,6 +239,9 @@ CREATE TABLE IF NOT EXISTS games (
 	away_team_name  TEXT    NOT NULL,
 	venue           TEXT    NOT NULL,
 	observed_at     INTEGER NOT NULL,
+	broadcasts      TEXT    NOT NULL DEFAULT '',
+	schedule_version    INTEGER NOT NULL DEFAULT 0,
+	schedule_changed_at INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (league, game_id)
 ) WITHOUT ROWID;
 -- A team's games are the union of its home and away games; SQLite answers
@@ -247,11 +250,49 @@ CREATE INDEX IF NOT EXISTS games_home ON games (league, home_team, season, start
 CREATE INDEX IF NOT EXISTS games_away ON games (league, away_team, season, start);
 CREATE INDEX IF NOT EXISTS games_start ON games (league, start);
 CREATE INDEX IF NOT EXISTS games_season ON games (league, season, start);
+
+CREATE TABLE IF NOT EXISTS standings (
+	league          TEXT    NOT NULL,
+	time            INTEGER NOT NULL,
+	team_id         TEXT    NOT NULL,
+	season          INTEGER NOT NULL,
+	team            TEXT    NOT NULL,
+	team_name       TEXT    NOT NULL,
+	group_name      TEXT    NOT NULL,
+	group_abbr      TEXT    NOT NULL,
+	position        INTEGER NOT NULL,
+	games_played    INTEGER NOT NULL,
+	wins            INTEGER NOT NULL,
+	losses          INTEGER NOT NULL,
+	ties            INTEGER NOT NULL,
+	ot_losses       INTEGER NOT NULL,
+	points          REAL    NOT NULL,
+	points_for      INTEGER NOT NULL,
+	points_against  INTEGER NOT NULL,
+	win_percent     REAL    NOT NULL,
+	games_behind    REAL    NOT NULL,
+	streak          TEXT    NOT NULL,
+	clincher        TEXT    NOT NULL,
+	note            TEXT    NOT NULL,
+	summary         TEXT    NOT NULL,
+	PRIMARY KEY (league, time, team_id)
+) WITHOUT ROWID;
 `
 
 // schemaVersion is kept in PRAGMA user_version, so that a later release
 // can tell which tables it finds and an older one refuses a newer file.
-const schemaVersion = 1
+// Version 2 added the games' broadcasts and schedule history and the
+// standings table.
+const schemaVersion = 2
+
+// upgrades bring a file of an older version up to date, step by step:
+// upgrades[v-1] goes from v to v+1. The schema above creates the newest
+// tables in a new file; these add what an older file's tables lack.
+var upgrades = []string{
+	`ALTER TABLE games ADD COLUMN broadcasts TEXT NOT NULL DEFAULT '';
+	 ALTER TABLE games ADD COLUMN schedule_version INTEGER NOT NULL DEFAULT 0;
+	 ALTER TABLE games ADD COLUMN schedule_changed_at INTEGER NOT NULL DEFAULT 0;`,
+}
 
 func migrate(ctx context.Context, db *sql.DB) error {
 	var mode string
@@ -267,6 +308,14 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	}
 	if version > schemaVersion {
 		return fmt.Errorf("the file has schema version %d, newer than this release understands (%d)", version, schemaVersion)
+	}
+	// A file of version 0 is new (or empty): the schema creates everything.
+	if version > 0 {
+		for v := version; v < schemaVersion; v++ {
+			if _, err := db.ExecContext(ctx, upgrades[v-1]); err != nil {
+				return fmt.Errorf("upgrading the schema from version %d: %w", v, err)
+			}
+		}
 	}
 	if _, err := db.ExecContext(ctx, schema); err != nil {
 		return err
@@ -307,8 +356,8 @@ func nanos(t time.Time) int64 {
 	return t.UnixNano()
 }
 
-// Prune deletes score points observed before `before` and games that
-// started before it.
+// Prune deletes score points observed before `before`, games that
+// started before it and tables taken before it.
 func (s *Store) Prune(ctx context.Context, before time.Time) error {
 	_, _, err := s.prune(ctx, before)
 	return err
@@ -334,6 +383,9 @@ func (s *Store) prune(ctx context.Context, before time.Time) (scores, games int6
 		return 0, 0, unavailable("prune", err)
 	}
 	games, _ = res.RowsAffected()
+	if _, err := tx.ExecContext(ctx, "DELETE FROM standings WHERE time < ?", cut); err != nil {
+		return 0, 0, unavailable("prune", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return 0, 0, unavailable("prune", err)
 	}

@@ -83,6 +83,9 @@ func Normalize(p store.Point) store.Point {
 	if !p.ObservedAt.IsZero() {
 		p.ObservedAt = p.ObservedAt.UTC()
 	}
+	if !p.ScheduleChangedAt.IsZero() {
+		p.ScheduleChangedAt = p.ScheduleChangedAt.UTC()
+	}
 	return p
 }
 

@@ -42,6 +42,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Info", testInfo},
 		{"CanceledContext", testCanceledContext},
 		{"GeneratedSeasons", testGeneratedSeasons},
+		{"GamesScheduleHistory", testGamesScheduleHistory},
+		{"Standings", testStandings},
+		{"StandingsRewrite", testStandingsRewrite},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
