@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/sports-data/sports-data/internal/gamefeed"
 	"github.com/sports-data/sports-data/internal/history"
 	"github.com/sports-data/sports-data/internal/store"
 	"github.com/sports-data/sports-data/internal/teams"
@@ -28,6 +29,8 @@ func (s *Server) mapServiceError(err error) (*apiError, bool) {
 		return &apiError{status: http.StatusUnprocessableEntity, msg: wv.Error()}, true
 	case errors.Is(err, store.ErrUnavailable):
 		return &apiError{status: http.StatusServiceUnavailable, msg: "the history store is unavailable; try again later"}, true
+	case errors.Is(err, gamefeed.ErrFull), errors.Is(err, gamefeed.ErrClosed):
+		return &apiError{status: http.StatusServiceUnavailable, msg: err.Error()}, true
 	case errors.Is(err, webhook.ErrNotFound):
 		return &apiError{status: http.StatusNotFound, msg: "webhook not found"}, true
 	}
