@@ -12,6 +12,7 @@ import (
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/events"
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/gamefeed"
 	"github.com/sports-data/sports-data/internal/ha"
 	"github.com/sports-data/sports-data/internal/hadiscovery"
 	"github.com/sports-data/sports-data/internal/httpapi"
@@ -22,6 +23,7 @@ import (
 	"github.com/sports-data/sports-data/internal/storage"
 	"github.com/sports-data/sports-data/internal/teams"
 	"github.com/sports-data/sports-data/internal/teamtracker"
+	"github.com/sports-data/sports-data/internal/ui"
 	"github.com/sports-data/sports-data/internal/userteams"
 	"github.com/sports-data/sports-data/internal/webhook"
 )
@@ -31,7 +33,10 @@ type app struct {
 	handler http.Handler
 	tasks   []func(context.Context) // goroutines owned by serve
 	closers []func(context.Context) error
-	logger  *slog.Logger
+	// onShutdown run when the server starts shutting down: the live
+	// streams end then, rather than holding the shutdown.
+	onShutdown []func()
+	logger     *slog.Logger
 }
 
 func (a *app) close(ctx context.Context) {
@@ -90,6 +95,11 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	}
 	det.Subscribe(hooks)
 	a.tasks = append(a.tasks, hooks.Run)
+	// The live feed of the page and the stream route: every poll's changed
+	// games and every event, never behind the baseline's gate.
+	feed := gamefeed.New(gamefeed.Options{Now: now})
+	det.Subscribe(feed)
+	a.onShutdown = append(a.onShutdown, feed.Close)
 
 	var p *poller.Poller
 	sensors := teamtracker.New(st, cfg.Leagues, teamtracker.Options{Live: func(k string) bool { return p.Live(k) }, Now: now})
@@ -103,7 +113,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	// store knows: they wait for the baseline (package baseline).
 	base := baseline.NewLoader(baselineSources(stored), cfg.Leagues, recorderOf(stored), det, logger, now)
 	a.tasks = append(a.tasks, base.Run)
-	observers := []poller.Observer{haSvc, base.Gate(det)}
+	observers := []poller.Observer{haSvc, feed, base.Gate(det)}
 	wanted := []func() []string{fav.Saved, hooks.Teams}
 	if mqttPub != nil {
 		wanted = append(wanted, mqttPub.Teams)
@@ -125,13 +135,17 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		OnPoll: m.Poll, OnTruncated: m.Truncated, OnDegraded: m.LeagueDegraded})
 	a.tasks = append(a.tasks, p.Run)
 
+	page, err := ui.New(cfg.Leagues)
+	if err != nil {
+		return nil, err
+	}
 	deps := httpapi.Deps{
 		Options: httpapi.Options{Leagues: cfg.Leagues, StoreKind: cfg.StoreKind, APIKey: cfg.APIKey,
 			CORSOrigins: cfg.CORSOrigins, HistoryRatePerMinute: cfg.HistoryRatePerMinute,
 			PollIdleInterval: cfg.PollIdleInterval, TrustedProxies: cfg.TrustedProxies},
 		Version: version, Logger: logger, Now: now, Observe: m.Request,
 		State: st, Teams: dir, Favorites: fav, Polling: p, Usage: client,
-		HA: haSvc, Sensors: sensors, Webhooks: hooks,
+		HA: haSvc, Sensors: sensors, Webhooks: hooks, Feed: feed, UI: page,
 		Extra: apidocs.Handlers(),
 	}
 	deps.Extra["/metrics"] = m.Handler()
@@ -142,6 +156,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		deps.MQTT = mqttPub
 	}
 	a.handler = httpapi.New(deps)
+	page.SetRoutes(httpapi.Patterns(a.handler))
 	return a, nil
 }
 
