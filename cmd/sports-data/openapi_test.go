@@ -67,6 +67,9 @@ func loadContract(t *testing.T) *contract {
 	registerDecoders.Do(func() {
 		// /docs is HTML; its body is read as a string.
 		openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.FileBodyDecoder)
+		// The page's assets (/ui/assets/…) are text too.
+		openapi3filter.RegisterBodyDecoder("text/javascript", openapi3filter.FileBodyDecoder)
+		openapi3filter.RegisterBodyDecoder("text/css", openapi3filter.FileBodyDecoder)
 	})
 	return &contract{doc: doc, router: router}
 }
