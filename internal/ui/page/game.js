@@ -12,6 +12,7 @@ const RELOAD_MS = 10000;
 let id, lk, main, head, chartBox, lineBox, factsBox, eventsBox;
 let game = null; // the game as the live routes show it, when in memory
 let row = null; // its row of the stored schedule
+let known = new Map(); // the league's teams by id, for names and colours of a game no longer in memory
 let timeline = null;
 let events = [];
 let reloadTimer = 0;
@@ -80,8 +81,11 @@ async function loadStory() {
   }
   if (!game && !row && timeline) {
     const home = `${lk}-${timeline.home_team.toLowerCase()}`;
-    const sched = await api(`/api/v1/games/schedule/${encodeURIComponent(home)}?league=${lk}`).catch(() => null);
-    row = sched && sched.games.find((g) => g.game_id === id) || null;
+    const [sched, list] = await Promise.all([
+      api(`/api/v1/games/schedule/${encodeURIComponent(home)}?league=${lk}`).catch(() => null),
+      api(`/api/v1/teams?league=${lk}`).catch(() => null)]);
+    row = (sched && sched.games.find((g) => g.game_id === id)) || null;
+    known = new Map(((list && list.teams) || []).map((t) => [t.id, t]));
   }
   lastReload = performance.now();
 }
@@ -103,7 +107,11 @@ function teams() {
     return {home: t(game.home_team), away: t(game.away_team)};
   }
   const src = row || {home_team: timeline.home_team, away_team: timeline.away_team};
-  const t = (abbr, name) => ({id: `${lk}-${abbr.toLowerCase()}`, abbreviation: abbr, name: name || abbr});
+  const t = (abbr, name) => {
+    const tid = `${lk}-${abbr.toLowerCase()}`;
+    const k = known.get(tid);
+    return {id: tid, abbreviation: abbr, name: name || (k && k.name) || abbr, color: k && k.colors && k.colors.primary};
+  };
   return {home: t(src.home_team, src.home_team_name), away: t(src.away_team, src.away_team_name)};
 }
 

@@ -39,7 +39,7 @@ export function problems(h) {
       out.push(`${name}: the last poll of ESPN failed${times}: ${l.last_error || "no answer"}. The games shown are from ${ago(l.stale_seconds)}.`);
     }
     if (l.status === "degraded" && l.reason) out.push(`${name}: ${l.reason}`);
-    if (!l.last_success) out.push(`${name}: ESPN has not answered yet since the start.`);
+    if (!l.last_success && l.ok) out.push(`${name}: ESPN has not answered yet since the start.`);
   }
   const s = h.influxdb || {};
   if (!s.enabled) {
