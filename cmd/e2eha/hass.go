@@ -66,7 +66,7 @@ func (c *haClient) waitRunning(ctx context.Context, limit time.Duration) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("Home Assistant on %s was not running within %s", c.base, limit)
+			return fmt.Errorf("no running Home Assistant on %s within %s", c.base, limit)
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
