@@ -35,7 +35,8 @@ func q(s string) string { return strconv.Quote(s) }
 // delivering and deleted through the form, nothing of it possible from
 // another origin, a game's chart equal to its stored timeline and events,
 // a team's season and sensor, the key prompt of a service with API_KEY,
-// and every view at a phone's width without sideways scrolling.
+// every view at a phone's width without sideways scrolling, and (with a
+// real Mosquitto) a team's MQTT entities and trouble said in words.
 // Screenshots of the run stay in bin/ui-screenshots.
 func TestPageInABrowser(t *testing.T) {
 	t.Parallel()
@@ -62,6 +63,7 @@ func TestPageInABrowser(t *testing.T) {
 		t.Error("the stream beside the browser did not carry 300 messages")
 	}
 	checkKeyPrompt(t, p)
+	t.Run("trouble and entities", func(t *testing.T) { checkTroubleAndEntities(t, p) })
 	// The other site's refused requests and the key prompt's 401s are the
 	// only errors the pages wrote.
 	assert.Empty(t, p.consoleErrors("CORS policy", "net::ERR_FAILED", "status of 401", "status of 403"))
