@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sports-data/sports-data/internal/chromium"
+	"github.com/sports-data/sports-data/internal/gamefeed/gamefeedtest"
 	"github.com/sports-data/sports-data/internal/testenv"
 )
 
@@ -133,39 +132,20 @@ func (p *pageRun) phone(name string) {
 	p.shot(name + "-phone")
 }
 
-// streamMessage is one message of the live stream.
-type streamMessage struct{ ID, Event, Data string }
-
 // readStream reads the live stream beside the browser until n messages
 // came or the test ends.
-func readStream(t *testing.T, base string, n int) <-chan []streamMessage {
-	out := make(chan []streamMessage, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/v1/games/stream", nil)
-	require.NoError(t, err)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
+func readStream(t *testing.T, base string, n int) <-chan []gamefeedtest.Message {
+	out := make(chan []gamefeedtest.Message, 1)
+	s := gamefeedtest.Open(t, base, "")
 	go func() {
-		defer resp.Body.Close()
-		var got []streamMessage
-		var m streamMessage
-		sc := bufio.NewScanner(resp.Body)
-		sc.Buffer(make([]byte, 64<<10), 1<<20)
-		for len(got) < n && sc.Scan() {
-			k, v, _ := strings.Cut(sc.Text(), ": ")
-			switch k {
-			case "id":
-				m.ID = v
-			case "event":
-				m.Event = v
-			case "data":
-				m.Data = v
-			case "":
-				if m.Event != "" {
-					got = append(got, m)
-				}
-				m = streamMessage{}
+		var got []gamefeedtest.Message
+		for len(got) < n {
+			m, ok := s.Next()
+			if !ok {
+				break
+			}
+			if m.Event != "" {
+				got = append(got, m)
 			}
 		}
 		out <- got
@@ -175,7 +155,7 @@ func readStream(t *testing.T, base string, n int) <-chan []streamMessage {
 
 // checkStream holds what the stream carried to the document: a changed
 // game is a Game of the live routes, an event the webhooks' payload.
-func checkStream(t *testing.T, msgs []streamMessage) {
+func checkStream(t *testing.T, msgs []gamefeedtest.Message) {
 	c := loadContract(t)
 	schema := func(name string) *openapi3.Schema { return c.doc.Components.Schemas[name].Value }
 	kinds := map[string]int{}

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"net"
@@ -17,6 +16,7 @@ import (
 	"github.com/sports-data/sports-data/internal/events/eventstest"
 	"github.com/sports-data/sports-data/internal/game"
 	"github.com/sports-data/sports-data/internal/gamefeed"
+	"github.com/sports-data/sports-data/internal/gamefeed/gamefeedtest"
 )
 
 // streamServer serves the router with a feed, behind the service's own
@@ -34,68 +34,13 @@ func streamServer(t *testing.T, feed *gamefeed.Feed, writeTimeout time.Duration)
 	return srv, "http://" + ln.Addr().String()
 }
 
-// sse reads one stream: its messages and comments, in order.
-type sse struct {
-	resp *http.Response
-	r    *bufio.Reader
-}
-
-type sseMessage struct{ id, event, data, comment string }
-
-func openStream(t *testing.T, base, lastID string) *sse {
+// openStream opens the route's stream and checks its headers.
+func openStream(t *testing.T, base, lastID string) *gamefeedtest.Stream {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, base+"/api/v1/games/stream", nil)
-	require.NoError(t, err)
-	if lastID != "" {
-		req.Header.Set("Last-Event-ID", lastID)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	t.Cleanup(func() { resp.Body.Close() })
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-	assert.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
-	assert.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
-	return &sse{resp: resp, r: bufio.NewReader(resp.Body)}
-}
-
-// next reads up to the next blank line; ok is false at the end of the
-// stream.
-func (s *sse) next(t *testing.T) (sseMessage, bool) {
-	t.Helper()
-	var m sseMessage
-	for {
-		line, err := s.r.ReadString('\n')
-		if err != nil {
-			return m, false
-		}
-		line = strings.TrimSuffix(line, "\n")
-		if line == "" {
-			return m, true
-		}
-		k, v, _ := strings.Cut(line, ": ")
-		switch k {
-		case "id":
-			m.id = v
-		case "event":
-			m.event = v
-		case "data":
-			m.data = v
-		case "":
-			m.comment = v
-		}
-	}
-}
-
-// nextMessage skips comments (heartbeats) and the retry hint.
-func (s *sse) nextMessage(t *testing.T) sseMessage {
-	t.Helper()
-	for {
-		m, ok := s.next(t)
-		require.True(t, ok, "the stream ended")
-		if m.event != "" {
-			return m
-		}
-	}
+	s := gamefeedtest.Open(t, base, lastID)
+	assert.Equal(t, "text/event-stream", s.Resp.Header.Get("Content-Type"))
+	assert.Equal(t, "no-store", s.Resp.Header.Get("Cache-Control"))
+	return s
 }
 
 // A changed game reaches an open stream with its id; a client that comes
@@ -105,16 +50,16 @@ func TestStreamSendsChangesReplaysAndBeats(t *testing.T) {
 	feed := gamefeed.New(gamefeed.Options{})
 	_, base := streamServer(t, feed, 300*time.Millisecond)
 	s := openStream(t, base, "")
-	first, ok := s.next(t)
+	first, ok := s.Next()
 	require.True(t, ok)
-	assert.Empty(t, first.event, "the stream opens with the retry hint")
+	assert.Empty(t, first.Event, "the stream opens with the retry hint")
 
 	frames := eventstest.MIANEFrames(t)
 	feed.Observe("nfl", []game.Game{frames[1]})
-	m := s.nextMessage(t)
-	assert.Equal(t, gamefeed.TypeGame, m.event)
+	m := s.NextMessage(t)
+	assert.Equal(t, gamefeed.TypeGame, m.Event)
 	var change gamefeed.GameChange
-	require.NoError(t, json.Unmarshal([]byte(m.data), &change))
+	require.NoError(t, json.Unmarshal([]byte(m.Data), &change))
 	assert.Equal(t, "nfl", change.League)
 	assert.Contains(t, string(change.Game), `"status":"live"`)
 
@@ -123,14 +68,14 @@ func TestStreamSendsChangesReplaysAndBeats(t *testing.T) {
 	feed.Observe("nfl", []game.Game{frames[2]})
 	beats := 0
 	for {
-		next, ok := s.next(t)
+		next, ok := s.Next()
 		require.True(t, ok, "the stream outlives the server's write timeout")
-		if next.comment == "heartbeat" {
+		if next.Comment == "heartbeat" {
 			beats++
 			continue
 		}
-		if next.event != "" {
-			assert.Equal(t, gamefeed.TypeGame, next.event)
+		if next.Event != "" {
+			assert.Equal(t, gamefeed.TypeGame, next.Event)
 			break
 		}
 	}
@@ -139,18 +84,18 @@ func TestStreamSendsChangesReplaysAndBeats(t *testing.T) {
 	// Missed while away: two changes.
 	feed.Observe("nfl", []game.Game{frames[3]})
 	feed.Observe("nfl", []game.Game{frames[4]})
-	back := openStream(t, base, m.id)
+	back := openStream(t, base, m.ID)
 	var ids []string
 	for range 3 {
-		ids = append(ids, back.nextMessage(t).id)
+		ids = append(ids, back.NextMessage(t).ID)
 	}
-	assert.NotContains(t, ids, m.id)
+	assert.NotContains(t, ids, m.ID)
 	assert.Len(t, ids, 3, "the change seen before the quiet time and the two after")
 
 	gone := openStream(t, base, "earlier-run-7")
-	reset := gone.nextMessage(t)
-	assert.Equal(t, "reset", reset.event)
-	assert.NotEmpty(t, reset.id, "a reset carries the newest id to go on from")
+	reset := gone.NextMessage(t)
+	assert.Equal(t, "reset", reset.Event)
+	assert.NotEmpty(t, reset.ID, "a reset carries the newest id to go on from")
 }
 
 // Shutdown ends every stream at once instead of waiting for it; a stream
@@ -159,7 +104,7 @@ func TestStreamsEndOnShutdown(t *testing.T) {
 	feed := gamefeed.New(gamefeed.Options{})
 	srv, base := streamServer(t, feed, 30*time.Second)
 	s := openStream(t, base, "")
-	_, ok := s.next(t)
+	_, ok := s.Next()
 	require.True(t, ok)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -168,7 +113,7 @@ func TestStreamsEndOnShutdown(t *testing.T) {
 	require.NoError(t, srv.Shutdown(ctx), "shutdown did not wait for the open stream")
 	t.Logf("shutdown with an open stream took %s", time.Since(start))
 	for {
-		if _, ok := s.next(t); !ok {
+		if _, ok := s.Next(); !ok {
 			break
 		}
 	}
@@ -189,15 +134,15 @@ func TestAStalledClientIsDropped(t *testing.T) {
 	_, base := streamServer(t, feed, 30*time.Second)
 	stalled := openStream(t, base, "")
 	reader := openStream(t, base, "")
-	_, _ = reader.next(t)
+	_, _ = reader.Next()
 	var read atomic.Int64
 	go func() {
 		for {
-			m, ok := reader.next(t)
+			m, ok := reader.Next()
 			if !ok {
 				return
 			}
-			if m.event == gamefeed.TypeGame {
+			if m.Event == gamefeed.TypeGame {
 				read.Add(1)
 			}
 		}

@@ -75,7 +75,7 @@ function view(h, since) {
     : "off";
   const m = h.mqtt || {};
   const mqtt = m.enabled
-    ? `${m.connected ? "connected" : "not connected"}; ${m.teams.length} teams announced, ${m.messages_published} messages`
+    ? `${m.connected ? "connected" : "not connected"}; ${m.teams.length} team${m.teams.length === 1 ? "" : "s"} announced, ${m.messages_published} messages`
     : "off (MQTT_URL is not set)";
   const w = h.webhooks || {};
   const hooks = `${w.registered || 0} registered, ${w.pending || 0} deliveries pending, ${w.failing || 0} failing, ${w.disabled || 0} disabled`;
