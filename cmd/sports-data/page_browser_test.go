@@ -335,6 +335,11 @@ func checkGameFinal(t *testing.T, p *pageRun, ss *simService, rcv *webhooktest.R
 	assert.Positive(t, received, "the webhook received events of the game")
 	total := js[[]string](p, `[...document.querySelectorAll("#line-score .total")].map((c) => c.textContent)`)
 	assert.Equal(t, []string{strconv.Itoa(g.Final.Away), strconv.Itoa(g.Final.Home)}, total, "the line score's totals")
+	facts := js[string](p, `document.getElementById("facts").textContent`)
+	for _, f := range []string{"League National Football League", "Status Final", "ESPN game id " + g.ID,
+		"Stored observations " + strconv.Itoa(len(tl.Timeline))} {
+		assert.Contains(t, facts, f, "the game's facts")
+	}
 	p.shot("game-final")
 	p.phone("game")
 }
@@ -367,6 +372,21 @@ func checkTeam(t *testing.T, p *pageRun, ss *simService, g simulator.GameTruth) 
 	bar := `document.querySelector('#season-chart rect.result[data-game-id=` + q(g.ID) + `]')`
 	p.wait("the game in the season chart", "!!"+bar, 10*time.Second)
 	assert.Equal(t, want, js[string](p, bar+".dataset.result"))
+	// The next games are the team's first five scheduled games of the
+	// stored schedule, or none.
+	var next []string
+	for _, s := range sched.Games {
+		if s.Status == "scheduled" && len(next) < 5 {
+			next = append(next, s.GameID)
+		}
+	}
+	shown := js[[]string](p, `[...[...document.querySelectorAll("section.panel")].find((s) => s.querySelector("h2").textContent === "Next games")
+	  .querySelectorAll("li[data-game-id]")].map((li) => li.dataset.gameId)`)
+	t.Logf("the team's next games on its page: %v", shown)
+	assert.Equal(t, len(next), len(shown), "the next games: %v", shown)
+	if len(next) > 0 {
+		assert.Equal(t, next, shown)
+	}
 	assert.Contains(t, js[string](p, `document.getElementById("rest-sensor").textContent`), "resource: "+ss.base+"/api/v1/ha/sensor/"+team)
 	assert.Contains(t, js[string](p, `document.getElementById("card-config").textContent`), "type: custom:teamtracker-card")
 	p.phone("team")

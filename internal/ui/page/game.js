@@ -204,7 +204,7 @@ function drawFacts() {
     ["Venue", g.venue],
     ["On TV", (g.broadcasts || []).join(", ")],
     ["Season", (g.season || (row && row.season)) ? `${g.season || row.season}${(g.week || (row && row.week)) ? `, week ${g.week || row.week}` : ""}` : ""],
-    ["Status", g.status_detail || (row && row.status) || (timeline && timeline.final_score ? "Final" : "")],
+    ["Status", game ? statusText(game) : row ? (statusText({...row, league: lk}) || row.status) : (timeline && timeline.final_score ? "Final" : "")],
     ["Duration", timeline && timeline.duration_minutes != null ? `${timeline.duration_minutes} min` : ""],
     ["Stored observations", timeline ? String(timeline.timeline.length) : "none"],
     ["ESPN game id", id],
