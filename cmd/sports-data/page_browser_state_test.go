@@ -1,8 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -10,6 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sports-data/sports-data/internal/mqtttest"
+	"github.com/sports-data/sports-data/internal/simulator"
+	"github.com/sports-data/sports-data/internal/testenv"
 )
 
 // checkTroubleAndEntities runs in the browser of the page test, against a
@@ -57,4 +62,41 @@ func checkTroubleAndEntities(t *testing.T, p *pageRun) {
 	assert.Contains(t, js[string](&sp, service), "trouble")
 	require.True(t, js[bool](&sp, `(document.getElementById("service").scrollIntoView(), true)`))
 	sp.shot("now-trouble")
+}
+
+// checkRestart: the service restarts mid-game while the Now page is open.
+// The page is not reloaded; it reconnects to the stream by itself, learns
+// that the feed it knew is gone (a reset), reads the games again and goes
+// on changing scores.
+func checkRestart(t *testing.T, p *pageRun) {
+	sp := *p
+	sp.t = t
+	ss := startSimulator(t, simulator.SundayNoonET(time.Now()).Add(55*time.Minute), pageSpeed)
+	port := testenv.FreePort(t)
+	args := append([]string{"--port", strconv.Itoa(port), "--data-dir", t.TempDir()}, ss.attachArgs...)
+	env := map[string]string{"LOG_LEVEL": "info", "LEAGUES": "nfl"}
+	listening := regexp.MustCompile(`msg=listening`)
+	d := startDemo(t, env, args...)
+	d.wait("listening", listening)
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+
+	sp.open(base + "/ui/")
+	require.True(t, js[bool](&sp, recordScores))
+	require.True(t, js[bool](&sp, `(window.__sameDocument = true)`))
+	sp.wait("scores moving", `window.__scores.filter((s) => s.home + s.away > 0).length >= 3`, 40*time.Second)
+	require.NoError(t, d.stop())
+	sp.wait("the page noticing", `document.getElementById("conn").textContent !== "● live"`, 10*time.Second)
+	// The cards of before the restart are marked: the reset's reading of
+	// the games makes new ones.
+	require.True(t, js[bool](&sp, `(document.querySelectorAll("#live [data-game]").forEach((c) => c.dataset.old = "1"), true)`))
+
+	d = startDemo(t, env, args...)
+	d.wait("listening again", listening)
+	sp.wait("the stream back", `document.getElementById("conn").textContent === "● live"`, 15*time.Second)
+	sp.wait("the games read again", `document.querySelectorAll("#live [data-game]").length > 0 && !document.querySelector("#live [data-old]")`, 15*time.Second)
+	// Changes after that reading came by the stream.
+	before := js[float64](&sp, `window.__scores.length`)
+	sp.wait("scores moving after the restart", `window.__scores.length >= `+strconv.Itoa(int(before)+2), 40*time.Second)
+	assert.True(t, js[bool](&sp, `window.__sameDocument === true`), "the page was not reloaded")
+	t.Logf("scores shown by the stream after the restart: %v", js[float64](&sp, `window.__scores.length`)-before)
 }

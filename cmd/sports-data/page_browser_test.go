@@ -35,8 +35,9 @@ func q(s string) string { return strconv.Quote(s) }
 // delivering and deleted through the form, nothing of it possible from
 // another origin, a game's chart equal to its stored timeline and events,
 // a team's season and sensor, the key prompt of a service with API_KEY,
-// every view at a phone's width without sideways scrolling, and (with a
-// real Mosquitto) a team's MQTT entities and trouble said in words.
+// every view at a phone's width without sideways scrolling, (with a real
+// Mosquitto) a team's MQTT entities and trouble said in words, and the
+// Now page going on by itself through a restart of the service mid-game.
 // Screenshots of the run stay in bin/ui-screenshots.
 func TestPageInABrowser(t *testing.T) {
 	t.Parallel()
@@ -64,9 +65,11 @@ func TestPageInABrowser(t *testing.T) {
 	}
 	checkKeyPrompt(t, p)
 	t.Run("trouble and entities", func(t *testing.T) { checkTroubleAndEntities(t, p) })
-	// The other site's refused requests and the key prompt's 401s are the
-	// only errors the pages wrote.
-	assert.Empty(t, p.consoleErrors("CORS policy", "net::ERR_FAILED", "status of 401", "status of 403"))
+	t.Run("restart mid-game", func(t *testing.T) { checkRestart(t, p) })
+	// The other site's refused requests, the key prompt's 401s and the
+	// requests while the service restarted are the only errors the pages
+	// wrote.
+	assert.Empty(t, p.consoleErrors("CORS policy", "net::ERR_FAILED", "status of 401", "status of 403", "net::ERR_CONNECTION_REFUSED"))
 	t.Logf("the browser test took %s", time.Since(started).Round(time.Second))
 }
 
