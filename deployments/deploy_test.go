@@ -73,6 +73,16 @@ func TestComposeWiresEverySetting(t *testing.T) {
 		assert.True(t, slices.Contains(read, k), "docker-compose.yml sets %s, which the service does not read", k)
 	}
 	assert.Equal(t, "http://influxdb:8181", sd.Environment["INFLUXDB_URL"])
+	// Other containers reach the service by its name in the file: the
+	// name is always allowed, whatever .env adds.
+	assert.True(t, strings.HasPrefix(sd.Environment["ALLOWED_HOSTS"], "sports-data,"), sd.Environment["ALLOWED_HOSTS"])
+	_, err := config.Load(func(k string) string {
+		if k == "ALLOWED_HOSTS" {
+			return "sports-data,"
+		}
+		return ""
+	})
+	assert.NoError(t, err, "ALLOWED_HOSTS as compose sets it with an empty .env")
 	// The token file the service reads lies in the volume the bootstrap writes.
 	tokenFile := sd.Environment["INFLUXDB_TOKEN_FILE"]
 	require.True(t, strings.HasPrefix(tokenFile, "/influxdb/"))

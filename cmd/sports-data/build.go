@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/sports-data/sports-data/internal/apidocs"
@@ -68,10 +69,11 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		logger.Warn("team cache not loaded; teams come from ESPN at the first poll", "err", err)
 	}
 	st := state.New(leagueKeys(cfg)...)
-	fav, err := userteams.Open(cfg.DataDir)
+	fav, err := userteams.Open(cfg.DataDir, userteams.Options{Logger: logger})
 	if err != nil {
 		return nil, err
 	}
+	a.tasks = append(a.tasks, fav.Run) // writes the saved teams once saves pause, and at the stop
 	stored, err := storage.Open(ctx, cfg, dir, storage.Options{Logger: logger, Now: now, OnWrite: m.StoreWrite})
 	if err != nil {
 		return nil, err
@@ -87,9 +89,10 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		return nil, err
 	}
 	a.closers = append(a.closers, det.Close)
-	hooks, err := webhook.New(webhook.Options{DataDir: cfg.DataDir, Version: version, Resolve: dir.Resolve,
+	hooks, err := webhook.New(webhook.Options{DataDir: cfg.DataDir, Version: version, Resolve: dir.Resolve, Leagues: leagueKeys(cfg),
 		Logger: logger, OnDelivery: m.Delivery, Now: now,
-		AllowLinkLocal: cfg.WebhookAllowLinkLocal, RetryWindow: cfg.WebhookRetryWindow, RecoveryHold: cfg.WebhookRecoveryHold})
+		AllowLinkLocal: cfg.WebhookAllowLinkLocal, RetryWindow: cfg.WebhookRetryWindow, RecoveryHold: cfg.WebhookRecoveryHold,
+		Proxy: webhookProxy(cfg)})
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +145,8 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	deps := httpapi.Deps{
 		Options: httpapi.Options{Leagues: cfg.Leagues, StoreKind: cfg.StoreKind, APIKey: cfg.APIKey,
 			CORSOrigins: cfg.CORSOrigins, HistoryRatePerMinute: cfg.HistoryRatePerMinute,
-			PollIdleInterval: cfg.PollIdleInterval, TrustedProxies: cfg.TrustedProxies},
+			PollIdleInterval: cfg.PollIdleInterval, TrustedProxies: cfg.TrustedProxies,
+			AllowedHosts: cfg.AllowedHosts, WriteRatePerMinute: cfg.WriteRatePerMinute},
 		Version: version, Logger: logger, Now: now, Observe: m.Request,
 		State: st, Teams: dir, Favorites: fav, Polling: p, Usage: client,
 		HA: haSvc, Sensors: sensors, Webhooks: hooks, Feed: feed, UI: page,
@@ -180,6 +184,15 @@ func newMQTT(cfg *config.Config, dir *teams.Directory, fav *userteams.Store, sen
 		return metrics.MQTTStats{Connected: s.Connected, Published: s.Published, PublishErrors: s.PublishErrors, EventsDropped: s.EventsDropped, EventsQueued: s.EventsQueued}
 	})
 	return pub, nil
+}
+
+// webhookProxy is the environment's proxy when WEBHOOK_USE_PROXY says so;
+// deliveries ignore it otherwise.
+func webhookProxy(cfg *config.Config) func(*http.Request) (*url.URL, error) {
+	if cfg.WebhookUseProxy {
+		return http.ProxyFromEnvironment
+	}
+	return nil
 }
 
 // watchWriter exports the writer's queue, spool and breaker.

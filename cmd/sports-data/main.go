@@ -164,9 +164,11 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 	}
 	logger.Info("listening", "addr", ln.Addr().String(), "version", version, "store", cfg.StoreKind,
 		"leagues", cfg.LeaguesRaw, "data_dir", cfg.DataDir)
-	if cfg.APIKey == "" {
-		logger.Warn("API_KEY is not set: webhook management and team selection are open to anyone who can reach the port")
+	for _, w := range cfg.Warnings {
+		logger.Warn(w)
 	}
+	logger.Info("answering requests addressed to an IP address, localhost or these names (ALLOWED_HOSTS adds more)",
+		"hosts", strings.Join(cfg.AllowedHosts, ","))
 
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup

@@ -323,7 +323,7 @@ func testEvents(r *webhooktest.Receiver) int {
 func TestOpenAPIAnswersMatchTheDocument(t *testing.T) {
 	t.Parallel()
 	c := loadContract(t)
-	s := startService(t, newESPN(t).URL, map[string]string{"HISTORY_RATE_LIMIT_PER_MINUTE": "100000"})
+	s := startService(t, newESPN(t).URL, map[string]string{"HISTORY_RATE_LIMIT_PER_MINUTE": "100000", "WRITE_RATE_LIMIT_PER_MINUTE": "100000"})
 	get := func(target string, want int) answer {
 		t.Helper()
 		return c.check(t, s.base, http.MethodGet, target, nil, nil, want)

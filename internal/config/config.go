@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,6 +46,9 @@ type Config struct {
 	CORSOriginsRaw string  `env:"CORS_ORIGINS" default:"http://localhost:3000,http://localhost"`
 	// Peers whose X-Forwarded-For / X-Real-IP name the client.
 	TrustedProxiesRaw string `env:"TRUSTED_PROXIES" default:"127.0.0.0/8,::1/128"`
+	// Host names requests may be addressed to, besides IP addresses,
+	// localhost and this machine's names (AllowedHosts).
+	AllowedHostsRaw string `env:"ALLOWED_HOSTS"`
 
 	PollLiveInterval time.Duration `env:"POLL_LIVE_INTERVAL" default:"15s"`
 	PollIdleInterval time.Duration `env:"POLL_IDLE_INTERVAL" default:"5m"`
@@ -65,12 +69,16 @@ type Config struct {
 	BreakerTimeoutSeconds int           `env:"CIRCUIT_BREAKER_TIMEOUT_SECONDS" default:"60"`
 
 	HistoryRatePerMinute int           `env:"HISTORY_RATE_LIMIT_PER_MINUTE" default:"100"`
+	WriteRatePerMinute   int           `env:"WRITE_RATE_LIMIT_PER_MINUTE" default:"30"`
 	HAUpcomingWindow     time.Duration `env:"HA_UPCOMING_WINDOW" default:"24h"`
 	HARecentWindow       time.Duration `env:"HA_RECENT_WINDOW" default:"4h"`
 
 	WebhookAllowLinkLocal bool          `env:"WEBHOOK_ALLOW_LINK_LOCAL" default:"false"`
 	WebhookRetryWindow    time.Duration `env:"WEBHOOK_RETRY_WINDOW" default:"10m"`
-	WebhookRecoveryHold   time.Duration `env:"WEBHOOK_RECOVERY_HOLD" default:"30s"`
+	// WebhookUseProxy sends deliveries through the proxy of HTTP_PROXY,
+	// HTTPS_PROXY and NO_PROXY; off, they ignore it.
+	WebhookUseProxy     bool          `env:"WEBHOOK_USE_PROXY" default:"false"`
+	WebhookRecoveryHold time.Duration `env:"WEBHOOK_RECOVERY_HOLD" default:"30s"`
 
 	MQTTURL             string `env:"MQTT_URL"`
 	MQTTUsername        string `env:"MQTT_USERNAME"`
@@ -83,9 +91,19 @@ type Config struct {
 	Leagues        []league.League
 	CORSOrigins    []string
 	TrustedProxies []netip.Prefix
-	StoreKind      string // "sqlite", "influxdb" or "none"
-	MQTTTeams      []string
+	// AllowedHosts are the names of ALLOWED_HOSTS and this machine's own
+	// (its host name, the first label of it and that label with
+	// ".local", which mDNS answers), lower case without a trailing dot.
+	AllowedHosts []string
+	StoreKind    string // "sqlite", "influxdb" or "none"
+	MQTTTeams    []string
+	// Warnings are settings that work but invite trouble, for the log at
+	// start.
+	Warnings []string
 }
+
+// MinAPIKey is the shortest API_KEY accepted: a short key is guessed.
+const MinAPIKey = 16
 
 // DefaultESPNMaxRPS paces requests to ESPN's own hosts when ESPN_MAX_RPS
 // is unset: polls of many leagues, the schedule refresher and a backfill
@@ -257,6 +275,44 @@ func (c *Config) derive() error {
 	if c.PollIdleInterval < c.PollLiveInterval {
 		return fmt.Errorf("POLL_IDLE_INTERVAL: %s is shorter than POLL_LIVE_INTERVAL (%s)", c.PollIdleInterval, c.PollLiveInterval)
 	}
+	if err := c.deriveStore(); err != nil {
+		return err
+	}
+	if c.HistoryRatePerMinute < 1 {
+		return fmt.Errorf("HISTORY_RATE_LIMIT_PER_MINUTE: %d is not allowed (allowed: 1 or more)", c.HistoryRatePerMinute)
+	}
+	if c.HAUpcomingWindow <= 0 {
+		return fmt.Errorf("HA_UPCOMING_WINDOW: %s is not allowed (allowed: a positive duration such as 24h)", c.HAUpcomingWindow)
+	}
+	if c.HARecentWindow <= 0 {
+		return fmt.Errorf("HA_RECENT_WINDOW: %s is not allowed (allowed: a positive duration such as 4h)", c.HARecentWindow)
+	}
+	if c.WebhookRetryWindow <= 0 {
+		return fmt.Errorf("WEBHOOK_RETRY_WINDOW: %s is not allowed (allowed: a positive duration such as 10m)", c.WebhookRetryWindow)
+	}
+	if c.WebhookRecoveryHold < 0 || c.WebhookRecoveryHold >= c.WebhookRetryWindow {
+		return fmt.Errorf("WEBHOOK_RECOVERY_HOLD: %s is not allowed (allowed: 0 to turn it off, or a duration shorter than WEBHOOK_RETRY_WINDOW %s)",
+			c.WebhookRecoveryHold, c.WebhookRetryWindow)
+	}
+	if c.BindAddress != "" {
+		if _, err := netip.ParseAddr(c.BindAddress); err != nil {
+			return fmt.Errorf("BIND_ADDRESS: %q is not an IP address (allowed: empty for every interface, or an address such as 127.0.0.1)", c.BindAddress)
+		}
+	}
+	if c.WriteRatePerMinute < 1 {
+		return fmt.Errorf("WRITE_RATE_LIMIT_PER_MINUTE: %d is not allowed (allowed: 1 or more)", c.WriteRatePerMinute)
+	}
+	if err := c.deriveMQTT(); err != nil {
+		return err
+	}
+	if err := c.deriveAccess(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// deriveStore picks the store kind and checks its settings.
+func (c *Config) deriveStore() error {
 	switch strings.ToLower(c.Store) {
 	case "auto", "":
 		switch {
@@ -309,29 +365,21 @@ func (c *Config) derive() error {
 	if c.BreakerTimeoutSeconds < 1 {
 		return fmt.Errorf("CIRCUIT_BREAKER_TIMEOUT_SECONDS: %d is not allowed (allowed: 1 or more)", c.BreakerTimeoutSeconds)
 	}
-	if c.HistoryRatePerMinute < 1 {
-		return fmt.Errorf("HISTORY_RATE_LIMIT_PER_MINUTE: %d is not allowed (allowed: 1 or more)", c.HistoryRatePerMinute)
-	}
-	if c.HAUpcomingWindow <= 0 {
-		return fmt.Errorf("HA_UPCOMING_WINDOW: %s is not allowed (allowed: a positive duration such as 24h)", c.HAUpcomingWindow)
-	}
-	if c.HARecentWindow <= 0 {
-		return fmt.Errorf("HA_RECENT_WINDOW: %s is not allowed (allowed: a positive duration such as 4h)", c.HARecentWindow)
-	}
-	if c.WebhookRetryWindow <= 0 {
-		return fmt.Errorf("WEBHOOK_RETRY_WINDOW: %s is not allowed (allowed: a positive duration such as 10m)", c.WebhookRetryWindow)
-	}
-	if c.WebhookRecoveryHold < 0 || c.WebhookRecoveryHold >= c.WebhookRetryWindow {
-		return fmt.Errorf("WEBHOOK_RECOVERY_HOLD: %s is not allowed (allowed: 0 to turn it off, or a duration shorter than WEBHOOK_RETRY_WINDOW %s)",
-			c.WebhookRecoveryHold, c.WebhookRetryWindow)
-	}
-	if c.BindAddress != "" {
-		if _, err := netip.ParseAddr(c.BindAddress); err != nil {
-			return fmt.Errorf("BIND_ADDRESS: %q is not an IP address (allowed: empty for every interface, or an address such as 127.0.0.1)", c.BindAddress)
-		}
-	}
-	if err := c.deriveMQTT(); err != nil {
-		return err
+	return nil
+}
+
+// deriveAccess checks who may call the service and how: the API key,
+// browser origins, trusted proxies and the host names requests may be
+// addressed to.
+func (c *Config) deriveAccess() error {
+	switch {
+	case c.APIKey == "":
+		c.Warnings = append(c.Warnings, "API_KEY is not set: webhook management and team selection are open to anyone who can reach the port")
+	case !utf8.ValidString(c.APIKey):
+		return errors.New("API_KEY: is not valid UTF-8 (allowed: at least 16 characters of text)")
+	case utf8.RuneCountInString(c.APIKey) < MinAPIKey:
+		return fmt.Errorf("API_KEY: %d characters is too short to resist guessing (allowed: at least %d; `openssl rand -hex 24` prints a good one)",
+			utf8.RuneCountInString(c.APIKey), MinAPIKey)
 	}
 	c.CORSOrigins = nil
 	for _, o := range strings.Split(c.CORSOriginsRaw, ",") {
@@ -357,9 +405,61 @@ func (c *Config) derive() error {
 			}
 			pfx = netip.PrefixFrom(addr, addr.BitLen())
 		}
-		c.TrustedProxies = append(c.TrustedProxies, pfx.Masked())
+		pfx = pfx.Masked()
+		c.TrustedProxies = append(c.TrustedProxies, pfx)
+		if broadProxies(pfx) {
+			c.Warnings = append(c.Warnings, fmt.Sprintf("TRUSTED_PROXIES: %s is wider than any private network: "+
+				"any client within it can choose the address it is counted under (X-Forwarded-For); list your proxies' own addresses", pfx))
+		}
+	}
+	return c.deriveHosts()
+}
+
+// broadProxies: a network wider than every private range (10.0.0.0/8,
+// fc00::/7) holds public addresses of strangers, not proxies of the home.
+func broadProxies(p netip.Prefix) bool {
+	if p.Addr().Is4() {
+		return p.Bits() < 8
+	}
+	return p.Bits() < 7
+}
+
+// hostName is a DNS name as ALLOWED_HOSTS takes it: labels of letters,
+// digits, "-" and "_" (Docker service names), no port.
+var hostName = regexp.MustCompile(`^[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*$`)
+
+// deriveHosts lists the host names requests may be addressed to.
+func (c *Config) deriveHosts() error {
+	c.AllowedHosts = nil
+	add := func(h string) {
+		if h = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(h)), "."); h != "" && !slices.Contains(c.AllowedHosts, h) {
+			c.AllowedHosts = append(c.AllowedHosts, h)
+		}
+	}
+	for _, h := range strings.Split(c.AllowedHostsRaw, ",") {
+		h = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(h)), ".")
+		if h == "" {
+			continue
+		}
+		if !hostName.MatchString(h) {
+			return fmt.Errorf("ALLOWED_HOSTS: %q is not a host name (allowed: names such as sports-data or homeserver.lan, comma-separated, without scheme or port)", clip(h))
+		}
+		add(h)
+	}
+	if name, err := os.Hostname(); err == nil && hostName.MatchString(strings.ToLower(name)) {
+		add(name)
+		short, _, _ := strings.Cut(name, ".")
+		add(short)
+		add(short + ".local")
 	}
 	return nil
+}
+
+func clip(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "…"
+	}
+	return s
 }
 
 // deriveESPN checks the second ESPN host, the request budget and the
@@ -397,7 +497,7 @@ func (c *Config) deriveMQTT() error {
 	if c.MQTTURL != "" {
 		u, err := url.Parse(c.MQTTURL)
 		if err != nil || u.Host == "" || !slices.Contains([]string{"mqtt", "mqtts", "tcp", "ssl", "tls", "ws", "wss"}, u.Scheme) {
-			return fmt.Errorf("MQTT_URL: %q is not a broker URL (allowed: mqtt://host:1883, mqtts://host:8883, ws:// or wss://)", c.MQTTURL)
+			return fmt.Errorf("MQTT_URL: %q is not a broker URL (allowed: mqtt://host:1883, mqtts://host:8883, ws:// or wss://)", redact.Password(c.MQTTURL))
 		}
 	}
 	for name, p := range map[string]*string{"MQTT_DISCOVERY_PREFIX": &c.MQTTDiscoveryPrefix, "MQTT_TOPIC_PREFIX": &c.MQTTTopicPrefix} {

@@ -169,11 +169,27 @@ func TestURLErrorsHideThePassword(t *testing.T) {
 		{"ESPN_BASE_URL", "ftp://reader:s3cret-pw@proxy/sports"},
 		{"ESPN_WEB_BASE_URL", "ftp://reader:s3cret-pw@proxy/sports"},
 		{"STORE", "influxdb", "INFLUXDB_URL", "ftp://admin:s3cret-pw@influx:8086"},
+		{"MQTT_URL", "http://sports:s3cret-pw@broker:1883"},
 	} {
 		_, err := Load(env(e...))
 		require.Error(t, err)
 		assert.NotContains(t, err.Error(), "s3cret-pw")
 		assert.Contains(t, err.Error(), ":***@")
+	}
+	// Malformed URLs (a bad port, a password holding "/") and a token as
+	// the user name: the credentials are masked, the rest shows what to fix.
+	for _, e := range [][]string{
+		{"MQTT_URL", "mqtt://sports:s3cret-pw@broker:18a83"},
+		{"MQTT_URL", "mqtt://sports:s3c/ret-pw@broker:1883"},
+		{"MQTT_URL", "tcpx://s3cret-pw@broker:1883"},
+		{"ESPN_BASE_URL", "ftp://s3cret-pw@proxy/sports"},
+	} {
+		_, err := Load(env(e...))
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "s3cret-pw", e)
+		assert.NotContains(t, err.Error(), "ret-pw", e)
+		assert.Contains(t, err.Error(), "***@", e)
+		assert.True(t, strings.HasPrefix(err.Error(), e[0]+":"), err.Error())
 	}
 }
 
@@ -261,4 +277,63 @@ func TestMQTTSettings(t *testing.T) {
 			assert.True(t, strings.HasPrefix(err.Error(), name+":"), "%v: %v", bad, err)
 		}
 	}
+}
+
+// TestSettingsThatInviteTrouble: a short or garbled API_KEY stops the
+// start with one line; TRUSTED_PROXIES wider than any private network and
+// an unset API_KEY start with a warning.
+func TestSettingsThatInviteTrouble(t *testing.T) {
+	for _, key := range []string{"12345", "fifteen-chars!!", "ab\xffcdefghijklmnopq", "ééééééééééééééé"} {
+		_, err := Load(env("API_KEY", key))
+		if assert.Error(t, err, "%q", key) {
+			assert.True(t, strings.HasPrefix(err.Error(), "API_KEY:"), err.Error())
+			assert.NotContains(t, err.Error(), key, "the key itself is not repeated")
+			assert.NotContains(t, err.Error(), "\n")
+		}
+	}
+	c, err := Load(env("API_KEY", "sixteen-chars-ok"))
+	require.NoError(t, err)
+	assert.Empty(t, c.Warnings)
+	c, err = Load(env("API_KEY", "éééééééééééééééé"))
+	require.NoError(t, err, "16 characters, whatever their bytes")
+	assert.Empty(t, c.Warnings)
+
+	c, err = Load(env())
+	require.NoError(t, err)
+	require.Len(t, c.Warnings, 1)
+	assert.Contains(t, c.Warnings[0], "API_KEY is not set")
+
+	for _, wide := range []string{"0.0.0.0/0", "::/0", "10.0.0.1, 0.0.0.0/1", "2000::/3"} {
+		c, err := Load(env("API_KEY", "sixteen-chars-ok", "TRUSTED_PROXIES", wide))
+		require.NoError(t, err, wide)
+		require.Len(t, c.Warnings, 1, wide)
+		assert.True(t, strings.HasPrefix(c.Warnings[0], "TRUSTED_PROXIES: "), c.Warnings[0])
+	}
+	for _, narrow := range []string{"10.0.0.0/8", "fc00::/7", "192.168.1.10", "203.0.113.7", "127.0.0.0/8,::1/128"} {
+		c, err := Load(env("API_KEY", "sixteen-chars-ok", "TRUSTED_PROXIES", narrow))
+		require.NoError(t, err, narrow)
+		assert.Empty(t, c.Warnings, narrow)
+	}
+}
+
+// TestAllowedHosts: the names of ALLOWED_HOSTS, normalised, and this
+// machine's own; anything that is not a bare host name stops the start.
+func TestAllowedHosts(t *testing.T) {
+	c, err := Load(env("ALLOWED_HOSTS", " Sports-Data , homeserver.lan., ,sports_data"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"sports-data", "homeserver.lan", "sports_data"}, c.AllowedHosts[:3])
+	name, err := os.Hostname()
+	require.NoError(t, err)
+	short, _, _ := strings.Cut(strings.ToLower(name), ".")
+	assert.Contains(t, c.AllowedHosts, strings.ToLower(name))
+	assert.Contains(t, c.AllowedHosts, short+".local")
+
+	for _, bad := range []string{"http://sports-data", "sports-data:8005", "*", "*.example.com", "a b", "[::1]", "exa mple"} {
+		_, err := Load(env("ALLOWED_HOSTS", bad))
+		if assert.Error(t, err, bad) {
+			assert.True(t, strings.HasPrefix(err.Error(), "ALLOWED_HOSTS:"), err.Error())
+		}
+	}
+	_, err = Load(env("WRITE_RATE_LIMIT_PER_MINUTE", "0"))
+	assert.Error(t, err)
 }

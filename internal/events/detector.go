@@ -15,6 +15,7 @@ import (
 
 	"github.com/sports-data/sports-data/internal/atomicfile"
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/outage"
 )
 
 // A Subscriber is handed the events of each poll of a league, in the order
@@ -79,6 +80,10 @@ type Detector struct {
 	// every gamesTimesInterval, wall clock).
 	dirty, times bool
 	lastSave     time.Time
+
+	// saving reports a games file that cannot be written (a full disk)
+	// when it begins and when it ends, not at every poll.
+	saving *outage.Reporter
 }
 
 type gameState struct {
@@ -107,7 +112,8 @@ func New(o Options) (*Detector, error) {
 		return nil, fmt.Errorf("events: %w", err)
 	}
 	d := &Detector{o: o, log: o.Logger, path: filepath.Join(o.DataDir, gamesFile),
-		games: map[string]*gameState{}, announced: map[string]time.Time{}, lastSave: time.Now()}
+		games: map[string]*gameState{}, announced: map[string]time.Time{}, lastSave: time.Now(),
+		saving: outage.New(o.Logger, "writing event detection's games", "events are still detected and handed on; the file is written again at each poll")}
 	// No Detector on this folder has written yet: a temp file is a
 	// crash's leftover.
 	leftovers, _ := filepath.Glob(atomicfile.TempPattern(d.path))
@@ -199,9 +205,7 @@ func (d *Detector) Observe(leagueKey string, games []game.Game) {
 		}
 	}
 	if detected || d.dirty || d.times && time.Since(d.lastSave) >= gamesTimesInterval {
-		if err := d.save(); err != nil {
-			d.log.Error("writing event detection's games", "err", err)
-		}
+		d.saving.Report(d.save())
 	}
 }
 

@@ -97,6 +97,20 @@ type Publisher struct {
 	announced map[string]team
 	failed    map[string]string // input → why it did not resolve (logged once)
 	held      *outEvent         // an event whose publish failed, sent before the queue
+
+	// saved are the default user's saved teams as they last settled
+	// (savedTeams); owned by Run's goroutine.
+	saved map[string][]string
+	// How often Run reads the saved teams' version [1 s], how long they
+	// must stay unchanged to be announced [2 s], and how long teams that
+	// keep changing wait at most [10 s].
+	favTick, savedQuiet, savedMaxWait time.Duration
+}
+
+// settling follows the saved teams' version across Run's ticks.
+type settling struct {
+	version     uint64
+	first, last time.Time // the first and the latest change not taken yet
 }
 
 // retained is a retained payload and the key it was published under.
@@ -161,6 +175,9 @@ func New(o Options) (*Publisher, error) {
 		failed:     map[string]string{},
 		st:         Status{Enabled: true, Teams: []string{}},
 	}
+	// A burst of saves is one announcement, yet saves that never pause
+	// are announced too.
+	p.favTick, p.savedQuiet, p.savedMaxWait = time.Second, 2*time.Second, 10*time.Second
 	if o.ClientID == "" {
 		var b [4]byte
 		_, _ = rand.Read(b[:])
@@ -309,11 +326,12 @@ func (p *Publisher) Run(ctx context.Context) {
 	defer tick.Stop()
 	// The saved teams say when they changed only through their version;
 	// reading it is cheap.
-	favTick := time.NewTicker(time.Second)
+	favTick := time.NewTicker(p.favTick)
 	defer favTick.Stop()
-	var favVersion uint64
+	var fav settling
 	if p.o.Favorites != nil {
-		favVersion = p.o.Favorites.Version()
+		fav.version = p.o.Favorites.Version()
+		p.saved = p.o.Favorites.Get("default")
 	}
 	dirty := true
 	for {
@@ -334,8 +352,7 @@ func (p *Publisher) Run(ctx context.Context) {
 		case <-tick.C:
 			dirty = true
 		case <-favTick.C:
-			if p.o.Favorites != nil && p.o.Favorites.Version() != favVersion {
-				favVersion = p.o.Favorites.Version()
+			if p.savedTeams(&fav, time.Now()) {
 				dirty = true
 			}
 		case <-p.connected:
@@ -354,6 +371,30 @@ func (p *Publisher) Run(ctx context.Context) {
 			p.publishEvent(e)
 		}
 	}
+}
+
+// savedTeams takes the saved teams in hand once they settle: unchanged
+// for savedQuiet, or savedMaxWait after their first change while they
+// keep changing. Saves come in bursts (someone clicking through a team
+// picker, a script), and each state announced on the way would add or
+// remove every device of it in Home Assistant; the last one is what
+// counts. It reports whether p.saved changed.
+func (p *Publisher) savedTeams(s *settling, now time.Time) bool {
+	if p.o.Favorites == nil {
+		return false
+	}
+	if v := p.o.Favorites.Version(); v != s.version {
+		s.version, s.last = v, now
+		if s.first.IsZero() {
+			s.first = now
+		}
+	}
+	if s.first.IsZero() || (now.Sub(s.last) < p.savedQuiet && now.Sub(s.first) < p.savedMaxWait) {
+		return false
+	}
+	*s = settling{version: s.version}
+	p.saved = p.o.Favorites.Get("default")
+	return true
 }
 
 // connectBackoff paces the first connection's attempts: waits drawn below

@@ -535,3 +535,88 @@ func TestBrokerTroubleNeverBlocks(t *testing.T) {
 	r.stop()
 	after.WaitFor(r.tp+"/status", wait, func(m mqtttest.Message) bool { return m.Payload == "offline" })
 }
+
+// TestABurstOfSavesIsOneAnnouncement: ten team saves used to send 1,816
+// messages, each adding or removing 32 devices in Home Assistant. Saves
+// in a burst, however many ticks of the publisher it spans, are announced
+// once, as they ended: no device of the states in between appears or
+// disappears.
+func TestABurstOfSavesIsOneAnnouncement(t *testing.T) {
+	url := mqtttest.URL(t)
+	fav, err := userteams.Open(t.TempDir())
+	require.NoError(t, err)
+	r := newRig(t, url, Options{Favorites: fav})
+	// Ticks far shorter than the pause between saves: every save is
+	// seen on a tick of its own.
+	r.p.favTick, r.p.savedQuiet = 5*time.Millisecond, 2*time.Second
+	all := []string{}
+	for _, tm := range directory(t).Teams("nfl") {
+		all = append(all, strings.ToLower(tm.Abbreviation))
+		r.s.set(tm.ID, "PRE")
+	}
+	require.Len(t, all, 32)
+	r.listen()
+	r.run()
+	r.ha.WaitFor(r.tp+"/status", wait, func(m mqtttest.Message) bool { return m.Payload == "online" })
+
+	for i := range 10 {
+		teams := []string{}
+		if i%2 == 0 {
+			teams = all
+		}
+		require.NoError(t, fav.Save("default", map[string][]string{"nfl": teams}))
+		time.Sleep(25 * time.Millisecond)
+	}
+	require.NoError(t, fav.Save("default", map[string][]string{"nfl": {"ne", "kc"}}))
+	r.ha.WaitFor(r.tp+"/nfl-kc/state", wait, func(m mqtttest.Message) bool { return m.Payload == "PRE" })
+	r.ha.WaitFor(r.tp+"/nfl-ne/state", wait, func(m mqtttest.Message) bool { return m.Payload == "PRE" })
+	for _, m := range r.ha.Messages() {
+		if strings.HasPrefix(m.Topic, r.dp+"/") {
+			assert.True(t, strings.Contains(m.Topic, "/nfl-ne/") || strings.Contains(m.Topic, "/nfl-kc/"),
+				"a team of a state in between was announced or removed: %s", m.Topic)
+		}
+	}
+	for _, c := range components {
+		assert.Len(t, r.ha.On(r.p.t.config(c, "nfl-ne")), 1, "%s announced once", c)
+	}
+	assert.ElementsMatch(t, []string{"nfl-kc", "nfl-ne"}, r.p.Status().Teams)
+}
+
+// favorites is a Favorites whose version the test moves.
+type favorites struct {
+	v     uint64
+	teams map[string][]string
+}
+
+func (f *favorites) Get(string) map[string][]string { return f.teams }
+func (f *favorites) Version() uint64                { return f.v }
+
+// TestSavedTeamsSettle: saved teams are taken once unchanged for
+// savedQuiet, or savedMaxWait after their first change while they keep
+// changing.
+func TestSavedTeamsSettle(t *testing.T) {
+	f := &favorites{teams: map[string][]string{"nfl": {"ne"}}}
+	p := &Publisher{o: Options{Favorites: f}, savedQuiet: 2 * time.Second, savedMaxWait: 10 * time.Second}
+	var s settling
+	at := time.Date(2026, 12, 6, 13, 0, 0, 0, time.UTC)
+	assert.False(t, p.savedTeams(&s, at), "nothing changed")
+	f.v, f.teams = 1, map[string][]string{"nfl": {"kc"}}
+	assert.False(t, p.savedTeams(&s, at))
+	assert.False(t, p.savedTeams(&s, at.Add(1999*time.Millisecond)), "not quiet for long enough")
+	assert.Nil(t, p.saved)
+	assert.True(t, p.savedTeams(&s, at.Add(2*time.Second)), "quiet: settled")
+	assert.Equal(t, []string{"kc"}, p.saved["nfl"])
+	assert.False(t, p.savedTeams(&s, at.Add(3*time.Second)), "taken once")
+
+	// Changes every second never pause: taken after savedMaxWait.
+	at = at.Add(time.Minute)
+	for i := range 10 {
+		f.v++
+		f.teams = map[string][]string{"nfl": {fmt.Sprintf("t%d", i)}}
+		assert.False(t, p.savedTeams(&s, at.Add(time.Duration(i)*time.Second)), "change %d", i)
+	}
+	f.v++
+	f.teams = map[string][]string{"nfl": {"buf"}}
+	assert.True(t, p.savedTeams(&s, at.Add(10*time.Second)))
+	assert.Equal(t, []string{"buf"}, p.saved["nfl"])
+}

@@ -8,7 +8,8 @@ import (
 	"github.com/sports-data/sports-data/internal/teams"
 )
 
-// teams resolves MQTT_TEAMS and the default user's saved teams. settled
+// teams resolves MQTT_TEAMS and the default user's saved teams; it runs
+// on Run's goroutine, which owns p.saved. settled
 // is false while the directory does not know every followed league yet:
 // a name that does not resolve then may resolve after the first poll.
 func (p *Publisher) teams() (map[string]team, bool) {
@@ -42,12 +43,10 @@ func (p *Publisher) teams() (map[string]team, bool) {
 	for _, in := range p.o.Teams {
 		add(in, "")
 	}
-	if p.o.Favorites != nil {
-		saved := p.o.Favorites.Get("default")
-		for _, lk := range sortedKeys(saved) {
-			for _, id := range saved[lk] {
-				add(id, lk)
-			}
+	// The saved teams as they last settled (Publisher.savedTeams).
+	for _, lk := range sortedKeys(p.saved) {
+		for _, id := range p.saved[lk] {
+			add(id, lk)
 		}
 	}
 	return want, settled

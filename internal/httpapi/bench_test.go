@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -71,7 +72,7 @@ func (mqttParts) Status() hadiscovery.Status {
 func fullHealth() http.Handler {
 	c := fakeclock.New(time.Date(2022, 9, 11, 19, 55, 0, 0, time.UTC))
 	return New(Deps{Version: "2.0.0", State: state.New("nfl", "nhl"), Now: c.Now,
-		Options: Options{StoreKind: "sqlite"},
+		Options: Options{StoreKind: "sqlite", AllowedHosts: []string{testHost}},
 		Polling: healthParts{at: c.Now()}, Store: healthParts{at: c.Now()}, MQTT: mqttParts{}})
 }
 
@@ -92,4 +93,56 @@ func BenchmarkHealthFull(b *testing.B) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 	}
+}
+
+// BenchmarkHostCheck is what every request pays for the Host check: the
+// check alone over the forms clients send (an address, an IPv6 literal, a
+// listed name, a name in upper case, a refused name), and the middleware
+// around a handler that does nothing.
+func BenchmarkHostCheck(b *testing.B) {
+	names := map[string]bool{"localhost": true, "sports-data": true, "homeserver": true, "homeserver.local": true}
+	hosts := []string{"192.168.1.5:8005", "[::1]:8005", "sports-data:8005", "HomeServer.local", "evil.example:8005"}
+	b.Run("check", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			hostAllowed(hosts[i%len(hosts)], names)
+		}
+	})
+	b.Run("middleware", func(b *testing.B) {
+		s := &Server{d: Deps{Options: Options{AllowedHosts: []string{"sports-data"}}}}
+		h := s.checkHost(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+		req := httptest.NewRequest(http.MethodGet, "/api/v1/games/live", nil)
+		req.Host = "192.168.1.5:8005"
+		w := httptest.NewRecorder()
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			h.ServeHTTP(w, req)
+		}
+	})
+}
+
+// BenchmarkWriteLimit is what the write limit costs: a read passes it
+// with a method check; a change takes its client's token (one client
+// again and again, and a new client each time, up to the limiter's
+// bound of clients).
+func BenchmarkWriteLimit(b *testing.B) {
+	s := &Server{d: Deps{Options: Options{WriteRatePerMinute: 1 << 30}, Now: time.Now}}
+	h := s.limitWrites(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	run := func(b *testing.B, method string, peers int) {
+		reqs := make([]*http.Request, peers)
+		for i := range reqs {
+			reqs[i] = httptest.NewRequest(method, "/api/v1/user/teams", nil)
+			reqs[i].RemoteAddr = fmt.Sprintf("10.%d.%d.%d:4321", i>>16&255, i>>8&255, i&255)
+		}
+		w := httptest.NewRecorder()
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			h.ServeHTTP(w, reqs[i%peers])
+		}
+	}
+	b.Run("read", func(b *testing.B) { run(b, http.MethodGet, 1) })
+	b.Run("change-one-client", func(b *testing.B) { run(b, http.MethodPost, 1) })
+	b.Run("change-many-clients", func(b *testing.B) { run(b, http.MethodPost, maxLimiterClients) })
 }

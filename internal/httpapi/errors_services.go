@@ -15,6 +15,7 @@ import (
 func (s *Server) mapServiceError(err error) (*apiError, bool) {
 	var hv *history.InvalidError
 	var wv *webhook.ValidationError
+	var dup *webhook.DuplicateError
 	var nl *teams.NotLoadedError
 	switch {
 	case errors.As(err, &nl):
@@ -27,6 +28,8 @@ func (s *Server) mapServiceError(err error) (*apiError, bool) {
 		return &apiError{status: http.StatusGatewayTimeout, msg: err.Error()}, true
 	case errors.As(err, &wv):
 		return &apiError{status: http.StatusUnprocessableEntity, msg: wv.Error()}, true
+	case errors.As(err, &dup):
+		return &apiError{status: http.StatusConflict, msg: dup.Error()}, true
 	case errors.Is(err, store.ErrUnavailable):
 		return &apiError{status: http.StatusServiceUnavailable, msg: "the history store is unavailable; try again later"}, true
 	case errors.Is(err, gamefeed.ErrFull), errors.Is(err, gamefeed.ErrClosed):

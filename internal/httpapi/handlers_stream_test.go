@@ -118,11 +118,11 @@ func TestStreamsEndOnShutdown(t *testing.T) {
 		}
 	}
 
-	h := New(Deps{Feed: feed})
+	h := New(Deps{Feed: feed, Options: Options{AllowedHosts: []string{testHost}}})
 	rec := call(h, http.MethodGet, "/api/v1/games/stream", nil)
 	assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
 	assert.JSONEq(t, `{"detail":"the service is shutting down"}`, rec.Body.String())
-	rec = call(New(Deps{}), http.MethodGet, "/api/v1/games/stream", nil)
+	rec = call(New(Deps{Options: Options{AllowedHosts: []string{testHost}}}), http.MethodGet, "/api/v1/games/stream", nil)
 	assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
 }
 

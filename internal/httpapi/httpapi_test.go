@@ -68,6 +68,10 @@ func newTestServer(t testing.TB, env map[string]string, now *fakeclock.Clock) *t
 	return &testServer{Handler: h, favorites: fav, webhooks: hooks}
 }
 
+// testHost is the host httptest.NewRequest addresses requests to, which
+// the tests' servers answer as if ALLOWED_HOSTS named it.
+const testHost = "example.com"
+
 // options are the service's settings as cmd/sports-data passes them.
 func options(cfg *config.Config) Options {
 	return Options{
@@ -78,6 +82,8 @@ func options(cfg *config.Config) Options {
 		HistoryRatePerMinute: cfg.HistoryRatePerMinute,
 		PollIdleInterval:     cfg.PollIdleInterval,
 		TrustedProxies:       cfg.TrustedProxies,
+		AllowedHosts:         append(cfg.AllowedHosts, testHost),
+		WriteRatePerMinute:   cfg.WriteRatePerMinute,
 	}
 }
 
@@ -132,7 +138,7 @@ func TestHistoryOffIs503(t *testing.T) {
 
 func TestAPIKeyGuardsMutatingRoutes(t *testing.T) {
 	c := fakeclock.New(time.Now())
-	h := newServer(t, map[string]string{"API_KEY": "s3cret-key"}, c)
+	h := newServer(t, map[string]string{"API_KEY": "s3cret-key-0123456"}, c)
 	post := func(header map[string]string) int {
 		req := httptest.NewRequest(http.MethodPost, "/api/v1/user/teams", nil)
 		req.Body = http.NoBody
@@ -147,8 +153,8 @@ func TestAPIKeyGuardsMutatingRoutes(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, post(map[string]string{"Authorization": "Bearer wrong"}))
 	assert.Equal(t, http.StatusUnauthorized, post(map[string]string{"X-API-Key": "s3cret-ke"}))
 	// With the key the request reaches the handler (and fails on its empty body).
-	assert.Equal(t, http.StatusUnprocessableEntity, post(map[string]string{"Authorization": "Bearer s3cret-key"}))
-	assert.Equal(t, http.StatusUnprocessableEntity, post(map[string]string{"X-API-Key": "s3cret-key"}))
+	assert.Equal(t, http.StatusUnprocessableEntity, post(map[string]string{"Authorization": "Bearer s3cret-key-0123456"}))
+	assert.Equal(t, http.StatusUnprocessableEntity, post(map[string]string{"X-API-Key": "s3cret-key-0123456"}))
 	// Reads stay open.
 	assert.Equal(t, http.StatusOK, call(h, http.MethodGet, "/api/v1/user/teams", nil).Code)
 }

@@ -19,7 +19,7 @@ func TestPageRoutes(t *testing.T) {
 	nfl, _ := league.Lookup("nfl")
 	page, err := ui.New([]league.League{nfl})
 	require.NoError(t, err)
-	h := New(Deps{UI: page})
+	h := New(Deps{UI: page, Options: Options{AllowedHosts: []string{testHost}}})
 	page.SetRoutes(Patterns(h))
 	for _, path := range []string{"/ui/", "/ui/game/401437630?league=nfl", "/ui/team/nfl-ne", "/ui/webhooks"} {
 		rec := call(h, http.MethodGet, path, nil)
@@ -36,7 +36,7 @@ func TestPageRoutes(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, call(h, http.MethodGet, "/ui/other", nil).Code)
 	assert.Equal(t, http.StatusMethodNotAllowed, call(h, http.MethodPost, "/ui/", nil).Code)
 
-	bare := New(Deps{})
+	bare := New(Deps{Options: Options{AllowedHosts: []string{testHost}}})
 	assert.Equal(t, http.StatusNotFound, call(bare, http.MethodGet, "/ui/", nil).Code)
 	assert.NotContains(t, Patterns(bare), "/ui/")
 }
@@ -45,9 +45,9 @@ func TestPageRoutes(t *testing.T) {
 // need the key.
 func TestDeliveriesNeedTheKey(t *testing.T) {
 	c := fakeclock.New(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC))
-	h := newServer(t, map[string]string{"STORE": "none", "API_KEY": "k3y-k3y-k3y-k3y"}, c)
+	h := newServer(t, map[string]string{"STORE": "none", "API_KEY": "k3y-k3y-k3y-k3y-k3y"}, c)
 	assert.Equal(t, http.StatusUnauthorized, call(h, http.MethodGet, "/api/v1/ha/webhooks/wh_x/deliveries", nil).Code)
-	rec := call(h, http.MethodGet, "/api/v1/ha/webhooks/wh_x/deliveries", map[string]string{"X-API-Key": "k3y-k3y-k3y-k3y"})
+	rec := call(h, http.MethodGet, "/api/v1/ha/webhooks/wh_x/deliveries", map[string]string{"X-API-Key": "k3y-k3y-k3y-k3y-k3y"})
 	assert.Equal(t, http.StatusNotFound, rec.Code)
 	assert.JSONEq(t, `{"detail":"webhook not found"}`, rec.Body.String())
 }

@@ -78,7 +78,9 @@ func (l *clientLimiter) allow(key string) (bool, time.Duration) {
 	return true, 0
 }
 
-func (s *Server) rateLimit(l *clientLimiter) func(http.Handler) http.Handler {
+// rateLimit answers 429 with Retry-After to a client over l's budget;
+// what names what is counted in the answer ("history requests").
+func (s *Server) rateLimit(l *clientLimiter, what string) func(http.Handler) http.Handler {
 	trusted := s.d.Options.TrustedProxies
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -90,13 +92,34 @@ func (s *Server) rateLimit(l *clientLimiter) func(http.Handler) http.Handler {
 				}
 				w.Header().Set("Retry-After", strconv.Itoa(secs))
 				writeJSON(w, http.StatusTooManyRequests, errorBody{
-					Detail: "rate limit of " + strconv.Itoa(l.perMinute) + " history requests per minute exceeded; retry in " + strconv.Itoa(secs) + " s",
+					Detail: "rate limit of " + strconv.Itoa(l.perMinute) + " " + what + " per minute exceeded; retry in " + strconv.Itoa(secs) + " s",
 				})
 				return
 			}
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// limitWrites gives each client (the address the trusted-proxy rule
+// names) WriteRatePerMinute requests that change something a minute, with
+// the same token bucket as the history limit: every change writes a file
+// with an fsync (an SD card on a small home server wears out) or may
+// announce devices to Home Assistant. Only requests past guardWrites
+// count; a request refused there never reaches a handler. 0 means no
+// limit.
+func (s *Server) limitWrites(next http.Handler) http.Handler {
+	if s.d.Options.WriteRatePerMinute <= 0 {
+		return next
+	}
+	limited := s.rateLimit(newClientLimiter(s.d.Options.WriteRatePerMinute, s.d.Now), "changes")(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if safeMethod(r.Method) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		limited.ServeHTTP(w, r)
+	})
 }
 
 // clientIP is the peer's address. When the peer is one of the trusted

@@ -12,7 +12,7 @@ import (
 // here once: the metrics label is the route pattern chi matched.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.recoverer, s.observe, middleware.GetHead, s.cors, s.guardWrites)
+	r.Use(s.recoverer, s.checkHost, s.observe, middleware.GetHead, s.cors, s.guardWrites, s.limitWrites)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(s.methodNotAllowed)
 
@@ -38,7 +38,7 @@ func (s *Server) routes() http.Handler {
 	// History, timeline and schedules: one rate limit per client (the
 	// address the trusted-proxy rule names).
 	r.Group(func(r chi.Router) {
-		r.Use(s.rateLimit(newClientLimiter(s.d.Options.HistoryRatePerMinute, s.d.Now)), s.requireHistory)
+		r.Use(s.rateLimit(newClientLimiter(s.d.Options.HistoryRatePerMinute, s.d.Now), "history requests"), s.requireHistory)
 		r.Get("/api/v1/games/history", s.handleHistory)
 		r.Get("/api/v1/games/timeline/{game_id}", s.handleTimeline)
 		r.Get("/api/v1/games/schedule/{team}", s.handleSchedule)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -51,14 +52,14 @@ const hookBody = `{"url":"http://127.0.0.1:9/api/webhook/abc123secret","events":
 // API_KEY set the lists are as closed as the registration.
 func TestWebhookListsNeedTheKey(t *testing.T) {
 	c := fakeclock.New(time.Now())
-	srv := newTestServer(t, map[string]string{"API_KEY": "s3cret-key"}, c)
-	auth := map[string]string{"X-API-Key": "s3cret-key", "Content-Type": "application/json"}
+	srv := newTestServer(t, map[string]string{"API_KEY": "s3cret-key-0123456"}, c)
+	auth := map[string]string{"X-API-Key": "s3cret-key-0123456", "Content-Type": "application/json"}
 	require.Equal(t, http.StatusCreated, send(srv, http.MethodPost, "/api/v1/ha/webhooks/register", hookBody, auth).Code)
 	for _, path := range []string{"/api/v1/ha/webhooks", "/api/v1/webhooks/list"} {
 		rec := send(srv, http.MethodGet, path, "", nil)
 		assert.Equal(t, http.StatusUnauthorized, rec.Code, path)
 		assert.NotContains(t, rec.Body.String(), "127.0.0.1", path)
-		rec = send(srv, http.MethodGet, path, "", map[string]string{"Authorization": "Bearer s3cret-key"})
+		rec = send(srv, http.MethodGet, path, "", map[string]string{"Authorization": "Bearer s3cret-key-0123456"})
 		assert.Equal(t, http.StatusOK, rec.Code, path)
 		assert.Contains(t, rec.Body.String(), `"count":1`, path)
 	}
@@ -72,7 +73,7 @@ func TestWebhookListsNeedTheKey(t *testing.T) {
 // form (not JSON: 415) or by fetch (its origin: 403); listed origins and
 // non-browser clients can.
 func TestCrossSiteWritesAreRefused(t *testing.T) {
-	for _, key := range []string{"", "s3cret-key"} {
+	for _, key := range []string{"", "s3cret-key-0123456"} {
 		t.Run("API_KEY="+key, func(t *testing.T) {
 			c := fakeclock.New(time.Now())
 			srv := newTestServer(t, map[string]string{"API_KEY": key}, c)
@@ -311,4 +312,84 @@ func TestEscapedPathParametersAreDecoded(t *testing.T) {
 	}
 	code, _ := team("/api/v1/games/timeline/4015%34")
 	assert.Equal(t, http.StatusServiceUnavailable, code, "an escaped digit is still a game id (the store is off here)")
+}
+
+// TestWriteRateLimitPerClient: 100 register-and-delete cycles went
+// through in a second, each writing a file with an fsync, and team saves
+// as fast as a client could send them. Changes are limited per client now
+// (a burst, then one every 60/limit s), whatever the route; reads are not,
+// other clients are not, and requests refused before a handler do not
+// count. A wrong API key counts: guessing it is limited too.
+func TestWriteRateLimitPerClient(t *testing.T) {
+	c := fakeclock.New(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC))
+	srv := newTestServer(t, map[string]string{"WRITE_RATE_LIMIT_PER_MINUTE": "5", "TRUSTED_PROXIES": "10.0.0.2"}, c)
+	json := map[string]string{"Content-Type": "application/json"}
+	teams := `{"user_id":"default","nfl_teams":["ne"]}`
+	as := func(peer, method, path, body string, h map[string]string) *httptest.ResponseRecorder {
+		var rd io.Reader
+		if body != "" {
+			rd = strings.NewReader(body)
+		}
+		req := httptest.NewRequest(method, path, rd)
+		req.RemoteAddr = peer
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		return rec
+	}
+	const a, b = "192.168.1.20:1000", "192.168.1.21:1000"
+	for i := 0; i < 3; i++ {
+		require.Equal(t, http.StatusOK, as(a, http.MethodPost, "/api/v1/user/teams", teams, json).Code)
+	}
+	rec := as(a, http.MethodPost, "/api/v1/ha/webhooks/register", hookBody, json)
+	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+	require.Equal(t, http.StatusNotFound, as(a, http.MethodDelete, "/api/v1/webhooks/wh_none", "", nil).Code)
+	for _, r := range []struct{ method, path, body string }{
+		{http.MethodPost, "/api/v1/user/teams", teams},
+		{http.MethodPost, "/api/v1/ha/webhooks/register", strings.Replace(hookBody, "abc123secret", "other", 1)},
+		{http.MethodPost, "/api/v1/ha/webhooks/game-end", hookBody},
+		{http.MethodDelete, "/api/v1/ha/webhooks/wh_none", ""},
+		{http.MethodPost, "/api/v1/ha/webhooks/wh_none/test", ""},
+	} {
+		rec := as(a, r.method, r.path, r.body, json)
+		require.Equal(t, http.StatusTooManyRequests, rec.Code, "%s %s: %s", r.method, r.path, rec.Body)
+		retry, err := strconv.Atoi(rec.Header().Get("Retry-After"))
+		require.NoError(t, err)
+		assert.Equal(t, 12, retry, "one change every 60/5 s")
+		assert.Contains(t, rec.Body.String(), "rate limit of 5 changes per minute")
+	}
+	assert.Len(t, srv.webhooks.List(), 1, "nothing past the limit was registered")
+	assert.Equal(t, http.StatusOK, as(a, http.MethodGet, "/api/v1/user/teams", "", nil).Code, "reads are not limited")
+	assert.Equal(t, http.StatusOK, as(b, http.MethodPost, "/api/v1/user/teams", teams, json).Code, "another client has its own budget")
+
+	// Requests refused before a handler (another site's page, a form) use
+	// none of the budget.
+	const d = "192.168.1.22:1000"
+	for i := 0; i < 10; i++ {
+		require.Equal(t, http.StatusForbidden, as(d, http.MethodPost, "/api/v1/user/teams", teams, with(json, "Origin", "http://evil.example")).Code)
+		require.Equal(t, http.StatusUnsupportedMediaType, as(d, http.MethodPost, "/api/v1/user/teams", teams, nil).Code)
+	}
+	assert.Equal(t, http.StatusOK, as(d, http.MethodPost, "/api/v1/user/teams", teams, json).Code)
+
+	// Behind the trusted proxy each forwarded client counts alone.
+	for i := 0; i < 5; i++ {
+		require.Equal(t, http.StatusOK, as("10.0.0.2:1", http.MethodPost, "/api/v1/user/teams", teams, with(json, "X-Forwarded-For", "198.51.100.1")).Code)
+	}
+	assert.Equal(t, http.StatusTooManyRequests, as("10.0.0.2:1", http.MethodPost, "/api/v1/user/teams", teams, with(json, "X-Forwarded-For", "198.51.100.1")).Code)
+	assert.Equal(t, http.StatusOK, as("10.0.0.2:1", http.MethodPost, "/api/v1/user/teams", teams, with(json, "X-Forwarded-For", "198.51.100.2")).Code)
+
+	// One change's worth comes back every 12 s.
+	c.Add(12 * time.Second)
+	assert.Equal(t, http.StatusOK, as(a, http.MethodPost, "/api/v1/user/teams", teams, json).Code)
+	assert.Equal(t, http.StatusTooManyRequests, as(a, http.MethodPost, "/api/v1/user/teams", teams, json).Code)
+
+	// Guessing the API key is limited like any change.
+	keyed := newTestServer(t, map[string]string{"WRITE_RATE_LIMIT_PER_MINUTE": "5", "API_KEY": "the-right-key-0123456789"}, c)
+	codes := []int{}
+	for i := 0; i < 7; i++ {
+		codes = append(codes, send(keyed, http.MethodPost, "/api/v1/user/teams", teams, with(json, "X-API-Key", "guess-0123456789-"+strconv.Itoa(i))).Code)
+	}
+	assert.Equal(t, []int{401, 401, 401, 401, 401, 429, 429}, codes)
 }

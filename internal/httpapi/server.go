@@ -102,6 +102,10 @@ type Options struct {
 	PollIdleInterval     time.Duration   // for the estimated ESPN calls of a day
 	TrustedProxies       []netip.Prefix  // peers whose forwarded addresses count
 	StreamHeartbeat      time.Duration   // a comment on quiet live streams [15 s]
+	// AllowedHosts are the host names requests may be addressed to
+	// besides IP addresses and localhost (config.Config.AllowedHosts).
+	AllowedHosts       []string
+	WriteRatePerMinute int // per client, on every request that changes something; 0: no limit
 }
 
 // Deps are everything the handlers call. Optional parts may be nil: the

@@ -14,10 +14,11 @@ import (
 // Mask is what replaces a secret.
 const Mask = "***"
 
-// URL returns raw with its password, its last path segment and its query
-// values replaced by Mask:
+// URL returns raw with its credentials, its last path segment and its
+// query values replaced by Mask:
 //
 //	http://user:pw@ha:8123/api/webhook/abc?token=x → http://user:***@ha:8123/api/webhook/***?token=***
+//	http://TOKEN@ha/api/webhook/abc                → http://***@ha/api/webhook/***
 //
 // A URL with no path (or just "/") keeps it. A string that does not parse
 // as a URL is masked whole, since nothing can be said about which part of
@@ -30,11 +31,7 @@ func URL(raw string) string {
 	if err != nil || (u.Scheme == "" && u.Host == "") {
 		return Mask
 	}
-	if u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), Mask)
-		}
-	}
+	maskUser(u)
 	// Work on the escaped path so that an escaped "/" inside a segment is
 	// not taken for a separator.
 	if p := strings.TrimSuffix(u.EscapedPath(), "/"); p != "" {
@@ -65,21 +62,50 @@ func URL(raw string) string {
 	return strings.ReplaceAll(u.String(), "%2A%2A%2A", Mask)
 }
 
-// Password returns raw with only the password of its user info replaced by
-// Mask, for service URLs (ESPN, InfluxDB) whose path and query are not
-// secret and help whoever reads the log. A string that does not parse as
-// a URL is masked whole.
+// maskUser masks a URL's credentials: the password, or the user name
+// when it comes alone, which is then a token (http://TOKEN@host/…).
+func maskUser(u *url.URL) {
+	if u.User == nil {
+		return
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), Mask)
+	} else {
+		u.User = url.User(Mask)
+	}
+}
+
+// Password returns raw with only its credentials (see URL) replaced by
+// Mask, for service URLs (ESPN, InfluxDB, the MQTT broker) whose path and
+// query are not secret and help whoever reads the log. A string that does
+// not parse as a URL keeps what is surely not secret (see unparsed).
 func Password(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return Mask
+		return unparsed(raw)
 	}
 	if u.User == nil {
 		return raw
 	}
-	if _, has := u.User.Password(); !has {
-		return raw
-	}
-	u.User = url.UserPassword(u.User.Username(), Mask)
+	maskUser(u)
 	return strings.ReplaceAll(u.String(), "%2A%2A%2A", Mask)
+}
+
+// unparsed masks a malformed URL (a configuration error, which the message
+// must show well enough to be fixed): everything between "://" and the
+// last "@" before the query (a password may hold "/" or ":"), and the
+// query and fragment. Without "://" nothing can be said about it.
+func unparsed(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return Mask
+	}
+	var tail string
+	if i := strings.IndexAny(rest, "?#"); i >= 0 {
+		rest, tail = rest[:i], "?"+Mask
+	}
+	if i := strings.LastIndex(rest, "@"); i >= 0 {
+		rest = Mask + rest[i:]
+	}
+	return scheme + "://" + rest + tail
 }

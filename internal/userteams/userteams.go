@@ -3,9 +3,11 @@
 package userteams
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,8 +15,10 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/sports-data/sports-data/internal/atomicfile"
+	"github.com/sports-data/sports-data/internal/outage"
 )
 
 // DefaultUser is the user whose teams mark games as favourites.
@@ -37,13 +41,17 @@ type InvalidError struct{ Msg string }
 
 func (e *InvalidError) Error() string { return e.Msg }
 
-// Store is safe for concurrent use. Readers (every /games request asks
-// IsFavorite) take mu only for a moment: a save writes the file under
-// saveMu alone, then swaps the new state in.
+// Store is safe for concurrent use. A save changes the teams in memory at
+// once (readers, every /games request asks IsFavorite, take mu only for a
+// moment); Run writes the file once saves have paused for Options.Quiet,
+// so that a burst of saves (someone clicking through a team picker, or a
+// script) is one write with one fsync, not one each (an SD card on a
+// small home server wears out). The file always ends up with the latest
+// teams: Run writes what is pending when it stops.
 type Store struct {
 	path string
-	// saveMu orders saves, so that the file always holds the latest state.
-	saveMu sync.Mutex
+	o    Options
+	log  *slog.Logger
 	// writeFile replaces the file atomically (atomicfile.Write).
 	writeFile func(path string, data []byte) error
 	mu        sync.RWMutex
@@ -55,15 +63,50 @@ type Store struct {
 	fav map[string]bool
 	// version moves whenever fav may have changed.
 	version atomic.Uint64
+	// saves counts the saves (guarded by mu); written is the count the
+	// file holds (guarded by writeMu, which orders the writes).
+	saves   uint64
+	writeMu sync.Mutex
+	written uint64
+	poke    chan struct{}
+	failing *outage.Reporter
 }
 
-// Open loads DATA_DIR/user_teams.json when it exists.
-func Open(dataDir string) (*Store, error) {
+// Options tune a Store; zero values take the defaults in brackets.
+type Options struct {
+	// Quiet is how long saves must pause before the file is written [2 s].
+	Quiet time.Duration
+	// MaxWait bounds how long a save waits for the file while saves keep
+	// coming [10 s].
+	MaxWait time.Duration
+	Logger  *slog.Logger
+}
+
+// Open loads DATA_DIR/user_teams.json when it exists. Run must run for
+// saves to reach the file.
+func Open(dataDir string, opts ...Options) (*Store, error) {
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	if o.Quiet <= 0 {
+		o.Quiet = 2 * time.Second
+	}
+	if o.MaxWait <= 0 {
+		o.MaxWait = 10 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
 	s := &Store{
 		path:      filepath.Join(dataDir, "user_teams.json"),
+		o:         o,
+		log:       o.Logger,
 		users:     map[string]map[string][]string{},
 		writeFile: func(path string, data []byte) error { return atomicfile.Write(path, data, 0o644) },
+		poke:      make(chan struct{}, 1),
 	}
+	s.failing = outage.New(o.Logger, "writing the saved teams", "the teams stay in memory and are written when the disk takes them")
 	b, err := os.ReadFile(s.path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
@@ -76,6 +119,58 @@ func Open(dataDir string) (*Store, error) {
 	}
 	s.rebuildFavorites()
 	return s, nil
+}
+
+// Run writes the file after each pause in the saves until ctx ends, then
+// writes what is pending and returns. A write that fails is retried after
+// MaxWait, and at each later save.
+func (s *Store) Run(ctx context.Context) {
+	var first time.Time // the oldest save not yet written; zero when none
+	quiet := time.NewTimer(time.Hour)
+	defer quiet.Stop()
+	quiet.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			_ = s.flush()
+			return
+		case <-s.poke:
+			if first.IsZero() {
+				first = time.Now()
+			}
+			// Wait for a pause, but never past MaxWait since the first.
+			quiet.Reset(min(s.o.Quiet, max(s.o.MaxWait-time.Since(first), 0)))
+		case <-quiet.C:
+			if s.flush() != nil {
+				first = time.Now()
+				quiet.Reset(s.o.MaxWait)
+				continue
+			}
+			first = time.Time{}
+		}
+	}
+}
+
+// flush writes the teams when a save is not in the file yet.
+func (s *Store) flush() error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.mu.RLock()
+	saves, users := s.saves, s.users
+	s.mu.RUnlock()
+	if saves == s.written {
+		return nil
+	}
+	b, err := json.MarshalIndent(users, "", "  ")
+	if err == nil {
+		err = s.writeFile(s.path, b)
+	}
+	s.failing.Report(err)
+	if err != nil {
+		return err
+	}
+	s.written = saves
+	return nil
 }
 
 // Get returns a user's teams per league key; unknown users have none.
@@ -97,9 +192,8 @@ func ValidateUser(userID string) error {
 	return nil
 }
 
-// Save replaces a user's teams for the leagues given and writes the file
-// atomically. Readers are not held up by the write: they see the previous
-// teams until the file is written, then the new ones.
+// Save replaces a user's teams for the leagues given: readers see them at
+// once, and Run writes the file (atomically) once saves pause.
 func (s *Store) Save(userID string, teams map[string][]string) error {
 	if err := ValidateUser(userID); err != nil {
 		return err
@@ -122,12 +216,10 @@ func (s *Store) Save(userID string, teams map[string][]string) error {
 		sort.Strings(list)
 		clean[league] = list
 	}
-	s.saveMu.Lock()
-	defer s.saveMu.Unlock()
-	s.mu.RLock()
+	s.mu.Lock()
 	cur := s.users
-	s.mu.RUnlock()
 	if _, known := cur[userID]; !known && len(cur) >= MaxUsers {
+		s.mu.Unlock()
 		return &InvalidError{Msg: fmt.Sprintf("at most %d users can save teams; this service has that many", MaxUsers)}
 	}
 	merged := map[string][]string{}
@@ -142,6 +234,7 @@ func (s *Store) Save(userID string, teams map[string][]string) error {
 		total += len(v)
 	}
 	if total > MaxTeamsPerUser {
+		s.mu.Unlock()
 		return &InvalidError{Msg: fmt.Sprintf("at most %d teams per user (this would save %d)", MaxTeamsPerUser, total)}
 	}
 	next := make(map[string]map[string][]string, len(cur)+1)
@@ -149,17 +242,14 @@ func (s *Store) Save(userID string, teams map[string][]string) error {
 		next[k] = v
 	}
 	next[userID] = merged
-	b, err := json.MarshalIndent(next, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := s.writeFile(s.path, b); err != nil {
-		return err
-	}
-	s.mu.Lock()
 	s.users = next
+	s.saves++
 	s.rebuildFavoritesLocked()
 	s.mu.Unlock()
+	select {
+	case s.poke <- struct{}{}:
+	default:
+	}
 	return nil
 }
 

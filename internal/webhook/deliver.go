@@ -6,15 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/url"
+	"net/http/httptrace"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/sports-data/sports-data/internal/events"
 	"github.com/sports-data/sports-data/internal/game"
-	"github.com/sports-data/sports-data/internal/redact"
 	"github.com/sports-data/sports-data/internal/retry"
 )
 
@@ -33,6 +32,7 @@ type target struct {
 type attemptResult struct {
 	status        int // 0 when no response arrived
 	err           error
+	connected     bool // a connection to the receiver (or its proxy) was made
 	retryAfter    time.Duration
 	hasRetryAfter bool
 }
@@ -49,26 +49,6 @@ func (r attemptResult) retryable() bool {
 	return retry.RetryableStatus(r.status)
 }
 
-func (r attemptResult) describe(timeout time.Duration) string {
-	if r.err != nil {
-		var ne net.Error
-		if errors.Is(r.err, context.DeadlineExceeded) || (errors.As(r.err, &ne) && ne.Timeout()) {
-			return fmt.Sprintf("no answer within %s", timeout)
-		}
-		var ue *url.Error
-		if errors.As(r.err, &ue) {
-			// url.Error's text starts with the whole URL.
-			return clip(fmt.Sprintf("%s %q: %v", ue.Op, redact.URL(ue.URL), ue.Err), 300)
-		}
-		return clip(r.err.Error(), 300)
-	}
-	msg := fmt.Sprintf("HTTP %d %s", r.status, http.StatusText(r.status))
-	if r.status >= 300 && r.status < 400 {
-		msg += " (redirects are not followed)"
-	}
-	return msg
-}
-
 // outcome is the end of one delivery, all attempts included.
 type outcome struct {
 	delivered   bool
@@ -77,21 +57,30 @@ type outcome struct {
 	interrupted bool // the context ended first; the delivery stays pending
 	attempts    int
 	status      *int
-	err         string
+	kind        string // the last attempt's outcome (Outcome*)
+	err         string // what went wrong, in fixed words (outcome.go)
+	detail      string // the last attempt's error as the system put it, for the log
 	elapsed     time.Duration
 }
 
 // deliver sends one body with retries. Every attempt carries the same event
 // id and body; the timestamp and signatures are made afresh per attempt.
+// ctx cuts an attempt short; stopping (the service stopping) only keeps
+// the next one from starting, so that the answer to the attempt in flight
+// is recorded and the restart neither repeats nor loses the event.
 // Retryable failures are retried at most maxRetries times and, when
 // deadline is set, until the deadline (on the service's clock): the last
 // attempt is made at the deadline (wall clock), and a delivery that
 // reaches it undelivered (or that is already past it before its first
 // attempt, having waited behind others) is expired.
-func (s *Service) deliver(ctx context.Context, h *hook, t target, eventID, event string, body []byte, deadline time.Time, maxRetries int) (o outcome) {
+func (s *Service) deliver(ctx, stopping context.Context, h *hook, t target, eventID, event string, body []byte, deadline time.Time, maxRetries int) (o outcome) {
 	start := time.Now()
 	defer func() { o.elapsed = time.Since(start) }()
 	for attempt := 1; ; attempt++ {
+		if stopping.Err() != nil {
+			o.interrupted = true
+			return o
+		}
 		if !deadline.IsZero() {
 			now := time.Now()
 			if now.After(deadline) || (attempt > 1 && !now.Before(deadline)) {
@@ -122,6 +111,7 @@ func (s *Service) deliver(ctx context.Context, h *hook, t target, eventID, event
 		} else {
 			o.status = nil
 		}
+		o.kind, o.detail = r.outcome(), r.detail()
 		s.recordCall(h, r)
 		switch {
 		case r.ok():
@@ -156,7 +146,7 @@ func (s *Service) deliver(ctx context.Context, h *hook, t target, eventID, event
 			return o
 		}
 		s.notify("retry", attempt)
-		if retry.Sleep(ctx, wait) != nil {
+		if retry.Sleep(stopping, wait) != nil || ctx.Err() != nil {
 			o.interrupted = true
 			return o
 		}
@@ -166,6 +156,11 @@ func (s *Service) deliver(ctx context.Context, h *hook, t target, eventID, event
 func (s *Service) attempt(ctx context.Context, t target, eventID, event string, body []byte) attemptResult {
 	actx, cancel := context.WithTimeout(ctx, s.opts.Timeout)
 	defer cancel()
+	var connected atomic.Bool
+	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+		ConnectDone: func(_, _ string, err error) { connected.Store(connected.Load() || err == nil) },
+		GotConn:     func(httptrace.GotConnInfo) { connected.Store(true) },
+	})
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, t.url, bytes.NewReader(body))
 	if err != nil {
 		return attemptResult{err: err}
@@ -183,7 +178,7 @@ func (s *Service) attempt(ctx context.Context, t target, eventID, event string, 
 	req.Header.Set("webhook-signature", std)
 	resp, err := s.client.Do(req)
 	if err != nil {
-		return attemptResult{err: err}
+		return attemptResult{err: err, connected: connected.Load()}
 	}
 	defer resp.Body.Close()
 	// Draining a little lets the connection be reused; a receiver that
@@ -204,11 +199,14 @@ func (s *Service) notify(outcome string, attempts int) {
 
 func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
-// TestResult is the answer of Service.Test.
+// TestResult is the answer of Service.Test: what came of it in fixed
+// words (outcome.go), never the receiver's bytes.
 type TestResult struct {
-	Delivered  bool `json:"delivered"`
-	StatusCode *int `json:"status_code"`
-	Attempts   int  `json:"attempts"`
+	Delivered bool `json:"delivered"`
+	// Outcome is one of the Outcome* words, of the last attempt.
+	Outcome    string `json:"outcome"`
+	StatusCode *int   `json:"status_code"`
+	Attempts   int    `json:"attempts"`
 	// LatencyMS is the time until the final answer, retries included.
 	LatencyMS float64 `json:"latency_ms"`
 	Error     *string `json:"error"`
@@ -251,7 +249,7 @@ func (s *Service) Test(ctx context.Context, id string) (TestResult, error) {
 	team, lk, refused := h.rec.Team, h.rec.League, h.refused
 	s.mu.Unlock()
 	if refused != "" {
-		return TestResult{Error: ptr(refused)}, nil
+		return TestResult{Outcome: OutcomeBlocked, Error: ptr(refused)}, nil
 	}
 
 	// Bounded whatever the receiver does (hangs, trickles, asks to retry
@@ -260,7 +258,7 @@ func (s *Service) Test(ctx context.Context, id string) (TestResult, error) {
 	defer cancel()
 	eventID := newID("test_")
 	body := testPayload(eventID, id, team, lk, s.now()).JSON()
-	o := s.deliver(bctx, h, t, eventID, EventTest, body, time.Time{}, s.testRetries)
+	o := s.deliver(bctx, bctx, h, t, eventID, EventTest, body, time.Time{}, s.testRetries)
 	s.mu.Lock()
 	s.recordLocked(h, EventTest, eventID, o)
 	s.mu.Unlock()
@@ -282,18 +280,27 @@ func (s *Service) Test(ctx context.Context, id string) (TestResult, error) {
 
 	res := TestResult{
 		Delivered:  o.delivered,
+		Outcome:    o.kind,
 		StatusCode: o.status,
 		Attempts:   o.attempts,
 		LatencyMS:  float64(o.elapsed.Microseconds()) / 1000,
 	}
 	switch {
 	case o.interrupted && ctx.Err() == nil:
+		res.Outcome, res.StatusCode = OutcomeTimeout, nil
 		res.Error = ptr(fmt.Sprintf("no answer within %s", s.opts.TestTimeout))
 	case o.interrupted:
+		res.Outcome, res.StatusCode = OutcomeTimeout, nil
 		res.Error = ptr("cancelled before the receiver answered")
 	case !o.delivered:
 		res.Error = ptr(o.err)
 	}
+	status := 0
+	if res.StatusCode != nil {
+		status = *res.StatusCode
+	}
+	s.log.Info("webhook test", "webhook_id", id, "outcome", res.Outcome, "status", status,
+		"attempts", o.attempts, "detail", o.detail)
 	return res, nil
 }
 

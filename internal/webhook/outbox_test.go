@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,8 +64,8 @@ func TestOutboxIsWrittenPerEvent(t *testing.T) {
 	dead := "http://" + testenv.FreeAddr(t) + "/api/webhook/x"
 	o := testOptions(t)
 	s := start(t, o)
-	for range 3 {
-		register(t, s.Service, dead, "")
+	for i := range 3 {
+		register(t, s.Service, fmt.Sprintf("%s%d", dead, i), "")
 	}
 	frames := eventstest.MIANEFrames(t)
 	s.Observe("nfl", eventstest.Poll(t, frames[1])) // first sighting: remembered, no event

@@ -219,9 +219,7 @@ func encodeDelivered(m map[string]map[string]int64) ([]byte, int) {
 // persistNow writes the registrations and their counters now, logging a
 // failure.
 func (s *Service) persistNow() {
-	if err := s.saveRegistrations(); err != nil {
-		s.log.Error("writing webhook registrations", "err", err)
-	}
+	s.regsFailing.Report(s.saveRegistrations())
 }
 
 // flush writes what changed; force writes everything and compacts. Changed
@@ -255,25 +253,19 @@ func (s *Service) flush(force bool) {
 	s.mu.Unlock()
 
 	if regs {
-		if err := s.saveRegistrations(); err != nil {
-			s.log.Error("writing webhook registrations", "err", err)
-		}
+		s.regsFailing.Report(s.saveRegistrations())
 	}
 	s.outboxMu.Lock()
 	compact := force || s.journal.broken || s.journal.lines > 2*pending+1024
 	s.outboxMu.Unlock()
 	if compact {
-		if err := s.compactOutbox(); err != nil {
-			s.log.Error("compacting webhook outbox", "err", err)
-		}
+		s.outboxFailing.Report(s.compactOutbox())
 	}
 	s.deliveredMu.Lock()
 	grown := s.deliveredLines > 2*live+1024
 	s.deliveredMu.Unlock()
 	if grown || force {
-		if err := s.compactDelivered(); err != nil {
-			s.log.Error("compacting webhook delivered log", "err", err)
-		}
+		s.deliveredFailing.Report(s.compactDelivered())
 	}
 }
 
@@ -355,7 +347,7 @@ func (s *Service) compactOutbox() error {
 // A failure is logged, and the next flush rewrites the journal from the
 // queues in memory.
 func (s *Service) journalLocked(recs []journalRec, sync bool) {
-	if err := s.journal.append(recs, sync); err != nil {
-		s.log.Error("writing webhook outbox", "err", err)
+	if len(recs) > 0 {
+		s.outboxFailing.Report(s.journal.append(recs, sync))
 	}
 }

@@ -21,11 +21,13 @@ func (s *Service) startWorkerLocked(h *hook) {
 	ctx, cancel := context.WithCancel(s.runCtx)
 	h.stop = cancel
 	s.wg.Add(1)
-	go s.work(ctx, h)
+	go s.work(ctx, s.stopping, h)
 }
 
-// work delivers one webhook's queue in order, one event at a time.
-func (s *Service) work(ctx context.Context, h *hook) {
+// work delivers one webhook's queue in order, one event at a time. ctx
+// ends it at once (deletion, or a stop past its grace); stopping ends it
+// after the attempt in flight, whose answer is then recorded (Run).
+func (s *Service) work(ctx, stopping context.Context, h *hook) {
 	defer s.wg.Done()
 	s.workers.Add(1)
 	defer s.workers.Add(-1)
@@ -38,16 +40,18 @@ func (s *Service) work(ctx context.Context, h *hook) {
 			select {
 			case <-ctx.Done():
 				return
+			case <-stopping.Done():
+				return
 			case <-h.wake:
 			}
 			continue
 		}
 		if d := it.NotBefore.Sub(s.now()); d > 0 {
-			if retry.Sleep(ctx, d) != nil {
+			if retry.Sleep(stopping, d) != nil || ctx.Err() != nil {
 				return
 			}
 		}
-		o := s.deliver(ctx, h, t, it.EventID, it.Event, []byte(it.Body), it.deadline(s.opts.RetryWindow), s.eventRetries)
+		o := s.deliver(ctx, stopping, h, t, it.EventID, it.Event, []byte(it.Body), it.deadline(s.opts.RetryWindow), s.eventRetries)
 		if o.interrupted {
 			return
 		}
@@ -79,9 +83,7 @@ func (s *Service) finish(h *hook, it item, o outcome) {
 		s.mu.Unlock()
 		// Written before the outbox drops the item: after a crash in
 		// between, the reloaded item is recognised as delivered.
-		if err := s.appendDelivered(id, it.EventID, now); err != nil {
-			s.log.Error("recording webhook delivery", "webhook_id", id, "err", err)
-		}
+		s.deliveredFailing.Report(s.appendDelivered(id, it.EventID, now))
 	}
 	s.outboxMu.Lock()
 	s.mu.Lock()
@@ -124,12 +126,12 @@ func (s *Service) finish(h *hook, it item, o outcome) {
 		s.persistNow()
 	case o.expired && droppedBefore == 0:
 		log.Warn("webhook events are being dropped: not delivered within the retry window (later ones are counted in expired_events until the receiver answers)",
-			"window", s.opts.RetryWindow, "occurred_at", it.Observed, "err", o.err)
+			"window", s.opts.RetryWindow, "occurred_at", it.Observed, "err", o.err, "detail", o.detail)
 	case o.expired:
 		log.Debug("webhook event dropped: not delivered within the retry window",
 			"occurred_at", it.Observed, "err", o.err)
 	default:
-		log.Warn("webhook delivery failed", "err", o.err)
+		log.Warn("webhook delivery failed", "err", o.err, "detail", o.detail)
 	}
 }
 

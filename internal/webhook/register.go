@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -119,8 +120,11 @@ type Registration struct {
 	DelaySeconds int
 	CreatedAt    time.Time
 	Message      string // set by Register
-	Stats        *Stats // set by List
-	Pending      int    // set by List: deliveries waiting in the queue
+	// Warning, set by Register, says why the webhook may get no events
+	// (a league this service does not follow).
+	Warning string
+	Stats   *Stats // set by List
+	Pending int    // set by List: deliveries waiting in the queue
 }
 
 // Stats are the delivery counters of a webhook. A call is one HTTP attempt.
@@ -153,6 +157,7 @@ func (r Registration) MarshalJSON() ([]byte, error) {
 		DelaySeconds int      `json:"delay_seconds"`
 		CreatedAt    string   `json:"created_at"`
 		Message      string   `json:"message,omitempty"`
+		Warning      string   `json:"warning,omitempty"`
 		*Stats
 		Pending *int `json:"pending_events,omitempty"`
 	}
@@ -163,6 +168,7 @@ func (r Registration) MarshalJSON() ([]byte, error) {
 		DelaySeconds: r.DelaySeconds,
 		CreatedAt:    r.CreatedAt.UTC().Format(time.RFC3339),
 		Message:      r.Message,
+		Warning:      r.Warning,
 		Stats:        r.Stats,
 	}
 	if o.Events == nil {
@@ -257,6 +263,12 @@ func validate(req RegisterRequest, resolve TeamResolver, allowLinkLocal bool) (r
 		return rec, invalid("url", "longer than %d characters once normalised", maxURL)
 	}
 
+	// JSON turns an invalid byte or an escaped lone surrogate into U+FFFD
+	// without a word: the secret kept would not be the receiver's, and no
+	// signature would ever match.
+	if !utf8.ValidString(req.Secret) || strings.ContainsRune(req.Secret, utf8.RuneError) {
+		return rec, invalid("secret", "must be valid UTF-8 text (it holds an invalid byte, an escaped lone surrogate or U+FFFD)")
+	}
 	n := utf8.RuneCountInString(req.Secret)
 	if n < minSecret {
 		return rec, invalid("secret", "must be at least %d characters", minSecret)
@@ -334,6 +346,10 @@ func (s *Service) Register(ctx context.Context, req RegisterRequest) (Registrati
 		s.mu.Unlock()
 		return Registration{}, invalid("", "at most %d webhooks can be registered; delete one first", maxWebhooks)
 	}
+	if same := s.identicalLocked(rec); same != "" {
+		s.mu.Unlock()
+		return Registration{}, &DuplicateError{ID: same}
+	}
 	s.hooks[rec.ID] = h
 	s.regsDirty = true
 	s.mu.Unlock()
@@ -352,8 +368,33 @@ func (s *Service) Register(ctx context.Context, req RegisterRequest) (Registrati
 
 	reg := registrationOf(rec)
 	reg.Message = registeredMessage(rec)
+	if rec.League != "" && len(s.opts.Leagues) > 0 && !slices.Contains(s.opts.Leagues, rec.League) {
+		reg.Warning = fmt.Sprintf("%s is not a league this service follows (LEAGUES=%s): this webhook gets no events until LEAGUES includes it",
+			strings.ToUpper(rec.League), strings.Join(s.opts.Leagues, ","))
+	}
 	s.log.Info("webhook registered", "webhook_id", rec.ID, "events", rec.Events, "team", rec.Team, "league", rec.League)
 	return reg, nil
+}
+
+// DuplicateError is a registration identical to an existing one: the same
+// URL, events, team, league and delay would deliver every event twice.
+type DuplicateError struct{ ID string }
+
+func (e *DuplicateError) Error() string {
+	return "an identical webhook is already registered (" + e.ID + "): same url, events, team, league and delay_seconds; delete it first or change one of them"
+}
+
+// identicalLocked returns the id of a registration identical to rec, if
+// any; the caller holds mu.
+func (s *Service) identicalLocked(rec record) string {
+	for id, h := range s.hooks {
+		r := &h.rec
+		if r.URL == rec.URL && slices.Equal(r.Events, rec.Events) && r.Team == rec.Team &&
+			r.League == rec.League && r.DelaySeconds == rec.DelaySeconds {
+			return id
+		}
+	}
+	return ""
 }
 
 // RegisterSingle registers for one event, as the per-event routes do:

@@ -273,6 +273,8 @@ func FuzzRegisterRequest(f *testing.F) {
 		`{"url":"mailto:x@y","secret":"short"}`,
 		`{"url":null,"events":null,"secret":null,"delay_seconds":null}`,
 		`{}`, `[]`, `null`, ``, `{"url":"http://h/x"}{}`,
+		"{\"url\":\"http://h/x\",\"secret\":\"0123456789abcdef\xff\"}",
+		`{"url":"http://h/x","secret":"0123456789abcdef\ud800"}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -306,6 +308,10 @@ func FuzzRegisterRequest(f *testing.F) {
 		if n := utf8.RuneCountInString(rec.Secret); n < minSecret || n > maxSecret {
 			t.Fatalf("accepted secret of %d characters", n)
 		}
+		// The secret kept is the one sent: JSON replaced nothing in it.
+		if !utf8.ValidString(rec.Secret) || strings.ContainsRune(rec.Secret, utf8.RuneError) {
+			t.Fatalf("accepted secret %q, altered by decoding", rec.Secret)
+		}
 		if rec.DelaySeconds < 0 || rec.DelaySeconds > maxDelay {
 			t.Fatalf("accepted delay %d", rec.DelaySeconds)
 		}
@@ -334,4 +340,93 @@ func TestTeamsOfTheWebhooks(t *testing.T) {
 	register(t, s.Service, "http://127.0.0.1:9/b", "")
 	register(t, s.Service, "http://127.0.0.1:9/c", "KC")
 	assert.ElementsMatch(t, []string{"nfl-ne", "nfl-kc"}, s.Teams())
+}
+
+// TestIdenticalRegistrationIsRefused: the same webhook was accepted 193
+// times, each delivering every event again. An identical registration
+// (same URL, events, team, league and delay, however spelled) is refused,
+// naming the one that exists; any difference makes another webhook.
+func TestIdenticalRegistrationIsRefused(t *testing.T) {
+	s := start(t, testOptions(t))
+	req := RegisterRequest{URL: "http://127.0.0.1:8123/api/webhook/abc", Secret: testSecret, Events: []string{"game_start", "score_change"}, Team: "NE"}
+	first, err := s.Register(context.Background(), req)
+	require.NoError(t, err)
+	for _, same := range []RegisterRequest{
+		req,
+		{URL: "HTTP://127.0.0.1:8123/api/webhook/abc", Secret: "another-secret-0123456789", Events: []string{"score_changed", "game_started"}, Team: "Patriots"},
+		{URL: " http://127.0.0.1:8123/api/webhook/abc ", Secret: testSecret, Events: []string{"score-update", "game-start"}, Team: "nfl-ne", League: "NFL", DelaySeconds: ptr(0)},
+	} {
+		for range 3 {
+			_, err := s.Register(context.Background(), same)
+			var dup *DuplicateError
+			require.ErrorAs(t, err, &dup, "%+v", same)
+			assert.Equal(t, first.ID, dup.ID)
+			assert.Contains(t, err.Error(), first.ID)
+		}
+	}
+	for _, other := range []RegisterRequest{
+		{URL: req.URL, Secret: testSecret, Events: []string{"game_start"}, Team: "NE"},
+		{URL: req.URL, Secret: testSecret, Events: req.Events, Team: "KC"},
+		{URL: req.URL, Secret: testSecret, Events: req.Events},
+		{URL: req.URL, Secret: testSecret, Events: req.Events, Team: "NE", DelaySeconds: ptr(30)},
+		{URL: req.URL + "2", Secret: testSecret, Events: req.Events, Team: "NE"},
+	} {
+		_, err := s.Register(context.Background(), other)
+		assert.NoError(t, err, "%+v", other)
+	}
+	assert.Len(t, s.List(), 6)
+}
+
+// TestSecretMustSurviveDecoding: an invalid byte or an escaped lone
+// surrogate in the secret was turned into U+FFFD silently, so that no
+// signature could match the receiver's; it is refused now.
+func TestSecretMustSurviveDecoding(t *testing.T) {
+	s := start(t, testOptions(t))
+	for _, body := range []string{
+		"{\"url\":\"http://127.0.0.1:8123/x\",\"secret\":\"0123456789abcdef\xff\"}",
+		`{"url":"http://127.0.0.1:8123/x","secret":"0123456789abcdef\ud800"}`,
+		`{"url":"http://127.0.0.1:8123/x","secret":"0123456789abcdef\ufffd"}`,
+	} {
+		req, err := DecodeRegisterRequest(strings.NewReader(body))
+		require.NoError(t, err, body)
+		_, err = s.Register(context.Background(), req)
+		var ve *ValidationError
+		if assert.ErrorAs(t, err, &ve, body) {
+			assert.Equal(t, "secret", ve.Field)
+			assert.Contains(t, ve.Message, "UTF-8")
+		}
+	}
+	assert.Empty(t, s.List())
+	req, err := DecodeRegisterRequest(strings.NewReader(`{"url":"http://127.0.0.1:8123/x","secret":"ééééééééééééééé€😀"}`))
+	require.NoError(t, err)
+	_, err = s.Register(context.Background(), req)
+	assert.NoError(t, err, "any valid text")
+}
+
+// TestUnfollowedLeagueIsWarnedOf: a webhook for a league the service does
+// not follow was accepted without a word; it still is accepted (LEAGUES
+// may change), with a warning in the answer.
+func TestUnfollowedLeagueIsWarnedOf(t *testing.T) {
+	o := testOptions(t)
+	o.Leagues = []string{"nfl", "nhl"}
+	s := start(t, o)
+	reg, err := s.Register(context.Background(), RegisterRequest{URL: "http://127.0.0.1:8123/x", Secret: testSecret, League: "nba"})
+	require.NoError(t, err)
+	assert.Contains(t, reg.Warning, "NBA is not a league this service follows (LEAGUES=nfl,nhl)")
+	b, err := json.Marshal(reg)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"warning":"NBA is not a league`)
+
+	for _, r := range []RegisterRequest{
+		{URL: "http://127.0.0.1:8123/y", Secret: testSecret, League: "NFL"},
+		{URL: "http://127.0.0.1:8123/z", Secret: testSecret},
+		{URL: "http://127.0.0.1:8123/w", Secret: testSecret, Team: "Patriots"},
+	} {
+		reg, err := s.Register(context.Background(), r)
+		require.NoError(t, err)
+		assert.Empty(t, reg.Warning, "%+v", r)
+		b, err := json.Marshal(reg)
+		require.NoError(t, err)
+		assert.NotContains(t, string(b), "warning")
+	}
 }

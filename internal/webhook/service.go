@@ -8,13 +8,16 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	failing "github.com/sports-data/sports-data/internal/outage"
 	"github.com/sports-data/sports-data/internal/redact"
 	"github.com/sports-data/sports-data/internal/retry"
 )
@@ -30,6 +33,9 @@ type Options struct {
 	// Resolve turns the team of a registration into a team; without it a
 	// registration naming a team is refused.
 	Resolve TeamResolver
+	// Leagues are the keys of the followed leagues; a registration for
+	// another league is accepted with a warning in its answer.
+	Leagues []string
 	// HTTPClient sends deliveries [a client with Timeout whose dialer
 	// refuses link-local and metadata addresses unless AllowLinkLocal].
 	// Redirects are never followed, whatever the client says.
@@ -39,10 +45,22 @@ type Options struct {
 	// TestTimeout bounds Service.Test, retries included [14 s, so that the
 	// test route answers within 15 s whatever the receiver does].
 	TestTimeout time.Duration
-	// AllowLinkLocal lets webhooks point at link-local addresses
-	// (169.254.0.0/16, fe80::/10) and cloud metadata hosts, refused
-	// otherwise (WEBHOOK_ALLOW_LINK_LOCAL).
+	// StopGrace bounds how long Run, asked to stop, waits for the
+	// attempts in flight to be answered [Timeout + 1 s: every attempt
+	// ends by itself first]. An attempt cut by it stays pending and is
+	// sent again after the next start.
+	StopGrace time.Duration
+	// AllowLinkLocal lets webhooks point at the refused ranges (link-local,
+	// cloud metadata, NAT64: target.go), refused otherwise
+	// (WEBHOOK_ALLOW_LINK_LOCAL).
 	AllowLinkLocal bool
+	// Proxy, when set, sends deliveries through a proxy
+	// (WEBHOOK_USE_PROXY: http.ProxyFromEnvironment); the target is still
+	// checked. Nil: deliveries go straight to the receiver, whatever
+	// HTTP_PROXY says.
+	Proxy func(*http.Request) (*url.URL, error)
+	// Resolver looks up receivers' names [net.DefaultResolver].
+	Resolver *net.Resolver
 	// RetryWindow is how long after it was due (observed, plus the
 	// webhook's delay) an event is retried on network errors, timeouts,
 	// 408, 429 and 5xx, so that a receiver restarting (Home Assistant) gets
@@ -111,6 +129,9 @@ type Service struct {
 	hooks   map[string]*hook
 	running bool
 	runCtx  context.Context
+	// stopping ends when Run is asked to stop: workers finish the attempt
+	// in flight and start no other.
+	stopping context.Context
 	// What changed since the last write: registrations (written at once)
 	// and their counters (paced).
 	regsDirty, statsDirty bool
@@ -129,6 +150,9 @@ type Service struct {
 	journal                       *journal // guarded by outboxMu
 
 	held outages // receivers held after an outage
+	// Each file that cannot be written (a full disk) is logged when it
+	// begins and when it ends, not at every attempt.
+	regsFailing, outboxFailing, deliveredFailing *failing.Reporter
 }
 
 type hook struct {
@@ -172,7 +196,7 @@ func New(o Options) (*Service, error) {
 		client = *o.HTTPClient
 	} else {
 		client.Timeout = o.Timeout
-		client.Transport = guardedTransport(o.AllowLinkLocal)
+		client.Transport = guardedTransport(o.AllowLinkLocal, o.Proxy, o.Resolver)
 	}
 	client.CheckRedirect = noRedirect
 
@@ -192,6 +216,9 @@ func New(o Options) (*Service, error) {
 		deliveredPath: filepath.Join(o.DataDir, deliveredFile),
 		hooks:         map[string]*hook{},
 	}
+	s.regsFailing = failing.New(o.Logger, "writing webhook registrations", "counters and changes stay in memory and are written again every second")
+	s.outboxFailing = failing.New(o.Logger, "writing the webhook outbox", "deliveries go on from memory; a restart meanwhile would lose the pending ones")
+	s.deliveredFailing = failing.New(o.Logger, "recording webhook deliveries", "delivered ids are kept in memory; a restart meanwhile could send one again")
 	s.lastPrune = s.now()
 	s.lastStatsSave = time.Now()
 	if err := s.loadHooks(); err != nil {
@@ -217,6 +244,9 @@ func (o *Options) defaults() {
 	}
 	if o.TestTimeout <= 0 {
 		o.TestTimeout = 14 * time.Second
+	}
+	if o.StopGrace <= 0 {
+		o.StopGrace = o.Timeout + time.Second
 	}
 	if o.RetryWindow <= 0 {
 		o.RetryWindow = 10 * time.Minute
@@ -318,9 +348,10 @@ func (s *Service) now() time.Time { return s.opts.Now() }
 
 // Run starts one delivery goroutine per webhook (and per webhook registered
 // later) and a flusher for counters and the outbox. When ctx ends it stops
-// them all, waits for them, writes everything pending and returns.
-// Deliveries interrupted by the stop stay in the outbox and are sent after
-// the next start (same event id, so a receiver that did get one can tell).
+// them all (each after its attempt in flight, within StopGrace: drain),
+// writes everything pending and returns. Deliveries not made by then stay
+// in the outbox and are sent after the next start (same event id, so a
+// receiver that did get one can tell).
 // Run must not be called again before it has returned.
 func (s *Service) Run(ctx context.Context) {
 	s.mu.Lock()
@@ -329,8 +360,12 @@ func (s *Service) Run(ctx context.Context) {
 		s.log.Error("webhook service already running")
 		return
 	}
-	wctx, cancel := context.WithCancel(ctx)
-	s.running, s.runCtx = true, wctx
+	// Workers outlive ctx by the grace of the stop: their attempts in
+	// flight are cut by cancel, not by ctx.
+	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stopping, stop := context.WithCancel(wctx)
+	defer stop()
+	s.running, s.runCtx, s.stopping = true, wctx, stopping
 	for _, h := range s.hooks {
 		s.startWorkerLocked(h)
 	}
@@ -348,14 +383,37 @@ loop:
 		}
 	}
 	s.mu.Lock()
-	s.running, s.runCtx = false, nil
+	s.running, s.runCtx, s.stopping = false, nil, nil
 	for _, h := range s.hooks {
 		h.stop = nil
 	}
 	s.mu.Unlock()
-	cancel()
-	s.wg.Wait()
+	s.drain(stop, cancel)
 	s.flush(true)
+}
+
+// drain stops the workers: each finishes the attempt in flight, and its
+// answer is recorded (delivered, or pending for the next start), so that
+// a stop neither repeats an event a slow receiver took nor loses one.
+// Attempts still unanswered after StopGrace are cut short and stay
+// pending.
+func (s *Service) drain(stop, cancel context.CancelFunc) {
+	stop()
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	grace := time.NewTimer(s.opts.StopGrace)
+	defer grace.Stop()
+	select {
+	case <-done:
+	case <-grace.C:
+		s.log.Warn("webhook deliveries still unanswered at the stop; they stay pending and are sent again after the next start",
+			"grace", s.opts.StopGrace)
+	}
+	cancel()
+	<-done
 }
 
 func newID(prefix string) string {

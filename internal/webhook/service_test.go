@@ -255,6 +255,7 @@ func TestHangingReceiverDelaysNobodyElse(t *testing.T) {
 	release := make(chan struct{})
 	o := testOptions(t)
 	o.Timeout = time.Minute // so the hang is not cut short by the timeout
+	o.StopGrace = 50 * time.Millisecond
 	s := start(t, o)
 	hung := newReceiver(t, func(n int, w http.ResponseWriter, r *http.Request) int {
 		select {
@@ -281,7 +282,8 @@ func TestHangingReceiverDelaysNobodyElse(t *testing.T) {
 	_, pending := stats(t, s.Service, h.ID)
 	assert.Equal(t, 7, pending)
 
-	// Stopping interrupts the hung request and keeps its queue.
+	// Stopping interrupts the hung request past the stop's grace and keeps
+	// its queue.
 	s.stop(t)
 	assert.Zero(t, s.workers.Load())
 	s2, err := New(Options{DataDir: o.DataDir, Resolve: nflResolver})
@@ -735,6 +737,7 @@ func TestRunStopsAllGoroutines(t *testing.T) {
 	release := make(chan struct{})
 	o := testOptions(t)
 	o.Timeout = time.Minute
+	o.StopGrace = 50 * time.Millisecond
 	s, err := New(o)
 	require.NoError(t, err)
 	hung := newReceiver(t, func(n int, w http.ResponseWriter, r *http.Request) int {
@@ -796,7 +799,9 @@ func TestConcurrentUse(t *testing.T) {
 		go func(w int) {
 			defer wg.Done()
 			for i := 0; i < 10; i++ {
-				reg, err := s.Register(ctx, RegisterRequest{URL: rc.URL(), Secret: testSecret, Team: []string{"NE", "MIA", ""}[w]})
+				// The query keeps each registration distinct (identical ones are refused).
+				u := fmt.Sprintf("%s?w=%d&i=%d", rc.URL(), w, i)
+				reg, err := s.Register(ctx, RegisterRequest{URL: u, Secret: testSecret, Team: []string{"NE", "MIA", ""}[w]})
 				if err != nil {
 					t.Error(err)
 					return

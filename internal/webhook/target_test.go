@@ -29,6 +29,15 @@ func TestLinkLocalTargets(t *testing.T) {
 		"http://metadata/x",
 		"http://100.100.100.200/latest/meta-data",
 		"http://[fd00:ec2::254]/latest",
+		// NAT64 reaches the metadata address from IPv6; 192.0.0.0/24
+		// holds a cloud's metadata service.
+		"http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",
+		"http://[64:ff9b::169.254.169.254]/latest/meta-data/",
+		"http://[64:ff9b:1::a9fe:a9fe]/latest/meta-data/",
+		"http://[64:ff9b::7f00:1]:8123/x",
+		"http://192.0.0.192/opc/v2/instance/",
+		"http://192.0.0.1/x",
+		"http://[::ffff:192.0.0.192]/x",
 	}
 	allowed := []string{
 		"http://127.0.0.1:8123/api/webhook/x",
@@ -38,6 +47,9 @@ func TestLinkLocalTargets(t *testing.T) {
 		"http://homeassistant.local:8123/x",
 		"http://169.255.0.1/x",
 		"http://[fec0::1]/x",
+		"http://192.0.1.5/x",
+		"http://[64:ff9b:2::1]/x",
+		"http://[2001:db8::1]/x",
 	}
 	s, err := New(testOptions(t))
 	require.NoError(t, err)
@@ -65,8 +77,9 @@ func TestLinkLocalTargets(t *testing.T) {
 // it goes to a link-local address. The check runs before connecting, so no
 // packet leaves.
 func TestDialerRefusesLinkLocal(t *testing.T) {
-	tr := guardedTransport(false)
-	for _, addr := range []string{"169.254.169.254:80", "[fe80::1]:80", "[::ffff:169.254.1.1]:80", "100.100.100.200:80"} {
+	tr := guardedTransport(false, nil, nil)
+	for _, addr := range []string{"169.254.169.254:80", "[fe80::1]:80", "[::ffff:169.254.1.1]:80", "100.100.100.200:80",
+		"[64:ff9b::a9fe:a9fe]:80", "[64:ff9b:1::1]:80", "192.0.0.192:80"} {
 		_, err := tr.DialContext(context.Background(), "tcp", addr)
 		assert.ErrorIs(t, err, errLinkLocal, addr)
 	}

@@ -30,7 +30,7 @@ func (w *Writer) run() {
 			_ = w.drain(true)
 			w.mu.Lock()
 			// Whatever the last drain left in memory (it stops early when
-			// the store fails) goes to the spool.
+			// the store fails), held points included, goes to the spool.
 			w.spoolLocked(w.queue.takeAll(0), false)
 			w.clearQueue()
 			w.mu.Unlock()
@@ -53,7 +53,7 @@ func (w *Writer) nextWake() time.Time {
 	if !w.liveDue.IsZero() {
 		next = earliest(next, w.liveDue)
 	}
-	if w.sp.points > 0 {
+	if w.sp.points > 0 || w.held.len() > 0 {
 		next = earliest(next, w.retryAt)
 	}
 	return next
@@ -66,9 +66,10 @@ func earliest(a, b time.Time) time.Time {
 	return a
 }
 
-// drain writes what is due, oldest first: the spool, then the queue. With
-// all set (Flush, Close) everything is due. It stops at the first failure,
-// spooling the queue behind what is already there.
+// drain writes what is due, oldest first: the spool, then the points held
+// in memory, then the queue. With all set (Flush, Close) everything is
+// due. It stops at the first failure, spooling the queue behind what is
+// already there.
 func (w *Writer) drain(all bool) error {
 	now := time.Now()
 	w.mu.Lock()
@@ -77,7 +78,7 @@ func (w *Writer) drain(all bool) error {
 		(w.queue.len() > 0 && !now.Before(w.queueSince.Add(w.o.FlushInterval))) ||
 		(!w.liveDue.IsZero() && !now.Before(w.liveDue))
 	sizeDue := w.queue.len() >= w.o.BatchSize
-	spoolDue := w.sp.points > 0 && (timeDue || sizeDue || !now.Before(w.retryAt))
+	spoolDue := (w.sp.points > 0 || w.held.len() > 0) && (timeDue || sizeDue || !now.Before(w.retryAt))
 	w.mu.Unlock()
 	if !timeDue && !sizeDue && !spoolDue {
 		return nil
@@ -121,13 +122,19 @@ func (w *Writer) drain(all bool) error {
 			w.mu.Unlock()
 			continue
 		}
-		if w.queue.len() == 0 || (!timeDue && w.queue.len() < w.o.BatchSize) {
+		var batch []store.Point
+		held := w.held.len() > 0
+		switch {
+		case held:
+			batch = w.held.take(w.o.BatchSize)
+		case w.queue.len() == 0 || (!timeDue && w.queue.len() < w.o.BatchSize):
 			w.mu.Unlock()
 			return rejected
-		}
-		batch := w.queue.take(w.o.BatchSize)
-		if w.queue.len() == 0 {
-			w.clearQueue()
+		default:
+			batch = w.queue.take(w.o.BatchSize)
+			if w.queue.len() == 0 {
+				w.clearQueue()
+			}
 		}
 		w.inflight = len(batch)
 		w.mu.Unlock()
@@ -145,6 +152,10 @@ func (w *Writer) drain(all bool) error {
 			w.failedLocked(true)
 		}
 		w.gapSeq = 0
+		if held && w.held.len() == 0 {
+			w.log.Info("points held in memory are all written or spooled", "dropped_meanwhile", w.heldDrops)
+			w.heldDrops = 0
+		}
 		w.mu.Unlock()
 		if err != nil && !IsPermanent(err) {
 			return err
@@ -217,7 +228,7 @@ func (w *Writer) write(points []store.Point) error {
 		return fmt.Errorf("writer: %w", err)
 	}
 	if err != nil && !IsPermanent(err) {
-		w.log.Warn("store write failed; points spooled", "points", len(points), "err", err)
+		w.log.Warn("store write failed; points kept for a retry", "points", len(points), "err", err)
 	}
 	if w.o.OnWrite != nil {
 		w.o.OnWrite(len(points), d, err)

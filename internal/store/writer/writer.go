@@ -1,12 +1,15 @@
 // Package writer is the batch writer in front of every store: it queues
 // points in memory, writes them in batches through a circuit breaker, and
 // keeps them in a bounded on-disk spool while the store is down, replaying
-// them in order when it is back.
+// them in order when it is back. When the spool cannot be written either
+// (the disk is full, and with SQLite the store is on the same disk), the
+// points are held in memory, bounded, until the store or the disk takes
+// them again.
 //
-// Order is kept across the whole path: spooled points are older than
-// queued ones, so while the spool holds anything new points wait behind
-// it, and a batch that fails is spooled in front of anything spooled while
-// it was being written.
+// Order is kept across the whole path: spooled points are older than held
+// ones, held ones older than queued ones, so new points wait behind both,
+// and a batch that fails is spooled (or held) in front of anything spooled
+// or held while it was being written.
 package writer
 
 import (
@@ -20,6 +23,7 @@ import (
 
 	"github.com/sony/gobreaker/v2"
 
+	"github.com/sports-data/sports-data/internal/outage"
 	"github.com/sports-data/sports-data/internal/store"
 )
 
@@ -81,10 +85,13 @@ type Options struct {
 	// Live reports whether a point belongs to a game in play: such points,
 	// and the next ones of the same game, wait at most LiveFlush. The
 	// caller owns the status vocabulary; nil means no point is live.
-	Live            func(store.Point) bool
-	QueueSize       int           // points in memory before they spill to the spool [10000]
-	SpoolDir        string        // required
-	SpoolMaxBytes   int64         // bound of the spool [64 MiB]
+	Live          func(store.Point) bool
+	QueueSize     int    // points in memory before they spill to the spool [10000]
+	SpoolDir      string // required
+	SpoolMaxBytes int64  // bound of the spool [64 MiB]
+	// HoldSize bounds the points held in memory while the spool cannot be
+	// written; beyond it the oldest are dropped [QueueSize].
+	HoldSize        int
 	BreakerFailures int           // consecutive failures that open the breaker [3]
 	BreakerTimeout  time.Duration // open time before a probe [60s]
 	WriteTimeout    time.Duration // per store write [10s]
@@ -107,6 +114,7 @@ func (o *Options) setDefaults() error {
 		{"LiveFlush", o.LiveFlush < 0},
 		{"QueueSize", o.QueueSize < 0},
 		{"SpoolMaxBytes", o.SpoolMaxBytes < 0},
+		{"HoldSize", o.HoldSize < 0},
 		{"BreakerFailures", o.BreakerFailures < 0},
 		{"BreakerTimeout", o.BreakerTimeout < 0},
 		{"WriteTimeout", o.WriteTimeout < 0},
@@ -137,6 +145,7 @@ func (o *Options) setDefaults() error {
 	}
 	// A queue smaller than a batch would spill before a batch is full.
 	o.QueueSize = max(o.QueueSize, o.BatchSize)
+	def(&o.HoldSize, o.QueueSize)
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -198,8 +207,9 @@ type Writer struct {
 	liveDue    time.Time // a live point is waiting: flush by then
 	liveGames  map[gameKey]time.Time
 	sp         *spool
-	retryAt    time.Time // next replay attempt while the spool holds points
-	inflight   int       // points of a queue batch being written
+	held       fifo      // points the spool could not take (a full disk), behind the spool's
+	retryAt    time.Time // next replay attempt while the spool or held hold points
+	inflight   int       // points of a queue or held batch being written
 	gapSeq     uint64    // spool slot reserved for that batch, 0 if none
 	closed     bool
 	stats      Stats
@@ -207,6 +217,11 @@ type Writer struct {
 	// Points dropped at the spool bound since the last warning about it.
 	boundDrops  int64
 	boundLogged time.Time
+	// spooling reports a spool that cannot be written when it begins and
+	// when it ends; heldDrops counts the points dropped at HoldSize
+	// meanwhile.
+	spooling  *outage.Reporter
+	heldDrops int64
 }
 
 // New opens (or creates) the spool in o.SpoolDir, picking up points a
@@ -233,6 +248,8 @@ func New(sink Sink, o Options) (*Writer, error) {
 		done:      make(chan struct{}),
 		liveGames: map[gameKey]time.Time{},
 		sp:        sp,
+		spooling: outage.New(o.Logger, "writing the spool",
+			fmt.Sprintf("points the store does not take are held in memory (up to %d) until the store or the disk takes them", o.HoldSize)),
 	}
 	w.runCtx, w.cancelRun = context.WithCancel(context.Background())
 	w.cb = gobreaker.NewCircuitBreaker[struct{}](gobreaker.Settings{
@@ -330,26 +347,33 @@ func (w *Writer) clearQueue() {
 	w.liveDue = time.Time{}
 }
 
-// spoolLocked puts points behind everything spooled, or, for the batch
-// that was being written from the queue, into the slot reserved for it in
-// front of points spilled while it was in flight.
+// spoolLocked puts points behind everything spooled and held, or, for the
+// batch that was being written, into the slot reserved for it in front of
+// points spilled while it was in flight (or in front of the held ones).
+// What the spool cannot take (a full disk) is held in memory, in order.
 func (w *Writer) spoolLocked(points []store.Point, inflight bool) {
-	if len(points) == 0 {
+	if len(points) == 0 && w.held.len() == 0 {
 		return
 	}
 	if !inflight && w.inflight > 0 && w.gapSeq == 0 {
 		w.gapSeq = w.sp.gap()
 	}
-	var n int
-	var err error
 	if inflight && w.gapSeq != 0 {
-		n, err = w.sp.appendAt(w.gapSeq, points)
+		n, err := w.sp.appendAt(w.gapSeq, points)
+		w.spooling.Report(err)
+		w.holdLocked(points[n:], true)
 	} else {
-		n, err = w.sp.append(points)
-	}
-	if err != nil {
-		w.stats.Dropped += int64(len(points) - n)
-		w.log.Error("cannot spool points; they are lost", "points", len(points)-n, "err", err)
+		// Held points go to disk first: they are older than new ones and
+		// newer than a batch that was in flight.
+		var batch []store.Point
+		if inflight {
+			batch = append(points, w.held.takeAll(0)...)
+		} else {
+			batch = append(w.held.takeAll(len(points)), points...)
+		}
+		n, err := w.sp.append(batch)
+		w.spooling.Report(err)
+		w.holdLocked(batch[n:], true)
 	}
 	if d := w.sp.enforce(); d > 0 {
 		w.stats.Dropped += int64(d)
@@ -363,6 +387,27 @@ func (w *Writer) spoolLocked(points []store.Point, inflight bool) {
 	}
 	if w.retryAt.IsZero() {
 		w.retryAt = time.Now()
+	}
+}
+
+// holdLocked keeps points the spool could not take, in front of those
+// held already (front) or behind them; beyond HoldSize the oldest go.
+func (w *Writer) holdLocked(points []store.Point, front bool) {
+	if len(points) == 0 {
+		return
+	}
+	if front && w.held.len() > 0 {
+		points = append(points, w.held.takeAll(0)...)
+	}
+	w.held.push(points)
+	if over := w.held.len() - w.o.HoldSize; over > 0 {
+		w.held.take(over)
+		w.stats.Dropped += int64(over)
+		if w.heldDrops == 0 {
+			w.log.Error("points held in memory reached their bound; dropping the oldest until the store or the disk takes points again",
+				"bound", w.o.HoldSize)
+		}
+		w.heldDrops += int64(over)
 	}
 }
 
@@ -407,6 +452,12 @@ func (w *Writer) Close(ctx context.Context) error {
 
 		w.mu.Lock()
 		defer w.mu.Unlock()
+		if n := w.held.len(); n > 0 {
+			// Neither the store nor the disk took them: memory ends here.
+			w.held.reset()
+			w.stats.Dropped += int64(n)
+			w.log.Error("points held in memory lost at the stop: neither the store nor the disk took them", "points", n)
+		}
 		if err := w.sp.close(); err != nil {
 			w.closeErr = err
 		} else if lost := w.stats.Dropped - before; lost > 0 {
@@ -424,7 +475,7 @@ func (w *Writer) Stats() Stats {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	s := w.stats
-	s.Queued = w.queue.len() + w.inflight
+	s.Queued = w.queue.len() + w.inflight + w.held.len()
 	s.Spooled = w.sp.points
 	state := w.cb.State()
 	s.Breaker = state.String()
@@ -432,13 +483,14 @@ func (w *Writer) Stats() Stats {
 	return s
 }
 
-// Pending returns the points not yet in the store, spooled ones first, in
-// the order they will be written. A restart during a store outage reads them
+// Pending returns the points not yet in the store, spooled ones first,
+// then held and queued ones, in the order they will be written. A restart during a store outage reads them
 // as the newest known state of each game: the store does not have it yet.
 func (w *Writer) Pending() ([]store.Point, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	out, err := w.sp.pending()
+	out = append(out, w.held.buf[w.held.head:]...)
 	out = append(out, w.queue.buf[w.queue.head:]...)
 	return out, err
 }

@@ -150,6 +150,18 @@ func newWriter(t *testing.T, s Sink, o Options) *Writer {
 	return w
 }
 
+// writtenAll waits until the writer has taken in the answers to the writes
+// of n points: they are in the sink, counted as written, and neither
+// queued nor in flight. (Waiting for the sink alone races with the
+// writer's goroutine, which records the answer after the sink returns.)
+func writtenAll(t *testing.T, w *Writer, s *sink, n int) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		st := w.Stats()
+		return s.nStored() == n && st.PointsWritten == int64(n) && st.Queued == 0
+	}, 10*time.Second, time.Millisecond, "the writer did not account for %d points written", n)
+}
+
 func segments(t *testing.T, dir string) []string {
 	t.Helper()
 	m, err := filepath.Glob(filepath.Join(dir, "seg-*.jsonl"))
@@ -162,11 +174,13 @@ func TestBatchBySize(t *testing.T) {
 	w := newWriter(t, s, testOptions(t))
 	w.Enqueue(pts(0, 25, "scheduled")...)
 
-	require.Eventually(t, func() bool { return s.nStored() == 20 }, 10*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool {
+		st := w.Stats()
+		return s.nStored() == 20 && st.PointsWritten == 20 && st.Queued == 5
+	}, 10*time.Second, time.Millisecond, "the full batches written and taken in; the rest queued")
 	s.mu.Lock()
 	assert.Equal(t, []int{10, 10}, s.batches, "only full batches are written before the interval")
 	s.mu.Unlock()
-	assert.Equal(t, 5, w.Stats().Queued)
 
 	require.NoError(t, w.Flush(context.Background()))
 	requireInOrderOnce(t, s.stored(), 25)
@@ -215,7 +229,10 @@ func TestLivePointsFlushWithinLiveFlush(t *testing.T) {
 	final := pts(1, 1, "finished")
 	final[0].Time = final[0].Time.Add(time.Hour)
 	w.Enqueue(final...)
-	require.Eventually(t, func() bool { return s.nStored() == 3 }, 10*time.Second, time.Millisecond)
+	// Written, by the writer's own account: the sink has the points before
+	// the writer has taken the answer in (a loaded machine can stop its
+	// goroutine in between), and Queued counts a batch in flight.
+	writtenAll(t, w, s, 3)
 
 	// A game that was never live waits for the interval (or a flush).
 	w.Enqueue(pts(5, 1, "finished")...)
@@ -315,8 +332,9 @@ func TestOutageSpoolsThenReplaysInOrderOnce(t *testing.T) {
 
 	s.set(func(s *sink) { s.failWith = nil })
 	w.Enqueue(pts(65, 5, "live")...)
-	// The writer probes by itself while the spool holds points.
-	require.Eventually(t, func() bool { return s.nStored() == 70 }, 10*time.Second, time.Millisecond)
+	// The writer probes by itself while the spool holds points. Its
+	// counters move after the sink has the points: wait for them.
+	writtenAll(t, w, s, 70)
 	requireInOrderOnce(t, s.stored(), 70)
 	st = w.Stats()
 	assert.True(t, st.Connected)
