@@ -14,6 +14,7 @@ import (
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/events"
 	"github.com/sports-data/sports-data/internal/game"
+	"github.com/sports-data/sports-data/internal/gamefeed"
 	"github.com/sports-data/sports-data/internal/ha"
 	"github.com/sports-data/sports-data/internal/hadiscovery"
 	"github.com/sports-data/sports-data/internal/httpapi"
@@ -26,6 +27,7 @@ import (
 	"github.com/sports-data/sports-data/internal/store"
 	"github.com/sports-data/sports-data/internal/teams"
 	"github.com/sports-data/sports-data/internal/teamtracker"
+	"github.com/sports-data/sports-data/internal/ui"
 	"github.com/sports-data/sports-data/internal/userteams"
 	"github.com/sports-data/sports-data/internal/webhook"
 )
@@ -35,7 +37,10 @@ type app struct {
 	handler http.Handler
 	tasks   []func(context.Context) // goroutines owned by serve
 	closers []func(context.Context) error
-	logger  *slog.Logger
+	// onShutdown run when the server starts shutting down: the live
+	// streams end then, rather than holding the shutdown.
+	onShutdown []func()
+	logger     *slog.Logger
 }
 
 func (a *app) close(ctx context.Context) {
@@ -96,6 +101,11 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	}
 	det.Subscribe(hooks)
 	a.tasks = append(a.tasks, hooks.Run)
+	// The live feed of the page and the stream route: every poll's changed
+	// games and every event, never behind the baseline's gate.
+	feed := gamefeed.New(gamefeed.Options{Now: now})
+	det.Subscribe(feed)
+	a.onShutdown = append(a.onShutdown, feed.Close)
 
 	// League tables: asked daily and after each final (the poller tells
 	// it of finals), stored with the rest.
@@ -115,7 +125,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 	// also gives the sensors the stored schedule's coming games.
 	base := baseline.NewLoader(baselineSources(stored), cfg.Leagues, seedWith(recorderOf(stored), sensors), det, logger, now)
 	a.tasks = append(a.tasks, base.Run)
-	observers := []poller.Observer{haSvc, base.Gate(det), tables}
+	observers := []poller.Observer{haSvc, feed, base.Gate(det), tables}
 	wanted := []func() []string{fav.Saved, hooks.Teams}
 	if mqttPub != nil {
 		wanted = append(wanted, mqttPub.Teams)
@@ -137,6 +147,10 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		OnPoll: m.Poll, OnTruncated: m.Truncated, OnDegraded: m.LeagueDegraded})
 	a.tasks = append(a.tasks, p.Run)
 
+	page, err := ui.New(cfg.Leagues)
+	if err != nil {
+		return nil, err
+	}
 	deps := httpapi.Deps{
 		Options: httpapi.Options{Leagues: cfg.Leagues, StoreKind: cfg.StoreKind, APIKey: cfg.APIKey,
 			CORSOrigins: cfg.CORSOrigins, HistoryRatePerMinute: cfg.HistoryRatePerMinute,
@@ -144,7 +158,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 			AllowedHosts: cfg.AllowedHosts, WriteRatePerMinute: cfg.WriteRatePerMinute},
 		Version: version, Logger: logger, Now: now, Observe: m.Request,
 		State: st, Teams: dir, Favorites: fav, Polling: p, Usage: client,
-		HA: haSvc, Sensors: sensors, Webhooks: hooks,
+		HA: haSvc, Sensors: sensors, Webhooks: hooks, Feed: feed, UI: page,
 		Extra: apidocs.Handlers(),
 	}
 	deps.Extra["/metrics"] = m.Handler()
@@ -154,6 +168,7 @@ func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now fun
 		deps.MQTT = mqttPub
 	}
 	a.handler = httpapi.New(deps)
+	page.SetRoutes(httpapi.Patterns(a.handler))
 	return a, nil
 }
 

@@ -111,6 +111,13 @@ func TestDemoShowsLiveGamesAndSignedEventsAndStopsCleanly(t *testing.T) {
 	base := d.wait("the banner", bannerRE)[1]
 	team := teamRE.FindStringSubmatch(d.out.String())
 	require.NotNil(t, team, d.out.String())
+	// The page is the first thing the banner offers, and it answers.
+	assert.Regexp(t, `real time\n  open +`+regexp.QuoteMeta(base)+`/ui/ `, d.out.String())
+	page, err := http.Get(base + "/ui/")
+	require.NoError(t, err)
+	page.Body.Close()
+	assert.Equal(t, http.StatusOK, page.StatusCode)
+	assert.Equal(t, "text/html; charset=utf-8", page.Header.Get("Content-Type"))
 	// Asked from the start (once the first poll is in): at 600× its game
 	// is over within seconds, and a loaded machine may take longer than
 	// that to show live games.
@@ -155,7 +162,7 @@ func TestDemoShowsLiveGamesAndSignedEventsAndStopsCleanly(t *testing.T) {
 	assert.True(t, strings.HasSuffix(hooks.Webhooks[0].URL, "/sports-data-demo/***"), "URL %q", hooks.Webhooks[0].URL)
 
 	require.NoError(t, d.stop())
-	_, err := http.Get(base + "/health")
+	_, err = http.Get(base + "/health")
 	assert.Error(t, err, "the service still answers after the stop")
 
 	// The demo's data replaced the stale file, and the folder stays marked.

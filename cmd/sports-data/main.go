@@ -159,6 +159,9 @@ func serve(ctx context.Context, getenv func(string) string, stdout io.Writer, re
 		return fmt.Errorf("PORT: cannot listen on %d: %v", cfg.Port, err)
 	}
 	srv := httpapi.NewHTTPServer(app.handler, slog.NewLogLogger(logger.Handler(), slog.LevelWarn))
+	for _, f := range app.onShutdown {
+		srv.RegisterOnShutdown(f)
+	}
 	logger.Info("listening", "addr", ln.Addr().String(), "version", version, "store", cfg.StoreKind,
 		"leagues", cfg.LeaguesRaw, "data_dir", cfg.DataDir)
 	for _, w := range cfg.Warnings {

@@ -71,6 +71,9 @@ func loadContract(t *testing.T) *contract {
 		// read as strings.
 		openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.FileBodyDecoder)
 		openapi3filter.RegisterBodyDecoder("text/calendar", openapi3filter.FileBodyDecoder)
+		// The page's assets (/ui/assets/…) are text too.
+		openapi3filter.RegisterBodyDecoder("text/javascript", openapi3filter.FileBodyDecoder)
+		openapi3filter.RegisterBodyDecoder("text/css", openapi3filter.FileBodyDecoder)
 	})
 	return &contract{doc: doc, router: router}
 }

@@ -361,8 +361,8 @@ func register(ctx context.Context, base, receiver, secret, apiKey string) error 
 	return last
 }
 
-// banner tells the user what to open, naming a team whose game is on
-// or next.
+// banner tells the user what to open, the page first, naming a team whose
+// game is on or next.
 func banner(base string, sim *simulator.Sim, o options) string {
 	tr := sim.Truth()
 	team, what := "nfl-ne", ""
@@ -390,6 +390,7 @@ func banner(base string, sim *simulator.Sim, o options) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "sports-data demo: a simulated NFL and NHL week, a tennis match, a UFC bout and a race from %s ET, %g× real time\n",
 		tr.At.In(tz.Eastern).Format("Mon 2 Jan 15:04"), o.speed)
+	fmt.Fprintf(&b, "  open           %s/ui/   (live games, each game's chart, webhooks)\n", base)
 	fmt.Fprintf(&b, "  live games     %s/api/v1/games/live\n", base)
 	fmt.Fprintf(&b, "  a team's game  %s/api/v1/ha/game-status/%s%s\n", base, team, what)
 	fmt.Fprintf(&b, "  history        %s/api/v1/games/history?team=%s\n", base, team)

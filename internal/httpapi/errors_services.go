@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/sports-data/sports-data/internal/gamefeed"
 	"github.com/sports-data/sports-data/internal/history"
 	"github.com/sports-data/sports-data/internal/standings"
 	"github.com/sports-data/sports-data/internal/store"
@@ -36,6 +37,8 @@ func (s *Server) mapServiceError(err error) (*apiError, bool) {
 		return &apiError{status: http.StatusNotFound, msg: err.Error()}, true
 	case errors.Is(err, standings.ErrNoHistory):
 		return &apiError{status: http.StatusServiceUnavailable, msg: "tables of past dates need the store, which is off"}, true
+	case errors.Is(err, gamefeed.ErrFull), errors.Is(err, gamefeed.ErrClosed):
+		return &apiError{status: http.StatusServiceUnavailable, msg: err.Error()}, true
 	case errors.Is(err, webhook.ErrNotFound):
 		return &apiError{status: http.StatusNotFound, msg: "webhook not found"}, true
 	}

@@ -16,6 +16,7 @@ type HistoryService interface {
 	History(ctx context.Context, q history.HistoryQuery) (*history.HistoryPage, error)
 	Timeline(ctx context.Context, gameID, leagueKey string) (*history.Timeline, error)
 	Schedule(ctx context.Context, team teams.Match, season int) (*history.ScheduleResult, error)
+	Events(ctx context.Context, gameID, leagueKey string) (*history.GameEvents, error)
 	// Version changes whenever a write may have changed an answer.
 	Version() uint64
 }
@@ -50,17 +51,35 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleTimeline(w http.ResponseWriter, r *http.Request) {
-	lk, err := s.leagueParam(r)
+	id, lk, err := s.storedGameParams(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	id, err := pathParam(r, "game_id")
-	if err != nil || !validGameID(id) {
-		s.fail(w, r, badRequest("game_id must be ESPN's numeric game id"))
+	s.serveKept(w, r, s.history, s.historyVersion(), func() (any, error) { return s.d.History.Timeline(r.Context(), id, lk) })
+}
+
+// handleGameEvents answers the events of a stored game (history.Events).
+func (s *Server) handleGameEvents(w http.ResponseWriter, r *http.Request) {
+	id, lk, err := s.storedGameParams(r)
+	if err != nil {
+		s.fail(w, r, err)
 		return
 	}
-	s.serveKept(w, r, s.history, s.historyVersion(), func() (any, error) { return s.d.History.Timeline(r.Context(), id, lk) })
+	s.serveKept(w, r, s.history, s.historyVersion(), func() (any, error) { return s.d.History.Events(r.Context(), id, lk) })
+}
+
+// storedGameParams are the game id of a stored game's route and its
+// optional league.
+func (s *Server) storedGameParams(r *http.Request) (id, lk string, err error) {
+	if lk, err = s.leagueParam(r); err != nil {
+		return "", "", err
+	}
+	id, err = pathParam(r, "game_id")
+	if err != nil || !validGameID(id) {
+		return "", "", badRequest("game_id must be ESPN's numeric game id")
+	}
+	return id, lk, nil
 }
 
 func (s *Server) handleSchedule(w http.ResponseWriter, r *http.Request) {

@@ -14,6 +14,7 @@ import (
 	"github.com/sports-data/sports-data/internal/hadiscovery"
 	"github.com/sports-data/sports-data/internal/storage"
 	"github.com/sports-data/sports-data/internal/userteams"
+	"github.com/sports-data/sports-data/internal/webhook"
 )
 
 // pythonTime is how the earlier service wrote timestamps (naive UTC ISO).
@@ -71,6 +72,7 @@ type health struct {
 	APIStatus     bool                    `json:"api_status"`
 	InfluxDB      StoreStatus             `json:"influxdb"`
 	MQTT          MQTTStatus              `json:"mqtt"`
+	Webhooks      webhook.Summary         `json:"webhooks"`
 	Version       string                  `json:"version"`
 	Store         string                  `json:"store"`
 	Leagues       map[string]healthLeague `json:"leagues"`
@@ -143,6 +145,9 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	h.MQTT = MQTTStatus{Teams: []string{}}
 	if s.d.MQTT != nil {
 		h.MQTT = mqttStatus(s.d.MQTT.Status())
+	}
+	if s.d.Webhooks != nil {
+		h.Webhooks = s.d.Webhooks.Summary()
 	}
 	if !h.APIStatus || leagueDegraded || (h.InfluxDB.Enabled && !h.InfluxDB.Connected) {
 		h.Status = "degraded"

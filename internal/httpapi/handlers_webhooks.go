@@ -15,6 +15,10 @@ type WebhookService interface {
 	List() []webhook.Registration
 	Delete(id string) error
 	Test(ctx context.Context, id string) (webhook.TestResult, error)
+	// Deliveries are a webhook's last deliveries, newest first.
+	Deliveries(id string) ([]webhook.Delivery, error)
+	// Summary counts the webhooks for /health.
+	Summary() webhook.Summary
 }
 
 // decodeRegistration reads a registration body: 413 when too large, the
@@ -91,4 +95,18 @@ func (s *Server) handleTestWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) handleWebhookDeliveries(w http.ResponseWriter, r *http.Request) {
+	id, err := pathParam(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list, err := s.d.Webhooks.Deliveries(id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"webhook_id": id, "deliveries": list, "count": len(list)})
 }

@@ -21,6 +21,7 @@ func TestHealthShape(t *testing.T) {
 		`"last_write_at":"2022-09-11T19:55:00Z","storage_bytes":1048576},` +
 		`"mqtt":{"enabled":true,"connected":true,"last_error":"","last_error_at":null,"messages_published":420,"publish_errors":0,` +
 		`"events_queued":0,"events_dropped":0,"teams":["nfl-hou","nhl-bos"]},` +
+		`"webhooks":{"registered":0,"pending":0,"failing":0,"disabled":0},` +
 		`"version":"2.0.0","store":"sqlite","leagues":{` +
 		`"nfl":{"ok":true,"last_success":"2022-09-11T19:55:00Z","last_attempt":"2022-09-11T19:55:00Z","last_error":"",` +
 		`"consecutive_failures":0,"stale_seconds":12.3,"games":16,"poll_interval_seconds":30,"status":"ok","reason":"",` +

@@ -32,6 +32,9 @@ func (s *Server) routes() http.Handler {
 	r.Get("/api/v1/ha/game-context/{team}", s.handleGameContext)
 	r.Get("/api/v1/ha/sensor/{team}", s.handleSensor)
 
+	// The live feed: changed games and game events as server-sent events.
+	r.Get("/api/v1/games/stream", s.handleStream)
+
 	// History, timeline, schedules, calendars and standings: one rate
 	// limit per client (the address the trusted-proxy rule names).
 	stored := s.rateLimit(newClientLimiter(s.d.Options.HistoryRatePerMinute, s.d.Now), "history requests")
@@ -40,6 +43,7 @@ func (s *Server) routes() http.Handler {
 		r.Get("/api/v1/games/history", s.handleHistory)
 		r.Get("/api/v1/games/timeline/{game_id}", s.handleTimeline)
 		r.Get("/api/v1/games/schedule/{team}", s.handleSchedule)
+		r.Get("/api/v1/games/events/{game_id}", s.handleGameEvents)
 		r.Get("/api/v1/calendar/{team}.ics", s.handleTeamCalendar)
 		r.Get("/api/v1/calendar.ics", s.handleCalendar)
 	})
@@ -60,7 +64,22 @@ func (s *Server) routes() http.Handler {
 		r.Delete("/api/v1/ha/webhooks/{id}", s.handleDeleteWebhook)
 		r.Delete("/api/v1/webhooks/{id}", s.handleDeleteWebhook)
 		r.Post("/api/v1/ha/webhooks/{id}/test", s.handleTestWebhook)
+		r.Get("/api/v1/ha/webhooks/{id}/deliveries", s.handleWebhookDeliveries)
 	})
+
+	// The web page for the people who run the service (package ui): every
+	// view is the same page, which reads the routes above; its assets are
+	// named by a hash of their content.
+	if s.d.UI != nil {
+		r.Get("/ui", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/ui/", http.StatusMovedPermanently)
+		})
+		r.Get("/ui/", s.d.UI.Page)
+		r.Get("/ui/game/{game_id}", s.d.UI.Page)
+		r.Get("/ui/team/{team}", s.d.UI.Page)
+		r.Get("/ui/webhooks", s.d.UI.Page)
+		r.Get("/ui/assets/{version}/{file}", s.d.UI.Asset)
+	}
 
 	for path, handler := range s.d.Extra {
 		r.Handle(path, handler)

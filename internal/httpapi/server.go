@@ -8,7 +8,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"slices"
 	"time"
+
+	"github.com/go-chi/chi/v5"
 
 	"github.com/sports-data/sports-data/internal/espn"
 	"github.com/sports-data/sports-data/internal/game"
@@ -98,6 +101,7 @@ type Options struct {
 	HistoryRatePerMinute int             // per client, on the history routes
 	PollIdleInterval     time.Duration   // for the estimated ESPN calls of a day
 	TrustedProxies       []netip.Prefix  // peers whose forwarded addresses count
+	StreamHeartbeat      time.Duration   // a comment on quiet live streams [15 s]
 	// AllowedHosts are the host names requests may be addressed to
 	// besides IP addresses and localhost (config.Config.AllowedHosts).
 	AllowedHosts       []string
@@ -127,12 +131,21 @@ type Deps struct {
 	Standings StandingsService
 	Forms     FormSource
 	Calendar  CalendarService
+	Feed      GameFeed
+	UI        Pages
 	Now       func() time.Time
 	// Observe, when set, is told of every answered request under its
 	// route pattern as written in routes.go.
 	Observe func(route, method string, status int, took time.Duration)
 	// Extra routes mounted as they are (/metrics, /docs, /openapi.json).
 	Extra map[string]http.Handler
+}
+
+// Pages serve the web page (package ui): Page any of its views, Asset
+// the files it loads.
+type Pages interface {
+	Page(w http.ResponseWriter, r *http.Request)
+	Asset(w http.ResponseWriter, r *http.Request)
 }
 
 // Server holds the dependencies of the handlers.
@@ -169,4 +182,20 @@ func New(d Deps) http.Handler {
 	s := &Server{d: d, started: d.Now(), cache: &counters{}, live: &answerCache{},
 		status: &answerCache{}, sensor: &answerCache{}, history: &answerCache{}}
 	return s.routes()
+}
+
+// Patterns are the route patterns h answers GET on, as routes.go writes
+// them; h is a handler New returned.
+func Patterns(h http.Handler) []string {
+	var out []string
+	if rt, ok := h.(chi.Routes); ok {
+		_ = chi.Walk(rt, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+			if method == http.MethodGet {
+				out = append(out, route)
+			}
+			return nil
+		})
+	}
+	slices.Sort(out)
+	return out
 }

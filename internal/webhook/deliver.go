@@ -259,6 +259,9 @@ func (s *Service) Test(ctx context.Context, id string) (TestResult, error) {
 	eventID := newID("test_")
 	body := testPayload(eventID, id, team, lk, s.now()).JSON()
 	o := s.deliver(bctx, bctx, h, t, eventID, EventTest, body, time.Time{}, s.testRetries)
+	s.mu.Lock()
+	s.recordLocked(h, EventTest, eventID, o)
+	s.mu.Unlock()
 	if o.disabled {
 		s.outboxMu.Lock()
 		s.mu.Lock()

@@ -86,6 +86,7 @@ func (s *Service) finish(h *hook, it item, o outcome) {
 	}
 	s.outboxMu.Lock()
 	s.mu.Lock()
+	s.recordLocked(h, it.Event, it.EventID, o)
 	var recs []journalRec
 	if len(h.queue) > 0 && h.queue[0].EventID == it.EventID {
 		h.queue[0] = item{}

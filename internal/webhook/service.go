@@ -173,6 +173,8 @@ type hook struct {
 	// to (its URL breaks a rule); it is not stored, so that a change of
 	// settings takes effect at the next start.
 	refused string
+	// recent are the last deliveries that ended, oldest first (recent.go).
+	recent []Delivery
 }
 
 // inactive: deleted, disabled or refused; no deliveries.
