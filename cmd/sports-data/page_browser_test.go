@@ -366,6 +366,7 @@ func checkTeam(t *testing.T, p *pageRun, ss *simService, g simulator.GameTruth) 
 				return s.GameID == g.ID && s.Status == "final"
 			})
 	}, 30*time.Second, 100*time.Millisecond, "the game final in the team's schedule")
+	pos := tablePosition(t, ss, team)
 	p.open(ss.base + "/ui/team/" + team)
 	p.timing("team")
 	want := map[bool]string{true: "W", false: "L"}[g.Final.Home > g.Final.Away]
@@ -390,9 +391,43 @@ func checkTeam(t *testing.T, p *pageRun, ss *simService, g simulator.GameTruth) 
 	if len(next) > 0 {
 		assert.Equal(t, next, shown)
 	}
+	// Its standing as /api/v1/standings answers it, and its calendar.
+	p.wait("the team's standing", `!!document.getElementById("standing")`, 10*time.Second)
+	assert.Contains(t, js[string](p, `document.getElementById("standing").textContent`), fmt.Sprintf("position %d", pos))
+	assert.Equal(t, "/api/v1/calendar/"+team+".ics", js[string](p, `new URL(document.getElementById("calendar").href).pathname`))
 	assert.Contains(t, js[string](p, `document.getElementById("rest-sensor").textContent`), "resource: "+ss.base+"/api/v1/ha/sensor/"+team)
 	assert.Contains(t, js[string](p, `document.getElementById("card-config").textContent`), "type: custom:teamtracker-card")
 	p.phone("team")
+}
+
+// tablePosition is the team's place in its league's table as the service
+// answers it, once the table has been asked of the simulator.
+func tablePosition(t *testing.T, ss *simService, team string) int {
+	t.Helper()
+	var table struct {
+		Groups []struct {
+			Entries []struct {
+				TeamID   string `json:"team_id"`
+				Position int    `json:"position"`
+			} `json:"entries"`
+		} `json:"groups"`
+	}
+	pos := 0
+	require.Eventually(t, func() bool {
+		if ss.do(http.MethodGet, "/api/v1/standings?league=nfl", nil, &table) != http.StatusOK {
+			return false
+		}
+		for _, g := range table.Groups {
+			for _, e := range g.Entries {
+				if e.TeamID == team {
+					pos = e.Position
+					return true
+				}
+			}
+		}
+		return false
+	}, 30*time.Second, 100*time.Millisecond, "the team in the league's table")
+	return pos
 }
 
 // checkKeyPrompt: a service with API_KEY asks for the key, says when it is

@@ -105,10 +105,14 @@ async function standing(id, lk) {
   if (!hasRoute("/api/v1/standings")) return;
   const path = `/api/v1/standings?league=${encodeURIComponent(lk)}`;
   const data = await api(path).catch(() => null);
-  const rows = data && (data.standings || data.teams || data.entries);
-  if (!Array.isArray(rows)) return;
-  const mine = rows.find((r) => r.team_id === id || r.id === id || (r.team && (r.team.id === id || r.team === id)));
+  // The answer's groups (conferences, divisions, one table in soccer)
+  // each list their entries; the team is in one of them.
+  let mine = null;
+  for (const g of (data && Array.isArray(data.groups)) ? data.groups : []) {
+    const e = (g.entries || []).find((r) => r.team_id === id);
+    if (e) { mine = {group: g.abbreviation || g.name, ...e}; break; }
+  }
   if (!mine) return;
-  const facts = Object.entries(mine).filter(([, v]) => v != null && typeof v !== "object").map(([k, v]) => el("li", {}, el("strong", {text: `${k.replaceAll("_", " ")} `}), String(v)));
+  const facts = Object.entries(mine).filter(([k, v]) => v != null && typeof v !== "object" && !["team_id", "espn_id", "team_name"].includes(k)).map(([k, v]) => el("li", {}, el("strong", {text: `${k.replaceAll("_", " ")} `}), String(v)));
   document.getElementById("standing-slot").replaceWith(section("Standing", el("ul", {class: "facts", id: "standing"}, facts)));
 }
