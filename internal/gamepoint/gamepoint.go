@@ -35,6 +35,9 @@ func Row(leagueKey string, g *game.Game, observed time.Time) store.Point {
 	p.Series = store.SeriesGames
 	p.Time = g.Start.UTC()
 	p.ObservedAt = observed.UTC()
+	// A row written without the recorder's history (backfill) is a game
+	// first seen now, as the recorder counts it.
+	p.ScheduleChangedAt = p.ObservedAt
 	p.HomeTeamID, p.AwayTeamID = g.HomeTeam.ESPNID, g.AwayTeam.ESPNID
 	p.HomeTeamName, p.AwayTeamName = g.HomeTeam.Name, g.AwayTeam.Name
 	p.Venue = g.Venue
