@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/sports-data/sports-data/internal/teams"
 )
@@ -88,4 +89,34 @@ func (p *Publisher) clubsOf(want map[string]team) map[string]team {
 		}
 	}
 	return out
+}
+
+// settling follows the saved teams' version across Run's ticks.
+type settling struct {
+	version     uint64
+	first, last time.Time // the first and the latest change not taken yet
+}
+
+// savedTeams takes the saved teams in hand once they settle: unchanged
+// for savedQuiet, or savedMaxWait after their first change while they
+// keep changing. Saves come in bursts (someone clicking through a team
+// picker, a script), and each state announced on the way would add or
+// remove every device of it in Home Assistant; the last one is what
+// counts. It reports whether p.saved changed.
+func (p *Publisher) savedTeams(s *settling, now time.Time) bool {
+	if p.o.Favorites == nil {
+		return false
+	}
+	if v := p.o.Favorites.Version(); v != s.version {
+		s.version, s.last = v, now
+		if s.first.IsZero() {
+			s.first = now
+		}
+	}
+	if s.first.IsZero() || (now.Sub(s.last) < p.savedQuiet && now.Sub(s.first) < p.savedMaxWait) {
+		return false
+	}
+	*s = settling{version: s.version}
+	p.saved = p.o.Favorites.Get("default")
+	return true
 }

@@ -344,64 +344,36 @@ func (p *Poller) refreshTeams(ctx context.Context, l league.League) error {
 func (p *Poller) poll(ctx context.Context, l league.League, games map[string]game.Game, now time.Time, upcomingAt *time.Time, first bool) ([]answer, error) {
 	fctx, cancel := context.WithTimeout(ctx, p.o.FetchTimeout)
 	defer cancel()
-	var firstErr error
-	var seen []game.Game
-	var answers []answer
-	fresh := map[string]bool{}
-	keep := func(sb espn.Scoreboard, err error, month bool, day time.Time) answer {
-		a := newAnswer(sb, err, month, day, p.o.Now())
-		answers = append(answers, a)
-		if err != nil {
-			if firstErr == nil {
-				firstErr = err
-			}
-			return a
-		}
-		for _, g := range sb.Games {
-			games[g.ID] = g
-			if !month {
-				fresh[g.ID] = true
-			}
-		}
-		seen = append(seen, sb.Games...)
-		return a
-	}
-	day := func(d time.Time) answer {
-		sb, err := p.f.ScoreboardDay(fctx, l, d)
-		return keep(sb, err, false, d)
-	}
+	f := &pollFetch{p: p, ctx: fctx, l: l, games: games, fresh: map[string]bool{}}
 
+	// The upcoming window by month, when it is due.
 	today := now.In(p.eastern)
 	if upcomingAt.IsZero() || now.Sub(*upcomingAt) >= p.o.UpcomingEvery {
-		ok := true
-		for _, m := range p.months(now) {
-			sb, err := p.f.ScoreboardMonth(fctx, l, m.year, m.month)
-			a := keep(sb, err, true, time.Date(m.year, m.month, 1, 12, 0, 0, 0, p.eastern))
-			ok = ok && err == nil
-			if !a.cut {
-				continue
-			}
-			// ESPN left events out: ask the window's days of that month
-			// one by one (today is asked below in any case).
-			for _, d := range p.windowDays(now, m) {
-				if !sameDay(d, today) {
-					ok = day(d).err == nil && ok
-				}
-			}
-		}
-		if ok {
+		if f.months(now, today) {
 			*upcomingAt = now
 		}
 	}
+	// Yesterday while one of its games may still be on, and today.
 	yesterday := today.AddDate(0, 0, -1)
 	if first || p.unfinishedOn(games, yesterday, now) {
-		day(yesterday)
+		f.day(yesterday)
 	}
-	day(today)
+	f.day(today)
 	if ctx.Err() != nil {
-		return answers, ctx.Err()
+		return f.answers, ctx.Err()
 	}
 
+	// The merged view to the state, then the poll's games to the directory
+	// and the observers.
+	p.publish(l, games, f.fresh, f.seen, f.firstErr, now)
+	p.notify(l, games, f.seen, f.firstErr)
+	return f.answers, f.firstErr
+}
+
+// publish forgets the games that are no longer current and puts the rest,
+// with the directory's logos and colours, in the state, unless the poll
+// failed without bringing any game.
+func (p *Poller) publish(l league.League, games map[string]game.Game, fresh map[string]bool, seen []game.Game, firstErr error, now time.Time) {
 	p.prune(games, fresh, now)
 	published := make([]game.Game, 0, len(games))
 	for _, g := range games {
@@ -416,27 +388,18 @@ func (p *Poller) poll(ctx context.Context, l league.League, games map[string]gam
 		p.mu.Unlock()
 		p.st.Replace(l.Key, published, now)
 	}
+}
+
+// notify hands the games the poll fetched, each once and in its freshest
+// copy, to the team directory and then to every observer.
+func (p *Poller) notify(l league.League, games map[string]game.Game, seen []game.Game, firstErr error) {
 	if len(seen) == 0 && firstErr == nil && p.dir != nil {
 		// A poll without any game still tells a league of athletes'
 		// directory that nobody is there to learn (teams.Directory.Observe).
 		p.dir.Observe(l.Key, nil)
 	}
 	if len(seen) > 0 {
-		dedup := make(map[string]int, len(seen))
-		var latest []game.Game
-		for _, g := range seen {
-			// The merged view holds the freshest copy; a game pruned from
-			// it just now (an old final of the month) goes out as fetched.
-			if cur, ok := games[g.ID]; ok {
-				g = cur
-			}
-			if i, ok := dedup[g.ID]; ok {
-				latest[i] = g
-				continue
-			}
-			dedup[g.ID] = len(latest)
-			latest = append(latest, g)
-		}
+		latest := latestCopies(games, seen)
 		// The directory first: it learns the teams a poll names before
 		// any observer resolves them.
 		if p.dir != nil {
@@ -446,65 +409,26 @@ func (p *Poller) poll(ctx context.Context, l league.League, games map[string]gam
 			o.Observe(l.Key, latest)
 		}
 	}
-	return answers, firstErr
 }
 
-type yearMonth struct {
-	year  int
-	month time.Month
-}
-
-// months lists the calendar months (US Eastern) that the next Horizon spans.
-func (p *Poller) months(now time.Time) []yearMonth {
-	start := now.In(p.eastern)
-	end := now.Add(p.o.Horizon).In(p.eastern)
-	var out []yearMonth
-	for y, m := start.Year(), start.Month(); ; {
-		out = append(out, yearMonth{y, m})
-		if y == end.Year() && m == end.Month() || len(out) > 12 {
-			return out
+// latestCopies lists each game of seen once, in the order first seen.
+func latestCopies(games map[string]game.Game, seen []game.Game) []game.Game {
+	dedup := make(map[string]int, len(seen))
+	var latest []game.Game
+	for _, g := range seen {
+		// The merged view holds the freshest copy; a game pruned from
+		// it just now (an old final of the month) goes out as fetched.
+		if cur, ok := games[g.ID]; ok {
+			g = cur
 		}
-		m++
-		if m > 12 {
-			m, y = 1, y+1
-		}
-	}
-}
-
-// windowDays lists the Eastern days of month m (noon of each) that the
-// next Horizon covers.
-func (p *Poller) windowDays(now time.Time, m yearMonth) []time.Time {
-	start := now.In(p.eastern)
-	end := now.Add(p.o.Horizon).In(p.eastern)
-	var out []time.Time
-	for d := time.Date(start.Year(), start.Month(), start.Day(), 12, 0, 0, 0, p.eastern); !d.After(end) || sameDay(d, end); d = d.AddDate(0, 0, 1) {
-		if d.Year() == m.year && d.Month() == m.month {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-func sameDay(a, b time.Time) bool {
-	ay, am, ad := a.Date()
-	by, bm, bd := b.Date()
-	return ay == by && am == bm && ad == bd
-}
-
-// unfinishedOn reports whether a game of the given Eastern day is not over:
-// late games cross midnight and must be followed until they end.
-func (p *Poller) unfinishedOn(games map[string]game.Game, day time.Time, now time.Time) bool {
-	y, m, d := day.Date()
-	for _, g := range games {
-		if g.Start.IsZero() || g.Status.Over() {
+		if i, ok := dedup[g.ID]; ok {
+			latest[i] = g
 			continue
 		}
-		gy, gm, gd := g.Start.In(p.eastern).Date()
-		if gy == y && gm == m && gd == d {
-			return true
-		}
+		dedup[g.ID] = len(latest)
+		latest = append(latest, g)
 	}
-	return false
+	return latest
 }
 
 // prune forgets games that are long over or beyond the horizon. Games on

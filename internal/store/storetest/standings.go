@@ -15,25 +15,6 @@ func StandingPoint(leagueKey string, season int, at time.Time, e store.Standing)
 	return store.Point{Series: store.SeriesStandings, League: leagueKey, Time: at.UTC(), Season: season, Standing: &e}
 }
 
-// A games row keeps its broadcasters and its schedule's history, and a
-// rewrite replaces them.
-func testGamesScheduleHistory(t *testing.T, s store.Store) {
-	g := NewGame("nfl", "401671020", sunday, "KC", "BAL")
-	first := GamePoint(g, sunday.Add(-30*24*time.Hour), Scheduled, 0, 0)
-	first.Broadcasts = "NBC, Peacock"
-	first.ScheduleChangedAt = first.ObservedAt
-	write(t, s, first)
-	equal(t, []store.Point{first}, games(t, s, store.GameQuery{League: "nfl"}))
-
-	moved := g
-	moved.Start = sunday.Add(3 * time.Hour)
-	second := GamePoint(moved, sunday.Add(-7*24*time.Hour), Postponed, 0, 0)
-	second.Broadcasts = "CBS"
-	second.ScheduleVersion, second.ScheduleChangedAt = 2, second.ObservedAt
-	write(t, s, second)
-	equal(t, []store.Point{second}, games(t, s, store.GameQuery{League: "nfl"}))
-}
-
 // A league's tables are kept as taken: the newest table of a range
 // answers, a past date gets the table of then, other leagues and ranges
 // without a table get none.
