@@ -39,9 +39,6 @@ type run struct {
 	firstFinal map[string]time.Time
 }
 
-// soakRun plays the simulated days through the binary on one store and
-// returns the report of its checks. An error means the run could not be
-// carried out (the report, when not nil, says how far it got).
 // soakLeagues are simulated and followed: American football, hockey and
 // soccer (draws, penalties).
 var soakLeagues = []string{"nfl", "nhl", "mls"}
@@ -51,6 +48,9 @@ var soakLeagues = []string{"nfl", "nhl", "mls"}
 // flaky receiver catches up before its 410.
 const recoveryHold = 3 * time.Second
 
+// soakRun plays the simulated days through the binary on one store and
+// returns the report of its checks. An error means the run could not be
+// carried out (the report, when not nil, says how far it got).
 func soakRun(ctx context.Context, o options, store string) (*report, error) {
 	dir := filepath.Join(o.workDir, store)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -59,6 +59,57 @@ func soakRun(ctx context.Context, o options, store string) (*report, error) {
 	r := &run{o: o, store: store, rep: &report{}, client: &http.Client{Timeout: 10 * time.Second}, started: time.Now(),
 		firstFinal: map[string]time.Time{}}
 
+	// Serve the simulated ESPN and title the report after it.
+	simURL, stopSim, err := r.startSim()
+	if err != nil {
+		return nil, err
+	}
+	defer stopSim()
+	// Start the InfluxDB server of an InfluxDB store.
+	stopInflux, err := r.startInflux(ctx, dir)
+	if err != nil {
+		return r.rep, err
+	}
+	defer stopInflux()
+	// Start the three webhook receivers, each with a secret of its own.
+	secrets, err := r.startReceivers()
+	if err != nil {
+		return r.rep, err
+	}
+	defer r.rcv.close()
+
+	// Start the service on the simulator's clock and register the receivers.
+	if err := r.launch(ctx, dir, simURL); err != nil {
+		return r.rep, err
+	}
+	defer func() {
+		if r.svc.Running() {
+			r.svc.term(20 * time.Second)
+		}
+	}()
+	if err := r.register(secrets); err != nil {
+		return r.rep, err
+	}
+
+	// Play the days, then check what the service stored and delivered.
+	baseline, err := r.baselineGoroutines(ctx)
+	if err != nil {
+		return r.rep, err
+	}
+	if err := r.play(ctx); err != nil {
+		return r.rep, err
+	}
+	r.settle(ctx)
+	r.saveDeliveries(filepath.Join(dir, "deliveries.jsonl"))
+	r.check(ctx, baseline)
+	r.rep.note("took %s of real time; ESPN calls %s", time.Since(r.started).Round(time.Second), r.espn.summary())
+	return r.rep, nil
+}
+
+// startSim serves the simulated leagues, with ESPN's faults, and titles
+// the report; the function it returns stops the simulator.
+func (r *run) startSim() (string, func(), error) {
+	o := r.o
 	// Sunday 08:00 Eastern: simulated hours before the first games, for
 	// the baseline readings and ESPN requests held until the client gives
 	// up (each stalls a league for hours of simulated time).
@@ -80,56 +131,85 @@ func soakRun(ctx context.Context, o options, store string) (*report, error) {
 		},
 	})
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	r.sim = sim
 	r.espn = &espnCounter{h: sim.Handler()}
 	simURL, stopSim, err := serveLocal(r.espn)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	defer func() {
+	stop := func() {
 		_ = sim.Close() // releases held requests first
 		stopSim()
-	}()
+	}
 	days := "1 simulated day"
 	if o.days > 1 {
 		days = fmt.Sprintf("%d simulated days", o.days)
 	}
-	r.rep.title = fmt.Sprintf("soak on %s: %s from %s ET, %g× real time, seed %d", storeName(store), days,
+	r.rep.title = fmt.Sprintf("soak on %s: %s from %s ET, %g× real time, seed %d", storeName(r.store), days,
 		start.In(eastern).Format("Mon 2 Jan 2006 15:04"), o.speed, o.seed)
+	return simURL, stop, nil
+}
 
-	if kind, ok := influxKind(store); ok {
-		r.influx, err = newInfluxServer(kind, o.binaries[kind], filepath.Join(dir, store))
-		if err != nil {
-			return r.rep, err
-		}
-		if err := r.influx.up(ctx); err != nil {
-			return r.rep, err
-		}
-		defer r.influx.term(10 * time.Second)
+// startInflux starts the InfluxDB server of an InfluxDB store; the
+// function it returns stops it (and does nothing for SQLite).
+func (r *run) startInflux(ctx context.Context, dir string) (func(), error) {
+	kind, ok := influxKind(r.store)
+	if !ok {
+		return func() {}, nil
 	}
+	srv, err := newInfluxServer(kind, r.o.binaries[kind], filepath.Join(dir, r.store))
+	if err != nil {
+		return nil, err
+	}
+	r.influx = srv
+	if err := r.influx.up(ctx); err != nil {
+		return nil, err
+	}
+	return func() { srv.term(10 * time.Second) }, nil
+}
 
+// startReceivers starts the webhook receivers, all, team and flaky, and
+// returns the secret of each.
+func (r *run) startReceivers() (map[string]string, error) {
 	secrets := map[string]string{}
 	for _, h := range []string{"all", "team", "flaky"} {
 		secrets[h] = randomHex(20)
 	}
+	var err error
 	r.rcv, err = startReceivers(secrets)
-	if err != nil {
-		return r.rep, err
-	}
-	defer r.rcv.close()
+	return secrets, err
+}
 
+// launch starts the service in demo mode, attached to the simulator and
+// on its clock, with its data in dir.
+func (r *run) launch(ctx context.Context, dir, simURL string) error {
+	o := r.o
 	// The service's clock: the simulator's, read between two wall-clock
 	// readings.
 	r0 := time.Now()
-	simNow := sim.Now()
+	simNow := r.sim.Now()
 	epoch := r0.Add(time.Since(r0) / 2)
 	port, err := childproc.FreePort()
 	if err != nil {
-		return r.rep, err
+		return err
 	}
 	r.base = fmt.Sprintf("http://127.0.0.1:%d", port)
+	r.svc = &proc{Proc: childproc.Proc{Name: "sports-data", Path: o.bin, Env: r.serviceEnv(), LogPath: filepath.Join(dir, "service.log"),
+		Args: []string{"demo", "--attach", simURL,
+			"--clock-start", simNow.Format(time.RFC3339Nano),
+			"--clock-epoch", strconv.FormatInt(epoch.UnixNano(), 10),
+			"--speed", strconv.FormatFloat(o.speed, 'f', -1, 64),
+			"--port", strconv.Itoa(port),
+			"--data-dir", filepath.Join(dir, "data"),
+			"--poll", o.poll.String()}}}
+	return r.startService(ctx)
+}
+
+// serviceEnv is the service's environment: limits loose enough for the
+// soak's pace, and the store under test.
+func (r *run) serviceEnv() []string {
 	env := []string{
 		"PATH=" + os.Getenv("PATH"),
 		"LOG_LEVEL=info",
@@ -145,38 +225,7 @@ func soakRun(ctx context.Context, o options, store string) (*report, error) {
 	} else {
 		env = append(env, "STORE=sqlite")
 	}
-	r.svc = &proc{Proc: childproc.Proc{Name: "sports-data", Path: o.bin, Env: env, LogPath: filepath.Join(dir, "service.log"),
-		Args: []string{"demo", "--attach", simURL,
-			"--clock-start", simNow.Format(time.RFC3339Nano),
-			"--clock-epoch", strconv.FormatInt(epoch.UnixNano(), 10),
-			"--speed", strconv.FormatFloat(o.speed, 'f', -1, 64),
-			"--port", strconv.Itoa(port),
-			"--data-dir", filepath.Join(dir, "data"),
-			"--poll", o.poll.String()}}}
-	if err := r.startService(ctx); err != nil {
-		return r.rep, err
-	}
-	defer func() {
-		if r.svc.Running() {
-			r.svc.term(20 * time.Second)
-		}
-	}()
-	if err := r.register(secrets); err != nil {
-		return r.rep, err
-	}
-
-	baseline, err := r.baselineGoroutines(ctx)
-	if err != nil {
-		return r.rep, err
-	}
-	if err := r.play(ctx); err != nil {
-		return r.rep, err
-	}
-	r.settle(ctx)
-	r.saveDeliveries(filepath.Join(dir, "deliveries.jsonl"))
-	r.check(ctx, baseline)
-	r.rep.note("took %s of real time; ESPN calls %s", time.Since(r.started).Round(time.Second), r.espn.summary())
-	return r.rep, nil
+	return env
 }
 
 func storeName(s string) string {

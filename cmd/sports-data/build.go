@@ -56,120 +56,190 @@ func (a *app) close(ctx context.Context) {
 // to its observers; event detection hands events to webhook delivery and
 // MQTT; the HTTP API reads what the parts hold.
 func build(ctx context.Context, cfg *config.Config, logger *slog.Logger, now func() time.Time) (*app, error) {
-	a := &app{logger: logger}
-	m := metrics.New()
-	client := espn.NewClient(cfg.ESPNBaseURL, espn.Options{
-		WebBaseURL: cfg.ESPNWebBaseURL,
-		UserAgent:  cfg.ESPNUserAgent,
+	ps := &parts{app: &app{logger: logger}, cfg: cfg, now: now, m: metrics.New()}
+	// The ESPN client, the team directory and the state.
+	ps.espnSide()
+	// The saved teams and the storage side.
+	if err := ps.stores(ctx); err != nil {
+		return nil, err
+	}
+	// Event detection and its first subscribers: webhook delivery, the live feed.
+	if err := ps.events(); err != nil {
+		return nil, err
+	}
+	// League tables, the sensors, Home Assistant's answers and MQTT.
+	if err := ps.homeAssistant(); err != nil {
+		return nil, err
+	}
+	// The baseline, the poll's observers, the schedule refresher and the poller.
+	ps.polling()
+	// The HTTP API and the web page.
+	if err := ps.server(); err != nil {
+		return nil, err
+	}
+	return ps.app, nil
+}
+
+// parts are the service's parts, made by build's steps in order, each step
+// connecting what it makes to the parts made before it.
+type parts struct {
+	*app    // the tasks, closers and shutdown steps gathered so far
+	cfg     *config.Config
+	now     func() time.Time
+	m       *metrics.Metrics
+	client  *espn.Client
+	dir     *teams.Directory
+	st      *state.State
+	fav     *userteams.Store
+	stored  *storage.Storage // nil while storage is off
+	det     *events.Detector
+	hooks   *webhook.Service
+	feed    *gamefeed.Feed
+	tables  *standings.Service
+	sensors *teamtracker.Service
+	haSvc   *ha.Service
+	mqttPub *hadiscovery.Publisher // nil while MQTT_URL is empty
+	p       *poller.Poller
+}
+
+// espnSide makes the ESPN client, the team directory (from its cache) and
+// the state.
+func (ps *parts) espnSide() {
+	ps.client = espn.NewClient(ps.cfg.ESPNBaseURL, espn.Options{
+		WebBaseURL: ps.cfg.ESPNWebBaseURL,
+		UserAgent:  ps.cfg.ESPNUserAgent,
 		Version:    version,
-		Logger:     logger,
-		Observer:   m.ESPNCall,
-		Limits:     espn.NewHostLimits(cfg.ESPNMaxRPS), // pollers and schedule refresher share this client
-		Now:        now,                                // the demo runs on the simulated clock: last_update follows it
+		Logger:     ps.logger,
+		Observer:   ps.m.ESPNCall,
+		Limits:     espn.NewHostLimits(ps.cfg.ESPNMaxRPS), // pollers and schedule refresher share this client
+		Now:        ps.now,                                // the demo runs on the simulated clock: last_update follows it
 	})
-	dir := teams.NewDirectory(cfg.DataDir, cfg.Leagues, logger)
-	if err := dir.LoadCache(); err != nil {
-		logger.Warn("team cache not loaded; teams come from ESPN at the first poll", "err", err)
+	ps.dir = teams.NewDirectory(ps.cfg.DataDir, ps.cfg.Leagues, ps.logger)
+	if err := ps.dir.LoadCache(); err != nil {
+		ps.logger.Warn("team cache not loaded; teams come from ESPN at the first poll", "err", err)
 	}
-	st := state.New(leagueKeys(cfg)...)
-	fav, err := userteams.Open(cfg.DataDir, userteams.Options{Logger: logger})
+	ps.st = state.New(leagueKeys(ps.cfg)...)
+}
+
+// stores opens the saved teams and the storage side.
+func (ps *parts) stores(ctx context.Context) error {
+	var err error
+	ps.fav, err = userteams.Open(ps.cfg.DataDir, userteams.Options{Logger: ps.logger})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	a.tasks = append(a.tasks, fav.Run) // writes the saved teams once saves pause, and at the stop
-	stored, err := storage.Open(ctx, cfg, dir, storage.Options{Logger: logger, Now: now, OnWrite: m.StoreWrite, Club: dir.Club})
+	ps.tasks = append(ps.tasks, ps.fav.Run) // writes the saved teams once saves pause, and at the stop
+	ps.stored, err = storage.Open(ctx, ps.cfg, ps.dir, storage.Options{Logger: ps.logger, Now: ps.now, OnWrite: ps.m.StoreWrite, Club: ps.dir.Club})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if stored != nil {
-		a.closers = append(a.closers, stored.Close)
-		watchWriter(m, stored)
+	if ps.stored != nil {
+		ps.closers = append(ps.closers, ps.stored.Close)
+		watchWriter(ps.m, ps.stored)
 	}
+	return nil
+}
+
+// events makes event detection and subscribes webhook delivery and the
+// live feed to it.
+func (ps *parts) events() error {
 	// Event detection before webhook delivery: it takes the games of an
 	// earlier version's outbox, whose deliveries the webhooks take.
-	det, err := events.New(events.Options{DataDir: cfg.DataDir, Now: now, Logger: logger})
+	var err error
+	ps.det, err = events.New(events.Options{DataDir: ps.cfg.DataDir, Now: ps.now, Logger: ps.logger})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	a.closers = append(a.closers, det.Close)
-	hooks, err := webhook.New(webhook.Options{DataDir: cfg.DataDir, Version: version, Resolve: dir.Resolve, SameClub: dir.SameClub, Leagues: leagueKeys(cfg),
-		Logger: logger, OnDelivery: m.Delivery, Now: now,
-		AllowLinkLocal: cfg.WebhookAllowLinkLocal, RetryWindow: cfg.WebhookRetryWindow, RecoveryHold: cfg.WebhookRecoveryHold,
-		Proxy: webhookProxy(cfg)})
+	ps.closers = append(ps.closers, ps.det.Close)
+	ps.hooks, err = webhook.New(webhook.Options{DataDir: ps.cfg.DataDir, Version: version, Resolve: ps.dir.Resolve, SameClub: ps.dir.SameClub, Leagues: leagueKeys(ps.cfg),
+		Logger: ps.logger, OnDelivery: ps.m.Delivery, Now: ps.now,
+		AllowLinkLocal: ps.cfg.WebhookAllowLinkLocal, RetryWindow: ps.cfg.WebhookRetryWindow, RecoveryHold: ps.cfg.WebhookRecoveryHold,
+		Proxy: webhookProxy(ps.cfg)})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	det.Subscribe(hooks)
-	a.tasks = append(a.tasks, hooks.Run)
+	ps.det.Subscribe(ps.hooks)
+	ps.tasks = append(ps.tasks, ps.hooks.Run)
 	// The live feed of the page and the stream route: every poll's changed
 	// games and every event, never behind the baseline's gate.
-	feed := gamefeed.New(gamefeed.Options{Now: now})
-	det.Subscribe(feed)
-	a.onShutdown = append(a.onShutdown, feed.Close)
+	ps.feed = gamefeed.New(gamefeed.Options{Now: ps.now})
+	ps.det.Subscribe(ps.feed)
+	ps.onShutdown = append(ps.onShutdown, ps.feed.Close)
+	return nil
+}
 
+// homeAssistant makes the league tables, the TeamTracker sensors, the
+// game-status answers and the MQTT discovery publisher.
+func (ps *parts) homeAssistant() error {
 	// League tables: asked daily and after each final (the poller tells
 	// it of finals), stored with the rest.
-	tables := standings.New(client, writerOf(stored), storeOf(stored), cfg.Leagues, standings.Options{Logger: logger, Now: now})
-	a.tasks = append(a.tasks, tables.Run)
-	var p *poller.Poller
-	sensors := teamtracker.New(st, cfg.Leagues, teamtracker.Options{Live: func(k string) bool { return p.Live(k) }, Now: now,
-		Club: dir.Club, Standing: tables.SensorAttributes})
-	haSvc := ha.New(st, ha.Options{UpcomingWindow: cfg.HAUpcomingWindow, RecentWindow: cfg.HARecentWindow, Now: now,
-		Scheduled: sensors.Scheduled, Club: dir.Club})
-	mqttPub, err := newMQTT(cfg, dir, fav, sensors, tables, m, logger)
-	if err != nil {
-		return nil, err
-	}
+	ps.tables = standings.New(ps.client, writerOf(ps.stored), storeOf(ps.stored), ps.cfg.Leagues, standings.Options{Logger: ps.logger, Now: ps.now})
+	ps.tasks = append(ps.tasks, ps.tables.Run)
+	ps.sensors = teamtracker.New(ps.st, ps.cfg.Leagues, teamtracker.Options{Live: func(k string) bool { return ps.p.Live(k) }, Now: ps.now,
+		Club: ps.dir.Club, Standing: ps.tables.SensorAttributes})
+	ps.haSvc = ha.New(ps.st, ha.Options{UpcomingWindow: ps.cfg.HAUpcomingWindow, RecentWindow: ps.cfg.HARecentWindow, Now: ps.now,
+		Scheduled: ps.sensors.Scheduled, Club: ps.dir.Club})
+	var err error
+	ps.mqttPub, err = newMQTT(ps.cfg, ps.dir, ps.fav, ps.sensors, ps.tables, ps.m, ps.logger)
+	return err
+}
+
+// polling makes the baseline's gate, hands the poller its observers in
+// order, and starts the schedule refresher with the teams wanted first.
+func (ps *parts) polling() {
 	// The recorder and event detection compare each poll with what the
 	// store knows: they wait for the baseline (package baseline), which
 	// also gives the sensors the stored schedule's coming games.
-	base := baseline.NewLoader(baselineSources(stored), cfg.Leagues, seedWith(recorderOf(stored), sensors), det, logger, now)
-	a.tasks = append(a.tasks, base.Run)
-	observers := []poller.Observer{haSvc, feed, base.Gate(det), tables}
-	wanted := []func() []string{fav.Saved, hooks.Teams}
-	if mqttPub != nil {
-		wanted = append(wanted, mqttPub.Teams)
+	base := baseline.NewLoader(baselineSources(ps.stored), ps.cfg.Leagues, seedWith(recorderOf(ps.stored), ps.sensors), ps.det, ps.logger, ps.now)
+	ps.tasks = append(ps.tasks, base.Run)
+	observers := []poller.Observer{ps.haSvc, ps.feed, base.Gate(ps.det), ps.tables}
+	wanted := []func() []string{ps.fav.Saved, ps.hooks.Teams}
+	if ps.mqttPub != nil {
+		wanted = append(wanted, ps.mqttPub.Teams)
 	}
-	if stored != nil {
-		rec := base.Gate(stored.Recorder)
+	if ps.stored != nil {
+		rec := base.Gate(ps.stored.Recorder)
 		observers = append(observers, rec)
-		sched := schedule.NewRefresher(client, dir.Teams, fanOut{rec, sensors}, cfg.Leagues,
-			schedule.Options{Logger: logger, Now: now, Wanted: schedule.Wanted(wanted...), Fixtures: client.TeamFixtures})
-		a.tasks = append(a.tasks, sched.Run)
+		sched := schedule.NewRefresher(ps.client, ps.dir.Teams, fanOut{rec, ps.sensors}, ps.cfg.Leagues,
+			schedule.Options{Logger: ps.logger, Now: ps.now, Wanted: schedule.Wanted(wanted...), Fixtures: ps.client.TeamFixtures})
+		ps.tasks = append(ps.tasks, sched.Run)
 	}
-	if mqttPub != nil {
-		det.Subscribe(mqttPub)
-		observers = append(observers, mqttPub)
-		a.tasks = append(a.tasks, mqttPub.Run)
+	if ps.mqttPub != nil {
+		ps.det.Subscribe(ps.mqttPub)
+		observers = append(observers, ps.mqttPub)
+		ps.tasks = append(ps.tasks, ps.mqttPub.Run)
 	}
-	p = poller.New(client, st, dir, observers, cfg.Leagues, poller.Options{
-		LiveInterval: cfg.PollLiveInterval, IdleInterval: cfg.PollIdleInterval, Logger: logger, Now: now,
-		OnPoll: m.Poll, OnTruncated: m.Truncated, OnDegraded: m.LeagueDegraded})
-	a.tasks = append(a.tasks, p.Run)
+	ps.p = poller.New(ps.client, ps.st, ps.dir, observers, ps.cfg.Leagues, poller.Options{
+		LiveInterval: ps.cfg.PollLiveInterval, IdleInterval: ps.cfg.PollIdleInterval, Logger: ps.logger, Now: ps.now,
+		OnPoll: ps.m.Poll, OnTruncated: ps.m.Truncated, OnDegraded: ps.m.LeagueDegraded})
+	ps.tasks = append(ps.tasks, ps.p.Run)
+}
 
-	page, err := ui.New(cfg.Leagues)
+// server makes the web page and the HTTP API over the parts.
+func (ps *parts) server() error {
+	page, err := ui.New(ps.cfg.Leagues)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	deps := httpapi.Deps{
-		Options: httpapi.Options{Leagues: cfg.Leagues, StoreKind: cfg.StoreKind, APIKey: cfg.APIKey,
-			CORSOrigins: cfg.CORSOrigins, HistoryRatePerMinute: cfg.HistoryRatePerMinute,
-			PollIdleInterval: cfg.PollIdleInterval, TrustedProxies: cfg.TrustedProxies,
-			AllowedHosts: cfg.AllowedHosts, WriteRatePerMinute: cfg.WriteRatePerMinute},
-		Version: version, Logger: logger, Now: now, Observe: m.Request,
-		State: st, Teams: dir, Favorites: fav, Polling: p, Usage: client,
-		HA: haSvc, Sensors: sensors, Webhooks: hooks, Feed: feed, UI: page,
+		Options: httpapi.Options{Leagues: ps.cfg.Leagues, StoreKind: ps.cfg.StoreKind, APIKey: ps.cfg.APIKey,
+			CORSOrigins: ps.cfg.CORSOrigins, HistoryRatePerMinute: ps.cfg.HistoryRatePerMinute,
+			PollIdleInterval: ps.cfg.PollIdleInterval, TrustedProxies: ps.cfg.TrustedProxies,
+			AllowedHosts: ps.cfg.AllowedHosts, WriteRatePerMinute: ps.cfg.WriteRatePerMinute},
+		Version: version, Logger: ps.logger, Now: ps.now, Observe: ps.m.Request,
+		State: ps.st, Teams: ps.dir, Favorites: ps.fav, Polling: ps.p, Usage: ps.client,
+		HA: ps.haSvc, Sensors: ps.sensors, Webhooks: ps.hooks, Feed: ps.feed, UI: page,
 		Extra: apidocs.Handlers(),
 	}
-	deps.Extra["/metrics"] = m.Handler()
-	deps.Standings = tables
-	withStorage(&deps, stored, dir, now)
-	if mqttPub != nil {
-		deps.MQTT = mqttPub
+	deps.Extra["/metrics"] = ps.m.Handler()
+	deps.Standings = ps.tables
+	withStorage(&deps, ps.stored, ps.dir, ps.now)
+	if ps.mqttPub != nil {
+		deps.MQTT = ps.mqttPub
 	}
-	a.handler = httpapi.New(deps)
-	page.SetRoutes(httpapi.Patterns(a.handler))
-	return a, nil
+	ps.handler = httpapi.New(deps)
+	page.SetRoutes(httpapi.Patterns(ps.handler))
+	return nil
 }
 
 // newMQTT is the Home Assistant discovery publisher of the MQTT settings,

@@ -96,47 +96,18 @@ var ErrInvalid = errors.New("invalid backfill options")
 // far stay recorded, and the error says that a rerun continues.
 func Run(ctx context.Context, f ScheduleFetcher, teamsOf func(string) []game.Team, res Resolver, sink Sink, o Options) (Result, error) {
 	var res0 Result
-	if o.Now == nil {
-		o.Now = time.Now
-	}
-	if o.Progress == nil {
-		o.Progress = io.Discard
+	// Fill in the defaults and refuse what cannot be loaded.
+	cutoff, err := checkOptions(&o)
+	if err != nil {
+		return res0, err
 	}
 	l := o.League
-	if l.Key == "" {
-		return res0, fmt.Errorf("%w: no league given", ErrInvalid)
-	}
-	if o.Season < 1900 || o.Season > 2100 {
-		return res0, fmt.Errorf("%w: season %d is not a year from 1900 to 2100", ErrInvalid, o.Season)
-	}
-	var cutoff time.Time
-	if o.RetentionDays > 0 {
-		cutoff = o.Now().Add(-time.Duration(o.RetentionDays) * 24 * time.Hour)
-		if seasonEnd(l, o.Season).Before(cutoff) {
-			return res0, &RetentionError{Season: o.Season, Days: o.RetentionDays}
-		}
-	}
 
+	// Choose the teams to load, with the resume state of a full-league run.
 	directory := teamsOf(l.Key)
-	pending := directory
-	var st *state
-	if strings.TrimSpace(o.Team) != "" {
-		m, err := res.Resolve(o.Team, l.Key)
-		if err != nil {
-			return res0, err
-		}
-		if m.League.Key != l.Key {
-			return res0, fmt.Errorf("%w: team %s plays in %s, not %s", ErrInvalid, m.Team.Abbreviation, m.League.Key, l.Key)
-		}
-		pending = []game.Team{m.Team}
-	} else {
-		if len(pending) == 0 {
-			return res0, fmt.Errorf("backfill %s %d: no teams known for the league", l.Key, o.Season)
-		}
-		var err error
-		if st, err = loadState(o.StateDir, l.Key, o.Season); err != nil {
-			return res0, err
-		}
+	pending, st, err := pendingTeams(res, directory, o)
+	if err != nil {
+		return res0, err
 	}
 
 	b := &run{
@@ -150,6 +121,79 @@ func Run(ctx context.Context, f ScheduleFetcher, teamsOf func(string) []game.Tea
 		b.byAbbr[strings.ToUpper(t.Abbreviation)] = t
 	}
 
+	// Load every team not done yet.
+	if err := b.teams(ctx, f, pending, st); err != nil {
+		return b.result, err
+	}
+	if b.skippedOld > 0 {
+		fmt.Fprintf(o.Progress, "%s %d: skipped %d games older than the retention of %d days (INFLUXDB_RETENTION_DAYS)\n", l.Key, o.Season, b.skippedOld, o.RetentionDays)
+	}
+	if st != nil {
+		if err := st.remove(); err != nil {
+			return b.result, err
+		}
+	}
+	return b.result, nil
+}
+
+// checkOptions fills in o's defaults and refuses options that cannot be
+// run. The cutoff it returns is the earliest start the store keeps (zero:
+// no limit).
+func checkOptions(o *Options) (time.Time, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Progress == nil {
+		o.Progress = io.Discard
+	}
+	l := o.League
+	if l.Key == "" {
+		return time.Time{}, fmt.Errorf("%w: no league given", ErrInvalid)
+	}
+	if o.Season < 1900 || o.Season > 2100 {
+		return time.Time{}, fmt.Errorf("%w: season %d is not a year from 1900 to 2100", ErrInvalid, o.Season)
+	}
+	var cutoff time.Time
+	if o.RetentionDays > 0 {
+		cutoff = o.Now().Add(-time.Duration(o.RetentionDays) * 24 * time.Hour)
+		if seasonEnd(l, o.Season).Before(cutoff) {
+			return time.Time{}, &RetentionError{Season: o.Season, Days: o.RetentionDays}
+		}
+	}
+	return cutoff, nil
+}
+
+// pendingTeams is the one team of --team, or every team of the league's
+// directory with the resume state of earlier runs (nil for one team).
+func pendingTeams(res Resolver, directory []game.Team, o Options) ([]game.Team, *state, error) {
+	l := o.League
+	pending := directory
+	var st *state
+	if strings.TrimSpace(o.Team) != "" {
+		m, err := res.Resolve(o.Team, l.Key)
+		if err != nil {
+			return nil, nil, err
+		}
+		if m.League.Key != l.Key {
+			return nil, nil, fmt.Errorf("%w: team %s plays in %s, not %s", ErrInvalid, m.Team.Abbreviation, m.League.Key, l.Key)
+		}
+		pending = []game.Team{m.Team}
+	} else {
+		if len(pending) == 0 {
+			return nil, nil, fmt.Errorf("backfill %s %d: no teams known for the league", l.Key, o.Season)
+		}
+		var err error
+		if st, err = loadState(o.StateDir, l.Key, o.Season); err != nil {
+			return nil, nil, err
+		}
+	}
+	return pending, st, nil
+}
+
+// teams loads each pending team not done yet, drawing the progress and,
+// with a resume state st, recording each team done.
+func (b *run) teams(ctx context.Context, f ScheduleFetcher, pending []game.Team, st *state) error {
+	o, l := b.o, b.l
 	done := 0
 	if st != nil {
 		done = st.countDone(pending)
@@ -169,7 +213,7 @@ func Run(ctx context.Context, f ScheduleFetcher, teamsOf func(string) []game.Tea
 			if st != nil {
 				msg = "; rerun the same command to continue"
 			}
-			return b.result, fmt.Errorf("backfill %s %d stopped at %s after %d of %d teams: %w%s", l.Key, o.Season, abbr, done, len(pending), err, msg)
+			return fmt.Errorf("backfill %s %d stopped at %s after %d of %d teams: %w%s", l.Key, o.Season, abbr, done, len(pending), err, msg)
 		}
 		done++
 		b.result.Teams++
@@ -177,21 +221,13 @@ func Run(ctx context.Context, f ScheduleFetcher, teamsOf func(string) []game.Tea
 			st.Done[abbr] = true
 			if err := st.save(); err != nil {
 				b.bar.finish()
-				return b.result, err
+				return err
 			}
 		}
 		b.bar.draw(done, b.result.Games)
 	}
 	b.bar.finish()
-	if b.skippedOld > 0 {
-		fmt.Fprintf(o.Progress, "%s %d: skipped %d games older than the retention of %d days (INFLUXDB_RETENTION_DAYS)\n", l.Key, o.Season, b.skippedOld, o.RetentionDays)
-	}
-	if st != nil {
-		if err := st.remove(); err != nil {
-			return b.result, err
-		}
-	}
-	return b.result, nil
+	return nil
 }
 
 type run struct {

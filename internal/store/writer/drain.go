@@ -71,15 +71,7 @@ func earliest(a, b time.Time) time.Time {
 // due. It stops at the first failure, spooling the queue behind what is
 // already there.
 func (w *Writer) drain(all bool) error {
-	now := time.Now()
-	w.mu.Lock()
-	w.pruneLive(now)
-	timeDue := all ||
-		(w.queue.len() > 0 && !now.Before(w.queueSince.Add(w.o.FlushInterval))) ||
-		(!w.liveDue.IsZero() && !now.Before(w.liveDue))
-	sizeDue := w.queue.len() >= w.o.BatchSize
-	spoolDue := (w.sp.points > 0 || w.held.len() > 0) && (timeDue || sizeDue || !now.Before(w.retryAt))
-	w.mu.Unlock()
+	timeDue, sizeDue, spoolDue := w.due(all)
 	if !timeDue && !sizeDue && !spoolDue {
 		return nil
 	}
@@ -88,79 +80,133 @@ func (w *Writer) drain(all bool) error {
 	for {
 		w.mu.Lock()
 		if w.sp.points > 0 {
-			points, cur, bad, err := w.sp.peek(w.o.BatchSize)
+			// Replay the spool's oldest batch (the lock is released within).
+			rej, err := w.replayLocked(timeDue || sizeDue)
 			if err != nil {
-				// An unreadable spool cannot be replayed; keep the
-				// queue in memory and try again later.
-				w.retryAt = time.Now().Add(w.o.FlushInterval)
-				w.mu.Unlock()
-				w.log.Error("cannot read the spool", "err", err)
 				return err
 			}
-			if bad > 0 {
-				w.stats.Dropped += int64(bad)
-				w.log.Warn("unreadable spool lines skipped", "lines", bad)
+			if rej != nil {
+				rejected = rej
 			}
-			w.mu.Unlock()
-			err = nil
-			if len(points) > 0 {
-				err = w.write(points)
-			}
-			w.mu.Lock()
-			if err != nil && !IsPermanent(err) {
-				w.failedLocked(timeDue || sizeDue)
-				w.mu.Unlock()
-				return err
-			}
-			w.sp.ack(cur)
-			if err != nil {
-				rejected = w.rejectedLocked(len(points), err)
-			}
-			if w.sp.points == 0 {
-				w.retryAt = time.Time{}
-			}
-			w.mu.Unlock()
 			continue
 		}
-		var batch []store.Point
-		held := w.held.len() > 0
-		switch {
-		case held:
-			batch = w.held.take(w.o.BatchSize)
-		case w.queue.len() == 0 || (!timeDue && w.queue.len() < w.o.BatchSize):
+		// Take the next batch: held points first, then the queue when due.
+		batch, held, ok := w.nextBatchLocked(timeDue)
+		if !ok {
 			w.mu.Unlock()
 			return rejected
-		default:
-			batch = w.queue.take(w.o.BatchSize)
-			if w.queue.len() == 0 {
-				w.clearQueue()
-			}
 		}
 		w.inflight = len(batch)
 		w.mu.Unlock()
 
 		err := w.write(batch)
 
-		w.mu.Lock()
-		w.inflight = 0
-		switch {
-		case err == nil:
-		case IsPermanent(err):
-			rejected = w.rejectedLocked(len(batch), err)
-		default:
-			w.spoolLocked(batch, true)
-			w.failedLocked(true)
+		// Record the batch's outcome: written, rejected or spooled.
+		if rej := w.wroteBatch(batch, held, err); rej != nil {
+			rejected = rej
 		}
-		w.gapSeq = 0
-		if held && w.held.len() == 0 {
-			w.log.Info("points held in memory are all written or spooled", "dropped_meanwhile", w.heldDrops)
-			w.heldDrops = 0
-		}
-		w.mu.Unlock()
 		if err != nil && !IsPermanent(err) {
 			return err
 		}
 	}
+}
+
+// due says what drain has to write now: the queue by its age (or all),
+// the queue by its size, and the spool and the held points.
+func (w *Writer) due(all bool) (timeDue, sizeDue, spoolDue bool) {
+	now := time.Now()
+	w.mu.Lock()
+	w.pruneLive(now)
+	timeDue = all ||
+		(w.queue.len() > 0 && !now.Before(w.queueSince.Add(w.o.FlushInterval))) ||
+		(!w.liveDue.IsZero() && !now.Before(w.liveDue))
+	sizeDue = w.queue.len() >= w.o.BatchSize
+	spoolDue = (w.sp.points > 0 || w.held.len() > 0) && (timeDue || sizeDue || !now.Before(w.retryAt))
+	w.mu.Unlock()
+	return timeDue, sizeDue, spoolDue
+}
+
+// replayLocked writes the spool's oldest batch. Called with w.mu held, it
+// returns with it released. A failure that a retry may cure is returned
+// as err (the queue goes to the spool when spillQueue says it was due); a
+// batch the store rejected for good is acknowledged and returned as
+// rejected.
+func (w *Writer) replayLocked(spillQueue bool) (rejected, err error) {
+	points, cur, bad, err := w.sp.peek(w.o.BatchSize)
+	if err != nil {
+		// An unreadable spool cannot be replayed; keep the
+		// queue in memory and try again later.
+		w.retryAt = time.Now().Add(w.o.FlushInterval)
+		w.mu.Unlock()
+		w.log.Error("cannot read the spool", "err", err)
+		return nil, err
+	}
+	if bad > 0 {
+		w.stats.Dropped += int64(bad)
+		w.log.Warn("unreadable spool lines skipped", "lines", bad)
+	}
+	w.mu.Unlock()
+	err = nil
+	if len(points) > 0 {
+		err = w.write(points)
+	}
+	w.mu.Lock()
+	if err != nil && !IsPermanent(err) {
+		w.failedLocked(spillQueue)
+		w.mu.Unlock()
+		return nil, err
+	}
+	w.sp.ack(cur)
+	if err != nil {
+		rejected = w.rejectedLocked(len(points), err)
+	}
+	if w.sp.points == 0 {
+		w.retryAt = time.Time{}
+	}
+	w.mu.Unlock()
+	return rejected, nil
+}
+
+// nextBatchLocked takes the next batch to write: the points held in
+// memory first, then the queue when it is due. held says the batch came
+// from the held points; ok is false when nothing is due.
+func (w *Writer) nextBatchLocked(timeDue bool) (batch []store.Point, held, ok bool) {
+	held = w.held.len() > 0
+	switch {
+	case held:
+		batch = w.held.take(w.o.BatchSize)
+	case w.queue.len() == 0 || (!timeDue && w.queue.len() < w.o.BatchSize):
+		return nil, false, false
+	default:
+		batch = w.queue.take(w.o.BatchSize)
+		if w.queue.len() == 0 {
+			w.clearQueue()
+		}
+	}
+	return batch, held, true
+}
+
+// wroteBatch records the outcome of writing batch: a batch rejected for
+// good is dropped (and returned as an error), one that failed otherwise
+// goes to the spool.
+func (w *Writer) wroteBatch(batch []store.Point, held bool, err error) (rejected error) {
+	w.mu.Lock()
+	w.inflight = 0
+	switch {
+	case err == nil:
+	case IsPermanent(err):
+		rejected = w.rejectedLocked(len(batch), err)
+	default:
+		w.spoolLocked(batch, true)
+		w.failedLocked(true)
+	}
+	w.gapSeq = 0
+	if held && w.held.len() == 0 {
+		w.log.Info("points held in memory are all written or spooled", "dropped_meanwhile", w.heldDrops)
+		w.heldDrops = 0
+	}
+	w.mu.Unlock()
+	return rejected
 }
 
 // failedLocked records that the store failed: the queue goes to the
