@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -18,10 +20,18 @@ const calendarName = "Sports data team"
 // (README, "Follow your team"), and checks that the calendar entity's next
 // event is the team's next game as the service answers it.
 func (r *run) checkRemoteCalendar(ctx context.Context, team string) {
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	began := time.Now()
 	feed := r.svcBase + "/api/v1/calendar/" + team + ".ics"
+	// The feed is read from the store, which holds the team's schedule a
+	// few seconds after the service starts; Remote Calendar reads a feed
+	// when it is added and then once a day, so it is added once the feed
+	// holds the next game.
+	if err := feedHasGames(ctx, feed); err != nil {
+		r.rep.fail("remote calendar", err.Error())
+		return
+	}
 	var want haGameStatus
 	if err := getJSON(ctx, r.svcBase+"/api/v1/ha/game-status/"+team, &want); err != nil {
 		r.rep.fail("remote calendar", err.Error())
@@ -46,7 +56,7 @@ func (r *run) checkRemoteCalendar(ctx context.Context, team string) {
 		}
 		select {
 		case <-ctx.Done():
-			r.rep.fail("remote calendar", fmt.Sprintf("no calendar entity named %q with an event within a minute (%v)", calendarName, err))
+			r.rep.fail("remote calendar", fmt.Sprintf("no calendar entity named %q with an event in time (%v)", calendarName, err))
 			return
 		case <-time.After(500 * time.Millisecond):
 		}
@@ -127,4 +137,27 @@ func getJSON(ctx context.Context, url string, out any) error {
 		return fmt.Errorf("GET %s answered %d", url, resp.StatusCode)
 	}
 	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// feedHasGames waits until the feed at url holds an event.
+func feedHasGames(ctx context.Context, url string) error {
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			body, rerr := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if rerr == nil && resp.StatusCode == http.StatusOK && bytes.Contains(body, []byte("BEGIN:VEVENT")) {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("the feed %s held no game in time", url)
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
 }
