@@ -78,12 +78,14 @@ func TestMatchesAnswerFieldByField(t *testing.T) {
 		return haState{State: "upcoming", LastUpdated: at, Attributes: map[string]any{"minutes_until_start": min, "updated_at": upd}}
 	}
 	attrs := []string{"minutes_until_start", "updated_at"}
-	assert.True(t, matchesAnswer(state(110, "b"), answers, attrs))
-	assert.False(t, matchesAnswer(state(111, "b"), answers, attrs))
-	assert.False(t, matchesAnswer(state(110, "c"), answers, attrs))
+	assert.True(t, matchesAnswer(state(110, "b"), answers, attrs, 3*time.Second))
+	assert.False(t, matchesAnswer(state(111, "b"), answers, attrs, 3*time.Second))
+	assert.False(t, matchesAnswer(state(110, "c"), answers, attrs, 3*time.Second))
 	late := state(110, "a")
 	late.LastUpdated = at.Add(10 * time.Second)
-	assert.False(t, matchesAnswer(late, answers, attrs))
+	assert.False(t, matchesAnswer(late, answers, attrs, 3*time.Second))
+	// While Home Assistant starts it may write a state that late.
+	assert.True(t, matchesAnswer(late, answers, attrs, 15*time.Second))
 }
 
 // The attributes compared are the package's: the per-poll stamp is not
