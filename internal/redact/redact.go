@@ -91,13 +91,27 @@ func Password(raw string) string {
 	return strings.ReplaceAll(u.String(), "%2A%2A%2A", Mask)
 }
 
+// validScheme: a URL scheme is a letter and then letters, digits, "+",
+// "-" and "." (RFC 3986); anything else before "://" may be user info.
+func validScheme(s string) bool {
+	for i, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+		case i > 0 && (r >= '0' && r <= '9' || r == '+' || r == '-' || r == '.'):
+		default:
+			return false
+		}
+	}
+	return s != ""
+}
+
 // unparsed masks a malformed URL (a configuration error, which the message
 // must show well enough to be fixed): everything between "://" and the
 // last "@" before the query (a password may hold "/" or ":"), and the
 // query and fragment. Without "://" nothing can be said about it.
 func unparsed(raw string) string {
 	scheme, rest, ok := strings.Cut(raw, "://")
-	if !ok {
+	if !ok || !validScheme(scheme) {
 		return Mask
 	}
 	var tail string
