@@ -410,7 +410,7 @@ func TestUnfollowedTeamIsRemoved(t *testing.T) {
 	for _, c := range components {
 		r.ha.WaitFor(r.p.t.config(c, "nfl-buf"), wait, func(m mqtttest.Message) bool { return m.Payload == "" })
 	}
-	for _, topic := range r.p.t.stateTopics("nfl-buf") {
+	for _, topic := range append(r.p.t.stateTopics("nfl-buf"), r.p.t.standingTopics("nfl-buf")...) {
 		r.ha.WaitFor(topic, wait, func(m mqtttest.Message) bool { return m.Payload == "" })
 	}
 	assert.Equal(t, []string{"nfl-ne"}, r.p.Status().Teams)
